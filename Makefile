@@ -1,0 +1,37 @@
+# Two entry points for a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint check setup system-packages bench clean
+
+demo: setup
+	$(VENV)/bin/jiaohao demo
+
+test: setup lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@sh scripts/system-packages.sh
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+bench: setup
+	$(PY) bench/hub.py
+	$(PY) bench/printer.py
+	$(PY) bench/devices.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The caller app (Qt). Not built yet; see the open issues."""

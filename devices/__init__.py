@@ -1,0 +1,1 @@
+"""Serial hall devices: evaluator pads, calling keypads and LED window bars."""

@@ -1,0 +1,1 @@
+"""The display app (Qt). Not built yet; see the open issues."""

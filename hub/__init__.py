@@ -1,0 +1,1 @@
+"""The hall hub: the pure queue engine, the SQLite store and the websocket server."""

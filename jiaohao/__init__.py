@@ -1,0 +1,1 @@
+"""The `jiaohao` command line: one console script dispatching to each part."""

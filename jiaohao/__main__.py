@@ -1,0 +1,5 @@
+import sys
+
+from jiaohao.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The kiosk app (Qt). Not built yet; see the open issues."""

@@ -1,0 +1,1 @@
+"""Thermal ticket printing: layout, ESC/POS encoding per profile, transports, status."""
