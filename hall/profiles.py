@@ -113,7 +113,11 @@ def load_raw(kind: str, profile_id: str, root: Path | None = None) -> RawProfile
 
 
 def _merge(
-    into: dict[str, Any], table: Mapping[str, Any], origins: dict[str, Path], path: Path, prefix: str
+    into: dict[str, Any],
+    table: Mapping[str, Any],
+    origins: dict[str, Path],
+    path: Path,
+    prefix: str,
 ) -> None:
     for key, value in table.items():
         dotted = f"{prefix}{key}"
