@@ -29,6 +29,7 @@ from hall.errors import RequestFailed
 from hall.protocol import (
     MAX_FRAME_BYTES,
     Event,
+    EventKind,
     Hello,
     Request,
     Result,
@@ -80,6 +81,7 @@ class HubClient:
         request_timeout_s: float = 10.0,
         backoff_s: tuple[float, float] = (0.1, 5.0),
         keep_events: bool = False,
+        subscribe: bool | tuple[EventKind, ...] = True,
     ) -> None:
         self.url = url
         self.device = device
@@ -95,6 +97,8 @@ class HubClient:
         #: Every applied event, when ``keep_events`` (tests read it).
         self.events: asyncio.Queue[Event] = asyncio.Queue()
         self._keep_events = keep_events
+        #: Anything but True means a partial event stream: no replica is kept then.
+        self._subscribe = subscribe
         self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.reconnects = 0
         self._ids = itertools.count(1)
@@ -246,7 +250,8 @@ class HubClient:
 
     async def _session(self, ws: ClientConnection) -> None:
         since = self.state.seq if self.state is not None else None
-        await ws.send(encode(Hello(self.device, self._token, since=since).to_json()))
+        hello = Hello(self.device, self._token, since=since, subscribe=self._subscribe)
+        await ws.send(encode(hello.to_json()))
         try:
             async for frame in ws:
                 if len(frame) > MAX_FRAME_BYTES * 64:
@@ -295,6 +300,12 @@ class HubClient:
         state = self.state
         if state is None:
             return False
+        if self._subscribe is not True:  # a partial stream: pass events on, keep no replica
+            if self._keep_events:
+                self.events.put_nowait(event)
+            if self._on_event:
+                self._on_event(event, state)
+            return True
         if event.seq <= state.seq:
             return True  # already applied (replayed after a resume)
         if event.seq != state.seq + 1:

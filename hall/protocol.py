@@ -365,10 +365,25 @@ class Hello:
     token: str
     protocol: int = PROTOCOL_VERSION
     since: int | None = None
+    #: Which events to push: all (true), none (false: a load generator or a kiosk
+    #: that only takes tickets), or a list of event kinds.
+    subscribe: bool | tuple[EventKind, ...] = True
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "hello", "device": self.device, "token": self.token,
-                "protocol": self.protocol, "since": self.since}
+        out: dict[str, Any] = {"type": "hello", "device": self.device, "token": self.token,
+                               "protocol": self.protocol, "since": self.since}
+        if self.subscribe is not True:
+            out["subscribe"] = (
+                self.subscribe if isinstance(self.subscribe, bool)
+                else [str(k) for k in self.subscribe]
+            )
+        return out
+
+    def wants(self, kind: EventKind) -> bool:
+        """Whether this connection asked for events of ``kind``."""
+        if isinstance(self.subscribe, bool):
+            return self.subscribe
+        return kind in self.subscribe
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Hello:
@@ -377,11 +392,22 @@ class Hello:
         protocol, since = obj.get("protocol", PROTOCOL_VERSION), obj.get("since")
         if not isinstance(device, str) or not isinstance(token, str):
             raise ProtocolError("hello: device and token must be strings")
-        if not _is_int(protocol):
+        if not isinstance(protocol, int) or isinstance(protocol, bool):
             raise ProtocolError("hello: protocol must be an integer")
         if since is not None and (not _is_int(since) or since < 0):
             raise ProtocolError("hello: since must be null or a non-negative integer")
-        return cls(device=device, token=token, protocol=protocol, since=since)
+        raw = obj.get("subscribe", True)
+        subscribe: bool | tuple[EventKind, ...]
+        if isinstance(raw, bool):
+            subscribe = raw
+        elif isinstance(raw, list) and all(
+            isinstance(k, str) and k in EventKind.__members__.values() for k in raw
+        ):
+            subscribe = tuple(EventKind(k) for k in raw)
+        else:
+            raise ProtocolError("hello: subscribe must be true, false or a list of event kinds")
+        return cls(device=device, token=token, protocol=protocol, since=since,
+                   subscribe=subscribe)
 
 
 @dataclass(frozen=True)
