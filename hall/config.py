@@ -792,7 +792,11 @@ class _Checker:
         for index, table in self.table_list(data, "window"):
             number_value = table.get("number")
             name_value = table.get("name")
-            if not isinstance(name_value, str) and isinstance(number_value, int):
+            if (
+                not isinstance(name_value, str)
+                and isinstance(number_value, int)
+                and not isinstance(number_value, bool)
+            ):
                 name_value = f"{number_value}号窗口"
             where = _label("window", index, name_value)
             before = len(self.errors)
