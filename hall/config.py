@@ -416,6 +416,12 @@ class _Checker:
         self.file = file
         self.errors: list[ConfigProblem] = []
         self.warnings: list[ConfigProblem] = []
+        # What later tables refer to: id/number -> the key of the table defining it.
+        self._zone_ids: dict[str, str] = {}
+        self._service_ids: dict[str, str] = {}
+        self._window_numbers: dict[int, str] = {}
+        self._served: set[str] = set()  # services some window calls
+        self._callers: set[int] = set()  # windows some caller device belongs to
 
     # -- reporting and typed getters ------------------------------------------------
 
@@ -634,7 +640,6 @@ class _Checker:
 
     def check_zones(self, data: Mapping[str, Any]) -> list[Zone]:
         zones: list[Zone] = []
-        self._zone_ids: dict[str, str] = {}  # id -> key of its table
         for index, table in self.table_list(data, "zone"):
             where = _label("zone", index, table.get("id"))
             self.known_keys(table, where, _ZONE_KEYS)
@@ -662,7 +667,6 @@ class _Checker:
 
     def check_services(self, data: Mapping[str, Any], zones: set[str]) -> list[Service]:
         services: list[Service] = []
-        self._service_ids: dict[str, str] = {}
         for index, table in self.table_list(data, "service"):
             where = _label("service", index, table.get("id"))
             before = len(self.errors)
@@ -784,8 +788,6 @@ class _Checker:
 
     def check_windows(self, data: Mapping[str, Any], zones: set[str]) -> list[Window]:
         windows: list[Window] = []
-        self._window_numbers: dict[int, str] = {}
-        self._served: set[str] = set()
         names: dict[str, str] = {}
         if not data.get("window"):
             self.error("window", "at least one [[window]] table is required")
@@ -871,7 +873,6 @@ class _Checker:
         devices: list[Device] = []
         ids: dict[str, str] = {}
         digests: dict[str, str] = {}  # sha256 of a token -> key of the device holding it
-        self._callers: set[int] = set()
         roles = ", ".join(r.value for r in Role)
         for index, table in self.table_list(data, "device"):
             where = _label("device", index, table.get("id"))
