@@ -1,0 +1,201 @@
+"""The hall configuration as frozen dataclasses: what a hall has (zones, services,
+windows, devices, staff) and its queue policy. The names in DESIGN.md's example are the
+public contract. The TOML loader is ``hall.config.loader``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import time
+from enum import StrEnum
+from pathlib import Path
+
+
+class Role(StrEnum):
+    KIOSK = "kiosk"
+    CALLER = "caller"
+    DISPLAY = "display"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, order=True)
+class TimeRange:
+    """A span of wall-clock time within one day, ``start`` inclusive, ``end`` exclusive."""
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class SlotCap:
+    """At most ``cap`` tickets of one service issued within ``hours`` (per hall day)."""
+
+    hours: TimeRange
+    cap: int
+
+
+@dataclass(frozen=True)
+class HallInfo:
+    name: str
+    timezone: str = "Asia/Shanghai"
+    day_starts: time = time(6, 0)
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    name: str
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str  # also the ticket prefix: A001, A002 …
+    name: str
+    zone: str
+    name_en: str = ""
+    daily_cap: int | None = None
+    hours: tuple[TimeRange, ...] = ()  # empty: issued whenever the hall is open
+    slot_caps: tuple[SlotCap, ...] = ()
+    #: Used for wait estimates until enough services have been timed today.
+    typical_minutes: float = 5.0
+
+
+@dataclass(frozen=True)
+class Window:
+    number: int
+    name: str
+    #: Tiers in order of preference; each tier is one or more service ids whose
+    #: tickets are served oldest first across the tier. ``services = ["A", "B"]``
+    #: gives two tiers; ``services = [["A", "B"], "C"]`` gives A and B as equals.
+    tiers: tuple[tuple[str, ...], ...]
+    zone: str | None = None
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """Every service this window serves, in order of preference."""
+        return tuple(s for tier in self.tiers for s in tier)
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    role: Role
+    #: Plain token, or empty when only ``token_sha256`` is given.
+    token: str = ""
+    token_sha256: str = ""
+    window: int | None = None  # callers only
+
+    def accepts(self, offered: str) -> bool:
+        """Whether ``offered`` is this device's token (constant-time compare)."""
+        if self.token and hmac.compare_digest(self.token.encode(), offered.encode()):
+            return True
+        if self.token_sha256:
+            digest = hashlib.sha256(offered.encode()).hexdigest()
+            return hmac.compare_digest(digest, self.token_sha256.lower())
+        return False
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str  # staff number, shown on the pad and the bar (亮牌办公)
+    name: str
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Queue rules a locality may set differently (``[queue]`` in the TOML)."""
+
+    recall_limit: int = 5
+    #: When priority and normal tickets both wait in one tier, a window calls
+    #: ``priority_ratio[0]`` priority tickets, then ``priority_ratio[1]`` normal ones.
+    priority_ratio: tuple[int, int] = (2, 1)
+    #: Finished services per service that wait estimates are averaged over.
+    estimate_sample: int = 20
+    require_sign_in: bool = False
+    #: How long a used booking code stays refused.
+    booking_memory_days: int = 30
+    #: Rating levels as shown to the provincial platform: score 5..1 -> points.
+    rating_points: tuple[int, int, int, int, int] = (5, 4, 3, 2, 1)
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    hall: HallInfo
+    zones: tuple[Zone, ...]
+    services: tuple[Service, ...]
+    windows: tuple[Window, ...]
+    devices: tuple[Device, ...] = ()
+    staff: tuple[Staff, ...] = ()
+    policy: Policy = Policy()
+    source: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_services", {s.id: s for s in self.services})
+        object.__setattr__(self, "_windows", {w.number: w for w in self.windows})
+        object.__setattr__(self, "_devices", {d.id: d for d in self.devices})
+        object.__setattr__(self, "_zones", {z.id: z for z in self.zones})
+        object.__setattr__(self, "_staff", {s.id: s for s in self.staff})
+
+    def service(self, service_id: str) -> Service | None:
+        return self._services.get(service_id)  # type: ignore[attr-defined,no-any-return]
+
+    def window(self, number: int) -> Window | None:
+        return self._windows.get(number)  # type: ignore[attr-defined,no-any-return]
+
+    def device(self, device_id: str) -> Device | None:
+        return self._devices.get(device_id)  # type: ignore[attr-defined,no-any-return]
+
+    def zone(self, zone_id: str) -> Zone | None:
+        return self._zones.get(zone_id)  # type: ignore[attr-defined,no-any-return]
+
+    def staff_member(self, staff_id: str) -> Staff | None:
+        return self._staff.get(staff_id)  # type: ignore[attr-defined,no-any-return]
+
+    def public(self) -> dict[str, object]:
+        """The configuration as sent in ``welcome``: no tokens, no staff personal data
+        beyond the name and number shown publicly anyway."""
+        return {
+            "hall": {
+                "name": self.hall.name,
+                "name_en": self.hall.name_en,
+                "timezone": self.hall.timezone,
+                "day_starts": f"{self.hall.day_starts:%H:%M}",
+            },
+            "zones": [{"id": z.id, "name": z.name, "name_en": z.name_en} for z in self.zones],
+            "services": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "zone": s.zone,
+                    "daily_cap": s.daily_cap,
+                    "hours": [str(h) for h in s.hours],
+                }
+                for s in self.services
+            ],
+            "windows": [
+                {
+                    "number": w.number,
+                    "name": w.name,
+                    "zone": w.zone,
+                    "services": [list(t) if len(t) > 1 else t[0] for t in w.tiers],
+                }
+                for w in self.windows
+            ],
+            "staff": [{"id": s.id, "name": s.name} for s in self.staff],
+            "queue": {
+                "recall_limit": self.policy.recall_limit,
+                "priority_ratio": list(self.policy.priority_ratio),
+            },
+        }
