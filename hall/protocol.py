@@ -53,7 +53,7 @@ EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.RATING_RECORDED: (
         "ticket_id", "number", "window", "service", "zone", "staff", "score", "points", "channel",
     ),
-    EventKind.DAY_CLOSED: ("day", "next_day", "closed", "reason", "next_id"),
+    EventKind.DAY_CLOSED: ("day", "next_day", "closed", "reason", "next_id", "bookings_before"),
 }
 
 #: Fields kept in the store but never broadcast (personal data).

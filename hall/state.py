@@ -367,7 +367,8 @@ def _rated(state: HallState, event: Event) -> None:
 
 def _day_closed(state: HallState, event: Event) -> None:
     data = event.data
-    keep_bookings = state.used_bookings
+    forget_before = str(data.get("bookings_before", ""))
+    keep_bookings = {c: d for c, d in state.used_bookings.items() if d >= forget_before}
     next_id = max(state.next_id, int(data.get("next_id", state.next_id)))
     windows = state.windows
     vars(state).update(vars(HallState()))

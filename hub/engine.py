@@ -420,10 +420,13 @@ class Engine:
     def _emit_day_closed(self, now: datetime, next_day: str, reason: str, out: Outcome) -> None:
         open_statuses = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED)
         closed = sorted(t.id for t in self.state.tickets.values() if t.status in open_statuses)
+        memory = timedelta(days=self.config.policy.booking_memory_days)
+        forget_before = (date.fromisoformat(next_day) - memory).isoformat()
         self._emit(
             EventKind.DAY_CLOSED,
             {"day": self.state.day or self.hall_day(now), "next_day": next_day, "closed": closed,
-             "reason": reason, "next_id": self.state.next_id},
+             "reason": reason, "next_id": self.state.next_id,
+             "bookings_before": forget_before},
             now,
             out,
         )
