@@ -110,7 +110,8 @@ class Hub:
     ``db_path`` is a file (or ``":memory:"``); ``port=0`` picks a free port (read
     ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (UTC by
     default). ``rate``/``burst``: per-connection token bucket (``rate=None`` turns the
-    limit off); ``flood_close_after`` refusals close the connection with 4008.
+    limit off); ``flood_close_after`` refusals close the connection with 4008. A hello
+    with ``since`` more than ``resume_limit`` events behind gets a full welcome.
     """
 
     def __init__(
@@ -129,6 +130,7 @@ class Hub:
         ping_timeout_s: float | None = 20.0,
         max_batch: int = 1000,
         max_write_buffer: int = 8 * 1024 * 1024,
+        resume_limit: int = RESUME_LIMIT,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -143,6 +145,7 @@ class Hub:
         self.ping_timeout_s = ping_timeout_s
         self.max_batch = max_batch
         self.max_write_buffer = max_write_buffer
+        self.resume_limit = resume_limit
         self._engine: Engine | None = None
         self._store: Store | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -456,8 +459,9 @@ class Hub:
                 # then rebuild the state from the store.
                 await self._commit(batch)
                 batch = _Batch()
+                reloaded = await self._reload()
                 self._send(job.conn, Result.failure(job.request.id, errors.InternalError()))
-                if not await self._reload():
+                if not reloaded:
                     for rest in jobs[index + 1:]:
                         self._send(rest.conn, Result.failure(rest.request.id,
                                                              errors.StoreFailed()))
@@ -478,9 +482,9 @@ class Hub:
                 await self._db(self._store.write, batch.events)
             except Exception:
                 log.exception("writing %d events failed", len(batch.events))
+                await self._reload()
                 for conn, result in batch.results:
                     self._send(conn, Result.failure(result.id, errors.StoreFailed()))
-                await self._reload()
                 return
             for event in batch.events:
                 broadcast(self._live, encode(event.to_json()))
@@ -502,7 +506,7 @@ class Hub:
         seq = state.seq
         replay: list[Event] | None = None
         since = hello.since
-        if since is not None and since <= seq and seq - since <= RESUME_LIMIT:
+        if since is not None and since <= seq and seq - since <= self.resume_limit:
             replay = []
             if since < seq:
                 try:
