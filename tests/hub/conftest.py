@@ -23,7 +23,7 @@ N_WINDOWS = 62
 
 def make_config(policy: Policy | None = None) -> HallConfig:
     """A hall with three services, 62 windows, a kiosk, two displays, an admin and one
-    caller per window (token ``caller-N``)."""
+    caller per window (token ``caller-N-secret``)."""
     devices = [
         Device("kiosk-1", Role.KIOSK, token="kiosk-secret"),
         Device("display-1", Role.DISPLAY, token="display-secret"),
@@ -32,7 +32,7 @@ def make_config(policy: Policy | None = None) -> HallConfig:
         Device("admin-1", Role.ADMIN, token="admin-secret"),
     ]
     for n in range(1, N_WINDOWS + 1):
-        devices.append(Device(f"caller-{n}", Role.CALLER, token=f"caller-{n}", window=n))
+        devices.append(Device(f"caller-{n}", Role.CALLER, token=f"caller-{n}-secret", window=n))
     windows = [Window(n, f"{n}号窗口", (("A",), ("B",))) for n in range(1, 61)]
     windows.append(Window(61, "61号窗口", (("B",),)))
     windows.append(Window(62, "62号窗口", (("C",),)))
@@ -193,6 +193,15 @@ async def client(hub: Hub) -> AsyncIterator[ClientFactory]:
 
 def _token(device: str) -> str:
     if device.startswith("caller-"):
-        return device
+        return f"{device}-secret"
     return {"kiosk-1": "kiosk-secret", "display-1": "display-secret",
             "admin-1": "admin-secret"}[device]
+
+
+def significant(public: dict[str, Any]) -> dict[str, Any]:
+    """``HallState.public()`` without windows still in their default state (queries
+    create those lazily, so their presence means nothing)."""
+    idle = {"ticket": None, "paused": False, "staff": None, "staff_name": None, "served": 0}
+    windows = [w for w in public["windows"]
+               if any(w[k] != v for k, v in idle.items())]
+    return {**public, "windows": windows}

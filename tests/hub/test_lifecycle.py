@@ -18,7 +18,7 @@ async def test_welcome_carries_role_hall_and_state(hub: Hub, client: ClientFacto
     assert [s["id"] for s in welcome["hall"]["services"]] == ["A", "B", "C"]
     assert welcome["state"]["tickets"] == []
     caller = await client()
-    welcome = await caller.hello("caller-3", "caller-3")
+    welcome = await caller.hello("caller-3", "caller-3-secret")
     assert (welcome["role"], welcome["window"]) == ("caller", 3)
 
 
