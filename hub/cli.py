@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from hall.config import HallConfig
 
@@ -62,10 +63,11 @@ def _load(path: Path) -> HallConfig | None:
     return config
 
 
-async def _serve(config: HallConfig, db: str, host: str, port: int) -> int:
+async def _serve(config: HallConfig, db: str, host: str, port: int, **options: Any) -> int:
+    """Run a hub until SIGTERM/SIGINT; ``options`` go to :class:`hub.server.Hub`."""
     from hub.server import Hub
 
-    hub = Hub(config, db, host, port)
+    hub = Hub(config, db, host, port, **options)
     try:
         await hub.start()
     except OSError as exc:

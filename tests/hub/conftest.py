@@ -78,6 +78,15 @@ class Client:
         self._reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
+        try:
+            await self._read_frames()
+        finally:  # the connection is gone: nothing pending will be answered
+            for future in self._results.values():
+                if not future.done():
+                    future.set_exception(ConnectionError("the connection closed"))
+            self._results.clear()
+
+    async def _read_frames(self) -> None:
         async for frame in self.ws:
             assert isinstance(frame, str)
             self.frames.append(frame)
