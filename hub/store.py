@@ -282,7 +282,6 @@ def seed_history(
     """
     store = Store(db)
     store.migrate()
-    conn = db.conn
     rng = random.Random(seed)
     tz = ZoneInfo(config.hall.timezone)
     seq = store.last_seq()
@@ -292,55 +291,75 @@ def seed_history(
         for s in config.services
     }
     services = [s.id for s in config.services]
-    today = datetime.now(tz).date()
+    starts = config.hall.day_starts
+    today = (datetime.now(tz) - timedelta(hours=starts.hour, minutes=starts.minute)).date()
     per_day, extra = divmod(n_tickets, max(1, days))
-    for day_index in range(days):
-        day = today - timedelta(days=days - day_index)
-        count = per_day + (1 if day_index < extra else 0)
-        opening = datetime.combine(day, time(8, 30), tz)
-        events: list[tuple[int, str, str, str, str]] = []
-        tickets: list[tuple[Any, ...]] = []
-        issued: dict[str, int] = {}
-        for i in range(count):
-            service = services[i % len(services)]
-            issued[service] = issued.get(service, 0) + 1
-            number = f"{service}{issued[service]:03d}"
-            window = rng.choice(servers[service])
-            at_issue = opening + timedelta(seconds=i * 28800 // max(1, count))
-            at_call = at_issue + timedelta(seconds=rng.randint(60, 1800))
-            at_done = at_call + timedelta(seconds=rng.randint(60, 900))
-            ticket = {"id": next_id, "number": number, "service": service, "priority": False,
-                      "status": "waiting", "issued_at": at_issue.isoformat(), "window": None,
-                      "order": next_id, "called_at": None, "recalls": 0, "booking": None}
-            called = {**ticket, "status": "called", "window": window,
-                      "called_at": at_call.isoformat()}
-            iso = day.isoformat()
-            events.append((seq + 1, at_issue.isoformat(), "ticket_issued", iso, json.dumps(
-                {"day": iso, "ticket": ticket, "slot": None})))
-            events.append((seq + 2, at_call.isoformat(), "ticket_called", iso, json.dumps(
-                {"ticket": called, "window": window, "recall": 0, "staff": None,
-                 "streak": 0})))
-            events.append((seq + 3, at_done.isoformat(), "ticket_finished", iso, json.dumps(
-                {"ticket_id": next_id, "number": number, "window": window,
-                 "service": service, "duration_s": (at_done - at_call).total_seconds()})))
-            tickets.append((next_id, iso, number, service, 0, "finished", at_issue.isoformat(),
-                            at_call.isoformat(), at_done.isoformat(), window, None, 1, 0,
-                            seq + 1))
-            seq += 3
-            next_id += 1
-        seq += 1
-        close_at = datetime.combine(day + timedelta(days=1), config.hall.day_starts, tz)
-        events.append((seq, close_at.isoformat(), "day_closed", day.isoformat(), json.dumps(
-            {"day": day.isoformat(), "next_day": (day + timedelta(days=1)).isoformat(),
-             "closed": [], "reason": "day_end", "next_id": next_id})))
-        with db.atomic():
-            conn.executemany(
-                "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)", events
-            )
-            conn.executemany(
-                "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
-                " called_at, finished_at, window, booking, visits, recalls, issued_seq)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets
-            )
+    db.execute("PRAGMA synchronous=OFF")  # made-up history: speed over durability
+    try:
+        for day_index in range(days):
+            day = today - timedelta(days=days - day_index)
+            count = per_day + (1 if day_index < extra else 0)
+            seq, next_id = _seed_day(
+                db, day, count, seq, next_id, services, servers, rng, tz, config)
+    finally:
+        db.execute("PRAGMA synchronous=FULL")
     log.info("seeded %d tickets over %d days", n_tickets, days)
 
+
+_ISSUED = ('{{"day":"{day}","ticket":{{"id":{id},"number":"{number}","service":"{service}",'
+           '"priority":false,"status":"waiting","issued_at":"{issued}","window":null,'
+           '"order":{id},"called_at":null,"recalls":0,"booking":null}},"slot":null}}')
+_CALLED = ('{{"ticket":{{"id":{id},"number":"{number}","service":"{service}","priority":false,'
+           '"status":"called","issued_at":"{issued}","window":{window},"order":{id},'
+           '"called_at":"{called}","recalls":0}},"window":{window},"recall":0,"staff":null,'
+           '"streak":0}}')
+_FINISHED = ('{{"ticket_id":{id},"number":"{number}","window":{window},"service":"{service}",'
+             '"duration_s":{duration}}}')
+
+
+def _seed_day(
+    db: Database, day: date, count: int, seq: int, next_id: int, services: list[str],
+    servers: dict[str, list[int]], rng: random.Random, tz: ZoneInfo, config: HallConfig,
+) -> tuple[int, int]:
+    opening = datetime.combine(day, time(8, 30), tz)
+    iso = day.isoformat()
+    events: list[tuple[int, str, str, str, str]] = []
+    tickets: list[tuple[Any, ...]] = []
+    issued: dict[str, int] = {}
+    step = 28800 / max(1, count)
+    for i in range(count):
+        service = services[i % len(services)]
+        issued[service] = issued.get(service, 0) + 1
+        number = f"{service}{issued[service]:03d}"
+        window = rng.choice(servers[service])
+        wait, duration = rng.randint(60, 1800), rng.randint(60, 900)
+        at_issue = opening + timedelta(seconds=int(i * step))
+        t_issue = at_issue.isoformat()
+        t_call = (at_issue + timedelta(seconds=wait)).isoformat()
+        t_done = (at_issue + timedelta(seconds=wait + duration)).isoformat()
+        fields = {"day": iso, "id": next_id, "number": number, "service": service,
+                  "issued": t_issue, "called": t_call, "window": window,
+                  "duration": float(duration)}
+        events.append((seq + 1, t_issue, "ticket_issued", iso, _ISSUED.format(**fields)))
+        events.append((seq + 2, t_call, "ticket_called", iso, _CALLED.format(**fields)))
+        events.append((seq + 3, t_done, "ticket_finished", iso, _FINISHED.format(**fields)))
+        tickets.append((next_id, iso, number, service, 0, "finished", t_issue, t_call, t_done,
+                        window, None, 1, 0, seq + 1))
+        seq += 3
+        next_id += 1
+    seq += 1
+    next_day = (day + timedelta(days=1)).isoformat()
+    close_at = datetime.combine(day + timedelta(days=1), config.hall.day_starts, tz)
+    events.append((seq, close_at.isoformat(), "day_closed", iso, json.dumps(
+        {"day": iso, "next_day": next_day, "closed": [], "reason": "day_end",
+         "next_id": next_id})))
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)", events
+        )
+        db.conn.executemany(
+            "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
+            " called_at, finished_at, window, booking, visits, recalls, issued_seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets
+        )
+    return seq, next_id
