@@ -258,11 +258,14 @@ class Hub:
     ) -> HttpResponse | None:
         if request.path.split("?", 1)[0] != "/healthz":
             return None
-        state = self._engine.state if self._engine is not None else None
+        engine = self._engine
+        day = ""
+        if engine is not None:
+            day = engine.state.day or engine.hall_day(self.clock())
         body = {
             "status": "ok" if not self._needs_reload else "degraded",
-            "seq": state.seq if state else 0,
-            "day": state.day if state else "",
+            "seq": engine.state.seq if engine is not None else 0,
+            "day": day,
             "connections": len(self._conns),
             "uptime_s": round(time.monotonic() - self._started_at, 3),
         }

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.request
+from pathlib import Path
 from typing import Any
 
+from hall.config import HallConfig
 from hub.server import Hub
+from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
 
 
@@ -114,3 +119,36 @@ async def test_sixty_callers_at_once_get_distinct_tickets(
     assert sorted(ids) == sorted(hub.engine.state.tickets)[:60]
     holders = [w.ticket for w in hub.engine.state.windows.values() if w.ticket is not None]
     assert len(holders) == len(set(holders)) == 60
+
+
+async def test_the_day_closes_in_a_silent_hall(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "timer.db"), port=0, clock=clock, tick_interval_s=0.05)
+    await hub.start()
+    try:
+        kiosk = await client("kiosk-1", hub_=hub)
+        display = await client("display-1", hub_=hub)
+        await kiosk.ok("take_ticket", service="A")
+        assert (await display.event())["kind"] == "ticket_issued"
+        clock.advance(days=1)
+        closed = await display.event()  # nobody sent anything
+        assert closed["kind"] == "day_closed" and closed["closed"] == [1]
+        assert (closed["day"], closed["next_day"]) == ("2026-03-02", "2026-03-03")
+    finally:
+        await hub.stop()
+
+
+def _get(url: str) -> tuple[int, str, dict[str, Any]]:
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        return response.status, response.headers["Content-Type"], json.loads(response.read())
+
+
+async def test_healthz(hub: Hub, client: ClientFactory) -> None:
+    kiosk = await client("kiosk-1")
+    await kiosk.ok("take_ticket", service="A")
+    status, content_type, body = await asyncio.to_thread(
+        _get, f"http://127.0.0.1:{hub.port}/healthz")
+    assert (status, content_type) == (200, "application/json")
+    assert body["status"] == "ok" and body["seq"] == 1 and body["day"] == "2026-03-02"
+    assert body["connections"] == 1 and body["uptime_s"] >= 0
