@@ -8,7 +8,8 @@ database thread), and only after the commit sends the results and broadcasts the
 events. A hello is answered between batches, so a ``welcome`` never shows an
 uncommitted change and no event is missed or sent twice between the welcome and the
 live stream. Every frame to a client is written synchronously by the writer or the
-connection's reader, so each client sees its frames in the order they were produced.
+connection's reader (hub/fanout.py: each event framed once, one write per connection
+per batch), so each client sees its frames in the order they were produced.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Any, TypeVar
 
-from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request as HttpRequest
 from websockets.http11 import Response as HttpResponse
@@ -47,6 +48,7 @@ from hall.protocol import (
     parse_request,
 )
 from hub.engine import Engine
+from hub.fanout import buffered, text_frame, write_frames
 from hub.ratelimit import TokenBucket
 from hub.store import RESUME_LIMIT, Store
 
@@ -298,15 +300,14 @@ class Hub:
             self._live.discard(ws)
 
     def _send(self, conn: _Conn, result: Result) -> None:
-        self._write(conn.ws, encode(result.to_json()))
+        self._write(conn.ws, [encode(result.to_json())])
 
-    def _write(self, ws: ServerConnection, text: str) -> None:
-        broadcast([ws], text)
+    def _write(self, ws: ServerConnection, texts: list[str]) -> None:
+        write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
         self._check_buffer(ws)
 
     def _check_buffer(self, ws: ServerConnection) -> None:
-        transport = ws.transport
-        if transport is not None and transport.get_write_buffer_size() > self.max_write_buffer:
+        if buffered(ws) > self.max_write_buffer:
             log.warning("closing %s: it does not read its messages", ws.remote_address)
             self._live.discard(ws)
             self._close(ws, CLOSE_TOO_SLOW, "too_slow: the client does not read its messages")
@@ -489,12 +490,21 @@ class Hub:
                 for conn, result in batch.results:
                     self._send(conn, Result.failure(result.id, errors.StoreFailed()))
                 return
-            for event in batch.events:
-                broadcast(self._live, encode(event.to_json()))
-            for ws in list(self._live):
-                self._check_buffer(ws)
+        # Each event is encoded and framed once; every connection gets the batch's
+        # events, then its own results, in one write.
+        texts = [encode(event.to_json()) for event in batch.events]
+        frames = b"".join(text_frame(t) for t in texts)
+        own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
-            self._send(conn, result)
+            own.setdefault(conn.ws, []).append(encode(result.to_json()))
+        for ws in list(self._live):
+            mine = own.pop(ws, [])
+            if frames or mine:
+                extra = b"".join(text_frame(t) for t in mine)
+                write_frames(ws, frames + extra if extra else frames, [*texts, *mine])
+                self._check_buffer(ws)
+        for ws, mine in own.items():  # not live (yet): results only
+            self._write(ws, mine)
 
     async def _welcome(self, job: _HelloJob) -> None:
         conn, hello, device = job.conn, job.hello, job.conn.device
@@ -527,9 +537,9 @@ class Hub:
             state=None if replay is not None else state.public(),
             device=device.id, window=device.window, resumed=replay is not None,
         )
-        self._write(conn.ws, encode(welcome.to_json()))
-        for event in replay or ():
-            self._write(conn.ws, encode(event.to_json()))
+        texts = [encode(welcome.to_json())]
+        texts += [encode(event.to_json()) for event in replay or ()]
+        self._write(conn.ws, texts)
         if conn.ws.state is State.OPEN and not conn.closing:
             self._live.add(conn.ws)
 
