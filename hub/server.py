@@ -33,19 +33,32 @@ from websockets.http11 import Response as HttpResponse
 from websockets.protocol import State
 
 from hall import errors
-from hall.config import Device, HallConfig, Role
+from hall.config import HallConfig
 from hall.protocol import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
     Event,
     Hello,
-    Request,
     Result,
     Welcome,
-    WindowRequest,
     decode_frame,
     encode,
     parse_request,
+)
+from hub.connections import (
+    CLOSE_BAD_CREDENTIALS,
+    CLOSE_RATE_LIMITED,
+    CLOSE_STORE_FAILED,
+    CLOSE_TOO_SLOW,
+    CLOSE_UNSUPPORTED_PROTOCOL,
+    Conn,
+    HelloJob,
+    Job,
+    RequestJob,
+    Stop,
+    Tick,
+    authorize,
+    request_id,
 )
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
@@ -56,54 +69,14 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Close codes (4000-4999 are the application's own).
-CLOSE_BAD_CREDENTIALS = 4001
-CLOSE_UNSUPPORTED_PROTOCOL = 4002
-CLOSE_RATE_LIMITED = 4008
-CLOSE_TOO_SLOW = 4009
-CLOSE_STORE_FAILED = 1011
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(eq=False)
-class _Conn:
-    ws: ServerConnection
-    bucket: TokenBucket | None
-    device: Device | None = None
-    refusals: int = 0
-    closing: bool = False
-
-
-@dataclass
-class _RequestJob:
-    conn: _Conn
-    request: Request
-
-
-@dataclass
-class _HelloJob:
-    conn: _Conn
-    hello: Hello
-
-
-class _Tick:
-    """Run engine.tick even when nobody sends anything."""
-
-
-class _Stop:
-    """Finish the batch in hand and stop the writer."""
-
-
-_Job = _RequestJob | _HelloJob | _Tick | _Stop
 
 
 @dataclass
 class _Batch:
     events: list[Event] = field(default_factory=list)
-    results: list[tuple[_Conn, Result]] = field(default_factory=list)
+    results: list[tuple[Conn, Result]] = field(default_factory=list)
 
 
 class Hub:
@@ -152,10 +125,10 @@ class Hub:
         self._store: Store | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._server: Server | None = None
-        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
         self._ticker_task: asyncio.Task[None] | None = None
-        self._conns: set[_Conn] = set()
+        self._conns: set[Conn] = set()
         self._live: set[ServerConnection] = set()
         self._needs_reload = False
         self._stopping = False
@@ -224,7 +197,7 @@ class Hub:
         if self._ticker_task is not None:
             self._ticker_task.cancel()
         if self._writer_task is not None:
-            self._queue.put_nowait(_Stop())
+            self._queue.put_nowait(Stop())
             await self._writer_task
         self._server.close(close_connections=True, reason="hub shutting down")
         await self._server.wait_closed()
@@ -251,7 +224,7 @@ class Hub:
     async def _ticker(self) -> None:
         while True:
             await asyncio.sleep(self.tick_interval_s)
-            self._queue.put_nowait(_Tick())
+            self._queue.put_nowait(Tick())
 
     # -- HTTP beside the websocket ------------------------------------------------------
 
@@ -282,7 +255,7 @@ class Hub:
         bucket = None
         if self.rate is not None:
             bucket = TokenBucket(self.rate, self.burst, time.monotonic())
-        conn = _Conn(ws, bucket)
+        conn = Conn(ws, bucket)
         self._conns.add(conn)
         try:
             async for message in ws:
@@ -299,7 +272,7 @@ class Hub:
             self._conns.discard(conn)
             self._live.discard(ws)
 
-    def _send(self, conn: _Conn, result: Result) -> None:
+    def _send(self, conn: Conn, result: Result) -> None:
         self._write(conn.ws, [encode(result.to_json())])
 
     def _write(self, ws: ServerConnection, texts: list[str]) -> None:
@@ -319,7 +292,7 @@ class Hub:
         self._live.discard(ws)
         asyncio.get_running_loop().create_task(ws.close(code, reason))
 
-    def _on_message(self, conn: _Conn, message: str | bytes) -> None:
+    def _on_message(self, conn: Conn, message: str | bytes) -> None:
         """Check one frame; queue it for the writer or answer at once. Synchronous."""
         obj: dict[str, Any] | None = None
         try:
@@ -328,55 +301,42 @@ class Hub:
             error: errors.QueueError = exc
         else:
             error = errors.InternalError()
-        request_id = _request_id(obj)
+        rid = request_id(obj)
         if conn.bucket is not None and not conn.bucket.take(time.monotonic()):
             conn.refusals += 1
             if conn.refusals >= self.flood_close_after:
                 self._close(conn.ws, CLOSE_RATE_LIMITED,
                             f"rate_limited: {conn.refusals} requests over the limit")
             else:
-                self._send(conn, Result.failure(request_id, errors.RateLimited(
+                self._send(conn, Result.failure(rid, errors.RateLimited(
                     f"more than {self.rate:g} requests per second; wait and retry")))
             return
         if obj is None:
             self._send(conn, Result.failure(None, error))
             return
         if obj["type"] == "hello":
-            self._on_hello(conn, obj, request_id)
+            self._on_hello(conn, obj, rid)
             return
         try:
             request = parse_request(obj)
         except errors.QueueError as exc:
-            self._send(conn, Result.failure(request_id, exc))
+            self._send(conn, Result.failure(rid, exc))
             return
-        device = conn.device
-        if device is None:
-            self._send(conn, Result.failure(request.id, errors.NotAuthenticated(
-                "say hello (device and token) first")))
+        refusal = authorize(conn.device, request)
+        if refusal is not None:
+            self._send(conn, Result.failure(request.id, refusal))
             return
-        if device.role not in request.roles:
-            self._send(conn, Result.failure(request.id, errors.Forbidden(
-                f"a {device.role} may not send {request.type}")))
-            return
-        if (
-            device.role is Role.CALLER
-            and isinstance(request, WindowRequest)
-            and request.window != device.window
-        ):
-            self._send(conn, Result.failure(request.id, errors.WrongWindow(
-                f"this caller belongs to window {device.window}, not {request.window}")))
-            return
-        self._queue.put_nowait(_RequestJob(conn, request))
+        self._queue.put_nowait(RequestJob(conn, request))
 
-    def _on_hello(self, conn: _Conn, obj: dict[str, Any], request_id: str | int | None) -> None:
+    def _on_hello(self, conn: Conn, obj: dict[str, Any], rid: str | int | None) -> None:
         if conn.device is not None:
-            self._send(conn, Result.failure(request_id, errors.ProtocolError(
+            self._send(conn, Result.failure(rid, errors.ProtocolError(
                 "hello was already accepted on this connection")))
             return
         try:
             hello = Hello.parse(obj)
         except errors.ProtocolError as exc:
-            self._send(conn, Result.failure(request_id, exc))
+            self._send(conn, Result.failure(rid, exc))
             return
         if hello.protocol != PROTOCOL_VERSION:
             self._close(conn.ws, CLOSE_UNSUPPORTED_PROTOCOL,
@@ -390,7 +350,7 @@ class Hub:
                         "bad_credentials: unknown device or wrong token")
             return
         conn.device = device
-        self._queue.put_nowait(_HelloJob(conn, hello))
+        self._queue.put_nowait(HelloJob(conn, hello))
 
     # -- the writer ---------------------------------------------------------------------
 
@@ -399,16 +359,16 @@ class Hub:
             jobs = [await self._queue.get()]
             while len(jobs) < self.max_batch and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
-            batch: list[_RequestJob] = []
+            batch: list[RequestJob] = []
             for job in jobs:
-                if isinstance(job, _RequestJob):
+                if isinstance(job, RequestJob):
                     batch.append(job)
                     continue
                 await self._guarded(self._run_batch(batch))
                 batch = []
-                if isinstance(job, _HelloJob):
+                if isinstance(job, HelloJob):
                     await self._guarded(self._welcome(job))
-                elif isinstance(job, _Stop):
+                elif isinstance(job, Stop):
                     return
             await self._guarded(self._run_batch(batch))
 
@@ -433,7 +393,7 @@ class Hub:
         self._needs_reload = False
         return True
 
-    async def _run_batch(self, jobs: list[_RequestJob]) -> None:
+    async def _run_batch(self, jobs: list[RequestJob]) -> None:
         if self._needs_reload and not await self._reload():
             for job in jobs:
                 self._send(job.conn, Result.failure(job.request.id, errors.StoreFailed()))
@@ -506,7 +466,7 @@ class Hub:
         for ws, mine in own.items():  # not live (yet): results only
             self._write(ws, mine)
 
-    async def _welcome(self, job: _HelloJob) -> None:
+    async def _welcome(self, job: HelloJob) -> None:
         conn, hello, device = job.conn, job.hello, job.conn.device
         assert device is not None
         if conn.ws.state is not State.OPEN or conn.closing:
@@ -543,11 +503,3 @@ class Hub:
         if conn.ws.state is State.OPEN and not conn.closing:
             self._live.add(conn.ws)
 
-
-def _request_id(obj: dict[str, Any] | None) -> str | int | None:
-    if obj is None:
-        return None
-    value = obj.get("id")
-    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    return None

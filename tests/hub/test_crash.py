@@ -81,8 +81,7 @@ async def test_sigkill_loses_no_acknowledged_change(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         await asyncio.wait_for(proc.wait(), TIMEOUT_S)
         for worker in workers:
-            with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError,
-                                     Exception):
+            with contextlib.suppress(ConnectionError):  # the hub died under it
                 await asyncio.wait_for(worker, TIMEOUT_S)
     print(f"acknowledged: {len(acks.tickets)} tickets, {len(acks.calls)} calls,"
           f" {len(acks.ratings)} ratings over {ROUNDS} kills")
