@@ -185,6 +185,7 @@ class Hub:
         self._started_at = time.monotonic()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
+        self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
         log.info("hub listening on %s (seq %d, day %s)", self.url, state.seq, state.day)
 
     async def stop(self) -> None:
