@@ -152,3 +152,21 @@ async def test_healthz(hub: Hub, client: ClientFactory) -> None:
     assert (status, content_type) == (200, "application/json")
     assert body["status"] == "ok" and body["seq"] == 1 and body["day"] == "2026-03-02"
     assert body["connections"] == 1 and body["uptime_s"] >= 0
+
+
+async def test_stop_answers_what_it_took_and_closes_with_1001(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "stop.db"), port=0, clock=clock)
+    await hub.start()
+    kiosk = await client("kiosk-1", hub_=hub)
+    await kiosk.ok("take_ticket", service="A")
+    await hub.stop()
+    await asyncio.wait_for(kiosk.ws.wait_closed(), TIMEOUT_S)
+    assert kiosk.ws.close_code == 1001
+    again = Hub(config, str(tmp_path / "stop.db"), port=0, clock=clock)
+    await again.start()
+    try:
+        assert [t.number for t in again.engine.state.tickets.values()] == ["A001"]
+    finally:
+        await again.stop()
