@@ -129,7 +129,8 @@ class Hub:
         self._writer_task: asyncio.Task[None] | None = None
         self._ticker_task: asyncio.Task[None] | None = None
         self._conns: set[Conn] = set()
-        self._live: set[ServerConnection] = set()
+        self._live: set[ServerConnection] = set()  # welcomed: they receive events
+        self._closing: set[asyncio.Task[None]] = set()
         self._needs_reload = False
         self._stopping = False
         self._started_at = 0.0
@@ -291,17 +292,18 @@ class Hub:
             if conn.ws is ws:
                 conn.closing = True
         self._live.discard(ws)
-        asyncio.get_running_loop().create_task(ws.close(code, reason))
+        task = asyncio.get_running_loop().create_task(ws.close(code, reason))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _on_message(self, conn: Conn, message: str | bytes) -> None:
         """Check one frame; queue it for the writer or answer at once. Synchronous."""
         obj: dict[str, Any] | None = None
+        not_json: errors.NotJson | None = None
         try:
             obj = decode_frame(message)
         except errors.NotJson as exc:
-            error: errors.QueueError = exc
-        else:
-            error = errors.InternalError()
+            not_json = exc
         rid = request_id(obj)
         if conn.bucket is not None and not conn.bucket.take(time.monotonic()):
             conn.refusals += 1
@@ -313,7 +315,7 @@ class Hub:
                     f"more than {self.rate:g} requests per second; wait and retry")))
             return
         if obj is None:
-            self._send(conn, Result.failure(None, error))
+            self._send(conn, Result.failure(None, not_json or errors.NotJson()))
             return
         if obj["type"] == "hello":
             self._on_hello(conn, obj, rid)
