@@ -67,6 +67,8 @@ class Engine:
     def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
+        for window in config.windows:  # every window present, so reads never add one
+            self.state.window(window.number)
         self._tz = ZoneInfo(config.hall.timezone)
         starts = config.hall.day_starts
         self._day_offset = timedelta(hours=starts.hour, minutes=starts.minute)

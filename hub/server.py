@@ -130,6 +130,8 @@ class Hub:
         self._ticker_task: asyncio.Task[None] | None = None
         self._conns: set[Conn] = set()
         self._live: set[ServerConnection] = set()  # welcomed: they receive events
+        #: Welcomed connections that subscribed to only some event kinds (or none).
+        self._partial: dict[ServerConnection, Hello] = {}
         self._closing: set[asyncio.Task[None]] = set()
         self._needs_reload = False
         self._stopping = False
@@ -273,6 +275,7 @@ class Hub:
         finally:
             self._conns.discard(conn)
             self._live.discard(ws)
+            self._partial.pop(ws, None)
 
     def _send(self, conn: Conn, result: Result) -> None:
         self._write(conn.ws, [encode(result.to_json())])
@@ -285,6 +288,7 @@ class Hub:
         if buffered(ws) > self.max_write_buffer:
             log.warning("closing %s: it does not read its messages", ws.remote_address)
             self._live.discard(ws)
+            self._partial.pop(ws, None)
             self._close(ws, CLOSE_TOO_SLOW, "too_slow: the client does not read its messages")
 
     def _close(self, ws: ServerConnection, code: int, reason: str) -> None:
@@ -292,6 +296,7 @@ class Hub:
             if conn.ws is ws:
                 conn.closing = True
         self._live.discard(ws)
+        self._partial.pop(ws, None)
         task = asyncio.get_running_loop().create_task(ws.close(code, reason))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
@@ -456,15 +461,22 @@ class Hub:
         # Each event is encoded and framed once; every connection gets the batch's
         # events, then its own results, in one write.
         texts = [encode(event.to_json()) for event in batch.events]
-        frames = b"".join(text_frame(t) for t in texts)
+        framed = [text_frame(t) for t in texts]
+        frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
             own.setdefault(conn.ws, []).append(encode(result.to_json()))
         for ws in list(self._live):
             mine = own.pop(ws, [])
-            if frames or mine:
+            ev_frames, ev_texts = frames, texts
+            hello = self._partial.get(ws)
+            if hello is not None:  # only the kinds this connection subscribed to
+                picks = [i for i, e in enumerate(batch.events) if hello.wants(e.kind)]
+                ev_frames = b"".join(framed[i] for i in picks)
+                ev_texts = [texts[i] for i in picks]
+            if ev_frames or mine:
                 extra = b"".join(text_frame(t) for t in mine)
-                write_frames(ws, frames + extra if extra else frames, [*texts, *mine])
+                write_frames(ws, ev_frames + extra if extra else ev_frames, [*ev_texts, *mine])
                 self._check_buffer(ws)
         for ws, mine in own.items():  # not live (yet): results only
             self._write(ws, mine)
@@ -501,8 +513,10 @@ class Hub:
             device=device.id, window=device.window, resumed=replay is not None,
         )
         texts = [encode(welcome.to_json())]
-        texts += [encode(event.to_json()) for event in replay or ()]
+        texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
         self._write(conn.ws, texts)
         if conn.ws.state is State.OPEN and not conn.closing:
             self._live.add(conn.ws)
+            if hello.subscribe is not True:
+                self._partial[conn.ws] = hello
 
