@@ -444,7 +444,8 @@ def open_windows(state: HallState, config: HallConfig, service_id: str) -> int:
     return sum(
         1
         for w in config.windows
-        if service_id in w.services and not state.window(w.number).paused
+        if service_id in w.services
+        and not (w.number in state.windows and state.windows[w.number].paused)
     )
 
 

@@ -139,7 +139,8 @@ class Engine:
         window = self.config.window(number)
         if window is None:
             raise errors.UnknownWindow(f"no window {number} in this hall")
-        return window, self.state.window(number)
+        # Read only: a refused request must not leave a new WindowState behind.
+        return window, self.state.windows.get(number) or WindowState(number)
 
     def _current(self, number: int) -> tuple[Window, WindowState, Ticket]:
         window, ws = self._window(number)
