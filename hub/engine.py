@@ -220,7 +220,7 @@ class Engine:
                 if self.state.slot_issued.get(slot, 0) >= cap.cap:
                     raise errors.SlotCapReached(f"{service.name} {cap.hours} 时段号源已满")
                 break
-        if req.booking is not None and req.booking in self.state.used_bookings:
+        if req.booking is not None and self._booking_remembered(req.booking, day):
             raise errors.BookingUsed("this booking code was already checked in")
 
         ticket = Ticket(
@@ -236,6 +236,16 @@ class Engine:
         self._emit(EventKind.TICKET_ISSUED, {"day": self.state.day or day,
                                              "ticket": ticket.stored(), "slot": slot}, now, out)
         out.data = self._estimate(self.state.tickets[ticket.id])
+
+    def _booking_remembered(self, code: str, day: str) -> bool:
+        """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""
+        used = self.state.used_bookings.get(code)
+        if used is None:
+            return False
+        if not used:
+            return True
+        memory = timedelta(days=self.config.policy.booking_memory_days)
+        return date.fromisoformat(day) - date.fromisoformat(used) < memory
 
     # -- calling ------------------------------------------------------------------------
 
