@@ -101,7 +101,7 @@ class WindowState:
     paused: bool = False
     staff: str | None = None
     staff_name: str | None = None
-    streak: int = 0  # position in the priority:normal cycle
+    streak: int = 0  # places in the priority:normal cycle, one base-(P+N) digit per tier
     served: int = 0  # tickets finished today
 
     def public(self) -> dict[str, Any]:

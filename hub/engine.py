@@ -254,9 +254,15 @@ class Engine:
 
         Tiers in order of preference; within the first tier anyone waits in, the oldest
         priority ticket goes first, but when normal tickets wait as well the window
-        alternates ``priority_ratio`` (P priority calls, then N normal ones)."""
+        alternates ``priority_ratio`` (P priority calls, then N normal ones).
+
+        Each tier keeps its own place in that cycle, so calls from another tier cannot
+        restart it (which let priority tickets pass a waiting normal one without end).
+        The places are packed into the window's one integer ``streak``: digit ``i`` in
+        base P+N is tier ``i``'s place."""
         p_calls, n_calls = self.config.policy.priority_ratio
-        for tier in window.tiers:
+        base = max(1, p_calls + n_calls)
+        for index, tier in enumerate(window.tiers):
             best_p: tuple[int, int] | None = None
             best_n: tuple[int, int] | None = None
             for service in tier:
@@ -268,13 +274,14 @@ class Engine:
                 if queue.normal and (best_n is None or queue.normal[0] < best_n):
                     best_n = queue.normal[0]
             if best_p is not None and best_n is not None:
-                use_priority = ws.streak < p_calls
-                streak = (ws.streak + 1) % (p_calls + n_calls)
-                chosen = best_p if use_priority else best_n
+                unit = base**index
+                place = ws.streak // unit % base
+                streak = ws.streak + ((place + 1) % base - place) * unit
+                chosen = best_p if place < p_calls else best_n
                 return self.state.tickets[chosen[1]], streak
             only = best_p if best_p is not None else best_n
             if only is not None:
-                return self.state.tickets[only[1]], 0
+                return self.state.tickets[only[1]], ws.streak
         return None, ws.streak
 
     def _call_next(self, req: CallNext, now: datetime, out: Outcome) -> None:
