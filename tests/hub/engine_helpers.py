@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import strategies as st
 
 from hall import errors
 from hall.config import (
@@ -27,7 +28,27 @@ from hall.config import (
     Window,
     Zone,
 )
-from hall.protocol import CallNext, Event, EventKind, Request, TakeTicket
+from hall.protocol import (
+    CallNext,
+    CallNumber,
+    CloseDay,
+    Event,
+    EventKind,
+    Finish,
+    Pause,
+    Rate,
+    Recall,
+    Reinstate,
+    Request,
+    Resume,
+    SignIn,
+    SignOut,
+    Skip,
+    Status,
+    TakeTicket,
+    TicketInfo,
+    Transfer,
+)
 from hall.state import HallState, Ticket, apply
 from hub.engine import Engine, Outcome
 
@@ -127,3 +148,89 @@ def replay(events: Iterable[Event], state: HallState | None = None) -> HallState
 
 def called_events(events: Iterable[Event]) -> list[Event]:
     return [e for e in events if e.kind is EventKind.TICKET_CALLED]
+
+
+# -- random halls and command sequences for the property tests ----------------------------
+
+SERVICE_IDS = ("A", "B", "C", "D")
+STAFF_IDS = ("0101", "0102", "0103")
+
+
+@st.composite
+def random_halls(draw: st.DrawFn) -> HallConfig:
+    """Four services, four windows with random ordered tiers, a random policy."""
+    services = [
+        service(sid, zone="Z1" if sid in "AB" else "Z2",
+                daily_cap=draw(st.sampled_from([None, None, 3, 8])),
+                typical_minutes=draw(st.sampled_from([2.0, 5.0, 12.0])))
+        for sid in SERVICE_IDS
+    ]
+    windows = []
+    for number in range(1, 5):
+        served = draw(st.permutations(SERVICE_IDS))[: draw(st.integers(1, 4))]
+        cuts = sorted(draw(st.sets(st.integers(1, max(1, len(served) - 1)), max_size=3)))
+        tiers, start = [], 0
+        for cut in [*cuts, len(served)]:
+            if cut > start:
+                tiers.append(tuple(served[start:cut]))
+                start = cut
+        windows.append(window(number, *tiers))
+    staff = (Staff("0101", "张敏"), Staff("0102", "李强")) if draw(st.booleans()) else ()
+    return hall(
+        services=services,
+        windows=windows,
+        staff=staff,
+        priority_ratio=(draw(st.integers(1, 3)), draw(st.integers(1, 3))),
+        recall_limit=draw(st.integers(0, 3)),
+        require_sign_in=draw(st.booleans()) and draw(st.booleans()),
+        booking_memory_days=draw(st.integers(1, 3)),
+    )
+
+
+#: Mostly windows of the hall (1-4); now and then 5, which no hall has.
+# (sampled_from, rare values last: hypothesis favours the first element and 0)
+_windows = st.sampled_from([1, 2, 3, 4] * 6 + [5])
+_services = st.sampled_from([*SERVICE_IDS] * 4 + ["Q"])
+_tickets = st.integers(1, 30)
+_bookings = st.sampled_from([None] * 6 + ["BK1", "BK2", "BK3"])
+
+#: (weight, strategy): taking and calling dominate so queues build up and drain.
+_WEIGHTED: tuple[tuple[int, st.SearchStrategy[Request]], ...] = (
+    (8, st.builds(TakeTicket, id=st.just(1), service=_services, priority=st.booleans(),
+                  booking=_bookings)),
+    (6, st.builds(CallNext, id=st.just(1), window=_windows)),
+    (2, st.builds(Finish, id=st.just(1), window=_windows)),
+    (1, st.builds(Recall, id=st.just(1), window=_windows)),
+    (1, st.builds(Skip, id=st.just(1), window=_windows)),
+    (1, st.builds(Transfer, id=st.just(1), window=_windows, service=_services)),
+    (1, st.builds(Pause, id=st.just(1), window=_windows)),
+    (1, st.builds(Resume, id=st.just(1), window=_windows)),
+    (1, st.builds(SignIn, id=st.just(1), window=_windows, staff=st.sampled_from(STAFF_IDS))),
+    (1, st.builds(SignOut, id=st.just(1), window=_windows)),
+    (1, st.builds(Rate, id=st.just(1), window=_windows, ticket=_tickets,
+                  score=st.integers(1, 5))),
+    (1, st.builds(Reinstate, id=st.just(1), window=_windows, ticket=_tickets)),
+    (1, st.builds(CallNumber, id=st.just(1), window=_windows,
+                  number=st.builds(lambda s, n: f"{s}{n:03d}", _services, st.integers(1, 6)))),
+    (1, st.one_of(st.builds(TicketInfo, id=st.just(1), ticket=_tickets),
+                  st.just(Status(id=1)))),
+)
+random_requests: st.SearchStrategy[Request] = st.sampled_from(
+    [strategy for weight, strategy in _WEIGHTED for _ in range(weight)]
+).flatmap(lambda strategy: strategy)
+
+#: Seconds between two requests; now and then a jump past the next day_starts.
+random_steps = st.sampled_from([15 * k for k in range(60)] + [86_400])
+
+
+def _maybe_close(pair: tuple[bool, Request]) -> Request:
+    return CloseDay(id=1, reason="test") if pair[0] else pair[1]
+
+
+#: (seconds to wait, request) pairs; about one request in forty closes the day.
+random_commands = st.lists(
+    st.tuples(random_steps,
+              st.tuples(st.sampled_from([False] * 40 + [True]), random_requests).map(_maybe_close)),
+    min_size=10,
+    max_size=80,
+)

@@ -232,6 +232,34 @@ def test_priority_only_counts_within_the_first_tier() -> None:
     assert [call(engine, 1) for _ in range(2)] == ["A001", "B001"]
 
 
+def test_calls_from_a_higher_tier_do_not_restart_the_ratio() -> None:
+    """A lone ticket of tier A between calls must not let tier B's priority tickets
+    pass B's waiting normal ticket again and again."""
+    engine = Engine(hall(services=[service("A"), service("B")], windows=[window(1, "A", "B")],
+                         priority_ratio=(2, 1)))
+    for _ in range(4):
+        take(engine, "B", priority=True)
+    take(engine, "B")  # B005, normal
+    calls = []
+    for _ in range(3):
+        calls.append(call(engine, 1))
+        take(engine, "A", priority=True)
+        calls.append(call(engine, 1))
+    assert calls == ["B001", "A001", "B002", "A002", "B005", "A003"]
+
+
+def test_each_tier_keeps_its_place_in_the_cycle() -> None:
+    engine = Engine(hall(services=[service("A"), service("B")], windows=[window(1, "A", "B")],
+                         priority_ratio=(2, 1)))
+    for sid in "BBAA":
+        take(engine, sid, priority=True)
+    take(engine, "B")  # B003
+    take(engine, "A")  # A003
+    calls = [call(engine, 1) for _ in range(6)]
+    # tier A: P P N; then tier B starts its own cycle: P P N
+    assert calls == ["A001", "A002", "A003", "B001", "B002", "B003"]
+
+
 # -- recall, skip, finish -----------------------------------------------------------------
 
 
