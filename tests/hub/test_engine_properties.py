@@ -37,7 +37,7 @@ from tests.hub.engine_helpers import (
 )
 
 START = at(8)
-SETTINGS = settings(max_examples=1500, deadline=None,
+SETTINGS = settings(max_examples=800, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -169,7 +169,7 @@ def test_invariants_hold_over_random_commands(
     run_commands(config, commands)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(config=random_halls(), commands=random_commands)
 def test_busy_hall_invariants(config: HallConfig, commands: list[tuple[int, Request]]) -> None:
     """The same checks on a hall where tickets pile up first (long queues, many ties)."""
