@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -234,3 +234,50 @@ random_commands = st.lists(
     min_size=10,
     max_size=80,
 )
+
+
+# -- whole runs ---------------------------------------------------------------------------
+
+
+def run(config: HallConfig, commands: list[tuple[int, Request]]) -> tuple[Engine, list[Event]]:
+    """Tick and execute each request at its moment, ignoring refusals; the events."""
+    engine = Engine(config)
+    events: list[Event] = []
+    now = at(8)
+    for step, request in commands:
+        now += timedelta(seconds=step)
+        events += engine.tick(now)
+        try:
+            events += engine.execute(request, now).events
+        except errors.QueueError:
+            pass
+    return engine, events
+
+
+def a_morning() -> tuple[Engine, list[Event]]:
+    """A scripted morning using every request that emits events; the engine and events."""
+    engine = Engine(hall())
+    events: list[Event] = []
+    requests: list[Request] = [
+        SignIn(id=1, window=1, staff="0101"),
+        TakeTicket(id=1, service="A"),
+        TakeTicket(id=1, service="A", priority=True),
+        TakeTicket(id=1, service="B", booking="BK-9"),
+        TakeTicket(id=1, service="C"),
+        CallNext(id=1, window=1),
+        CallNext(id=1, window=1),
+        Skip(id=1, window=1),
+        CallNext(id=1, window=2),
+        Transfer(id=1, window=2, service="C"),
+        CallNext(id=1, window=3),
+        Finish(id=1, window=3),
+        Rate(id=1, window=3, ticket=3, score=4),
+        Reinstate(id=1, window=1, ticket=1),
+        CallNext(id=1, window=4),
+        Pause(id=1, window=2),
+        Resume(id=1, window=2),
+        SignOut(id=1, window=1),
+    ]
+    for minute, request in enumerate(requests):
+        events += engine.execute(request, at(9, minute)).events
+    return engine, events

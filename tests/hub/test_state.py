@@ -6,80 +6,35 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hall import errors
 from hall.config import HallConfig
 from hall.protocol import (
     CallNext,
     Event,
     EventKind,
-    Finish,
     Pause,
-    Rate,
-    Reinstate,
     Request,
-    SignIn,
-    Skip,
     TakeTicket,
-    Transfer,
 )
 from hall.state import HallState, TicketStatus, apply, estimated_wait_min, people_ahead
 from hub.engine import Engine
 from tests.hub.engine_helpers import (
     MORNING,
+    a_morning,
     at,
     call,
     hall,
     random_commands,
     random_halls,
     replay,
+    run,
     service,
     take,
     window,
 )
-
-
-def run(config: HallConfig, commands: list[tuple[int, Request]]) -> tuple[Engine, list[Event]]:
-    engine = Engine(config)
-    events: list[Event] = []
-    now = at(8)
-    for step, request in commands:
-        now += timedelta(seconds=step)
-        events += engine.tick(now)
-        try:
-            events += engine.execute(request, now).events
-        except errors.QueueError:
-            pass
-    return engine, events
-
-
-def a_morning() -> tuple[Engine, list[Event]]:
-    engine = Engine(hall())
-    events: list[Event] = []
-    requests: list[Request] = [
-        SignIn(id=1, window=1, staff="0101"),
-        TakeTicket(id=1, service="A"),
-        TakeTicket(id=1, service="A", priority=True),
-        TakeTicket(id=1, service="B", booking="BK-9"),
-        TakeTicket(id=1, service="C"),
-        CallNext(id=1, window=1),
-        CallNext(id=1, window=1),
-        Skip(id=1, window=1),
-        CallNext(id=1, window=2),
-        Transfer(id=1, window=2, service="C"),
-        CallNext(id=1, window=3),
-        Finish(id=1, window=3),
-        Rate(id=1, window=3, ticket=3, score=4),
-        Reinstate(id=1, window=1, ticket=1),
-        CallNext(id=1, window=4),
-    ]
-    for minute, request in enumerate(requests):
-        events += engine.execute(request, at(9, minute)).events
-    return engine, events
 
 
 def test_replaying_a_morning_rebuilds_the_state() -> None:
