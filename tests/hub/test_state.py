@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,14 +65,15 @@ def test_replica_from_public_state_follows_the_events() -> None:
 
 def test_apply_ignores_events_about_unknown_tickets() -> None:
     state = HallState()
-    for kind, data in [
+    cases: list[tuple[EventKind, dict[str, Any]]] = [
         (EventKind.TICKET_SKIPPED, {"ticket_id": 7, "number": "A007", "window": 1}),
         (EventKind.TICKET_REINSTATED, {"ticket_id": 7, "number": "A007", "window": 1,
                                        "order": 9}),
         (EventKind.TICKET_TRANSFERRED, {"ticket_id": 7, "number": "A007", "window": 1,
                                         "from_service": "A", "service": "B"}),
         (EventKind.RATING_RECORDED, {"ticket_id": 7, "window": 1}),
-    ]:
+    ]
+    for kind, data in cases:
         apply(state, Event(seq=state.seq + 1, at=MORNING.isoformat(), kind=kind, data=data))
     assert state.tickets == {} and state.seq == 4 and state.next_order == 10
 
