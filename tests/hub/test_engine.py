@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, time
 from typing import Any
 
 import pytest
@@ -91,7 +91,7 @@ def test_service_hours(hours: tuple[Any, ...], moment: Any, ok: bool) -> None:
 def test_hours_are_read_in_the_hall_time_zone() -> None:
     engine = Engine(hall(services=[service("A", hours=(span("08:30", "12:00"),))],
                          windows=[window(1, "A")]))
-    utc = at(9).astimezone(__import__("datetime").timezone.utc)  # 01:00 UTC = 09:00 local
+    utc = at(9).astimezone(UTC)  # 01:00 UTC = 09:00 local
     assert take(engine, "A", utc).issued_at.startswith("2026-11-02T09:00")
 
 
