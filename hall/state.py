@@ -101,7 +101,7 @@ class WindowState:
     paused: bool = False
     staff: str | None = None
     staff_name: str | None = None
-    streak: int = 0  # position in the priority:normal cycle
+    streak: int = 0  # places in the priority:normal cycle, one base-(P+N) digit per tier
     served: int = 0  # tickets finished today
 
     def public(self) -> dict[str, Any]:
@@ -188,6 +188,9 @@ class HallState:
             "average_service_s": {
                 s: sum(d) / len(d) for s, d in self.durations.items() if d
             },
+            # The timed services themselves, so a replica's averages and wait
+            # estimates stay those of the hub as later services are timed.
+            "service_s": {s: list(d) for s, d in self.durations.items() if d},
         }
 
     @classmethod
@@ -215,6 +218,8 @@ class HallState:
             )
         for service, average in obj.get("average_service_s", {}).items():
             state.durations[service] = deque([float(average)], maxlen=DURATIONS_KEPT)
+        for service, timed in obj.get("service_s", {}).items():
+            state.durations[service] = deque(map(float, timed), maxlen=DURATIONS_KEPT)
         return state
 
 

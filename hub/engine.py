@@ -141,7 +141,8 @@ class Engine:
         window = self.config.window(number)
         if window is None:
             raise errors.UnknownWindow(f"no window {number} in this hall")
-        return window, self.state.window(number)
+        # Read only: a refused request must not leave a new WindowState behind.
+        return window, self.state.windows.get(number) or WindowState(number)
 
     def _current(self, number: int) -> tuple[Window, WindowState, Ticket]:
         window, ws = self._window(number)
@@ -221,7 +222,7 @@ class Engine:
                 if self.state.slot_issued.get(slot, 0) >= cap.cap:
                     raise errors.SlotCapReached(f"{service.name} {cap.hours} 时段号源已满")
                 break
-        if req.booking is not None and req.booking in self.state.used_bookings:
+        if req.booking is not None and self._booking_remembered(req.booking, day):
             raise errors.BookingUsed("this booking code was already checked in")
 
         ticket = Ticket(
@@ -238,6 +239,16 @@ class Engine:
                                              "ticket": ticket.stored(), "slot": slot}, now, out)
         out.data = self._estimate(self.state.tickets[ticket.id])
 
+    def _booking_remembered(self, code: str, day: str) -> bool:
+        """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""
+        used = self.state.used_bookings.get(code)
+        if used is None:
+            return False
+        if not used:
+            return True
+        memory = timedelta(days=self.config.policy.booking_memory_days)
+        return date.fromisoformat(day) - date.fromisoformat(used) < memory
+
     # -- calling ------------------------------------------------------------------------
 
     def choose_next(self, window: Window, ws: WindowState) -> tuple[Ticket | None, int]:
@@ -245,9 +256,15 @@ class Engine:
 
         Tiers in order of preference; within the first tier anyone waits in, the oldest
         priority ticket goes first, but when normal tickets wait as well the window
-        alternates ``priority_ratio`` (P priority calls, then N normal ones)."""
+        alternates ``priority_ratio`` (P priority calls, then N normal ones).
+
+        Each tier keeps its own place in that cycle, so calls from another tier cannot
+        restart it (which let priority tickets pass a waiting normal one without end).
+        The places are packed into the window's one integer ``streak``: digit ``i`` in
+        base P+N is tier ``i``'s place."""
         p_calls, n_calls = self.config.policy.priority_ratio
-        for tier in window.tiers:
+        base = max(1, p_calls + n_calls)
+        for index, tier in enumerate(window.tiers):
             best_p: tuple[int, int] | None = None
             best_n: tuple[int, int] | None = None
             for service in tier:
@@ -259,13 +276,14 @@ class Engine:
                 if queue.normal and (best_n is None or queue.normal[0] < best_n):
                     best_n = queue.normal[0]
             if best_p is not None and best_n is not None:
-                use_priority = ws.streak < p_calls
-                streak = (ws.streak + 1) % (p_calls + n_calls)
-                chosen = best_p if use_priority else best_n
+                unit = base**index
+                place = ws.streak // unit % base
+                streak = ws.streak + ((place + 1) % base - place) * unit
+                chosen = best_p if place < p_calls else best_n
                 return self.state.tickets[chosen[1]], streak
             only = best_p if best_p is not None else best_n
             if only is not None:
-                return self.state.tickets[only[1]], 0
+                return self.state.tickets[only[1]], ws.streak
         return None, ws.streak
 
     def _call_next(self, req: CallNext, now: datetime, out: Outcome) -> None:
