@@ -41,7 +41,7 @@ class EventKind(StrEnum):
 #: Fields of each event kind beside type/seq/at/kind (documented in docs/protocol.md).
 EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.TICKET_ISSUED: ("day", "ticket", "slot"),
-    EventKind.TICKET_CALLED: ("ticket", "window", "recall", "staff", "streak"),
+    EventKind.TICKET_CALLED: ("ticket", "window", "recall", "staff", "tier", "streak"),
     EventKind.TICKET_FINISHED: ("ticket_id", "number", "window", "service", "duration_s"),
     EventKind.TICKET_SKIPPED: ("ticket_id", "number", "window"),
     EventKind.TICKET_REINSTATED: ("ticket_id", "number", "window", "order"),
@@ -53,7 +53,7 @@ EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
     EventKind.RATING_RECORDED: (
         "ticket_id", "number", "window", "service", "zone", "staff", "score", "points", "channel",
     ),
-    EventKind.DAY_CLOSED: ("day", "next_day", "closed", "reason", "next_id", "bookings_before"),
+    EventKind.DAY_CLOSED: ("day", "next_day", "closed", "reason", "next_id", "forget_before"),
 }
 
 #: Fields kept in the store but never broadcast (personal data).

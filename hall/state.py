@@ -14,6 +14,7 @@ import bisect
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +23,20 @@ from hall.protocol import Event, EventKind
 
 #: Finished-service durations kept per service for estimates.
 DURATIONS_KEPT = 200
+
+
+def day_date(label: str) -> date:
+    """The calendar date of a hall-day label: ``2026-11-02``, or ``2026-11-02#2`` for the
+    second numbering session of that day (after a manual ``close_day``).
+
+    Raises ValueError for a malformed label."""
+    return date.fromisoformat(label.split("#", 1)[0])
+
+
+def next_session(label: str) -> str:
+    """The label of the numbering session after ``label`` on the same calendar day."""
+    base, _, number = label.partition("#")
+    return f"{base}#{int(number or 1) + 1}"
 
 
 class TicketStatus(StrEnum):
@@ -101,7 +116,8 @@ class WindowState:
     paused: bool = False
     staff: str | None = None
     staff_name: str | None = None
-    streak: int = 0  # places in the priority:normal cycle, one base-(P+N) digit per tier
+    #: Each tier's place in the priority:normal cycle (tier index -> place).
+    streaks: dict[int, int] = field(default_factory=dict)
     served: int = 0  # tickets finished today
 
     def public(self) -> dict[str, Any]:
@@ -285,7 +301,9 @@ def _called(state: HallState, event: Event) -> None:
     ticket.called_at = event.at
     ticket.recalls = recall
     window.ticket = ticket.id
-    window.streak = int(data.get("streak", window.streak))
+    tier, place = data.get("tier"), data.get("streak")
+    if tier is not None and place is not None:
+        window.streaks[int(tier)] = int(place)
 
 
 def _release(state: HallState, ticket_id: int, window_number: int) -> Ticket | None:
@@ -372,7 +390,7 @@ def _rated(state: HallState, event: Event) -> None:
 
 def _day_closed(state: HallState, event: Event) -> None:
     data = event.data
-    forget_before = str(data.get("bookings_before", ""))
+    forget_before = str(data.get("forget_before", ""))
     keep_bookings = {c: d for c, d in state.used_bookings.items() if d >= forget_before}
     next_id = max(state.next_id, int(data.get("next_id", state.next_id)))
     windows = state.windows

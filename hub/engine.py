@@ -45,7 +45,9 @@ from hall.state import (
     TicketStatus,
     WindowState,
     apply,
+    day_date,
     estimated_wait_min,
+    next_session,
     people_ahead,
     waiting_by_service,
     waiting_by_window,
@@ -67,8 +69,6 @@ class Engine:
     def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
-        for window in config.windows:  # every window present, so reads never add one
-            self.state.window(window.number)
         self._tz = ZoneInfo(config.hall.timezone)
         starts = config.hall.day_starts
         self._day_offset = timedelta(hours=starts.hour, minutes=starts.minute)
@@ -109,7 +109,7 @@ class Engine:
         """Close the hall day if ``now`` lies in a later one. The hub calls this before
         each batch of requests and on a timer, so a day closes even in a silent hall."""
         today = self.hall_day(now)
-        if not self.state.day or today <= self.state.day:
+        if not self.state.day or date.fromisoformat(today) <= day_date(self.state.day):
             return []
         outcome = Outcome()
         self._emit_day_closed(now, today, "day_end", outcome)
@@ -186,7 +186,8 @@ class Engine:
         )
 
     def _emit_call(
-        self, ticket: Ticket, ws: WindowState, recall: int, streak: int, now: datetime,
+        self, ticket: Ticket, ws: WindowState, recall: int, cycle: tuple[int, int] | None,
+        now: datetime,
         out: Outcome,
     ) -> None:
         public = ticket.public()
@@ -195,7 +196,7 @@ class Engine:
         self._emit(
             EventKind.TICKET_CALLED,
             {"ticket": public, "window": ws.number, "recall": recall, "staff": ws.staff,
-             "streak": streak},
+             "tier": cycle[0] if cycle else None, "streak": cycle[1] if cycle else None},
             now,
             out,
         )
@@ -247,23 +248,22 @@ class Engine:
         if not used:
             return True
         memory = timedelta(days=self.config.policy.booking_memory_days)
-        return date.fromisoformat(day) - date.fromisoformat(used) < memory
+        return day_date(day) - day_date(used) < memory
 
     # -- calling ------------------------------------------------------------------------
 
-    def choose_next(self, window: Window, ws: WindowState) -> tuple[Ticket | None, int]:
-        """The ticket ``window`` would call now and the window's next priority streak.
+    def choose_next(
+        self, window: Window, ws: WindowState
+    ) -> tuple[Ticket | None, tuple[int, int] | None]:
+        """The ticket ``window`` would call now, and (tier, new place in its cycle) when
+        the call advances a tier's priority:normal cycle (None otherwise).
 
         Tiers in order of preference; within the first tier anyone waits in, the oldest
         priority ticket goes first, but when normal tickets wait as well the window
-        alternates ``priority_ratio`` (P priority calls, then N normal ones).
-
-        Each tier keeps its own place in that cycle, so calls from another tier cannot
-        restart it (which let priority tickets pass a waiting normal one without end).
-        The places are packed into the window's one integer ``streak``: digit ``i`` in
-        base P+N is tier ``i``'s place."""
+        alternates ``priority_ratio`` (P priority calls, then N normal ones). Each tier
+        keeps its own place in that cycle, so calls from another tier cannot restart it
+        (which would let priority tickets pass a waiting normal one without end)."""
         p_calls, n_calls = self.config.policy.priority_ratio
-        base = max(1, p_calls + n_calls)
         for index, tier in enumerate(window.tiers):
             best_p: tuple[int, int] | None = None
             best_n: tuple[int, int] | None = None
@@ -276,25 +276,23 @@ class Engine:
                 if queue.normal and (best_n is None or queue.normal[0] < best_n):
                     best_n = queue.normal[0]
             if best_p is not None and best_n is not None:
-                unit = base**index
-                place = ws.streak // unit % base
-                streak = ws.streak + ((place + 1) % base - place) * unit
+                place = ws.streaks.get(index, 0)
                 chosen = best_p if place < p_calls else best_n
-                return self.state.tickets[chosen[1]], streak
+                return self.state.tickets[chosen[1]], (index, (place + 1) % (p_calls + n_calls))
             only = best_p if best_p is not None else best_n
             if only is not None:
-                return self.state.tickets[only[1]], ws.streak
-        return None, ws.streak
+                return self.state.tickets[only[1]], None
+        return None, None
 
     def _call_next(self, req: CallNext, now: datetime, out: Outcome) -> None:
         window, ws = self._window(req.window)
         self._ready_to_call(ws)
-        ticket, streak = self.choose_next(window, ws)
+        ticket, cycle = self.choose_next(window, ws)
         self._emit_finish(ws, now, out)
         if ticket is None:
             out.data = {"ticket": None}
             return
-        self._emit_call(ticket, ws, 0, streak, now, out)
+        self._emit_call(ticket, ws, 0, cycle, now, out)
         out.data = {"ticket": self.state.tickets[ticket.id].public()}
 
     def _call_number(self, req: CallNumber, now: datetime, out: Outcome) -> None:
@@ -311,7 +309,7 @@ class Engine:
         if ticket.status not in (TicketStatus.WAITING, TicketStatus.SKIPPED):
             raise errors.NotCallable(f"{ticket.number} is {ticket.status}")
         self._emit_finish(ws, now, out)
-        self._emit_call(ticket, ws, 0, ws.streak, now, out)
+        self._emit_call(ticket, ws, 0, None, now, out)
         out.data = {"ticket": self.state.tickets[ticket.id].public()}
 
     def _recall(self, req: Recall, now: datetime, out: Outcome) -> None:
@@ -319,7 +317,7 @@ class Engine:
         limit = self.config.policy.recall_limit
         if ticket.recalls >= limit:
             raise errors.RecallLimit(f"{ticket.number} was recalled {limit} times already")
-        self._emit_call(ticket, ws, ticket.recalls + 1, ws.streak, now, out)
+        self._emit_call(ticket, ws, ticket.recalls + 1, None, now, out)
         out.data = {"ticket": self.state.tickets[ticket.id].public()}
 
     def _skip(self, req: Skip, now: datetime, out: Outcome) -> None:
@@ -429,10 +427,10 @@ class Engine:
     def _close_day(self, req: CloseDay, now: datetime, out: Outcome) -> None:
         today = self.hall_day(now)
         current = self.state.day or today
-        if today > current:
-            next_day = today
-        else:
-            next_day = (date.fromisoformat(current) + timedelta(days=1)).isoformat()
+        # Closed within the hall day (after an outage, say): numbering restarts in a new
+        # session of the same day, and day_starts still closes that session tomorrow.
+        later = date.fromisoformat(today) > day_date(current)
+        next_day = today if later else next_session(current)
         self._emit_day_closed(now, next_day, req.reason or "manual", out)
         out.data = {"day": current, "next_day": next_day,
                     "closed": out.events[-1].data["closed"]}
@@ -441,12 +439,12 @@ class Engine:
         open_statuses = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED)
         closed = sorted(t.id for t in self.state.tickets.values() if t.status in open_statuses)
         memory = timedelta(days=self.config.policy.booking_memory_days)
-        forget_before = (date.fromisoformat(next_day) - memory).isoformat()
+        forget_before = (day_date(next_day) - memory).isoformat()
         self._emit(
             EventKind.DAY_CLOSED,
             {"day": self.state.day or self.hall_day(now), "next_day": next_day, "closed": closed,
              "reason": reason, "next_id": self.state.next_id,
-             "bookings_before": forget_before},
+             "forget_before": forget_before},
             now,
             out,
         )

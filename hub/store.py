@@ -32,7 +32,7 @@ from sqlite_utils.migrations import Migrations
 
 from hall.config import HallConfig
 from hall.protocol import Event, EventKind
-from hall.state import HallState, apply
+from hall.state import HallState, apply, day_date
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ class Store:
         if max_id is not None:
             state.next_id = max(state.next_id, int(max_id) + 1)
         if state.day:
-            cutoff = (date.fromisoformat(state.day)
+            cutoff = (day_date(state.day)
                       - timedelta(days=self.booking_memory_days)).isoformat()
             for booking, day in self.db.execute(
                 "SELECT booking, day FROM tickets WHERE booking IS NOT NULL AND day >= ?",
@@ -312,7 +312,7 @@ _ISSUED = ('{{"day":"{day}","ticket":{{"id":{id},"number":"{number}","service":"
 _CALLED = ('{{"ticket":{{"id":{id},"number":"{number}","service":"{service}","priority":false,'
            '"status":"called","issued_at":"{issued}","window":{window},"order":{id},'
            '"called_at":"{called}","recalls":0}},"window":{window},"recall":0,"staff":null,'
-           '"streak":0}}')
+           '"tier":null,"streak":null}}')
 _FINISHED = ('{{"ticket_id":{id},"number":"{number}","window":{window},"service":"{service}",'
              '"duration_s":{duration}}}')
 

@@ -564,7 +564,8 @@ def test_tick_closes_the_day_at_day_starts() -> None:
     events = engine.tick(at(6, 0, day=3))
     assert kinds(events) == ["day_closed"]
     assert events[0].data == {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [2, 3],
-                              "reason": "day_end", "next_id": 4}
+                              "reason": "day_end", "next_id": 4,
+                              "forget_before": "2026-10-04"}
     assert engine.tick(at(6, 1, day=3)) == []
     state = engine.state
     assert state.day == "2026-11-03" and state.tickets == {} and state.issued == {}
@@ -589,17 +590,17 @@ def test_manual_close_day() -> None:
     engine = Engine(hall())
     take(engine, "A", at(9))
     out = engine.execute(CloseDay(id=1, reason="停电"), at(16))
-    assert out.data == {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [1]}
+    # A close within the hall day opens a second numbering session of the same day.
+    assert out.data == {"day": "2026-11-02", "next_day": "2026-11-02#2", "closed": [1]}
     assert out.events[0].data["reason"] == "停电"
-    assert engine.tick(at(6, day=3)) == []  # that day is already open
+    again = engine.execute(CloseDay(id=2), at(17))
+    assert again.data["next_day"] == "2026-11-02#3"
+    assert kinds(engine.tick(at(6, day=3))) == ["day_closed"]
     ticket = take(engine, "A", at(9, day=3))
     assert (ticket.number, ticket.id) == ("A001", 2)
     assert engine.state.day == "2026-11-03"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: a manual close_day moves the hall day to the next calendar day, so the next "
-    "day_starts closes nothing and numbering does not restart (reported, not fixed)"))
 def test_numbering_restarts_at_day_starts_after_a_manual_close() -> None:
     engine = Engine(hall())
     take(engine, "A", at(9))
