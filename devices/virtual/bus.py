@@ -181,9 +181,9 @@ class VirtualBus:
             if not data:
                 continue
             for frame in self._splitter.feed(data):
-                device = self._devices.get(frame.address)
-                if device is not None:
+                # like RS-485: every device hears every frame and keeps its own
+                for device in list(self._devices.values()):
                     try:
                         device.handle(frame)
                     except Exception:
-                        log.exception("virtual device %s failed on %s", frame.address, frame)
+                        log.exception("virtual device %s failed on %s", device.address, frame)

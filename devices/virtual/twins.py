@@ -43,12 +43,17 @@ class VirtualDevice:
         self.bus: VirtualBus | None = None
         self.received: list[Any] = []
         self.frames: list[Frame] = []
+        #: frames heard on the bus for other addresses (and ignored)
+        self.overheard = 0
         self.on_command: Callable[[VirtualDevice, Any], None] | None = None
         self._cond = threading.Condition()
 
     def handle(self, frame: Frame) -> None:
-        """A frame for this address arrived from the host (bus thread)."""
+        """A frame arrived from the host (bus thread); others' frames are ignored."""
         if self.faults.silent:
+            return
+        if frame.address != self.address:
+            self.overheard += 1
             return
         command = self.decode(frame)
         with self._cond:
