@@ -46,11 +46,13 @@ def serial_ports() -> list[PortInfo]:
 def usb_printers(sysfs: Path = Path("/sys/bus/usb/devices")) -> tuple[list[UsbPrinter], str]:
     """USB devices with a printer-class interface, and how they were found
     (``pyusb``, ``sysfs`` or why not at all)."""
-    usb_core: Any
+    import importlib
+
+    usb_core: Any = None
     try:
-        import usb.core as usb_core
+        usb_core = importlib.import_module("usb.core")
     except ImportError:
-        usb_core = None
+        pass
     if usb_core is not None:
         try:
             found = []
