@@ -53,7 +53,9 @@ class VirtualDevice:
         if self.faults.silent:
             return
         if frame.address != self.address:
-            self.overheard += 1
+            with self._cond:
+                self.overheard += 1
+                self._cond.notify_all()
             return
         command = self.decode(frame)
         with self._cond:
