@@ -18,15 +18,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices import keypad as kp  # noqa: E402
-from devices import ledbar as lb  # noqa: E402
-from devices import pad as pd  # noqa: E402
-from devices.events import DeviceOnline, Event, KeyAction  # noqa: E402
-from devices.framing import Frame, FrameSplitter  # noqa: E402
-from devices.keypad import Keypad  # noqa: E402
-from devices.link import SerialLink  # noqa: E402
-from devices.profiles import load_keypad, load_ledbar, load_pad  # noqa: E402
-from devices.virtual import VirtualBus, VirtualKeypad  # noqa: E402
+from devices import keypad as kp
+from devices import ledbar as lb
+from devices import pad as pd
+from devices.events import DeviceOnline, Event, KeyAction
+from devices.framing import Frame, FrameSplitter
+from devices.keypad import Keypad
+from devices.link import SerialLink
+from devices.profiles import load_keypad, load_ledbar, load_pad
+from devices.virtual import VirtualBus, VirtualKeypad
 
 
 def percentile(values: list[float], q: float) -> float:
