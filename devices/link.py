@@ -125,6 +125,7 @@ class SerialLink:
         self._opener = opener
         self._devices: dict[int, BusDevice] = {}
         self._out: queue.Queue[_Outgoing] = queue.Queue()
+        self._posted: queue.Queue[Event] = queue.Queue()
         self._inflight: _Outgoing | None = None
         self._serial: Any = None
         self._splitter = FrameSplitter(framing)
@@ -161,8 +162,30 @@ class SerialLink:
     def devices(self) -> dict[int, BusDevice]:
         return dict(self._devices)
 
+    def post(self, event: Event) -> None:
+        """Deliver ``event`` from the link's thread (for events that arise on a caller's
+        thread, so every event reaches the callback on the same thread, in order)."""
+        self._posted.put(event)
+        self._wake()
+
+    def _deliver_posted(self) -> None:
+        while True:
+            try:
+                event = self._posted.get_nowait()
+            except queue.Empty:
+                return
+            self.emit(event)
+
+    def _wake(self) -> None:
+        port = self._serial
+        if port is not None and hasattr(port, "cancel_read"):
+            try:
+                port.cancel_read()
+            except Exception:  # a port closing under us: the loop notices
+                pass
+
     def emit(self, event: Event) -> None:
-        """Deliver an event to the callback and the queue."""
+        """Deliver an event to the callback and the queue (link thread)."""
         log.debug("%s: %s", self.port, event)
         if self._events is not None:
             self._events.put(event)
@@ -187,12 +210,7 @@ class SerialLink:
         :class:`SendFailed` event. Raises ValueError if the frame cannot be encoded."""
         data = self.framing.encode(frame)
         self._out.put(_Outgoing(frame, data, ack))
-        port = self._serial
-        if port is not None and hasattr(port, "cancel_read"):
-            try:
-                port.cancel_read()
-            except Exception:  # a port closing under us: the loop notices
-                pass
+        self._wake()
 
     def write_now(self, frame: Frame) -> None:
         """Write a confirmation at once (link thread only: from ``on_frame``)."""
@@ -238,6 +256,7 @@ class SerialLink:
     def _run(self) -> None:
         delay = self._reconnect[0]
         while not self._stop.is_set():
+            self._deliver_posted()
             now = time.monotonic()
             if self._serial is None:
                 if self._try_open():
@@ -246,6 +265,7 @@ class SerialLink:
                 self._fail_queued("offline")
                 self._tick(now)
                 self._stop.wait(delay)
+                self._deliver_posted()
                 delay = min(delay * 2, self._reconnect[1])
                 continue
             try:

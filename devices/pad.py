@@ -202,7 +202,8 @@ class Pad(BusDevice):
         frame = pad_frame(self.profile, self.address, StartRating(round(timeout)))
         with self.lock:
             if self._pending is not None:
-                self._end(RatingCancelled(self.address, self._pending.request_id, "superseded"))
+                self._end(RatingCancelled(self.address, self._pending.request_id, "superseded"),
+                          posted=True)
             request_id = self._next_id
             self._next_id += 1
             self._pending = _Pending(request_id, time.monotonic() + timeout)
@@ -216,7 +217,7 @@ class Pad(BusDevice):
             if self._pending is None:
                 return None
             request_id = self._pending.request_id
-            self._end(RatingCancelled(self.address, request_id, "cancelled"))
+            self._end(RatingCancelled(self.address, request_id, "cancelled"), posted=True)
             self.send(pad_frame(self.profile, self.address, CancelRating()))
             return request_id
 
@@ -238,9 +239,14 @@ class Pad(BusDevice):
         """Blank the screen (after sign-out). Raises ValueError without a screen."""
         self.show_text("")
 
-    def _end(self, event: RatingGiven | RatingTimedOut | RatingCancelled) -> None:
+    def _end(
+        self, event: RatingGiven | RatingTimedOut | RatingCancelled, posted: bool = False
+    ) -> None:
         self._pending = None
-        self.link.emit(event)
+        if posted:  # on a caller's thread: let the link's thread deliver it
+            self.link.post(event)
+        else:
+            self.link.emit(event)
 
     # -- link thread -----------------------------------------------------------------
     def on_frame(self, frame: Frame, now: float) -> None:

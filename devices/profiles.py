@@ -302,6 +302,10 @@ def _encoding(reader: ProfileReader, key: str, default: str) -> str:
     return name
 
 
+def _label(key_encoding: str, code: int) -> str:
+    return chr(code) if key_encoding == "ascii" else f"{code:02X}"
+
+
 def _score(_name: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
         raise ValueError(f"must be a score between 1 and 5, not {value!r}")
@@ -334,6 +338,16 @@ def load_pad(profile_id: str, root: Path | None = None) -> PadProfile:
         keys[code] = score
     if not keys:
         raise r.error("keys", "needs at least one key")
+    start, cancel = _command(proto, "start"), _command(proto, "cancel")
+    host_ack = common["host_ack"]
+    if host_ack.mode == "reply" and host_ack.data == "same":
+        for code in keys:
+            answer = (host_ack.func, bytes([code]))
+            for name, command in (("start", start), ("cancel", cancel)):
+                if command.text is None and answer == (command.func, command.data):
+                    raise r.error(f"keys.{_label(key_encoding, code)}",
+                                  f"the host's answer to this key would read as the {name} "
+                                  "command")
     screen = None
     if r.has("screen"):
         s = r.table("screen")
@@ -351,8 +365,8 @@ def load_pad(profile_id: str, root: Path | None = None) -> PadProfile:
         key_func=_func(proto, "key_func"),
         key_encoding=key_encoding,
         keys=MappingProxyType(keys),
-        start=_command(proto, "start"),
-        cancel=_command(proto, "cancel"),
+        start=start,
+        cancel=cancel,
         bounce_s=timing.get("bounce_s", float, 0.3),
         default_timeout_s=timing.get("default_timeout_s", float, 30.0),
         screen=screen,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from devices.events import (
@@ -161,3 +163,24 @@ def test_show_text_needs_a_screen() -> None:
             pad.show_clerk("张三", "1")
         with pytest.raises(ValueError, match="positive"):
             pad.request_rating(0)
+
+
+def test_every_event_reaches_the_callback_on_the_link_thread() -> None:
+    profile = load_pad("ff68-4key")
+    threads: list[str] = []
+
+    def on_event(_event: object) -> None:
+        threads.append(threading.current_thread().name)
+
+    with bus_and_link(profile, on_event=on_event) as (bus, link, events):
+        twin = bus.add(VirtualPad(profile, 1))
+        pad = Pad(link, profile, 1)
+        link.start()
+        first = pad.request_rating(TIMEOUT_S)
+        pad.request_rating(TIMEOUT_S)  # supersedes, from this thread
+        pad.cancel_rating()
+        assert events.expect(RatingCancelled).request_id == first
+        events.expect(RatingCancelled, where=lambda e: e.reason == "cancelled")
+        twin.press("03")
+        events.expect(PressIgnored)
+    assert threads and all(name.startswith("link ") for name in threads), threads

@@ -69,3 +69,13 @@ def test_bad_bar_profile(tmp_path: Path) -> None:
         load_ledbar("bad", root)
     with pytest.raises(ValueError, match="unknown device kind"):
         load_profile("printer", "x")
+
+
+def test_a_key_whose_answer_reads_as_a_command_is_refused(tmp_path: Path) -> None:
+    root = copy_tree(tmp_path)
+    (root / "pads" / "bad.toml").write_text(
+        'inherits = "ff68-4key"\n[keys]\n"0B" = 1\n', encoding="utf-8"
+    )
+    with pytest.raises(ProfileError, match="start command") as info:
+        load_pad("bad", root)
+    assert info.value.key == "keys.0B"
