@@ -175,6 +175,66 @@ class _Pending:
     deadline: float
 
 
+RatingEvent = RatingGiven | RatingTimedOut | RatingCancelled | PressIgnored
+
+
+class RatingSession:
+    """The rating rules of one pad as a pure state machine: calls in, events out, the
+    time passed in. :class:`Pad` feeds it from the link; tests drive it directly."""
+
+    def __init__(self, profile: PadProfile, address: int) -> None:
+        self.profile = profile
+        self.address = address
+        self._next_id = 1
+        self._pending: _Pending | None = None
+        self._last_key: tuple[str, float] | None = None
+
+    @property
+    def pending(self) -> int | None:
+        return None if self._pending is None else self._pending.request_id
+
+    def request(self, now: float, timeout_s: float) -> tuple[int, list[RatingEvent]]:
+        """Open a request; a pending one ends ``superseded``."""
+        events = self._end_pending("superseded")
+        request_id = self._next_id
+        self._next_id += 1
+        self._pending = _Pending(request_id, now + timeout_s)
+        return request_id, events
+
+    def cancel(self) -> list[RatingEvent]:
+        """End the pending request (if any) as ``cancelled``."""
+        return self._end_pending("cancelled")
+
+    def lost(self) -> list[RatingEvent]:
+        """The port went away: the pending request (if any) ends ``link-lost``."""
+        return self._end_pending("link-lost")
+
+    def press(self, now: float, key: str, score: int | None) -> list[RatingEvent]:
+        """A key arrived (``score`` None for a key the profile does not map)."""
+        last, self._last_key = self._last_key, (key, now)
+        if last is not None and last[0] == key and now - last[1] < self.profile.bounce_s:
+            return [PressIgnored(self.address, key, "bounce")]
+        if self._pending is None:
+            return [PressIgnored(self.address, key, "no-request")]
+        if score is None:
+            return [PressIgnored(self.address, key, "unknown-key")]
+        request_id, self._pending = self._pending.request_id, None
+        return [RatingGiven(self.address, request_id, score, key)]
+
+    def tick(self, now: float) -> list[RatingEvent]:
+        """Time passed: a request past its deadline ends ``RatingTimedOut``."""
+        if self._pending is None or now < self._pending.deadline:
+            return []
+        request_id, self._pending = self._pending.request_id, None
+        return [RatingTimedOut(self.address, request_id)]
+
+    def _end_pending(self, reason: str) -> list[RatingEvent]:
+        if self._pending is None:
+            return []
+        request_id, self._pending = self._pending.request_id, None
+        return [RatingCancelled(self.address, request_id, reason)]
+
+
 class Pad(BusDevice):
     """An evaluator pad at ``address`` on ``link``; see the module doc for the rules."""
 
@@ -182,16 +242,14 @@ class Pad(BusDevice):
 
     def __init__(self, link: SerialLink, profile: PadProfile, address: int | None = None) -> None:
         super().__init__(link, profile, profile.default_address if address is None else address)
-        self._next_id = 1
-        self._pending: _Pending | None = None
-        self._last_key: tuple[str, float] | None = None
+        self.session = RatingSession(profile, self.address)
         self._screen_text: str | None = None
 
     @property
     def pending(self) -> int | None:
         """The id of the request waiting for a key, if any."""
         with self.lock:
-            return None if self._pending is None else self._pending.request_id
+            return self.session.pending
 
     def request_rating(self, timeout_s: float | None = None) -> int:
         """Light the pad and wait for one key; returns the request id. A request still
@@ -201,12 +259,9 @@ class Pad(BusDevice):
             raise ValueError(f"timeout must be positive, not {timeout}")
         frame = pad_frame(self.profile, self.address, StartRating(round(timeout)))
         with self.lock:
-            if self._pending is not None:
-                self._end(RatingCancelled(self.address, self._pending.request_id, "superseded"),
-                          posted=True)
-            request_id = self._next_id
-            self._next_id += 1
-            self._pending = _Pending(request_id, time.monotonic() + timeout)
+            request_id, events = self.session.request(time.monotonic(), timeout)
+            for event in events:  # on a caller's thread: the link's thread delivers them
+                self.link.post(event)
             self.send(frame)
         return request_id
 
@@ -214,11 +269,11 @@ class Pad(BusDevice):
         """End the pending request without a score (RatingCancelled ``cancelled``) and
         turn the pad's keys off; returns its id, or None if nothing was pending."""
         with self.lock:
-            if self._pending is None:
-                return None
-            request_id = self._pending.request_id
-            self._end(RatingCancelled(self.address, request_id, "cancelled"), posted=True)
-            self.send(pad_frame(self.profile, self.address, CancelRating()))
+            request_id = self.session.pending
+            for event in self.session.cancel():
+                self.link.post(event)
+            if request_id is not None:
+                self.send(pad_frame(self.profile, self.address, CancelRating()))
             return request_id
 
     def show_clerk(self, name: str, staff: str) -> None:
@@ -239,13 +294,8 @@ class Pad(BusDevice):
         """Blank the screen (after sign-out). Raises ValueError without a screen."""
         self.show_text("")
 
-    def _end(
-        self, event: RatingGiven | RatingTimedOut | RatingCancelled, posted: bool = False
-    ) -> None:
-        self._pending = None
-        if posted:  # on a caller's thread: let the link's thread deliver it
-            self.link.post(event)
-        else:
+    def _emit(self, events: list[RatingEvent]) -> None:
+        for event in events:
             self.link.emit(event)
 
     # -- link thread -----------------------------------------------------------------
@@ -257,28 +307,21 @@ class Pad(BusDevice):
         reply = self.profile.host_ack.reply_to(frame)
         if reply is not None:
             self.link.write_now(reply)
-        last, self._last_key = self._last_key, (press.key, now)
-        if last is not None and last[0] == press.key and now - last[1] < self.profile.bounce_s:
-            self.link.emit(PressIgnored(self.address, press.key, "bounce"))
-        elif self._pending is None:
-            self.link.emit(PressIgnored(self.address, press.key, "no-request"))
-        elif press.score is None:
-            self.link.emit(PressIgnored(self.address, press.key, "unknown-key"))
-        else:
-            self._end(RatingGiven(self.address, self._pending.request_id, press.score, press.key))
+        self._emit(self.session.press(now, press.key, press.score))
 
     def on_tick(self, now: float) -> None:
-        pending = self._pending
-        if pending is None:
+        if self.session.pending is None:
             return
         if not self.link.online:
-            self._end(RatingCancelled(self.address, pending.request_id, "link-lost"))
-        elif now >= pending.deadline:
-            self._end(RatingTimedOut(self.address, pending.request_id))
+            self._emit(self.session.lost())
+            return
+        events = self.session.tick(now)
+        self._emit(events)
+        if events:
             self.send(pad_frame(self.profile, self.address, CancelRating()))
 
     def on_link(self, online: bool, now: float) -> None:
-        if not online and self._pending is not None:
-            self._end(RatingCancelled(self.address, self._pending.request_id, "link-lost"))
-        if online and self._screen_text is not None and self.profile.screen is not None:
+        if not online:
+            self._emit(self.session.lost())
+        elif self._screen_text is not None and self.profile.screen is not None:
             self.send(pad_frame(self.profile, self.address, ShowText(self._screen_text)))
