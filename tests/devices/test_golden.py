@@ -91,3 +91,20 @@ def test_beep_matches_the_documented_example() -> None:
     # docs/hardware.md: "to address 1: FF 68 02 02 68 01 03 04 16"
     profile = load_profile("keypad", "ff68-keypad")
     assert kp.encode_keypad(profile, 1, kp.Beep()) == bytes.fromhex("FF 68 02 02 68 01 03 04 16")
+
+
+@pytest.mark.parametrize(
+    ("kind", "pid", "command", "hex_"),
+    [
+        # L = 3 (ADDR FUNC 0B), CS = 01 + 01 + 0B = 0D
+        ("pad", "ff68-4key", pd.StartRating(), "FF 68 03 03 68 01 01 0B 0D 16"),
+        # "01R030" ETX; XOR 30^31^52^30^33^30^03 = 63 → "63"
+        ("pad", "stx-5key", pd.StartRating(30), "02 30 31 52 30 33 30 03 36 33"),
+        # 请 C7EB, 号 BAC5 in GBK; LEN 9 little-endian; sum of 01..C5 = 0x41E → 1E
+        ("ledbar", "a5-sum", lb.BarText("请A001号", True),
+         "A5 01 10 09 00 01 C7 EB 41 30 30 31 BA C5 1E 5A"),
+    ],
+)
+def test_frames_worked_out_by_hand(kind: str, pid: str, command: Any, hex_: str) -> None:
+    profile = load_profile(kind, pid)
+    assert encode(kind, profile, 1, command) == bytes.fromhex(hex_)
