@@ -156,9 +156,10 @@ def test_silent_device_fails_sends_and_says_nothing() -> None:
         assert twin.beeps == 0 and not twin.received
 
 
+@pytest.mark.parametrize("pid", ["ff68-4key", "stx-5key"])
 @pytest.mark.parametrize("fault", ["bad_checksum", "garbage", "slow"])
-def test_faulty_lines_drop_what_is_broken_and_keep_what_is_whole(fault: str) -> None:
-    profile = load_pad("ff68-4key")
+def test_faulty_lines_drop_what_is_broken_and_keep_what_is_whole(fault: str, pid: str) -> None:
+    profile = load_pad(pid)
     with bus_and_link(profile) as (bus, link, events):
         twin = bus.add(VirtualPad(profile, 1))
         pad = Pad(link, profile, 1)
@@ -166,7 +167,7 @@ def test_faulty_lines_drop_what_is_broken_and_keep_what_is_whole(fault: str) -> 
         events.expect(DeviceOnline)
         if fault == "bad_checksum":
             twin.faults.bad_checksum = True
-            twin.press("03")
+            twin.press_score(5)
             assert wait_until(lambda: link.stats.dropped_bytes > 0)
             twin.faults.bad_checksum = False
         elif fault == "garbage":
@@ -175,7 +176,7 @@ def test_faulty_lines_drop_what_is_broken_and_keep_what_is_whole(fault: str) -> 
             bus.slow_s = 0.03
         pad.request_rating(TIMEOUT_S * 3)
         assert twin.wait_for(lambda: twin.lit, TIMEOUT_S)
-        twin.press("02")
+        twin.press_score(4)
         assert events.expect(RatingGiven).score == 4
         assert not events.of(PressIgnored)
         if fault == "garbage":
