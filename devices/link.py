@@ -295,11 +295,11 @@ class SerialLink:
             log.info("%s: back after %.2f s", self.port, outage)
         self._ever_open = True
         self._lost_at = None
-        self._splitter = FrameSplitter(self.framing)
+        self._splitter.flush()  # a frame cut off by the outage is garbage
         self._online.set()
         self.emit(DeviceOnline(self.port, outage))
         for device in list(self._devices.values()):
-            device.on_link(True, now)
+            self._call(device, device.on_link, True, now)
         return True
 
     def _lost(self, reason: str) -> None:
@@ -315,7 +315,7 @@ class SerialLink:
         self.emit(DeviceOffline(self.port, reason))
         now = time.monotonic()
         for device in list(self._devices.values()):
-            device.on_link(False, now)
+            self._call(device, device.on_link, False, now)
 
     def _close(self) -> None:
         port, self._serial = self._serial, None
@@ -398,10 +398,19 @@ class SerialLink:
             self.stats.unknown_address += 1
             log.debug("%s: frame for unknown address %s", self.port, frame.address)
             return
-        with device.lock:
-            device.on_frame(frame, now)
+        self._call(device, device.on_frame, frame, now)
 
     def _tick(self, now: float) -> None:
         for device in list(self._devices.values()):
+            self._call(device, device.on_tick, now)
+
+    def _call(self, device: BusDevice, method: Callable[..., None], *args: Any) -> None:
+        # a device's bug is logged and must not take the port (and its neighbours) down
+        try:
             with device.lock:
-                device.on_tick(now)
+                method(*args)
+        except (serial.SerialException, OSError):
+            raise
+        except Exception:
+            log.exception("%s: device %s failed in %s", self.port, device.address,
+                          getattr(method, "__name__", method))

@@ -209,3 +209,26 @@ def test_attach_refuses_clashes() -> None:
         LedBar(SerialLink.for_profile("loop://", bar), fast, 1)
     with pytest.raises(ValueError):
         link.send(Frame(300, 1))
+
+
+def test_a_failing_device_does_not_take_the_bus_down() -> None:
+    from devices.link import BusDevice
+
+    class Broken(BusDevice):
+        def on_frame(self, frame: Frame, now: float) -> None:
+            raise RuntimeError("bug")
+
+    profile = load_pad("ff68-4key")
+    with bus_and_link(profile) as (bus, link, events):
+        broken_twin = bus.add(VirtualPad(profile, 9))
+        twin = bus.add(VirtualPad(profile, 1))
+        Broken(link, profile, 9)
+        pad = Pad(link, profile, 1)
+        link.start()
+        events.expect(DeviceOnline)
+        broken_twin.press("03")
+        pad.request_rating(TIMEOUT_S * 3)
+        assert twin.wait_for(lambda: twin.lit, TIMEOUT_S)
+        twin.press("03")
+        assert events.expect(RatingGiven).score == 5
+        assert link.stats.reconnects == 0
