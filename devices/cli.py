@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from devices.events import (
@@ -53,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--count", type=int, default=1,
                      help="this many devices at consecutive addresses on one bus")
     sim.add_argument("--path", help="where to put the port's symlink (default: a temp folder)")
+    sim.add_argument("--snapshots", type=Path, metavar="DIR",
+                     help="write a PNG of what a bar or keypad shows after each change")
 
     probe = sub.add_parser("probe", help="talk to a real device and report what was understood")
     probe.add_argument("--kind", choices=sorted(KINDS), required=True)
@@ -125,12 +128,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     bus = VirtualBus(profile.framing, path=args.path)
     twins = [bus.add(twin_for(args.kind, profile, first + i)) for i in range(max(1, args.count))]
 
+    shots = [0]
+
     def show(device: VirtualDevice, command: Any) -> None:
         state = ""
         if isinstance(device, VirtualKeypad):
             state = f"  display [{device.display}]"
         print(f"{time.strftime('%H:%M:%S')} {device.kind}@{device.address} <- {command}{state}",
               flush=True)
+        if args.snapshots is not None:
+            shots[0] += 1
+            _snapshot(device, args.snapshots / f"{device.kind}-{device.address}-{shots[0]:04d}.png")
 
     for twin in twins:
         twin.on_command = show
@@ -149,6 +157,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
     return 0
+
+
+def _snapshot(device: Any, path: Path) -> None:
+    from devices.virtual.render import render_bar, render_keypad
+    from devices.virtual.twins import VirtualBar, VirtualKeypad
+
+    if isinstance(device, VirtualBar):
+        picture = render_bar(device.text, flashing=device.flashing)
+    elif isinstance(device, VirtualKeypad):
+        picture = render_keypad(device.display)
+    else:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    picture.save(path)
+    print(f"  picture: {path}", flush=True)
 
 
 def _stdin_loop(bus: Any, twins: list[Any], stop: threading.Event) -> None:

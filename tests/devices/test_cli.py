@@ -14,6 +14,7 @@ import pytest
 
 from devices.cli import main
 from devices.events import DeviceOnline, RatingGiven
+from devices.ledbar import LedBar
 from devices.link import SerialLink
 from devices.pad import Pad, StartRating
 from devices.profiles import load_ledbar, load_pad
@@ -127,3 +128,24 @@ def test_probe_a_missing_port_fails(capsys: pytest.CaptureFixture[str]) -> None:
                    "--port", "/nonexistent/tty", "--listen-s", "0.1"])
     assert status == 1
     assert "cannot open" in capsys.readouterr().out
+
+
+def test_simulate_a_bar_writes_pictures(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jiaohao", "devices", "simulate", "ledbar", "--profile", "a5-sum",
+         "--address", "3", "--snapshots", str(tmp_path)],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        lines = lines_of(proc)
+        port = next_matching(lines, "port: ").removeprefix("port: ")
+        profile = load_ledbar("a5-sum")
+        with SerialLink.for_profile(port, profile) as link:
+            LedBar(link, profile, 3).show_call("A001")
+            assert "BarText(text='请A001号', flash=True)" in next_matching(lines, "ledbar@3 <-")
+            picture = Path(next_matching(lines, "picture: ").split("picture: ")[1])
+        assert picture.parent == tmp_path and picture.stat().st_size > 0
+    finally:
+        proc.terminate()
+        assert proc.wait(TIMEOUT_S) == 0
