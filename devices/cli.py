@@ -239,8 +239,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
         device = LedBar(link, profile, address)
     ok = True
     with link:
-        if not link.wait_online(3.0):
-            print(f"FAIL: cannot open {args.port}: {_drain_reason(events)}")
+        try:
+            first = events.get(timeout=5.0)  # DeviceOnline, or DeviceOffline if it cannot
+        except queue.Empty:
+            first = DeviceOffline(args.port, "no answer from the port within 5 s")
+        if not isinstance(first, DeviceOnline):
+            reason = first.reason if isinstance(first, DeviceOffline) else str(first)
+            print(f"FAIL: cannot open {args.port}: {reason}")
             return 1
         print("port open")
         understood: list[str] = []
@@ -288,16 +293,3 @@ def cmd_probe(args: argparse.Namespace) -> int:
             print("no key frames understood")
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
-
-
-def _drain_reason(events: queue.Queue[Event]) -> str:
-    reason = "unknown"
-    while True:
-        try:
-            event = events.get_nowait()
-        except queue.Empty:
-            return reason
-        if isinstance(event, DeviceOffline):
-            reason = event.reason
-        elif isinstance(event, DeviceOnline):
-            reason = "opened"
