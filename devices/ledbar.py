@@ -106,8 +106,8 @@ def render_template(profile: LedBarProfile, name: str, **fields: Any) -> str:
 
 
 class LedBar(BusDevice):
-    """An LED bar at ``address``: remembers what it shows and shows it again after an
-    outage; a flashing call turns steady after the profile's ``flash_s``."""
+    """An LED bar at ``address``: remembers what it shows and shows it again whenever
+    the port opens; a flashing call turns steady after the profile's ``flash_s``."""
 
     profile: LedBarProfile
 
@@ -160,6 +160,8 @@ class LedBar(BusDevice):
             self.send(bar_frame(self.profile, self.address, BarText(self._text)))
 
     def on_link(self, online: bool, now: float) -> None:
+        # the bar may have lost power with the line: tell it again what it shows, still
+        # flashing if the call is recent (a repeat of a frame still queued is harmless)
         if online and self._text is not None:
-            self._steady_at = None
-            self.send(bar_frame(self.profile, self.address, BarText(self._text)))
+            flashing = self._steady_at is not None and now < self._steady_at
+            self.send(bar_frame(self.profile, self.address, BarText(self._text, flashing)))

@@ -232,3 +232,18 @@ def test_a_failing_device_does_not_take_the_bus_down() -> None:
         twin.press("03")
         assert events.expect(RatingGiven).score == 5
         assert link.stats.reconnects == 0
+
+
+def test_a_call_shown_before_the_port_opens_still_flashes() -> None:
+    profile = load_ledbar("a5-sum")
+    with bus_and_link(profile) as (bus, link, events):
+        twin = bus.add(VirtualBar(profile, 1))
+        bar = LedBar(link, profile, 1)
+        bus.unplug()
+        link.start()
+        bar.show_call("A002")  # queued while the port is missing: fails "offline"
+        events.expect(SendFailed)
+        bus.replug()
+        events.expect(DeviceOnline)
+        assert twin.wait_for(lambda: twin.text == "请A002号", TIMEOUT_S)
+        assert twin.flashing  # the bar is told again, still within flash_s
