@@ -235,7 +235,7 @@ def test_a_failing_device_does_not_take_the_bus_down() -> None:
 
 
 def test_a_call_shown_before_the_port_opens_still_flashes() -> None:
-    profile = load_ledbar("a5-sum")
+    profile = dataclasses.replace(load_ledbar("a5-sum"), flash_s=TIMEOUT_S * 3)
     with bus_and_link(profile) as (bus, link, events):
         twin = bus.add(VirtualBar(profile, 1))
         bar = LedBar(link, profile, 1)
