@@ -299,7 +299,7 @@ async def run(args: argparse.Namespace) -> None:
             print(f"call_next -> all 300 displays, ms p50/p99:     "
                   f"{statistics.median(fan):8.1f} / {pct(fan, 99):.1f}")
             rss = await hold_connections(hub.url, DISPLAYS, hub)
-            print(f"hub RSS with {DISPLAYS} connections, MB:           {rss:8.1f}")
+            print(f"hub RSS, {DISPLAYS} connections, ~27k tickets today, MB: {rss:5.1f}")
         finally:
             hub.stop()
 
@@ -309,6 +309,9 @@ async def run(args: argparse.Namespace) -> None:
             seeded = seed(db_path, config, history) if history else 0.0
             hub = HubProcess(config, db_path)
             try:
+                if not history:
+                    rss = await hold_connections(hub.url, DISPLAYS, hub)
+                    print(f"hub RSS, {DISPLAYS} connections, fresh day, MB:     {rss:8.1f}")
                 await fill(hub.url, 600)
                 lat = await call_latency(hub.url, 500)
                 latencies[label] = lat

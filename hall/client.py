@@ -27,7 +27,6 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from hall.errors import RequestFailed
 from hall.protocol import (
-    MAX_FRAME_BYTES,
     Event,
     EventKind,
     Hello,
@@ -254,9 +253,6 @@ class HubClient:
         await ws.send(encode(hello.to_json()))
         try:
             async for frame in ws:
-                if len(frame) > MAX_FRAME_BYTES * 64:
-                    log.warning("%s: oversized frame from hub dropped", self.device)
-                    continue
                 obj = decode_frame(frame)
                 kind = obj["type"]
                 if kind == "welcome":
