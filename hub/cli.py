@@ -21,7 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the hall hub: websocket server (protocol v1) and SQLite store.",
     )
     parser.add_argument("--config", required=True, help="hall configuration (TOML)")
-    parser.add_argument("--db", required=True, help="SQLite database file (created if missing)")
+    parser.add_argument("--db", help="SQLite database file (created if missing)")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the hall config: print its errors and warnings, "
+                             "exit 0 when it can be used, 2 when not")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     parser.add_argument("--log-level", default="INFO",
@@ -35,6 +38,11 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.check:
+        return _check(Path(args.config))
+    if not args.db:
+        print("jiaohao hub: --db is required (the SQLite database file)", file=sys.stderr)
+        return 2
     config = _load(Path(args.config))
     if config is None:
         return 2
@@ -44,23 +52,31 @@ def main(argv: list[str]) -> int:
         return 0
 
 
-def _load(path: Path) -> HallConfig | None:
-    from hall import config as hall_config  # the loader is imported only when used
+def _check(path: Path) -> int:
+    from hall.config import check_config
 
-    load_config = getattr(hall_config, "load_config", None)
-    config_error = getattr(hall_config, "ConfigError", ValueError)
-    if load_config is None:
-        print("jiaohao hub: this version cannot read hall config files yet", file=sys.stderr)
-        return None
+    errors, warnings = check_config(path)
+    for problem in warnings:
+        print(f"warning: {problem}")
+    for problem in errors:
+        print(f"error: {problem}")
+    if errors:
+        print(f"{path}: {len(errors)} error(s); the hub would refuse to start")
+        return 2
+    print(f"{path}: OK ({len(warnings)} warning(s))")
+    return 0
+
+
+def _load(path: Path) -> HallConfig | None:
+    from hall.config import ConfigError, load_config
+
     try:
-        config: HallConfig = load_config(path)
-    except config_error as exc:
-        problems = getattr(exc, "problems", None) or [exc]
+        return load_config(path)
+    except ConfigError as exc:
         print(f"jiaohao hub: the hall config {path} cannot be used:", file=sys.stderr)
-        for problem in problems:
+        for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
-    return config
 
 
 async def _serve(config: HallConfig, db: str, host: str, port: int, **options: Any) -> int:

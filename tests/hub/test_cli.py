@@ -14,15 +14,10 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
-import hall.config
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(hall.config, "load_config"), reason="the hall config loader is not merged yet"
-)
 
 HALL = """
 [hall]
@@ -107,3 +102,25 @@ def test_bad_config_exits_2_and_names_the_problem(tmp_path: Path) -> None:
     assert "Q" in done.stderr and "hall.toml" in done.stderr
     assert done.stdout == ""
     assert not (tmp_path / "queue.db").exists()
+
+
+@pytest.mark.parametrize(("example", "status"), [("dongxiang.toml", 0), ("village.toml", 0)])
+def test_check_accepts_the_examples(example: str, status: int) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jiaohao", "hub", "--config", str(ROOT / "examples" / example),
+         "--check"], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S * 3,
+    )
+    assert done.returncode == status, done.stdout + done.stderr
+    assert "OK" in done.stdout
+
+
+def test_check_lists_every_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[hall]\nname = "x"\n[[service]]\nid = "a"\n', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "jiaohao", "hub", "--config", str(bad), "--check"],
+        cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S * 3,
+    )
+    assert done.returncode == 2
+    assert "service[0] (a).id" in done.stdout
+    assert "at least one [[window]]" in done.stdout
