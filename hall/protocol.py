@@ -1,3 +1,520 @@
-"""Placeholder; filled in by the hub work."""
+"""Protocol v1, the public contract: one typed module for every message on the wire.
+
+A WebSocket text frame carries one JSON object with a ``type``. Clients send
+``hello`` then requests (each with an ``id`` of their choosing); the hub answers
+``welcome``, then a ``result`` per request and an ``event`` per change. Every
+message here has a dataclass with ``parse`` (from a decoded JSON object, raising
+:class:`hall.errors.ProtocolError` subclasses) and ``to_json``.
+"""
 
 from __future__ import annotations
+
+import json
+from dataclasses import MISSING, dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar, get_type_hints
+
+from hall.config import Role
+from hall.errors import NotJson, ProtocolError, QueueError, UnknownType
+
+PROTOCOL_VERSION = 1
+
+#: Largest text frame the hub accepts, in bytes.
+MAX_FRAME_BYTES = 64 * 1024
+
+
+class EventKind(StrEnum):
+    TICKET_ISSUED = "ticket_issued"
+    TICKET_CALLED = "ticket_called"
+    TICKET_FINISHED = "ticket_finished"
+    TICKET_SKIPPED = "ticket_skipped"
+    TICKET_REINSTATED = "ticket_reinstated"
+    TICKET_TRANSFERRED = "ticket_transferred"
+    WINDOW_PAUSED = "window_paused"
+    WINDOW_RESUMED = "window_resumed"
+    CLERK_SIGNED_IN = "clerk_signed_in"
+    CLERK_SIGNED_OUT = "clerk_signed_out"
+    RATING_RECORDED = "rating_recorded"
+    DAY_CLOSED = "day_closed"
+
+
+#: Fields of each event kind beside type/seq/at/kind (documented in docs/protocol.md).
+EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
+    EventKind.TICKET_ISSUED: ("day", "ticket", "slot"),
+    EventKind.TICKET_CALLED: ("ticket", "window", "recall", "staff", "tier", "streak"),
+    EventKind.TICKET_FINISHED: ("ticket_id", "number", "window", "service", "duration_s"),
+    EventKind.TICKET_SKIPPED: ("ticket_id", "number", "window"),
+    EventKind.TICKET_REINSTATED: ("ticket_id", "number", "window", "order"),
+    EventKind.TICKET_TRANSFERRED: ("ticket_id", "number", "window", "from_service", "service"),
+    EventKind.WINDOW_PAUSED: ("window",),
+    EventKind.WINDOW_RESUMED: ("window",),
+    EventKind.CLERK_SIGNED_IN: ("window", "staff", "name"),
+    EventKind.CLERK_SIGNED_OUT: ("window", "staff"),
+    EventKind.RATING_RECORDED: (
+        "ticket_id", "number", "window", "service", "zone", "staff", "score", "points", "channel",
+    ),
+    EventKind.DAY_CLOSED: ("day", "next_day", "closed", "reason", "next_id", "forget_before"),
+}
+
+#: Fields kept in the store but never broadcast (personal data).
+PRIVATE_FIELDS = frozenset({"booking"})
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change of hall state. ``data`` holds the kind's fields (EVENT_FIELDS)."""
+
+    seq: int
+    at: str  # ISO-8601 in the hall's time zone
+    kind: EventKind
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The broadcast form: personal data stripped."""
+        return {"type": "event", "seq": self.seq, "at": self.at, "kind": str(self.kind),
+                **_strip_private(self.data)}
+
+    def to_store(self) -> dict[str, Any]:
+        """Everything, personal data included, for the hub's own database."""
+        return dict(self.data)
+
+    @classmethod
+    def parse(cls, obj: dict[str, Any]) -> Event:
+        """Raises ProtocolError when seq/at/kind are missing or wrong."""
+        seq, at, kind = obj.get("seq"), obj.get("at"), obj.get("kind")
+        kinds = EventKind.__members__.values()
+        if not isinstance(seq, int) or not isinstance(at, str) or not isinstance(kind, str) or (
+            kind not in kinds
+        ):
+            raise ProtocolError("event needs integer seq, string at and a known kind")
+        data = {k: v for k, v in obj.items() if k not in ("type", "seq", "at", "kind")}
+        return cls(seq=int(seq), at=at, kind=EventKind(kind), data=data)
+
+
+def _strip_private(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_private(v) for k, v in value.items() if k not in PRIVATE_FIELDS}
+    if isinstance(value, list):
+        return [_strip_private(v) for v in value]
+    return value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- requests ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """Base of every client request. ``id`` is the client's, echoed in the result."""
+
+    type: ClassVar[str] = ""
+    #: Roles that may send it; callers only for their own window (see ``window``).
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.ADMIN})
+    doc: ClassVar[str] = ""
+    #: Fields that must be present even though the dataclass gives them a default.
+    required: ClassVar[frozenset[str]] = frozenset()
+
+    id: str | int
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        for f in fields(self):
+            out[f.name] = getattr(self, f.name)
+        return out
+
+    @classmethod
+    def parse(cls, obj: dict[str, Any]) -> Request:
+        """Build the request from a decoded JSON object.
+
+        Raises:
+            ProtocolError: a field is missing, of the wrong type or out of range.
+        """
+        hints = _hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            expected = hints[f.name]
+            if f.name not in obj or obj[f.name] is None:
+                if f.name in obj and _allows_none(expected):
+                    values[f.name] = None
+                    continue
+                if f.default is not MISSING and f.name not in cls.required:
+                    continue
+                raise ProtocolError(f"{cls.type}: missing field {f.name!r}")
+            value = obj[f.name]
+            if not _type_ok(value, expected):
+                raise ProtocolError(f"{cls.type}: field {f.name!r} must be {_describe(expected)}")
+            values[f.name] = value
+        request = cls(**values)
+        request.check()
+        return request
+
+    def check(self) -> None:
+        """Range checks beyond types; raises ProtocolError."""
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _allows_none(expected: Any) -> bool:
+    return type(None) in getattr(expected, "__args__", ())
+
+
+def _type_ok(value: Any, expected: Any) -> bool:
+    options = getattr(expected, "__args__", None) or (expected,)
+    for option in options:
+        if option is type(None) and value is None:
+            return True
+        if option is int and _is_int(value):
+            return True
+        if option is bool and isinstance(value, bool):
+            return True
+        if option is str and isinstance(value, str):
+            return True
+    return False
+
+
+def _describe(expected: Any) -> str:
+    options = getattr(expected, "__args__", None) or (expected,)
+    names = {int: "an integer", str: "a string", bool: "true or false", type(None): "null"}
+    return " or ".join(names.get(o, str(o)) for o in options)
+
+
+CALLER_ROLES = frozenset({Role.CALLER, Role.ADMIN})
+ANY_ROLE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class TakeTicket(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"service"})
+    type: ClassVar[str] = "take_ticket"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = "Issue a ticket. data: ticket, ahead, estimated_wait_min."
+    service: str = ""
+    priority: bool = False
+    booking: str | None = None
+
+    def check(self) -> None:
+        if not self.service:
+            raise ProtocolError("take_ticket: service must not be empty")
+        if self.booking is not None and not (
+            0 < len(self.booking) <= 64 and all(c.isalnum() or c in "-_" for c in self.booking)
+        ):
+            raise ProtocolError("take_ticket: booking must be 1-64 letters, digits, - or _")
+
+
+@dataclass(frozen=True)
+class WindowRequest(Request):
+    """A request acting for one window (callers: their own only)."""
+
+    required: ClassVar[frozenset[str]] = frozenset({"window"})
+    roles: ClassVar[frozenset[Role]] = CALLER_ROLES
+    window: int = 0
+
+    def check(self) -> None:
+        if self.window < 1:
+            raise ProtocolError(f"{self.type}: window must be a positive integer")
+
+
+@dataclass(frozen=True)
+class CallNext(WindowRequest):
+    type: ClassVar[str] = "call_next"
+    doc: ClassVar[str] = (
+        "Finish the window's current ticket, if any, and call the next. data.ticket or null."
+    )
+
+
+@dataclass(frozen=True)
+class Recall(WindowRequest):
+    type: ClassVar[str] = "recall"
+    doc: ClassVar[str] = "Call the window's current ticket again (limited by queue.recall_limit)."
+
+
+@dataclass(frozen=True)
+class Skip(WindowRequest):
+    type: ClassVar[str] = "skip"
+    doc: ClassVar[str] = "Mark the window's current ticket as a no-show (过号)."
+
+
+@dataclass(frozen=True)
+class Finish(WindowRequest):
+    type: ClassVar[str] = "finish"
+    doc: ClassVar[str] = "The window's current ticket is served (办结)."
+
+
+@dataclass(frozen=True)
+class Transfer(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "service"})
+    type: ClassVar[str] = "transfer"
+    doc: ClassVar[str] = "Pass the current ticket to another service, keeping its place in time."
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class Pause(WindowRequest):
+    type: ClassVar[str] = "pause"
+    doc: ClassVar[str] = "Stop calling at the window (暂停服务)."
+
+
+@dataclass(frozen=True)
+class Resume(WindowRequest):
+    type: ClassVar[str] = "resume"
+    doc: ClassVar[str] = "Call again at a paused window."
+
+
+@dataclass(frozen=True)
+class SignIn(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "staff"})
+    type: ClassVar[str] = "sign_in"
+    doc: ClassVar[str] = "A clerk signs in at the window (attendance, 亮牌)."
+    staff: str = ""
+
+    def check(self) -> None:
+        super().check()
+        if not self.staff.strip() or len(self.staff) > 32:
+            raise ProtocolError("sign_in: staff must be a staff number of 1-32 characters")
+
+
+@dataclass(frozen=True)
+class SignOut(WindowRequest):
+    type: ClassVar[str] = "sign_out"
+    doc: ClassVar[str] = "The clerk at the window signs out."
+
+
+@dataclass(frozen=True)
+class Rate(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "ticket", "score"})
+    type: ClassVar[str] = "rate"
+    doc: ClassVar[str] = (
+        "Record the citizen's rating (5 非常满意 … 1 非常不满意) of a ticket served at the window."
+    )
+    ticket: int = 0
+    score: int = 0
+    channel: str = "pad"
+
+    def check(self) -> None:
+        super().check()
+        if not 1 <= self.score <= 5:
+            raise ProtocolError("rate: score must be 1 to 5")
+        if self.channel not in ("pad", "phone", "kiosk", "web"):
+            raise ProtocolError("rate: channel must be pad, phone, kiosk or web")
+
+
+@dataclass(frozen=True)
+class Reinstate(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "ticket"})
+    type: ClassVar[str] = "reinstate"
+    doc: ClassVar[str] = (
+        "A skipped ticket waits again, ahead of tickets issued after this moment."
+    )
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class CallNumber(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "number"})
+    type: ClassVar[str] = "call_number"
+    doc: ClassVar[str] = "Call a specific waiting or skipped number (e.g. \"A012\") at the window."
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class CloseDay(Request):
+    type: ClassVar[str] = "close_day"
+    doc: ClassVar[str] = "Close the hall day now: unfinished tickets close, numbering restarts."
+    reason: str = "manual"
+
+
+@dataclass(frozen=True)
+class Status(Request):
+    type: ClassVar[str] = "status"
+    roles: ClassVar[frozenset[Role]] = ANY_ROLE
+    doc: ClassVar[str] = "Waiting counts per service, zone and window, with wait estimates."
+
+
+@dataclass(frozen=True)
+class TicketInfo(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
+    type: ClassVar[str] = "ticket_info"
+    roles: ClassVar[frozenset[Role]] = ANY_ROLE
+    doc: ClassVar[str] = "One ticket of today with the people ahead of it and its wait estimate."
+    ticket: int = 0
+
+
+REQUESTS: dict[str, type[Request]] = {
+    cls.type: cls
+    for cls in (
+        TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
+        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo,
+    )
+}
+
+
+@dataclass(frozen=True)
+class Hello:
+    type: ClassVar[str] = "hello"
+    device: str
+    token: str
+    protocol: int = PROTOCOL_VERSION
+    since: int | None = None
+    #: Which events to push: all (true), none (false: a load generator or a kiosk
+    #: that only takes tickets), or a list of event kinds.
+    subscribe: bool | tuple[EventKind, ...] = True
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "hello", "device": self.device, "token": self.token,
+                               "protocol": self.protocol, "since": self.since}
+        if self.subscribe is not True:
+            out["subscribe"] = (
+                self.subscribe if isinstance(self.subscribe, bool)
+                else [str(k) for k in self.subscribe]
+            )
+        return out
+
+    def wants(self, kind: EventKind) -> bool:
+        """Whether this connection asked for events of ``kind``."""
+        if isinstance(self.subscribe, bool):
+            return self.subscribe
+        return kind in self.subscribe
+
+    @classmethod
+    def parse(cls, obj: dict[str, Any]) -> Hello:
+        """Raises ProtocolError on a malformed hello."""
+        device, token = obj.get("device"), obj.get("token")
+        protocol, since = obj.get("protocol", PROTOCOL_VERSION), obj.get("since")
+        if not isinstance(device, str) or not isinstance(token, str):
+            raise ProtocolError("hello: device and token must be strings")
+        if not isinstance(protocol, int) or isinstance(protocol, bool):
+            raise ProtocolError("hello: protocol must be an integer")
+        if since is not None and (not _is_int(since) or since < 0):
+            raise ProtocolError("hello: since must be null or a non-negative integer")
+        raw = obj.get("subscribe", True)
+        subscribe: bool | tuple[EventKind, ...]
+        if isinstance(raw, bool):
+            subscribe = raw
+        elif isinstance(raw, list) and all(
+            isinstance(k, str) and k in EventKind.__members__.values() for k in raw
+        ):
+            subscribe = tuple(EventKind(k) for k in raw)
+        else:
+            raise ProtocolError("hello: subscribe must be true, false or a list of event kinds")
+        return cls(device=device, token=token, protocol=protocol, since=since,
+                   subscribe=subscribe)
+
+
+@dataclass(frozen=True)
+class Welcome:
+    type: ClassVar[str] = "welcome"
+    role: Role
+    seq: int
+    hall: dict[str, Any]
+    state: dict[str, Any] | None  # None when resuming: the events after `since` follow
+    device: str = ""
+    window: int | None = None
+    resumed: bool = False
+    protocol: int = PROTOCOL_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "welcome", "protocol": self.protocol, "role": str(self.role),
+                "device": self.device, "window": self.window, "seq": self.seq,
+                "resumed": self.resumed, "hall": self.hall, "state": self.state}
+
+    @classmethod
+    def parse(cls, obj: dict[str, Any]) -> Welcome:
+        role, seq = obj.get("role"), obj.get("seq")
+        if not isinstance(role, str) or role not in Role.__members__.values() or (
+            not isinstance(seq, int)
+        ):
+            raise ProtocolError("welcome needs a role and an integer seq")
+        return cls(role=Role(role), seq=int(seq), hall=obj.get("hall") or {},
+                   state=obj.get("state"), device=str(obj.get("device", "")),
+                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)))
+
+
+@dataclass(frozen=True)
+class Result:
+    type: ClassVar[str] = "result"
+    id: str | int | None
+    ok: bool
+    data: dict[str, Any] | None = None
+    error_code: str = ""
+    error_message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ok:
+            return {"type": "result", "id": self.id, "ok": True, "data": self.data or {}}
+        return {"type": "result", "id": self.id, "ok": False,
+                "error": {"code": self.error_code, "message": self.error_message}}
+
+    @classmethod
+    def success(cls, request_id: str | int | None, data: dict[str, Any]) -> Result:
+        return cls(id=request_id, ok=True, data=data)
+
+    @classmethod
+    def failure(cls, request_id: str | int | None, error: QueueError) -> Result:
+        return cls(id=request_id, ok=False, error_code=error.code, error_message=error.message)
+
+    @classmethod
+    def parse(cls, obj: dict[str, Any]) -> Result:
+        ok = obj.get("ok")
+        if not isinstance(ok, bool):
+            raise ProtocolError("result needs ok: true or false")
+        if ok:
+            data = obj.get("data")
+            return cls(id=obj.get("id"), ok=True, data=data if isinstance(data, dict) else {})
+        error = obj.get("error") if isinstance(obj.get("error"), dict) else {}
+        assert isinstance(error, dict)
+        return cls(id=obj.get("id"), ok=False, error_code=str(error.get("code", "error")),
+                   error_message=str(error.get("message", "")))
+
+
+def decode_frame(text: str | bytes) -> dict[str, Any]:
+    """Decode one frame into a JSON object with a string ``type``.
+
+    Raises:
+        NotJson: binary frame, not JSON, or not an object with a string ``type``.
+    """
+    if isinstance(text, bytes):
+        raise NotJson("binary frames are not part of protocol v1; send JSON text")
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise NotJson(f"not JSON: {exc}") from exc
+    if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
+        raise NotJson("a message must be a JSON object with a string \"type\"")
+    return obj
+
+
+def parse_request(obj: dict[str, Any]) -> Request:
+    """The request in a decoded client frame.
+
+    Raises:
+        UnknownType: not a request type of protocol v1.
+        ProtocolError: a field is missing or wrong.
+    """
+    cls = REQUESTS.get(obj["type"])
+    if cls is None:
+        raise UnknownType(f"unknown message type {obj['type']!r}")
+    request_id = obj.get("id")
+    if not (isinstance(request_id, str) or _is_int(request_id)):
+        raise ProtocolError(f"{cls.type}: every request needs an id (string or integer)")
+    return cls.parse(obj)
+
+
+def encode(message: dict[str, Any]) -> str:
+    """One frame of compact JSON, Chinese kept readable."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+__all__ = [
+    "EVENT_FIELDS", "MAX_FRAME_BYTES", "PROTOCOL_VERSION", "REQUESTS", "Event", "EventKind",
+    "Hello", "Request", "Result", "Welcome", "decode_frame", "encode", "parse_request",
+]

@@ -1,3 +1,482 @@
-"""Placeholder; filled in by the hub work."""
+"""Hall state for one hall day and the projection ``apply(state, event) -> state``.
+
+The hub rebuilds its state by applying the day's stored events; every client keeps a
+replica by applying the events it receives. Both use this one function, so they can
+never disagree on what an event means. ``apply`` decides nothing: the engine has
+already checked every rule before it emitted the event.
+
+Queries here (people ahead, waiting counts, wait estimates) read the state only.
+"""
 
 from __future__ import annotations
+
+import bisect
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from hall.config import HallConfig
+from hall.protocol import Event, EventKind
+
+#: Finished-service durations kept per service for estimates.
+DURATIONS_KEPT = 200
+
+
+def day_date(label: str) -> date:
+    """The calendar date of a hall-day label: ``2026-11-02``, or ``2026-11-02#2`` for the
+    second numbering session of that day (after a manual ``close_day``).
+
+    Raises ValueError for a malformed label."""
+    return date.fromisoformat(label.split("#", 1)[0])
+
+
+def next_session(label: str) -> str:
+    """The label of the numbering session after ``label`` on the same calendar day."""
+    base, _, number = label.partition("#")
+    return f"{base}#{int(number or 1) + 1}"
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    FINISHED = "finished"
+    SKIPPED = "skipped"
+    CLOSED = "closed"
+
+
+@dataclass
+class Visit:
+    """One service event: a ticket called to a window, until finished/skipped/transferred."""
+
+    window: int
+    service: str
+    staff: str | None
+    called_at: str
+    skipped: bool = False
+    rated: bool = False
+
+
+@dataclass
+class Ticket:
+    id: int
+    number: str
+    service: str
+    priority: bool
+    status: TicketStatus
+    issued_at: str
+    window: int | None = None
+    order: int = 0  # queue position: issue order, renewed on reinstatement, kept on transfer
+    called_at: str | None = None
+    recalls: int = 0
+    booking: str | None = None  # personal data: stored, never broadcast
+    visits: list[Visit] = field(default_factory=list)
+
+    def public(self) -> dict[str, Any]:
+        """The protocol's ticket object (no personal data)."""
+        return {
+            "id": self.id,
+            "number": self.number,
+            "service": self.service,
+            "priority": self.priority,
+            "status": str(self.status),
+            "issued_at": self.issued_at,
+            "window": self.window,
+            "order": self.order,
+            "called_at": self.called_at,
+            "recalls": self.recalls,
+        }
+
+    def stored(self) -> dict[str, Any]:
+        return {**self.public(), "booking": self.booking}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Ticket:
+        return cls(
+            id=int(obj["id"]),
+            number=str(obj["number"]),
+            service=str(obj["service"]),
+            priority=bool(obj["priority"]),
+            status=TicketStatus(obj["status"]),
+            issued_at=str(obj["issued_at"]),
+            window=obj.get("window"),
+            order=int(obj.get("order", obj["id"])),
+            called_at=obj.get("called_at"),
+            recalls=int(obj.get("recalls", 0)),
+            booking=obj.get("booking"),
+        )
+
+
+@dataclass
+class WindowState:
+    number: int
+    ticket: int | None = None  # the ticket id the window holds (called)
+    paused: bool = False
+    staff: str | None = None
+    staff_name: str | None = None
+    #: Each tier's place in the priority:normal cycle (tier index -> place).
+    streaks: dict[int, int] = field(default_factory=dict)
+    served: int = 0  # tickets finished today
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "ticket": self.ticket,
+            "paused": self.paused,
+            "staff": self.staff,
+            "staff_name": self.staff_name,
+            "served": self.served,
+        }
+
+
+@dataclass
+class ServiceQueue:
+    """Waiting tickets of one service, each class sorted by order key."""
+
+    priority: list[tuple[int, int]] = field(default_factory=list)  # (order, ticket id)
+    normal: list[tuple[int, int]] = field(default_factory=list)
+
+    def lane(self, priority: bool) -> list[tuple[int, int]]:
+        return self.priority if priority else self.normal
+
+    def add(self, ticket: Ticket) -> None:
+        lane = self.lane(ticket.priority)
+        key = (ticket.order, ticket.id)
+        if not lane or lane[-1] < key:
+            lane.append(key)
+        else:
+            bisect.insort(lane, key)
+
+    def remove(self, ticket: Ticket) -> None:
+        lane = self.lane(ticket.priority)
+        key = (ticket.order, ticket.id)
+        index = bisect.bisect_left(lane, key)
+        if index < len(lane) and lane[index] == key:
+            del lane[index]
+
+    def __len__(self) -> int:
+        return len(self.priority) + len(self.normal)
+
+
+@dataclass
+class HallState:
+    day: str = ""  # the hall day (ISO date); "" before the first event
+    seq: int = 0  # last applied event
+    next_id: int = 1  # ticket ids are unique forever
+    next_order: int = 1
+    tickets: dict[int, Ticket] = field(default_factory=dict)
+    by_number: dict[str, int] = field(default_factory=dict)
+    windows: dict[int, WindowState] = field(default_factory=dict)
+    queues: dict[str, ServiceQueue] = field(default_factory=dict)
+    issued: dict[str, int] = field(default_factory=dict)  # per service, today
+    slot_issued: dict[str, int] = field(default_factory=dict)  # "A@08:30-10:00" -> count
+    durations: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
+    used_bookings: dict[str, str] = field(default_factory=dict)  # code -> day (hub only)
+
+    def window(self, number: int) -> WindowState:
+        state = self.windows.get(number)
+        if state is None:
+            state = self.windows[number] = WindowState(number)
+        return state
+
+    def queue(self, service: str) -> ServiceQueue:
+        queue = self.queues.get(service)
+        if queue is None:
+            queue = self.queues[service] = ServiceQueue()
+        return queue
+
+    # -- serialisation for welcome (no personal data) ----------------------------------
+
+    def public(self) -> dict[str, Any]:
+        """What a client needs to start its replica: today's open tickets, windows, counts."""
+        open_statuses = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED)
+        return {
+            "day": self.day,
+            "seq": self.seq,
+            "next_id": self.next_id,
+            "next_order": self.next_order,
+            "tickets": [t.public() for t in self.tickets.values() if t.status in open_statuses],
+            "windows": [w.public() for w in sorted(self.windows.values(), key=lambda w: w.number)],
+            "issued": dict(self.issued),
+            "slot_issued": dict(self.slot_issued),
+            "average_service_s": {
+                s: sum(d) / len(d) for s, d in self.durations.items() if d
+            },
+            # The timed services themselves, so a replica's averages and wait
+            # estimates stay those of the hub as later services are timed.
+            "service_s": {s: list(d) for s, d in self.durations.items() if d},
+        }
+
+    @classmethod
+    def from_public(cls, obj: dict[str, Any]) -> HallState:
+        """A client's replica from a ``welcome`` state."""
+        state = cls(
+            day=str(obj.get("day", "")),
+            seq=int(obj.get("seq", 0)),
+            next_id=int(obj.get("next_id", 1)),
+            next_order=int(obj.get("next_order", 1)),
+            issued={str(k): int(v) for k, v in obj.get("issued", {}).items()},
+            slot_issued={str(k): int(v) for k, v in obj.get("slot_issued", {}).items()},
+        )
+        for raw in obj.get("tickets", []):
+            ticket = Ticket.from_json(raw)
+            _add_ticket(state, ticket)
+        for raw in obj.get("windows", []):
+            state.windows[int(raw["number"])] = WindowState(
+                number=int(raw["number"]),
+                ticket=raw.get("ticket"),
+                paused=bool(raw.get("paused", False)),
+                staff=raw.get("staff"),
+                staff_name=raw.get("staff_name"),
+                served=int(raw.get("served", 0)),
+            )
+        for service, average in obj.get("average_service_s", {}).items():
+            state.durations[service] = deque([float(average)], maxlen=DURATIONS_KEPT)
+        for service, timed in obj.get("service_s", {}).items():
+            state.durations[service] = deque(map(float, timed), maxlen=DURATIONS_KEPT)
+        return state
+
+
+def _add_ticket(state: HallState, ticket: Ticket) -> None:
+    state.tickets[ticket.id] = ticket
+    state.by_number[ticket.number] = ticket.id
+    state.next_id = max(state.next_id, ticket.id + 1)
+    state.next_order = max(state.next_order, ticket.order + 1)
+    if ticket.status is TicketStatus.WAITING:
+        state.queue(ticket.service).add(ticket)
+
+
+# -- the projection ---------------------------------------------------------------------
+
+
+def apply(state: HallState, event: Event) -> HallState:
+    """Apply one event to ``state`` (in place) and return it.
+
+    Events about tickets the state does not hold (a replica that started late) are
+    applied as far as they can be; ``apply`` never raises on a well-formed event.
+    """
+    handler = _HANDLERS.get(event.kind)
+    if handler is not None:
+        handler(state, event)
+    state.seq = max(state.seq, event.seq)
+    return state
+
+
+def _issued(state: HallState, event: Event) -> None:
+    data = event.data
+    if not state.day:
+        state.day = str(data.get("day", ""))
+    ticket = Ticket.from_json(data["ticket"])
+    ticket.booking = data["ticket"].get("booking")
+    _add_ticket(state, ticket)
+    state.issued[ticket.service] = state.issued.get(ticket.service, 0) + 1
+    slot = data.get("slot")
+    if slot:
+        state.slot_issued[slot] = state.slot_issued.get(slot, 0) + 1
+    if ticket.booking:
+        state.used_bookings[ticket.booking] = state.day
+
+
+def _called(state: HallState, event: Event) -> None:
+    data = event.data
+    raw = data["ticket"]
+    window = state.window(int(data["window"]))
+    ticket = state.tickets.get(int(raw["id"]))
+    if ticket is None:  # a replica that never saw it issued
+        ticket = Ticket.from_json(raw)
+        ticket.status = TicketStatus.WAITING
+        _add_ticket(state, ticket)
+    if ticket.status is TicketStatus.WAITING:
+        state.queue(ticket.service).remove(ticket)
+    recall = int(data.get("recall", 0))
+    if recall == 0:
+        ticket.visits.append(
+            Visit(window=window.number, service=ticket.service, staff=data.get("staff"),
+                  called_at=event.at)
+        )
+    ticket.status = TicketStatus.CALLED
+    ticket.window = window.number
+    ticket.called_at = event.at
+    ticket.recalls = recall
+    window.ticket = ticket.id
+    tier, place = data.get("tier"), data.get("streak")
+    if tier is not None and place is not None:
+        window.streaks[int(tier)] = int(place)
+
+
+def _release(state: HallState, ticket_id: int, window_number: int) -> Ticket | None:
+    window = state.window(window_number)
+    if window.ticket == ticket_id:
+        window.ticket = None
+    return state.tickets.get(ticket_id)
+
+
+def _finished(state: HallState, event: Event) -> None:
+    data = event.data
+    ticket = _release(state, int(data["ticket_id"]), int(data["window"]))
+    state.window(int(data["window"])).served += 1
+    service = str(data["service"])
+    durations = state.durations.setdefault(service, deque(maxlen=DURATIONS_KEPT))
+    durations.append(float(data.get("duration_s", 0.0)))
+    if ticket is not None:
+        ticket.status = TicketStatus.FINISHED
+
+
+def _skipped(state: HallState, event: Event) -> None:
+    ticket = _release(state, int(event.data["ticket_id"]), int(event.data["window"]))
+    if ticket is not None:
+        ticket.status = TicketStatus.SKIPPED
+        if ticket.visits:
+            ticket.visits[-1].skipped = True
+
+
+def _reinstated(state: HallState, event: Event) -> None:
+    ticket = state.tickets.get(int(event.data["ticket_id"]))
+    order = int(event.data["order"])
+    state.next_order = max(state.next_order, order + 1)
+    if ticket is None:
+        return
+    ticket.status = TicketStatus.WAITING
+    ticket.window = None
+    ticket.order = order
+    ticket.recalls = 0
+    state.queue(ticket.service).add(ticket)
+
+
+def _transferred(state: HallState, event: Event) -> None:
+    data = event.data
+    ticket = _release(state, int(data["ticket_id"]), int(data["window"]))
+    if ticket is None:
+        return
+    ticket.service = str(data["service"])
+    ticket.status = TicketStatus.WAITING
+    ticket.window = None
+    ticket.recalls = 0
+    state.queue(ticket.service).add(ticket)
+
+
+def _paused(state: HallState, event: Event) -> None:
+    state.window(int(event.data["window"])).paused = True
+
+
+def _resumed(state: HallState, event: Event) -> None:
+    state.window(int(event.data["window"])).paused = False
+
+
+def _signed_in(state: HallState, event: Event) -> None:
+    window = state.window(int(event.data["window"]))
+    window.staff = str(event.data["staff"])
+    window.staff_name = event.data.get("name")
+
+
+def _signed_out(state: HallState, event: Event) -> None:
+    window = state.window(int(event.data["window"]))
+    window.staff = None
+    window.staff_name = None
+
+
+def _rated(state: HallState, event: Event) -> None:
+    ticket = state.tickets.get(int(event.data["ticket_id"]))
+    if ticket is None:
+        return
+    window = int(event.data["window"])
+    for visit in reversed(ticket.visits):
+        if visit.window == window:
+            visit.rated = True
+            break
+
+
+def _day_closed(state: HallState, event: Event) -> None:
+    data = event.data
+    forget_before = str(data.get("forget_before", ""))
+    keep_bookings = {c: d for c, d in state.used_bookings.items() if d >= forget_before}
+    next_id = max(state.next_id, int(data.get("next_id", state.next_id)))
+    windows = state.windows
+    vars(state).update(vars(HallState()))
+    state.day = str(data["next_day"])
+    state.next_id = next_id
+    state.used_bookings = keep_bookings
+    for number, old in windows.items():
+        # Clerks and pauses carry over; tickets do not.
+        state.windows[number] = WindowState(
+            number=number, paused=old.paused, staff=old.staff, staff_name=old.staff_name
+        )
+
+
+_HANDLERS = {
+    EventKind.TICKET_ISSUED: _issued,
+    EventKind.TICKET_CALLED: _called,
+    EventKind.TICKET_FINISHED: _finished,
+    EventKind.TICKET_SKIPPED: _skipped,
+    EventKind.TICKET_REINSTATED: _reinstated,
+    EventKind.TICKET_TRANSFERRED: _transferred,
+    EventKind.WINDOW_PAUSED: _paused,
+    EventKind.WINDOW_RESUMED: _resumed,
+    EventKind.CLERK_SIGNED_IN: _signed_in,
+    EventKind.CLERK_SIGNED_OUT: _signed_out,
+    EventKind.RATING_RECORDED: _rated,
+    EventKind.DAY_CLOSED: _day_closed,
+}
+
+
+# -- queries ----------------------------------------------------------------------------
+
+
+def people_ahead(state: HallState, ticket: Ticket) -> int:
+    """Waiting tickets of the same service that come before ``ticket``: every waiting
+    priority ticket ahead of a normal one, and earlier ones of its own class."""
+    if ticket.status is not TicketStatus.WAITING:
+        return 0
+    queue = state.queue(ticket.service)
+    own = bisect.bisect_left(queue.lane(ticket.priority), (ticket.order, ticket.id))
+    return own if ticket.priority else own + len(queue.priority)
+
+
+def waiting_by_service(state: HallState) -> dict[str, int]:
+    return {service: len(queue) for service, queue in state.queues.items() if len(queue)}
+
+
+def waiting_by_zone(state: HallState, config: HallConfig) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for service_id, count in waiting_by_service(state).items():
+        service = config.service(service_id)
+        if service is not None:
+            out[service.zone] = out.get(service.zone, 0) + count
+    return out
+
+
+def waiting_by_window(state: HallState, config: HallConfig) -> dict[int, int]:
+    waiting = waiting_by_service(state)
+    return {w.number: sum(waiting.get(s, 0) for s in w.services) for w in config.windows}
+
+
+def average_service_s(state: HallState, config: HallConfig, service_id: str) -> float:
+    """Mean of the last ``estimate_sample`` services, or the configured typical time."""
+    durations = state.durations.get(service_id)
+    sample = config.policy.estimate_sample
+    if durations:
+        recent = list(durations)[-sample:]
+        return sum(recent) / len(recent)
+    service = config.service(service_id)
+    return (service.typical_minutes if service else 5.0) * 60.0
+
+
+def open_windows(state: HallState, config: HallConfig, service_id: str) -> int:
+    """Windows serving the service that are not paused."""
+    return sum(
+        1
+        for w in config.windows
+        if service_id in w.services
+        and not (w.number in state.windows and state.windows[w.number].paused)
+    )
+
+
+def estimated_wait_min(state: HallState, config: HallConfig, service_id: str, ahead: int) -> int:
+    """Minutes until a ticket with ``ahead`` people before it is likely called."""
+    if ahead <= 0:
+        return 0
+    windows = max(1, open_windows(state, config, service_id))
+    seconds = ahead * average_service_s(state, config, service_id) / windows
+    return max(1, math.ceil(seconds / 60.0))

@@ -1,3 +1,476 @@
-"""Placeholder; filled in by the hub work."""
+"""The queue engine: every rule of the hall, and nothing else.
+
+Pure: requests and the time come in, events go out. No I/O, no clock (an import-linter
+contract in the test suite keeps it so). The hub runs ``execute`` for each request,
+stores the returned events in one transaction, then acknowledges and broadcasts them.
+
+Every check happens before the first event is emitted, so a refused request
+(:class:`hall.errors.QueueError`) leaves the state exactly as it was.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hall import errors
+from hall.config import HallConfig, Window
+from hall.protocol import (
+    CallNext,
+    CallNumber,
+    CloseDay,
+    Event,
+    EventKind,
+    Finish,
+    Pause,
+    Rate,
+    Recall,
+    Reinstate,
+    Request,
+    Resume,
+    SignIn,
+    SignOut,
+    Skip,
+    Status,
+    TakeTicket,
+    TicketInfo,
+    Transfer,
+)
+from hall.state import (
+    HallState,
+    Ticket,
+    TicketStatus,
+    WindowState,
+    apply,
+    day_date,
+    estimated_wait_min,
+    next_session,
+    people_ahead,
+    waiting_by_service,
+    waiting_by_window,
+    waiting_by_zone,
+)
+
+
+@dataclass
+class Outcome:
+    """What one request produced: its events (already applied) and its result data."""
+
+    events: list[Event] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Engine:
+    """The hall's queue rules over one :class:`HallState`."""
+
+    def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
+        self.config = config
+        self.state = state if state is not None else HallState()
+        self._tz = ZoneInfo(config.hall.timezone)
+        starts = config.hall.day_starts
+        self._day_offset = timedelta(hours=starts.hour, minutes=starts.minute)
+        self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
+            TakeTicket: self._take_ticket,
+            CallNext: self._call_next,
+            Recall: self._recall,
+            Skip: self._skip,
+            Finish: self._finish,
+            Transfer: self._transfer,
+            Pause: self._pause,
+            Resume: self._resume,
+            SignIn: self._sign_in,
+            SignOut: self._sign_out,
+            Rate: self._rate,
+            Reinstate: self._reinstate,
+            CallNumber: self._call_number,
+            CloseDay: self._close_day,
+            Status: self._status,
+            TicketInfo: self._ticket_info,
+        }
+
+    # -- time ---------------------------------------------------------------------------
+
+    def local(self, now: datetime) -> datetime:
+        """``now`` in the hall's time zone. Raises ValueError for a naive datetime."""
+        if now.tzinfo is None:
+            raise ValueError("the engine needs timezone-aware datetimes")
+        return now.astimezone(self._tz)
+
+    def hall_day(self, now: datetime) -> str:
+        """The hall day ``now`` belongs to: it starts at ``day_starts``, not midnight."""
+        return (self.local(now) - self._day_offset).date().isoformat()
+
+    # -- entry points -------------------------------------------------------------------
+
+    def tick(self, now: datetime) -> list[Event]:
+        """Close the hall day if ``now`` lies in a later one. The hub calls this before
+        each batch of requests and on a timer, so a day closes even in a silent hall."""
+        today = self.hall_day(now)
+        if not self.state.day or date.fromisoformat(today) <= day_date(self.state.day):
+            return []
+        outcome = Outcome()
+        self._emit_day_closed(now, today, "day_end", outcome)
+        return outcome.events
+
+    def execute(self, request: Request, now: datetime) -> Outcome:
+        """Run one request at ``now``.
+
+        Returns the events it produced (already applied to ``self.state``) and the
+        result data. Raises a :class:`hall.errors.QueueError` subclass when a rule
+        refuses it; the state is then unchanged.
+        """
+        handler = self._handlers.get(type(request))
+        if handler is None:
+            raise errors.UnknownType(f"the engine has no rule for {request.type!r}")
+        outcome = Outcome()
+        handler(request, now, outcome)
+        return outcome
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _emit(self, kind: EventKind, data: dict[str, Any], now: datetime, out: Outcome) -> Event:
+        event = Event(seq=self.state.seq + 1, at=self.local(now).isoformat(), kind=kind, data=data)
+        apply(self.state, event)
+        out.events.append(event)
+        return event
+
+    def _window(self, number: int) -> tuple[Window, WindowState]:
+        window = self.config.window(number)
+        if window is None:
+            raise errors.UnknownWindow(f"no window {number} in this hall")
+        # Read only: a refused request must not leave a new WindowState behind.
+        return window, self.state.windows.get(number) or WindowState(number)
+
+    def _current(self, number: int) -> tuple[Window, WindowState, Ticket]:
+        window, ws = self._window(number)
+        ticket = self.state.tickets.get(ws.ticket) if ws.ticket is not None else None
+        if ticket is None:
+            raise errors.WindowIdle(f"window {number} holds no ticket")
+        return window, ws, ticket
+
+    def _ready_to_call(self, ws: WindowState) -> None:
+        if ws.paused:
+            raise errors.WindowPaused(f"window {ws.number} is paused")
+        if self.config.policy.require_sign_in and ws.staff is None:
+            raise errors.NotSignedIn(f"no clerk is signed in at window {ws.number}")
+
+    def _ticket_by_id(self, ticket_id: int) -> Ticket:
+        ticket = self.state.tickets.get(ticket_id)
+        if ticket is None:
+            raise errors.UnknownTicket(f"no ticket {ticket_id} today")
+        return ticket
+
+    def _estimate(self, ticket: Ticket) -> dict[str, Any]:
+        ahead = people_ahead(self.state, ticket)
+        wait = estimated_wait_min(self.state, self.config, ticket.service, ahead)
+        return {"ticket": ticket.public(), "ahead": ahead, "estimated_wait_min": wait}
+
+    def _emit_finish(self, ws: WindowState, now: datetime, out: Outcome) -> None:
+        """Finish the window's current ticket, if it holds one."""
+        if ws.ticket is None:
+            return
+        ticket = self.state.tickets[ws.ticket]
+        started = ticket.visits[-1].called_at if ticket.visits else ticket.called_at
+        duration = 0.0
+        if started:
+            duration = max(0.0, (now - datetime.fromisoformat(started)).total_seconds())
+        self._emit(
+            EventKind.TICKET_FINISHED,
+            {"ticket_id": ticket.id, "number": ticket.number, "window": ws.number,
+             "service": ticket.service, "duration_s": round(duration, 3)},
+            now,
+            out,
+        )
+
+    def _emit_call(
+        self, ticket: Ticket, ws: WindowState, recall: int, cycle: tuple[int, int] | None,
+        now: datetime,
+        out: Outcome,
+    ) -> None:
+        public = ticket.public()
+        public.update(status=str(TicketStatus.CALLED), window=ws.number,
+                      called_at=self.local(now).isoformat(), recalls=recall)
+        self._emit(
+            EventKind.TICKET_CALLED,
+            {"ticket": public, "window": ws.number, "recall": recall, "staff": ws.staff,
+             "tier": cycle[0] if cycle else None, "streak": cycle[1] if cycle else None},
+            now,
+            out,
+        )
+
+    # -- taking a number ----------------------------------------------------------------
+
+    def _take_ticket(self, req: TakeTicket, now: datetime, out: Outcome) -> None:
+        service = self.config.service(req.service)
+        if service is None:
+            raise errors.UnknownService(f"no service {req.service!r} in this hall")
+        local = self.local(now)
+        moment = local.time()
+        if service.hours and not any(h.contains(moment) for h in service.hours):
+            spans = "、".join(str(h) for h in service.hours)
+            raise errors.OutsideHours(f"{service.name} 取号时间 {spans}")
+        day = self.hall_day(now)
+        issued = self.state.issued.get(service.id, 0)
+        if service.daily_cap is not None and issued >= service.daily_cap:
+            raise errors.DailyCapReached(f"{service.name} 今日号源已满 ({service.daily_cap})")
+        slot = None
+        for cap in service.slot_caps:
+            if cap.hours.contains(moment):
+                slot = f"{service.id}@{cap.hours}"
+                if self.state.slot_issued.get(slot, 0) >= cap.cap:
+                    raise errors.SlotCapReached(f"{service.name} {cap.hours} 时段号源已满")
+                break
+        if req.booking is not None and self._booking_remembered(req.booking, day):
+            raise errors.BookingUsed("this booking code was already checked in")
+
+        ticket = Ticket(
+            id=self.state.next_id,
+            number=f"{service.id}{issued + 1:03d}",
+            service=service.id,
+            priority=req.priority or req.booking is not None,
+            status=TicketStatus.WAITING,
+            issued_at=local.isoformat(),
+            order=self.state.next_order,
+            booking=req.booking,
+        )
+        self._emit(EventKind.TICKET_ISSUED, {"day": self.state.day or day,
+                                             "ticket": ticket.stored(), "slot": slot}, now, out)
+        out.data = self._estimate(self.state.tickets[ticket.id])
+
+    def _booking_remembered(self, code: str, day: str) -> bool:
+        """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""
+        used = self.state.used_bookings.get(code)
+        if used is None:
+            return False
+        if not used:
+            return True
+        memory = timedelta(days=self.config.policy.booking_memory_days)
+        return day_date(day) - day_date(used) < memory
+
+    # -- calling ------------------------------------------------------------------------
+
+    def choose_next(
+        self, window: Window, ws: WindowState
+    ) -> tuple[Ticket | None, tuple[int, int] | None]:
+        """The ticket ``window`` would call now, and (tier, new place in its cycle) when
+        the call advances a tier's priority:normal cycle (None otherwise).
+
+        Tiers in order of preference; within the first tier anyone waits in, the oldest
+        priority ticket goes first, but when normal tickets wait as well the window
+        alternates ``priority_ratio`` (P priority calls, then N normal ones). Each tier
+        keeps its own place in that cycle, so calls from another tier cannot restart it
+        (which would let priority tickets pass a waiting normal one without end)."""
+        p_calls, n_calls = self.config.policy.priority_ratio
+        for index, tier in enumerate(window.tiers):
+            best_p: tuple[int, int] | None = None
+            best_n: tuple[int, int] | None = None
+            for service in tier:
+                queue = self.state.queues.get(service)
+                if queue is None:
+                    continue
+                if queue.priority and (best_p is None or queue.priority[0] < best_p):
+                    best_p = queue.priority[0]
+                if queue.normal and (best_n is None or queue.normal[0] < best_n):
+                    best_n = queue.normal[0]
+            if best_p is not None and best_n is not None:
+                place = ws.streaks.get(index, 0)
+                chosen = best_p if place < p_calls else best_n
+                return self.state.tickets[chosen[1]], (index, (place + 1) % (p_calls + n_calls))
+            only = best_p if best_p is not None else best_n
+            if only is not None:
+                return self.state.tickets[only[1]], None
+        return None, None
+
+    def _call_next(self, req: CallNext, now: datetime, out: Outcome) -> None:
+        window, ws = self._window(req.window)
+        self._ready_to_call(ws)
+        ticket, cycle = self.choose_next(window, ws)
+        self._emit_finish(ws, now, out)
+        if ticket is None:
+            out.data = {"ticket": None}
+            return
+        self._emit_call(ticket, ws, 0, cycle, now, out)
+        out.data = {"ticket": self.state.tickets[ticket.id].public()}
+
+    def _call_number(self, req: CallNumber, now: datetime, out: Outcome) -> None:
+        window, ws = self._window(req.window)
+        self._ready_to_call(ws)
+        ticket_id = self.state.by_number.get(req.number.strip().upper())
+        if ticket_id is None:
+            raise errors.UnknownTicket(f"no ticket {req.number!r} today")
+        ticket = self.state.tickets[ticket_id]
+        if ticket.service not in window.services:
+            raise errors.ServiceNotAtWindow(
+                f"window {window.number} does not serve {ticket.service} ({ticket.number})"
+            )
+        if ticket.status not in (TicketStatus.WAITING, TicketStatus.SKIPPED):
+            raise errors.NotCallable(f"{ticket.number} is {ticket.status}")
+        self._emit_finish(ws, now, out)
+        self._emit_call(ticket, ws, 0, None, now, out)
+        out.data = {"ticket": self.state.tickets[ticket.id].public()}
+
+    def _recall(self, req: Recall, now: datetime, out: Outcome) -> None:
+        _, ws, ticket = self._current(req.window)
+        limit = self.config.policy.recall_limit
+        if ticket.recalls >= limit:
+            raise errors.RecallLimit(f"{ticket.number} was recalled {limit} times already")
+        self._emit_call(ticket, ws, ticket.recalls + 1, None, now, out)
+        out.data = {"ticket": self.state.tickets[ticket.id].public()}
+
+    def _skip(self, req: Skip, now: datetime, out: Outcome) -> None:
+        _, ws, ticket = self._current(req.window)
+        self._emit(EventKind.TICKET_SKIPPED,
+                   {"ticket_id": ticket.id, "number": ticket.number, "window": ws.number},
+                   now, out)
+        out.data = {"ticket": ticket.public()}
+
+    def _finish(self, req: Finish, now: datetime, out: Outcome) -> None:
+        _, ws, ticket = self._current(req.window)
+        self._emit_finish(ws, now, out)
+        out.data = {"ticket": ticket.public()}
+
+    def _reinstate(self, req: Reinstate, now: datetime, out: Outcome) -> None:
+        window, _ = self._window(req.window)
+        ticket = self._ticket_by_id(req.ticket)
+        if ticket.status is not TicketStatus.SKIPPED:
+            raise errors.NotSkipped(f"{ticket.number} is {ticket.status}, not skipped")
+        if ticket.service not in window.services:
+            raise errors.ServiceNotAtWindow(
+                f"window {window.number} does not serve {ticket.service} ({ticket.number})"
+            )
+        self._emit(EventKind.TICKET_REINSTATED,
+                   {"ticket_id": ticket.id, "number": ticket.number, "window": window.number,
+                    "order": self.state.next_order},
+                   now, out)
+        out.data = self._estimate(ticket)
+
+    def _transfer(self, req: Transfer, now: datetime, out: Outcome) -> None:
+        _, ws, ticket = self._current(req.window)
+        if self.config.service(req.service) is None:
+            raise errors.UnknownService(f"no service {req.service!r} in this hall")
+        if req.service == ticket.service:
+            raise errors.SameService(f"{ticket.number} already waits for {req.service}")
+        self._emit(EventKind.TICKET_TRANSFERRED,
+                   {"ticket_id": ticket.id, "number": ticket.number, "window": ws.number,
+                    "from_service": ticket.service, "service": req.service},
+                   now, out)
+        out.data = self._estimate(ticket)
+
+    # -- windows and clerks -------------------------------------------------------------
+
+    def _pause(self, req: Pause, now: datetime, out: Outcome) -> None:
+        _, ws = self._window(req.window)
+        if ws.paused:
+            raise errors.WindowPaused(f"window {ws.number} is paused already")
+        self._emit(EventKind.WINDOW_PAUSED, {"window": ws.number}, now, out)
+
+    def _resume(self, req: Resume, now: datetime, out: Outcome) -> None:
+        _, ws = self._window(req.window)
+        if not ws.paused:
+            raise errors.WindowNotPaused(f"window {ws.number} is not paused")
+        self._emit(EventKind.WINDOW_RESUMED, {"window": ws.number}, now, out)
+
+    def _sign_in(self, req: SignIn, now: datetime, out: Outcome) -> None:
+        _, ws = self._window(req.window)
+        staff_id = req.staff.strip()
+        member = self.config.staff_member(staff_id)
+        if self.config.staff and member is None:
+            raise errors.UnknownStaff(f"staff number {staff_id!r} is not in the staff list")
+        if ws.staff == staff_id:
+            raise errors.AlreadySignedIn(f"{staff_id} is signed in at window {ws.number}")
+        if ws.staff is not None:
+            self._emit(EventKind.CLERK_SIGNED_OUT, {"window": ws.number, "staff": ws.staff},
+                       now, out)
+        for other in sorted(self.state.windows.values(), key=lambda w: w.number):
+            if other.staff == staff_id:  # one clerk, one window
+                self._emit(EventKind.CLERK_SIGNED_OUT,
+                           {"window": other.number, "staff": staff_id}, now, out)
+        self._emit(EventKind.CLERK_SIGNED_IN,
+                   {"window": ws.number, "staff": staff_id,
+                    "name": member.name if member else None},
+                   now, out)
+
+    def _sign_out(self, req: SignOut, now: datetime, out: Outcome) -> None:
+        _, ws = self._window(req.window)
+        if ws.staff is None:
+            raise errors.NotSignedIn(f"no clerk is signed in at window {ws.number}")
+        self._emit(EventKind.CLERK_SIGNED_OUT, {"window": ws.number, "staff": ws.staff},
+                   now, out)
+
+    # -- rating -------------------------------------------------------------------------
+
+    def _rate(self, req: Rate, now: datetime, out: Outcome) -> None:
+        window, _ = self._window(req.window)
+        ticket = self._ticket_by_id(req.ticket)
+        visit = next((v for v in reversed(ticket.visits) if v.window == window.number), None)
+        if visit is None or visit.skipped:
+            raise errors.NotServedHere(f"{ticket.number} was not served at window {window.number}")
+        if visit.rated:
+            raise errors.AlreadyRated(f"{ticket.number} is rated already at window {window.number}")
+        service = self.config.service(visit.service)
+        points = self.config.policy.rating_points[5 - req.score]
+        self._emit(
+            EventKind.RATING_RECORDED,
+            {"ticket_id": ticket.id, "number": ticket.number, "window": window.number,
+             "service": visit.service, "zone": service.zone if service else None,
+             "staff": visit.staff, "score": req.score, "points": points, "channel": req.channel},
+            now,
+            out,
+        )
+        out.data = {"score": req.score, "points": points}
+
+    # -- the hall day -------------------------------------------------------------------
+
+    def _close_day(self, req: CloseDay, now: datetime, out: Outcome) -> None:
+        today = self.hall_day(now)
+        current = self.state.day or today
+        # Closed within the hall day (after an outage, say): numbering restarts in a new
+        # session of the same day, and day_starts still closes that session tomorrow.
+        later = date.fromisoformat(today) > day_date(current)
+        next_day = today if later else next_session(current)
+        self._emit_day_closed(now, next_day, req.reason or "manual", out)
+        out.data = {"day": current, "next_day": next_day,
+                    "closed": out.events[-1].data["closed"]}
+
+    def _emit_day_closed(self, now: datetime, next_day: str, reason: str, out: Outcome) -> None:
+        open_statuses = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED)
+        closed = sorted(t.id for t in self.state.tickets.values() if t.status in open_statuses)
+        memory = timedelta(days=self.config.policy.booking_memory_days)
+        forget_before = (day_date(next_day) - memory).isoformat()
+        self._emit(
+            EventKind.DAY_CLOSED,
+            {"day": self.state.day or self.hall_day(now), "next_day": next_day, "closed": closed,
+             "reason": reason, "next_id": self.state.next_id,
+             "forget_before": forget_before},
+            now,
+            out,
+        )
+
+    # -- queries ------------------------------------------------------------------------
+
+    def _status(self, req: Status, now: datetime, out: Outcome) -> None:
+        out.data = self.status()
+
+    def status(self) -> dict[str, Any]:
+        """Waiting counts per service, zone and window, and the wait for a new ticket."""
+        by_service = waiting_by_service(self.state)
+        return {
+            "day": self.state.day,
+            "waiting": {
+                "by_service": by_service,
+                "by_zone": waiting_by_zone(self.state, self.config),
+                "by_window": {
+                    str(k): v for k, v in waiting_by_window(self.state, self.config).items()
+                },
+            },
+            "estimated_wait_min": {
+                s.id: estimated_wait_min(self.state, self.config, s.id, by_service.get(s.id, 0))
+                for s in self.config.services
+            },
+        }
+
+    def _ticket_info(self, req: TicketInfo, now: datetime, out: Outcome) -> None:
+        out.data = self._estimate(self._ticket_by_id(req.ticket))

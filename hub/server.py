@@ -1,3 +1,522 @@
-"""Placeholder; filled in by the hub work."""
+"""The hall hub: protocol v1 over websockets, one writer, a durable store.
+
+Every connection's messages are checked where they arrive (JSON, type, fields, role,
+window, rate); accepted requests and hellos go into ONE queue. One asyncio task, the
+writer, drains it in batches: it runs ``engine.tick`` and ``engine.execute`` for the
+batch, writes the batch's events to SQLite in one transaction (in the hub's one
+database thread), and only after the commit sends the results and broadcasts the
+events. A hello is answered between batches, so a ``welcome`` never shows an
+uncommitted change and no event is missed or sent twice between the welcome and the
+live stream. Every frame to a client is written synchronously by the writer or the
+connection's reader (hub/fanout.py: each event framed once, one write per connection
+per batch), so each client sees its frames in the order they were produced.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request as HttpRequest
+from websockets.http11 import Response as HttpResponse
+from websockets.protocol import State
+
+from hall import errors
+from hall.config import HallConfig
+from hall.protocol import (
+    MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
+    Event,
+    Hello,
+    Result,
+    Welcome,
+    decode_frame,
+    encode,
+    parse_request,
+)
+from hub.connections import (
+    CLOSE_BAD_CREDENTIALS,
+    CLOSE_RATE_LIMITED,
+    CLOSE_STORE_FAILED,
+    CLOSE_TOO_SLOW,
+    CLOSE_UNSUPPORTED_PROTOCOL,
+    Conn,
+    HelloJob,
+    Job,
+    RequestJob,
+    Stop,
+    Tick,
+    authorize,
+    request_id,
+)
+from hub.engine import Engine
+from hub.fanout import buffered, text_frame, write_frames
+from hub.ratelimit import TokenBucket
+from hub.store import RESUME_LIMIT, Store
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Batch:
+    events: list[Event] = field(default_factory=list)
+    results: list[tuple[Conn, Result]] = field(default_factory=list)
+
+
+class Hub:
+    """One hall's hub: websocket server, queue engine and SQLite store.
+
+    ``db_path`` is a file (or ``":memory:"``); ``port=0`` picks a free port (read
+    ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (UTC by
+    default). ``rate``/``burst``: per-connection token bucket (``rate=None`` turns the
+    limit off); ``flood_close_after`` refusals close the connection with 4008. A hello
+    with ``since`` more than ``resume_limit`` events behind gets a full welcome.
+    """
+
+    def __init__(
+        self,
+        config: HallConfig,
+        db_path: str,
+        host: str = "127.0.0.1",
+        port: int = 8765,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        rate: float | None = 100.0,
+        burst: float = 200.0,
+        flood_close_after: int = 1000,
+        tick_interval_s: float = 30.0,
+        ping_interval_s: float | None = 20.0,
+        ping_timeout_s: float | None = 20.0,
+        max_batch: int = 1000,
+        max_write_buffer: int = 8 * 1024 * 1024,
+        resume_limit: int = RESUME_LIMIT,
+    ) -> None:
+        self.config = config
+        self.db_path = db_path
+        self.host = host
+        self.port = port
+        self.clock = clock or utc_now
+        self.rate = rate
+        self.burst = burst
+        self.flood_close_after = flood_close_after
+        self.tick_interval_s = tick_interval_s
+        self.ping_interval_s = ping_interval_s
+        self.ping_timeout_s = ping_timeout_s
+        self.max_batch = max_batch
+        self.max_write_buffer = max_write_buffer
+        self.resume_limit = resume_limit
+        self._engine: Engine | None = None
+        self._store: Store | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._server: Server | None = None
+        self._queue: asyncio.Queue[Job] = asyncio.Queue()
+        self._writer_task: asyncio.Task[None] | None = None
+        self._ticker_task: asyncio.Task[None] | None = None
+        self._conns: set[Conn] = set()
+        self._live: set[ServerConnection] = set()  # welcomed: they receive events
+        #: Welcomed connections that subscribed to only some event kinds (or none).
+        self._partial: dict[ServerConnection, Hello] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+        self._needs_reload = False
+        self._stopping = False
+        self._started_at = 0.0
+        self._hall_public = config.public()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """The live engine (read its ``state`` only between batches, e.g. from tests)."""
+        if self._engine is None:
+            raise RuntimeError("the hub is not started")
+        return self._engine
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    @property
+    def connections(self) -> int:
+        return len(self._conns)
+
+    async def start(self) -> None:
+        """Open the store, rebuild the state, and listen.
+
+        Raises:
+            sqlite3.Error: the database cannot be opened, migrated or read.
+            OSError: the address cannot be bound.
+        """
+        self._queue = asyncio.Queue()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiaohao-db")
+        try:
+            self._store = await self._db(
+                partial(Store.open, self.db_path,
+                        booking_memory_days=self.config.policy.booking_memory_days)
+            )
+            state = await self._db(self._store.load_state)
+            self._engine = Engine(self.config, state)
+            self._server = await serve(
+                self._handler,
+                self.host,
+                self.port,
+                max_size=MAX_FRAME_BYTES,
+                compression=None,
+                ping_interval=self.ping_interval_s,
+                ping_timeout=self.ping_timeout_s,
+                process_request=self._process_request,
+            )
+        except BaseException:
+            await self._close_store()
+            raise
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        self._started_at = time.monotonic()
+        self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
+        self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
+        self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
+        log.info("hub listening on %s (seq %d, day %s)", self.url, state.seq, state.day)
+
+    async def stop(self) -> None:
+        """Stop accepting, finish the batch in hand, close every connection with 1001
+        and close the database."""
+        if self._stopping or self._server is None:
+            return
+        self._stopping = True
+        self._server.server.close()  # no new connections
+        if self._ticker_task is not None:
+            self._ticker_task.cancel()
+        if self._writer_task is not None:
+            self._queue.put_nowait(Stop())
+            await self._writer_task
+        self._server.close(close_connections=True, reason="hub shutting down")
+        await self._server.wait_closed()
+        await self._close_store()
+        log.info("hub stopped")
+
+    async def _close_store(self) -> None:
+        if self._executor is None:
+            return
+        if self._store is not None:
+            try:
+                await self._db(self._store.close)
+            except Exception:
+                log.exception("closing the database failed")
+        self._executor.shutdown(wait=True)
+        self._executor = None
+
+    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` in the database thread."""
+        assert self._executor is not None
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    async def _ticker(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_interval_s)
+            self._queue.put_nowait(Tick())
+
+    # -- HTTP beside the websocket ------------------------------------------------------
+
+    def _process_request(
+        self, connection: ServerConnection, request: HttpRequest
+    ) -> HttpResponse | None:
+        if request.path.split("?", 1)[0] != "/healthz":
+            return None
+        engine = self._engine
+        day = ""
+        if engine is not None:
+            day = engine.state.day or engine.hall_day(self.clock())
+        body = {
+            "status": "ok" if not self._needs_reload else "degraded",
+            "seq": engine.state.seq if engine is not None else 0,
+            "day": day,
+            "connections": len(self._conns),
+            "uptime_s": round(time.monotonic() - self._started_at, 3),
+        }
+        response = connection.respond(HTTPStatus.OK, json.dumps(body) + "\n")
+        del response.headers["Content-Type"]
+        response.headers["Content-Type"] = "application/json"
+        return response
+
+    # -- connections ----------------------------------------------------------------------
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        bucket = None
+        if self.rate is not None:
+            bucket = TokenBucket(self.rate, self.burst, time.monotonic())
+        conn = Conn(ws, bucket)
+        self._conns.add(conn)
+        try:
+            async for message in ws:
+                if conn.closing or self._stopping:
+                    continue
+                try:
+                    self._on_message(conn, message)
+                except Exception:  # never let one bad frame take the hub down
+                    log.exception("unexpected error on a frame from %s", ws.remote_address)
+                    self._send(conn, Result.failure(None, errors.InternalError()))
+        except ConnectionClosed:
+            pass
+        finally:
+            self._conns.discard(conn)
+            self._live.discard(ws)
+            self._partial.pop(ws, None)
+
+    def _send(self, conn: Conn, result: Result) -> None:
+        self._write(conn.ws, [encode(result.to_json())])
+
+    def _write(self, ws: ServerConnection, texts: list[str]) -> None:
+        write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
+        self._check_buffer(ws)
+
+    def _check_buffer(self, ws: ServerConnection) -> None:
+        if buffered(ws) > self.max_write_buffer:
+            log.warning("closing %s: it does not read its messages", ws.remote_address)
+            self._live.discard(ws)
+            self._partial.pop(ws, None)
+            self._close(ws, CLOSE_TOO_SLOW, "too_slow: the client does not read its messages")
+
+    def _close(self, ws: ServerConnection, code: int, reason: str) -> None:
+        for conn in self._conns:
+            if conn.ws is ws:
+                conn.closing = True
+        self._live.discard(ws)
+        self._partial.pop(ws, None)
+        task = asyncio.get_running_loop().create_task(ws.close(code, reason))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    def _on_message(self, conn: Conn, message: str | bytes) -> None:
+        """Check one frame; queue it for the writer or answer at once. Synchronous."""
+        obj: dict[str, Any] | None = None
+        not_json: errors.NotJson | None = None
+        try:
+            obj = decode_frame(message)
+        except errors.NotJson as exc:
+            not_json = exc
+        rid = request_id(obj)
+        if conn.bucket is not None and not conn.bucket.take(time.monotonic()):
+            conn.refusals += 1
+            if conn.refusals >= self.flood_close_after:
+                self._close(conn.ws, CLOSE_RATE_LIMITED,
+                            f"rate_limited: {conn.refusals} requests over the limit")
+            else:
+                self._send(conn, Result.failure(rid, errors.RateLimited(
+                    f"more than {self.rate:g} requests per second; wait and retry")))
+            return
+        if obj is None:
+            self._send(conn, Result.failure(None, not_json or errors.NotJson()))
+            return
+        if obj["type"] == "hello":
+            self._on_hello(conn, obj, rid)
+            return
+        try:
+            request = parse_request(obj)
+        except errors.QueueError as exc:
+            self._send(conn, Result.failure(rid, exc))
+            return
+        refusal = authorize(conn.device, request)
+        if refusal is not None:
+            self._send(conn, Result.failure(request.id, refusal))
+            return
+        self._queue.put_nowait(RequestJob(conn, request))
+
+    def _on_hello(self, conn: Conn, obj: dict[str, Any], rid: str | int | None) -> None:
+        if conn.device is not None:
+            self._send(conn, Result.failure(rid, errors.ProtocolError(
+                "hello was already accepted on this connection")))
+            return
+        try:
+            hello = Hello.parse(obj)
+        except errors.ProtocolError as exc:
+            self._send(conn, Result.failure(rid, exc))
+            return
+        if hello.protocol != PROTOCOL_VERSION:
+            self._close(conn.ws, CLOSE_UNSUPPORTED_PROTOCOL,
+                        f"unsupported_protocol: this hub speaks protocol {PROTOCOL_VERSION}")
+            return
+        device = self.config.device(hello.device)
+        if device is None or not device.accepts(hello.token):
+            log.warning("bad credentials for device %r from %s", hello.device,
+                        conn.ws.remote_address)
+            self._close(conn.ws, CLOSE_BAD_CREDENTIALS,
+                        "bad_credentials: unknown device or wrong token")
+            return
+        conn.device = device
+        self._queue.put_nowait(HelloJob(conn, hello))
+
+    # -- the writer ---------------------------------------------------------------------
+
+    async def _writer(self) -> None:
+        while True:
+            jobs = [await self._queue.get()]
+            while len(jobs) < self.max_batch and not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+            batch: list[RequestJob] = []
+            for job in jobs:
+                if isinstance(job, RequestJob):
+                    batch.append(job)
+                    continue
+                await self._guarded(self._run_batch(batch))
+                batch = []
+                if isinstance(job, HelloJob):
+                    await self._guarded(self._welcome(job))
+                elif isinstance(job, Stop):
+                    return
+            await self._guarded(self._run_batch(batch))
+
+    async def _guarded(self, step: Awaitable[None]) -> None:
+        try:
+            await step
+        except Exception:
+            log.exception("the writer hit an unexpected error; rebuilding state from the store")
+            self._needs_reload = True
+
+    async def _reload(self) -> bool:
+        """Rebuild the engine's state from the store; False (and retried before the
+        next batch) when the store cannot be read."""
+        assert self._store is not None
+        try:
+            state = await self._db(self._store.load_state)
+        except Exception:
+            log.exception("cannot rebuild the state from the store")
+            self._needs_reload = True
+            return False
+        self._engine = Engine(self.config, state)
+        self._needs_reload = False
+        return True
+
+    async def _run_batch(self, jobs: list[RequestJob]) -> None:
+        if self._needs_reload and not await self._reload():
+            for job in jobs:
+                self._send(job.conn, Result.failure(job.request.id, errors.StoreFailed()))
+            return
+        engine = self.engine
+        now = self.clock()
+        batch = _Batch()
+        try:
+            batch.events.extend(engine.tick(now))
+        except Exception:
+            log.exception("closing the hall day failed")
+            if not await self._reload():
+                for job in jobs:
+                    self._send(job.conn, Result.failure(job.request.id, errors.StoreFailed()))
+                return
+            engine = self.engine
+        for index, job in enumerate(jobs):
+            try:
+                outcome = engine.execute(job.request, now)
+            except errors.QueueError as exc:
+                batch.results.append((job.conn, Result.failure(job.request.id, exc)))
+                continue
+            except Exception:
+                log.exception("request %r from %s failed", job.request,
+                              job.conn.device.id if job.conn.device else "?")
+                # The engine may be half-way through a change: keep what came before,
+                # then rebuild the state from the store.
+                await self._commit(batch)
+                batch = _Batch()
+                reloaded = await self._reload()
+                self._send(job.conn, Result.failure(job.request.id, errors.InternalError()))
+                if not reloaded:
+                    for rest in jobs[index + 1:]:
+                        self._send(rest.conn, Result.failure(rest.request.id,
+                                                             errors.StoreFailed()))
+                    return
+                engine = self.engine
+                continue
+            batch.events.extend(outcome.events)
+            batch.results.append((job.conn, Result.success(job.request.id, outcome.data)))
+        await self._commit(batch)
+
+    async def _commit(self, batch: _Batch) -> None:
+        """Write the batch's events in one transaction, then broadcast them and send the
+        results. When the write fails: every request gets store_failed, nothing is
+        broadcast, and the state is rebuilt from the store."""
+        assert self._store is not None
+        if batch.events:
+            try:
+                await self._db(self._store.write, batch.events)
+            except Exception:
+                log.exception("writing %d events failed", len(batch.events))
+                await self._reload()
+                for conn, result in batch.results:
+                    self._send(conn, Result.failure(result.id, errors.StoreFailed()))
+                return
+        # Each event is encoded and framed once; every connection gets the batch's
+        # events, then its own results, in one write.
+        texts = [encode(event.to_json()) for event in batch.events]
+        framed = [text_frame(t) for t in texts]
+        frames = b"".join(framed)
+        own: dict[ServerConnection, list[str]] = {}
+        for conn, result in batch.results:
+            own.setdefault(conn.ws, []).append(encode(result.to_json()))
+        for ws in list(self._live):
+            mine = own.pop(ws, [])
+            ev_frames, ev_texts = frames, texts
+            hello = self._partial.get(ws)
+            if hello is not None:  # only the kinds this connection subscribed to
+                picks = [i for i, e in enumerate(batch.events) if hello.wants(e.kind)]
+                ev_frames = b"".join(framed[i] for i in picks)
+                ev_texts = [texts[i] for i in picks]
+            if ev_frames or mine:
+                extra = b"".join(text_frame(t) for t in mine)
+                write_frames(ws, ev_frames + extra if extra else ev_frames, [*ev_texts, *mine])
+                self._check_buffer(ws)
+        for ws, mine in own.items():  # not live (yet): results only
+            self._write(ws, mine)
+
+    async def _welcome(self, job: HelloJob) -> None:
+        conn, hello, device = job.conn, job.hello, job.conn.device
+        assert device is not None
+        if conn.ws.state is not State.OPEN or conn.closing:
+            return
+        if self._needs_reload and not await self._reload():
+            self._close(conn.ws, CLOSE_STORE_FAILED, "store_failed: the hub cannot read its store")
+            return
+        assert self._store is not None
+        state = self.engine.state
+        seq = state.seq
+        replay: list[Event] | None = None
+        since = hello.since
+        if since is not None and since <= seq and seq - since <= self.resume_limit:
+            replay = []
+            if since < seq:
+                try:
+                    replay = await self._db(self._store.events_after, since, seq - since)
+                except Exception:
+                    log.exception("reading events after %d failed", since)
+                    replay = None
+                if replay is not None and (
+                    len(replay) != seq - since or replay[0].seq != since + 1
+                    or replay[-1].seq != seq
+                ):
+                    replay = None  # the store no longer has every event after `since`
+        welcome = Welcome(
+            role=device.role, seq=seq, hall=self._hall_public,
+            state=None if replay is not None else state.public(),
+            device=device.id, window=device.window, resumed=replay is not None,
+        )
+        texts = [encode(welcome.to_json())]
+        texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
+        self._write(conn.ws, texts)
+        if conn.ws.state is State.OPEN and not conn.closing:
+            self._live.add(conn.ws)
+            if hello.subscribe is not True:
+                self._partial[conn.ws] = hello
+

@@ -1,3 +1,365 @@
-"""Placeholder; filled in by the hub work."""
+"""The hub's durable store: every event in SQLite, plus projections for reports.
+
+A thin class over an injected :class:`sqlite_utils.Database` (the hub opens it in its
+one database thread; nothing connects at import time). The schema comes from
+:data:`MIGRATIONS`. The journal is WAL with ``synchronous=FULL``: a batch is durable
+once :meth:`Store.write` returns (see docs/durability.md).
+
+Tables:
+  ``events``      every event ever, personal data included (``seq`` is the primary key)
+  ``tickets``     one row per ticket, kept up to date from the events (history, reports)
+  ``ratings``     one row per rating
+  ``attendance``  clerk sign-in and sign-out
+  ``windows``     each window's pause and clerk now (carried over a day close)
+
+The live path never scans history: start-up finds the last ``day_closed`` through the
+``events(kind, seq)`` index and replays only the current hall day; used booking codes
+come from a partial index over recent days.
+"""
 
 from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from hall.config import HallConfig
+from hall.protocol import Event, EventKind
+from hall.state import HallState, apply, day_date
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Migrations("jiaohao-hub")
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.execute(
+        "CREATE TABLE events (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,"
+        " day TEXT NOT NULL, data TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX events_kind_seq ON events (kind, seq)")
+    db.execute(
+        "CREATE TABLE tickets (id INTEGER PRIMARY KEY, day TEXT NOT NULL, number TEXT NOT NULL,"
+        " service TEXT NOT NULL, priority INTEGER NOT NULL, status TEXT NOT NULL,"
+        " issued_at TEXT NOT NULL, called_at TEXT, finished_at TEXT, window INTEGER,"
+        " booking TEXT, visits INTEGER NOT NULL DEFAULT 0, recalls INTEGER NOT NULL DEFAULT 0,"
+        " issued_seq INTEGER NOT NULL)"
+    )
+    db.execute("CREATE UNIQUE INDEX tickets_day_number ON tickets (day, number)")
+    db.execute(
+        "CREATE UNIQUE INDEX tickets_booking ON tickets (day, booking)"
+        " WHERE booking IS NOT NULL"
+    )
+    db.execute(
+        "CREATE TABLE ratings (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, day TEXT NOT NULL,"
+        " ticket_id INTEGER NOT NULL, number TEXT, window INTEGER NOT NULL, service TEXT,"
+        " zone TEXT, staff TEXT, score INTEGER NOT NULL, points INTEGER, channel TEXT)"
+    )
+    db.execute("CREATE INDEX ratings_day ON ratings (day)")
+    db.execute("CREATE INDEX ratings_ticket ON ratings (ticket_id)")
+    db.execute(
+        "CREATE TABLE attendance (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, day TEXT NOT NULL,"
+        " window INTEGER NOT NULL, staff TEXT NOT NULL, name TEXT, action TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX attendance_day ON attendance (day)")
+    db.execute(
+        "CREATE TABLE windows (number INTEGER PRIMARY KEY, paused INTEGER NOT NULL DEFAULT 0,"
+        " staff TEXT, staff_name TEXT)"
+    )
+
+
+#: Largest number of events one resume may replay; older ``since`` gets a full welcome.
+RESUME_LIMIT = 10_000
+
+
+class Store:
+    """Events and projections in one SQLite database.
+
+    Use it from one thread only (the one that opened ``db``).
+    """
+
+    def __init__(self, db: Database, *, booking_memory_days: int = 30) -> None:
+        self.db = db
+        self.booking_memory_days = booking_memory_days
+        self._day = ""  # the hall day events are filed under
+
+    # -- setup ----------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """WAL, synchronous=FULL, and the schema. Raises sqlite3.Error."""
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        MIGRATIONS.apply(self.db)
+
+    @classmethod
+    def open(cls, path: str, *, booking_memory_days: int = 30) -> Store:
+        """Open (or create) the database at ``path`` (``":memory:"`` for tests) and
+        migrate it. Call from the thread that will use it. Raises sqlite3.Error."""
+        db = Database(path)
+        store = cls(db, booking_memory_days=booking_memory_days)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ----------------------------------------------------------------------
+
+    def write(self, events: Sequence[Event]) -> None:
+        """Write one batch of events, and their projections, in ONE transaction.
+
+        Raises sqlite3.Error (the transaction is rolled back: nothing is written).
+        """
+        if not events:
+            return
+        day = self._day
+        conn = self.db.conn
+        with self.db.atomic():
+            rows = []
+            for event in events:
+                if event.kind is EventKind.TICKET_ISSUED and not day:
+                    day = str(event.data.get("day", ""))
+                elif event.kind is EventKind.DAY_CLOSED:
+                    day = str(event.data.get("day", day))
+                rows.append((event.seq, event.at, str(event.kind), day,
+                             json.dumps(event.to_store(), ensure_ascii=False)))
+                self._project(conn, event, day)
+                if event.kind is EventKind.DAY_CLOSED:
+                    day = str(event.data["next_day"])
+            conn.executemany(
+                "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)", rows
+            )
+        self._day = day
+
+    def _project(self, conn: Any, event: Event, day: str) -> None:
+        data, at, kind = event.data, event.at, event.kind
+        if kind is EventKind.TICKET_ISSUED:
+            t = data["ticket"]
+            conn.execute(
+                "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
+                " booking, issued_seq) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?)",
+                (t["id"], str(data.get("day") or day), t["number"], t["service"],
+                 int(bool(t["priority"])), t["issued_at"], t.get("booking"), event.seq),
+            )
+        elif kind is EventKind.TICKET_CALLED:
+            recall = int(data.get("recall", 0))
+            conn.execute(
+                "UPDATE tickets SET status='called', window=?, called_at=?, recalls=?,"
+                " visits=visits+? WHERE id=?",
+                (data["window"], at, recall, 1 if recall == 0 else 0, data["ticket"]["id"]),
+            )
+        elif kind is EventKind.TICKET_FINISHED:
+            conn.execute("UPDATE tickets SET status='finished', finished_at=? WHERE id=?",
+                         (at, data["ticket_id"]))
+        elif kind is EventKind.TICKET_SKIPPED:
+            conn.execute("UPDATE tickets SET status='skipped' WHERE id=?", (data["ticket_id"],))
+        elif kind is EventKind.TICKET_REINSTATED:
+            conn.execute("UPDATE tickets SET status='waiting', window=NULL, recalls=0 WHERE id=?",
+                         (data["ticket_id"],))
+        elif kind is EventKind.TICKET_TRANSFERRED:
+            conn.execute(
+                "UPDATE tickets SET status='waiting', window=NULL, recalls=0, service=?"
+                " WHERE id=?", (data["service"], data["ticket_id"]),
+            )
+        elif kind is EventKind.RATING_RECORDED:
+            conn.execute(
+                "INSERT INTO ratings (seq, at, day, ticket_id, number, window, service, zone,"
+                " staff, score, points, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (event.seq, at, day, data["ticket_id"], data.get("number"), data["window"],
+                 data.get("service"), data.get("zone"), data.get("staff"), data["score"],
+                 data.get("points"), data.get("channel")),
+            )
+        elif kind in (EventKind.CLERK_SIGNED_IN, EventKind.CLERK_SIGNED_OUT):
+            signed_in = kind is EventKind.CLERK_SIGNED_IN
+            conn.execute(
+                "INSERT INTO attendance (seq, at, day, window, staff, name, action)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (event.seq, at, day, data["window"], data["staff"], data.get("name"),
+                 "in" if signed_in else "out"),
+            )
+            conn.execute(
+                "INSERT INTO windows (number, staff, staff_name) VALUES (?, ?, ?)"
+                " ON CONFLICT(number) DO UPDATE SET staff=excluded.staff,"
+                " staff_name=excluded.staff_name",
+                (data["window"], data["staff"] if signed_in else None,
+                 data.get("name") if signed_in else None),
+            )
+        elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED):
+            conn.execute(
+                "INSERT INTO windows (number, paused) VALUES (?, ?)"
+                " ON CONFLICT(number) DO UPDATE SET paused=excluded.paused",
+                (data["window"], int(kind is EventKind.WINDOW_PAUSED)),
+            )
+        elif kind is EventKind.DAY_CLOSED:
+            closed = [(at, int(i)) for i in data.get("closed", [])]
+            conn.executemany(
+                "UPDATE tickets SET status='closed', finished_at=? WHERE id=?", closed
+            )
+
+    # -- reading ----------------------------------------------------------------------
+
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT max(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def events_after(self, seq: int, limit: int = RESUME_LIMIT) -> list[Event]:
+        """Up to ``limit`` events with a sequence number above ``seq``, in order,
+        personal data included (strip with ``Event.to_json`` before sending)."""
+        rows = self.db.execute(
+            "SELECT seq, at, kind, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        return [_event(row) for row in rows]
+
+    def load_state(self) -> HallState:
+        """The hall state now: the current hall day's events replayed through
+        ``hall.state.apply`` from the last ``day_closed``, window pauses and clerks,
+        the next ticket id and the booking codes used in the last
+        ``booking_memory_days`` days. Reads only indexed ranges. Raises sqlite3.Error."""
+        state = HallState()
+        row = self.db.execute(
+            "SELECT max(seq) FROM events WHERE kind = ?", (str(EventKind.DAY_CLOSED),)
+        ).fetchone()
+        start = int(row[0]) if row and row[0] is not None else 0
+        cursor = self.db.execute(
+            "SELECT seq, at, kind, data FROM events WHERE seq >= ? ORDER BY seq", (start,)
+        )
+        for raw in cursor:
+            apply(state, _event(raw))
+        for number, paused, staff, staff_name in self.db.execute(
+            "SELECT number, paused, staff, staff_name FROM windows"
+        ):
+            window = state.window(int(number))
+            window.paused = bool(paused)
+            window.staff = staff
+            window.staff_name = staff_name
+        max_id = self.db.execute("SELECT max(id) FROM tickets").fetchone()[0]
+        if max_id is not None:
+            state.next_id = max(state.next_id, int(max_id) + 1)
+        if state.day:
+            cutoff = (day_date(state.day)
+                      - timedelta(days=self.booking_memory_days)).isoformat()
+            for booking, day in self.db.execute(
+                "SELECT booking, day FROM tickets WHERE booking IS NOT NULL AND day >= ?",
+                (cutoff,),
+            ):
+                state.used_bookings.setdefault(str(booking), str(day))
+        self._day = state.day
+        return state
+
+    # -- history for reports and the benchmark -----------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (full counts: for tests and tools, not the live path)."""
+        return {
+            name: int(self.db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+            for name in ("events", "tickets", "ratings", "attendance")
+        }
+
+
+def _event(row: Sequence[Any]) -> Event:
+    seq, at, kind, data = row
+    return Event(seq=int(seq), at=str(at), kind=EventKind(kind), data=json.loads(data))
+
+
+def seed_history(
+    db: Database, config: HallConfig, n_tickets: int, days: int = 365, *, seed: int = 1
+) -> None:
+    """Fill ``db`` with ``n_tickets`` finished tickets spread over the ``days`` hall days
+    before today: for each, its ticket_issued, ticket_called and ticket_finished events and
+    its tickets row, and a day_closed event ending each day (so the hub starts on a fresh
+    day). Migrates ``db`` first. Fast (bulk inserts in large transactions); for the
+    benchmark and tests. Raises sqlite3.Error.
+    """
+    store = Store(db)
+    store.migrate()
+    rng = random.Random(seed)
+    tz = ZoneInfo(config.hall.timezone)
+    seq = store.last_seq()
+    next_id = int(db.execute("SELECT coalesce(max(id), 0) FROM tickets").fetchone()[0]) + 1
+    servers: dict[str, list[int]] = {
+        s.id: [w.number for w in config.windows if s.id in w.services] or [0]
+        for s in config.services
+    }
+    services = [s.id for s in config.services]
+    starts = config.hall.day_starts
+    today = (datetime.now(tz) - timedelta(hours=starts.hour, minutes=starts.minute)).date()
+    per_day, extra = divmod(n_tickets, max(1, days))
+    db.execute("PRAGMA synchronous=OFF")  # made-up history: speed over durability
+    try:
+        for day_index in range(days):
+            day = today - timedelta(days=days - day_index)
+            count = per_day + (1 if day_index < extra else 0)
+            seq, next_id = _seed_day(
+                db, day, count, seq, next_id, services, servers, rng, tz, config)
+    finally:
+        db.execute("PRAGMA synchronous=FULL")
+    log.info("seeded %d tickets over %d days", n_tickets, days)
+
+
+_ISSUED = ('{{"day":"{day}","ticket":{{"id":{id},"number":"{number}","service":"{service}",'
+           '"priority":false,"status":"waiting","issued_at":"{issued}","window":null,'
+           '"order":{id},"called_at":null,"recalls":0,"booking":null}},"slot":null}}')
+_CALLED = ('{{"ticket":{{"id":{id},"number":"{number}","service":"{service}","priority":false,'
+           '"status":"called","issued_at":"{issued}","window":{window},"order":{id},'
+           '"called_at":"{called}","recalls":0}},"window":{window},"recall":0,"staff":null,'
+           '"tier":null,"streak":null}}')
+_FINISHED = ('{{"ticket_id":{id},"number":"{number}","window":{window},"service":"{service}",'
+             '"duration_s":{duration}}}')
+
+
+def _seed_day(
+    db: Database, day: date, count: int, seq: int, next_id: int, services: list[str],
+    servers: dict[str, list[int]], rng: random.Random, tz: ZoneInfo, config: HallConfig,
+) -> tuple[int, int]:
+    opening = datetime.combine(day, time(8, 30), tz)
+    iso = day.isoformat()
+    events: list[tuple[int, str, str, str, str]] = []
+    tickets: list[tuple[Any, ...]] = []
+    issued: dict[str, int] = {}
+    step = 28800 / max(1, count)
+    for i in range(count):
+        service = services[i % len(services)]
+        issued[service] = issued.get(service, 0) + 1
+        number = f"{service}{issued[service]:03d}"
+        window = rng.choice(servers[service])
+        wait, duration = rng.randint(60, 1800), rng.randint(60, 900)
+        at_issue = opening + timedelta(seconds=int(i * step))
+        t_issue = at_issue.isoformat()
+        t_call = (at_issue + timedelta(seconds=wait)).isoformat()
+        t_done = (at_issue + timedelta(seconds=wait + duration)).isoformat()
+        fields = {"day": iso, "id": next_id, "number": number, "service": service,
+                  "issued": t_issue, "called": t_call, "window": window,
+                  "duration": float(duration)}
+        events.append((seq + 1, t_issue, "ticket_issued", iso, _ISSUED.format(**fields)))
+        events.append((seq + 2, t_call, "ticket_called", iso, _CALLED.format(**fields)))
+        events.append((seq + 3, t_done, "ticket_finished", iso, _FINISHED.format(**fields)))
+        tickets.append((next_id, iso, number, service, 0, "finished", t_issue, t_call, t_done,
+                        window, None, 1, 0, seq + 1))
+        seq += 3
+        next_id += 1
+    seq += 1
+    next_day = (day + timedelta(days=1)).isoformat()
+    close_at = datetime.combine(day + timedelta(days=1), config.hall.day_starts, tz)
+    events.append((seq, close_at.isoformat(), "day_closed", iso, json.dumps(
+        {"day": iso, "next_day": next_day, "closed": [], "reason": "day_end",
+         "next_id": next_id})))
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)", events
+        )
+        db.conn.executemany(
+            "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
+            " called_at, finished_at, window, booking, visits, recalls, issued_seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets
+        )
+    return seq, next_id

@@ -1,8 +1,6 @@
-"""The hall configuration: what a hall has (zones, services, windows, devices, staff)
-and its queue policy. Frozen dataclasses; the TOML loader and its validation follow
-below them. The names in DESIGN.md's example are the public contract.
-
-Nothing is read at import time.
+"""The hall configuration as frozen dataclasses: what a hall has (zones, services,
+windows, devices, staff) and its queue policy. The names in DESIGN.md's example are the
+public contract. The TOML loader is ``hall.config.loader``.
 """
 
 from __future__ import annotations

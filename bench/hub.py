@@ -1,0 +1,343 @@
+"""Hub benchmark: prints figures from one run, with raw SQLite as the reference.
+
+    python bench/hub.py [--quick] [--history 1000000]
+
+The hub runs in its own process (as in a hall), the load in this one; on a 2-core
+machine that gives each one core. Figures go to docs/benchmarks.md by hand.
+Nothing here is asserted: the machine is shared and noisy, so compare ratios of
+figures measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import psutil
+import sqlite_utils
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hall.client import HubClient  # noqa: E402
+from hall.errors import RequestFailed  # noqa: E402
+
+WINDOWS = 60
+KIOSKS = 50
+DISPLAYS = 500
+
+
+def hall_toml() -> str:
+    """A bench hall: one service with no caps or hours, 60 windows, many devices."""
+    lines = [
+        '[hall]\nname = "基准测试大厅"\ntimezone = "Asia/Shanghai"\nday_starts = "00:00"\n',
+        '[[zone]]\nid = "z"\nname = "综合区"\n',
+        '[[service]]\nid = "A"\nname = "综合受理"\nzone = "z"\n',
+    ]
+    for n in range(1, WINDOWS + 1):
+        lines.append(f'[[window]]\nnumber = {n}\nservices = ["A"]\n')
+        lines.append(f'[[device]]\nid = "caller-{n}"\nrole = "caller"\n'
+                     f'token = "caller-{n}-token"\nwindow = {n}\n')
+    for k in range(KIOSKS):
+        lines.append(f'[[device]]\nid = "kiosk-{k}"\nrole = "kiosk"\ntoken = "kiosk-{k}-token"\n')
+    for d in range(DISPLAYS):
+        lines.append(f'[[device]]\nid = "display-{d}"\nrole = "display"\n'
+                     f'token = "display-{d}-token"\n')
+    lines.append('[[device]]\nid = "admin"\nrole = "admin"\ntoken = "admin-token"\n')
+    return "\n".join(lines)
+
+
+SERVE = """
+import asyncio, signal, sys
+sys.path.insert(0, {root!r})
+from hall.config import load_config
+from hub.server import Hub
+
+async def main():
+    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0, rate=None,
+              ping_interval_s=None, ping_timeout_s=None)
+    await hub.start()
+    print(hub.port, flush=True)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    await hub.stop()
+
+asyncio.run(main())
+"""
+
+
+class HubProcess:
+    """The hub in a subprocess, without a rate limit (the bench is the flood)."""
+
+    def __init__(self, config: Path, db: Path) -> None:
+        code = SERVE.format(root=str(ROOT), config=str(config), db=str(db))
+        started = time.perf_counter()
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                     text=True)
+        assert self.proc.stdout is not None
+        self.port = int(self.proc.stdout.readline())
+        self.start_s = time.perf_counter() - started
+        self.url = f"ws://127.0.0.1:{self.port}"
+
+    def rss_mb(self) -> float:
+        return psutil.Process(self.proc.pid).memory_info().rss / 1e6
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def client(url: str, device: str, subscribe: bool = False) -> HubClient:
+    return HubClient(url, device, f"{device}-token", subscribe=subscribe,
+                     request_timeout_s=60.0)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def rate_for(seconds: float, workers: list[Callable[[], Awaitable[object]]]) -> float:
+    """Acknowledged requests per second, each worker looping its request."""
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def loop(work: Callable[[], Awaitable[object]]) -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            await work()
+            done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(w) for w in workers))
+    return done / (time.perf_counter() - started)
+
+
+# -- the measurements ----------------------------------------------------------------------
+
+
+def sqlite_reference(folder: Path, seconds: float) -> dict[str, float]:
+    """Single-row commits per second, WAL, with synchronous FULL and NORMAL."""
+    out = {}
+    for mode in ("FULL", "NORMAL"):
+        db = sqlite_utils.Database(folder / f"raw-{mode}.db")
+        db.enable_wal()
+        db.execute(f"PRAGMA synchronous={mode}")
+        db["rows"].create({"id": int, "v": str}, pk="id")
+        n = 0
+        deadline = time.perf_counter() + seconds
+        started = time.perf_counter()
+        while time.perf_counter() < deadline:
+            with db.atomic():
+                db.execute("INSERT INTO rows (v) VALUES (?)", ["x" * 40])
+            n += 1
+        out[mode] = n / (time.perf_counter() - started)
+        db.close()
+    return out
+
+
+async def take_rate(url: str, clients: int, seconds: float, subscribe: bool = False) -> float:
+    kiosks = [client(url, f"kiosk-{k}", subscribe) for k in range(clients)]
+    await asyncio.gather(*(k.connect() for k in kiosks))
+    try:
+        return await rate_for(
+            seconds, [lambda k=k: k.request("take_ticket", service="A") for k in kiosks]
+        )
+    finally:
+        await asyncio.gather(*(k.close() for k in kiosks))
+
+
+async def call_rate(url: str, seconds: float) -> float:
+    callers = [client(url, f"caller-{n}") for n in range(1, WINDOWS + 1)]
+    await asyncio.gather(*(c.connect() for c in callers))
+    try:
+        return await rate_for(
+            seconds,
+            [lambda n=n, c=c: c.request("call_next", window=n)
+             for n, c in zip(range(1, WINDOWS + 1), callers, strict=True)],
+        )
+    finally:
+        await asyncio.gather(*(c.close() for c in callers))
+
+
+async def fill(url: str, tickets: int) -> None:
+    admin = client(url, "admin")
+    await admin.connect()
+    try:
+        for start in range(0, tickets, 200):
+            await asyncio.gather(*(admin.request("take_ticket", service="A")
+                                   for _ in range(min(200, tickets - start))))
+    finally:
+        await admin.close()
+
+
+async def call_latency(url: str, calls: int) -> list[float]:
+    """call_next round trips (sent to acknowledged), sequential, in ms."""
+    caller = client(url, "caller-1")
+    await caller.connect()
+    out = []
+    try:
+        for _ in range(calls):
+            started = time.perf_counter()
+            await caller.request("call_next", window=1)
+            out.append((time.perf_counter() - started) * 1000)
+    finally:
+        await caller.close()
+    return out
+
+
+async def fan_out(url: str, displays: int, calls: int) -> list[float]:
+    """ms from call_next sent until every display has received its ticket_called."""
+    arrivals: dict[int, list[float]] = {}
+    order: list[int] = []  # ticket_called seqs in the order they first arrived
+    complete: dict[int, float] = {}  # seq -> when the last display got it
+    progress = asyncio.Event()
+    hello = {"type": "hello", "protocol": 1, "since": None, "subscribe": ["ticket_called"]}
+
+    async def reader(ws: ClientConnection) -> None:
+        async for frame in ws:
+            now = time.perf_counter()
+            if '"ticket_called"' not in frame:
+                continue
+            seq = json.loads(frame)["seq"]
+            if seq not in arrivals:
+                arrivals[seq] = []
+                order.append(seq)
+            arrivals[seq].append(now)
+            if len(arrivals[seq]) == displays:
+                complete[seq] = now
+                progress.set()
+
+    conns = []
+    for d in range(displays):
+        ws = await connect(url, max_size=None, ping_interval=None)
+        await ws.send(json.dumps({**hello, "device": f"display-{d}",
+                                  "token": f"display-{d}-token"}))
+        await ws.recv()  # welcome
+        conns.append(ws)
+    readers = [asyncio.create_task(reader(ws)) for ws in conns]
+    caller = client(url, "caller-2")
+    await caller.connect()
+    out = []
+    try:
+        for i in range(calls):
+            started = time.perf_counter()
+            await caller.request("call_next", window=2)
+            while not (len(order) > i and order[i] in complete):
+                progress.clear()
+                await asyncio.wait_for(progress.wait(), 30)
+            out.append((complete[order[i]] - started) * 1000)
+    finally:
+        await caller.close()
+        for task in readers:
+            task.cancel()
+        await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
+    return out
+
+
+async def hold_connections(url: str, count: int, proc: HubProcess) -> float:
+    conns = []
+    for d in range(count):
+        ws = await connect(url, max_size=None, ping_interval=None)
+        await ws.send(json.dumps({"type": "hello", "protocol": 1, "since": None,
+                                  "device": f"display-{d % DISPLAYS}",
+                                  "token": f"display-{d % DISPLAYS}-token"}))
+        await ws.recv()
+        conns.append(ws)
+    rss = proc.rss_mb()
+    await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
+    return rss
+
+
+def seed(db_path: Path, config_path: Path, n: int) -> float:
+    from hall.config import load_config
+    from hub.store import seed_history
+
+    started = time.perf_counter()
+    db = sqlite_utils.Database(db_path)
+    seed_history(db, load_config(config_path), n, days=365)
+    db.close()
+    return time.perf_counter() - started
+
+
+async def run(args: argparse.Namespace) -> None:
+    seconds = 1.5 if args.quick else 4.0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = folder / "bench.toml"
+        config.write_text(hall_toml(), encoding="utf-8")
+
+        raw = sqlite_reference(folder, seconds)
+        print(f"raw SQLite single-row commits/s (WAL, FULL):   {raw['FULL']:8.0f}")
+        print(f"raw SQLite single-row commits/s (WAL, NORMAL): {raw['NORMAL']:8.0f}")
+
+        hub = HubProcess(config, folder / "live.db")
+        try:
+            one = await take_rate(hub.url, 1, seconds)
+            print(f"take_ticket acknowledged/s, 1 client:          {one:8.0f}")
+            fifty = await take_rate(hub.url, KIOSKS, seconds)
+            print(f"take_ticket acknowledged/s, 50 clients:        {fifty:8.0f}"
+                  f"   ({fifty / raw['FULL']:.2f}x raw FULL commits)")
+            fifty_sub = await take_rate(hub.url, KIOSKS, seconds, subscribe=True)
+            print(f"  same, all 50 also receiving every event:     {fifty_sub:8.0f}")
+            await fill(hub.url, 20000)
+            calls = await call_rate(hub.url, seconds)
+            print(f"call_next acknowledged/s, 60 callers:          {calls:8.0f}")
+            await fill(hub.url, 400)
+            fan = await fan_out(hub.url, 300, 60 if args.quick else 200)
+            print(f"call_next -> all 300 displays, ms p50/p99:     "
+                  f"{statistics.median(fan):8.1f} / {pct(fan, 99):.1f}")
+            rss = await hold_connections(hub.url, DISPLAYS, hub)
+            print(f"hub RSS, {DISPLAYS} connections, ~27k tickets today, MB: {rss:5.1f}")
+        finally:
+            hub.stop()
+
+        latencies = {}
+        for label, history in (("empty store", 0), (f"{args.history:,} tickets", args.history)):
+            db_path = folder / f"hist-{history}.db"
+            seeded = seed(db_path, config, history) if history else 0.0
+            hub = HubProcess(config, db_path)
+            try:
+                if not history:
+                    rss = await hold_connections(hub.url, DISPLAYS, hub)
+                    print(f"hub RSS, {DISPLAYS} connections, fresh day, MB:     {rss:8.1f}")
+                await fill(hub.url, 600)
+                lat = await call_latency(hub.url, 500)
+                latencies[label] = lat
+                print(f"call_next latency, {label:>17}: p50 {statistics.median(lat):.2f} ms"
+                      f"  p99 {pct(lat, 99):.2f} ms   (hub start {hub.start_s:.2f} s"
+                      + (f", seeding {seeded:.0f} s" if history else "") + ")")
+            finally:
+                hub.stop()
+        empty, full = (statistics.median(v) for v in latencies.values())
+        print(f"call_next p50 with history / empty store:      {full / empty:8.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="short runs, for a smoke test")
+    parser.add_argument("--history", type=int, default=1_000_000,
+                        help="historical tickets for the history comparison")
+    args = parser.parse_args()
+    try:
+        asyncio.run(run(args))
+    except RequestFailed as exc:
+        print(f"bench failed: {exc}", file=sys.stderr)
+        raise SystemExit(1) from exc
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

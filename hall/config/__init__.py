@@ -1,0 +1,42 @@
+"""The hall configuration: the dataclasses (``model``) and the TOML loader (``loader``).
+
+Import from here: ``from hall.config import HallConfig, load_config``.
+"""
+
+from __future__ import annotations
+
+from hall.config.loader import (
+    _DEVICE_KEYS,
+    _HALL_KEYS,
+    _QUEUE_KEYS,
+    _SERVICE_KEYS,
+    _STAFF_KEYS,
+    _WINDOW_KEYS,
+    _ZONE_KEYS,
+    FILE_KEY,
+    ConfigError,
+    ConfigProblem,
+    check_config,
+    load_config,
+    parse_config,
+)
+from hall.config.model import (
+    Device,
+    HallConfig,
+    HallInfo,
+    Policy,
+    Role,
+    Service,
+    SlotCap,
+    Staff,
+    TimeRange,
+    Window,
+    Zone,
+)
+
+__all__ = [
+    "FILE_KEY", "_DEVICE_KEYS", "_HALL_KEYS", "_QUEUE_KEYS", "_SERVICE_KEYS", "_STAFF_KEYS",
+    "_WINDOW_KEYS", "_ZONE_KEYS", "ConfigError", "ConfigProblem", "Device", "HallConfig",
+    "HallInfo", "Policy", "Role", "Service", "SlotCap", "Staff", "TimeRange", "Window", "Zone",
+    "check_config", "load_config", "parse_config",
+]

@@ -1,0 +1,103 @@
+"""`jiaohao hub`: run the hall hub in the foreground until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from hall.config import HallConfig
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jiaohao hub",
+        description="Run the hall hub: websocket server (protocol v1) and SQLite store.",
+    )
+    parser.add_argument("--config", required=True, help="hall configuration (TOML)")
+    parser.add_argument("--db", help="SQLite database file (created if missing)")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the hall config: print its errors and warnings, "
+                             "exit 0 when it can be used, 2 when not")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Run the hub; 0 after a clean shutdown, 2 for a bad config or usage, 1 when the
+    database or the address cannot be used."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.check:
+        return _check(Path(args.config))
+    if not args.db:
+        print("jiaohao hub: --db is required (the SQLite database file)", file=sys.stderr)
+        return 2
+    config = _load(Path(args.config))
+    if config is None:
+        return 2
+    try:
+        return asyncio.run(_serve(config, args.db, args.host, args.port))
+    except KeyboardInterrupt:
+        return 0
+
+
+def _check(path: Path) -> int:
+    from hall.config import check_config
+
+    errors, warnings = check_config(path)
+    for problem in warnings:
+        print(f"warning: {problem}")
+    for problem in errors:
+        print(f"error: {problem}")
+    if errors:
+        print(f"{path}: {len(errors)} error(s); the hub would refuse to start")
+        return 2
+    print(f"{path}: OK ({len(warnings)} warning(s))")
+    return 0
+
+
+def _load(path: Path) -> HallConfig | None:
+    from hall.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"jiaohao hub: the hall config {path} cannot be used:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+async def _serve(config: HallConfig, db: str, host: str, port: int, **options: Any) -> int:
+    """Run a hub until SIGTERM/SIGINT; ``options`` go to :class:`hub.server.Hub`."""
+    from hub.server import Hub
+
+    hub = Hub(config, db, host, port, **options)
+    try:
+        await hub.start()
+    except OSError as exc:
+        print(f"jiaohao hub: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # sqlite3.Error and kin: the database is unusable
+        print(f"jiaohao hub: cannot open the database {db}: {exc}", file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"jiaohao hub listening on ws://{host}:{hub.port}", flush=True)
+    await stop.wait()
+    log.info("shutting down")
+    await hub.stop()
+    return 0

@@ -1,0 +1,44 @@
+"""Writing frames to many connections cheaply, and in order.
+
+Each message is serialised into a WebSocket frame ONCE; the frames a connection gets
+from one batch (events first, then its own results) go to its socket in ONE write.
+Everything here is synchronous, so frames reach each client in the order the hub
+produced them. Like :func:`websockets.asyncio.server.broadcast` there is no
+backpressure: the caller checks write buffers and closes clients that stop reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+
+
+def text_frame(text: str) -> bytes:
+    """An unmasked, unfragmented server text frame carrying ``text``."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+def write_frames(ws: ServerConnection, frames: bytes, texts: Iterable[str]) -> bool:
+    """Write pre-serialised ``frames`` (the same messages as ``texts``) to ``ws``.
+
+    A connection with a negotiated extension (the hub offers none) gets ``texts``
+    through websockets' own framing instead. Returns False when ``ws`` is not open.
+    """
+    transport = ws.transport
+    if ws.protocol.state is not State.OPEN or transport is None or transport.is_closing():
+        return False
+    if ws.protocol.extensions:
+        for text in texts:
+            broadcast([ws], text)
+        return True
+    transport.write(frames)
+    return True
+
+
+def buffered(ws: ServerConnection) -> int:
+    """Bytes waiting in ``ws``'s write buffer."""
+    transport = ws.transport
+    return 0 if transport is None else transport.get_write_buffer_size()
