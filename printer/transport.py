@@ -198,6 +198,15 @@ def open_link(conn: Connection | str, timeout_s: float = 5.0) -> Link:
         conn = parse_connection(conn)
     from escpos import printer as ep  # imported on use: loads capability data
 
+    needs = {
+        "usb": (ep.Usb, "pyusb"),
+        "cups": (ep.CupsPrinter, "pycups"),
+        "serial": (ep.Serial, "pyserial"),
+    }
+    if conn.kind in needs and not needs[conn.kind][0].is_usable():
+        raise LinkError(
+            f"cannot open printer {conn}: install {needs[conn.kind][1]} for {conn.kind}"
+        )
     try:
         device: Any
         if conn.kind == "tcp":
@@ -225,5 +234,6 @@ def open_link(conn: Connection | str, timeout_s: float = 5.0) -> Link:
         if conn.kind != "dummy":
             device.open()
     except Exception as exc:  # python-escpos raises its own errors and RuntimeError
-        raise LinkError(f"cannot open printer {conn}: {exc}") from exc
+        detail = " ".join(str(exc).split())
+        raise LinkError(f"cannot open printer {conn}: {detail}") from exc
     return Link(conn, device)
