@@ -107,6 +107,10 @@ class VirtualPrinter:
     def stop(self) -> None:
         self._closing.set()
         try:
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
+        try:
             self._sock.close()
         except OSError:
             pass
