@@ -57,7 +57,7 @@ class PrinterProfile:
     qr_module_dots: int = 6
     qr_error_correction: str = "M"
     cutter: Cutter = Cutter.PARTIAL
-    feed_before_cut_lines: int = 4
+    feed_before_cut_lines: int = 3
     status_query: bool = True
     status_timeout_s: float = 0.5
     raster_font_px: int = 24
@@ -94,7 +94,7 @@ def load_printer_profile(profile_id: str, root: Path | None = None) -> PrinterPr
         qr_module_dots=r.int_range("qr_module_dots", 1, 16, 6),
         qr_error_correction=r.choice("qr_error_correction", ("L", "M", "Q", "H"), "M"),
         cutter=Cutter(r.choice("cutter", tuple(c.value for c in Cutter), "partial")),
-        feed_before_cut_lines=r.int_range("feed_before_cut_lines", 0, 20, 4),
+        feed_before_cut_lines=r.int_range("feed_before_cut_lines", 0, 20, 3),
         status_query=r.get("status_query", bool, True),
         status_timeout_s=timeout,
         raster_font_px=r.int_range("raster_font_px", 16, 48, 24),
