@@ -155,7 +155,8 @@ class Link:
                 return bytes(data)
             if self.conn.kind == "serial":
                 dev.timeout = timeout_s
-                return bytes(dev.read(16))
+                first = bytes(dev.read(1))  # read(16) would wait the whole timeout
+                return first + bytes(dev.read(dev.in_waiting)) if first else b""
             return bytes(dev.read(self.printer.in_ep, 16, timeout=int(timeout_s * 1000)))
         except TimeoutError:
             return b""
