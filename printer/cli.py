@@ -1,4 +1,4 @@
-"""`jiaohao printer …`: sample tickets, render bytes to PNG, printer status, profiles."""
+"""`jiaohao printer …`: sample tickets, render bytes to PNG, status, profiles, a virtual printer."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--connection", required=True)
     status.add_argument("--timeout", type=float, default=0.5, help="seconds to wait (0.5)")
     sub.add_parser("profiles", help="list printer profiles")
+    sim = sub.add_parser("simulate", help="run a virtual network printer on 127.0.0.1")
+    sim.add_argument("--port", type=int, default=0, help="TCP port (0 = any free port)")
+    sim.add_argument("--out-dir", type=Path, help="save each job as NNNN.bin (and .png) here")
+    sim.add_argument("--paper-out", action="store_true", help="start out of paper")
+    sim.add_argument("--silent", action="store_true", help="never answer status requests")
     return parser
 
 
@@ -98,6 +103,43 @@ def _profiles() -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    import threading
+
+    from printer.virtual import Faults, VirtualPrinter
+
+    out_dir: Path | None = args.out_dir
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    count = 0
+
+    def save(job: bytes) -> None:
+        nonlocal count
+        count += 1
+        if out_dir is None:
+            print(f"job {count}: {len(job)} bytes", flush=True)
+            return
+        path = out_dir / f"{count:04d}.bin"
+        path.write_bytes(job)
+        render(job).image.save(path.with_suffix(".png"))
+        print(f"job {count}: {path} ({len(job)} bytes)", flush=True)
+
+    faults = Faults(paper_out=args.paper_out, silent=args.silent)
+    printer = VirtualPrinter(args.port, faults, on_job=save)
+    try:
+        printer.start()
+    except OSError as exc:
+        raise LinkError(f"cannot listen on 127.0.0.1:{args.port}: {exc}") from exc
+    print(f"virtual printer listening: --connection {printer.connection}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        printer.stop()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """Run one printer command; 0 on success, 1 on failure, 2 on a usage error."""
     args = _parser().parse_args(argv)
@@ -108,6 +150,8 @@ def main(argv: list[str]) -> int:
             return _render(args)
         if args.command == "status":
             return _status(args)
+        if args.command == "simulate":
+            return _simulate(args)
         return _profiles()
     except (ProfileError, ConnectionStringError, LinkError, FontMissingError, ValueError) as exc:
         print(f"jiaohao printer: {exc}", file=sys.stderr)

@@ -11,6 +11,7 @@ as :data:`~printer.layout.MISSING_MARK`. Both kinds are reported, never turned i
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from printer.layout import (
     wrap,
 )
 from printer.profile import Cutter, PrinterProfile, QrMode, TextMode
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,12 @@ class _Encoder:
                 self.out += cmd.align(0) + cmd.raster(img)
 
     def qr(self, item: QrCode) -> None:
-        payload = item.payload.encode("utf-8", "replace")[:2000]
+        # the most a version-40 QR code holds at this error correction level
+        room = {"L": 2953, "M": 2331, "Q": 1663, "H": 1273}[self.p.qr_error_correction]
+        payload = item.payload.encode("utf-8", "replace")
+        if len(payload) > room:
+            log.warning("QR payload of %s bytes cut to %s", len(payload), room)
+            payload = payload[:room]
         self.out += cmd.align(Align.CENTER.value) + cmd.size(1, 1) + cmd.bold(False)
         if self.p.qr_mode is QrMode.NATIVE:
             self.out += cmd.qr_native(payload, self.p.qr_module_dots, self.p.qr_error_correction)

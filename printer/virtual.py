@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from printer.status import answer_for
@@ -75,8 +76,14 @@ def scan(buf: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
 class VirtualPrinter:
     """A raw TCP printer on 127.0.0.1 (port 0 = any free port)."""
 
-    def __init__(self, port: int = 0, faults: Faults | None = None) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        faults: Faults | None = None,
+        on_job: Callable[[bytes], None] | None = None,
+    ) -> None:
         self.faults = faults or Faults()
+        self.on_job = on_job  # called (in the connection's thread) with each finished job
         self.jobs: list[bytes] = []  # job bytes, status requests taken out
         self.status_requests: list[int] = []
         self._cond = threading.Condition()
@@ -177,6 +184,11 @@ class VirtualPrinter:
                 if job:
                     self.jobs.append(bytes(job))
                 self._cond.notify_all()
+            if job and self.on_job is not None:
+                try:
+                    self.on_job(bytes(job))
+                except Exception:
+                    log.exception("virtual printer: job callback failed")
 
     def _answer(self, conn: socket.socket, n: int) -> None:
         f = self.faults

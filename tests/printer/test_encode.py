@@ -89,3 +89,12 @@ def test_golden_bytes(pid: str) -> None:
             assert a.image.size == b.image.size
             differ = sum(x != y for x, y in zip(a.image.tobytes(), b.image.tobytes(), strict=True))
             assert differ <= len(a.image.tobytes()) // 50
+
+
+@pytest.mark.parametrize("pid", printer_profile_ids())
+def test_an_oversized_qr_payload_does_not_break_the_ticket(pid: str) -> None:
+    from printer.layout import QrCode
+
+    profile = load_printer_profile(pid)
+    enc = encode_ticket(profile, [QrCode("x" * 5000)])
+    assert enc.data.startswith(b"\x1b@")

@@ -70,3 +70,41 @@ def test_encoder_never_raises_and_marks_instead_of_question_marks(
         )
     for ch in enc.marked:
         assert ch not in printed
+
+
+TEXT = st.text(st.characters(codec=None), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    hall=TEXT,
+    zone=TEXT,
+    service=TEXT,
+    number=TEXT,
+    notice=TEXT,
+    qr=TEXT,
+    ahead=st.integers(0, 10**6),
+)
+def test_any_ticket_content_lays_out_and_encodes(
+    hall: str, zone: str, service: str, number: str, notice: str, qr: str, ahead: int
+) -> None:
+    from dataclasses import replace
+
+    from printer.layout import TextLine, layout_ticket, sample_content, text_columns
+
+    content = replace(
+        sample_content(),
+        hall_name=hall,
+        zone_name=zone,
+        service_name=service,
+        number=number,
+        notice=notice,
+        qr_payload=qr,
+        people_ahead=ahead,
+    )
+    for profile in PROFILES.values():
+        items = layout_ticket(content, profile)
+        for item in items:
+            if isinstance(item, TextLine):
+                assert text_columns(item.text) * item.width_scale <= profile.columns
+        encode_ticket(profile, items)

@@ -162,3 +162,13 @@ def test_status_requests_inside_image_data_are_not_answered() -> None:
     assert end == len(raster) + 3
     partial, resume = scan(b"AB\x1dv0\x00\x02\x00\x02\x00\x10", 0)
     assert partial == [] and resume == 2
+
+
+def test_on_job_gets_each_finished_job(profile: PrinterProfile) -> None:
+    import queue
+
+    got: queue.Queue[bytes] = queue.Queue()
+    with VirtualPrinter(on_job=got.put) as printer:
+        assert print_ticket(sample_content(), profile, printer.connection).ok
+        job = got.get(timeout=TIMEOUT_S)
+    assert b"A001" in job and b"\x10\x04" not in job
