@@ -48,7 +48,7 @@ MESSAGES = {
     Problem.COVER_OPEN: "打印机盖未关 / Printer cover open",
     Problem.OFFLINE: "打印机离线 / Printer offline",
     Problem.PRINTER_ERROR: "打印机故障 / Printer error",
-    Problem.DISCONNECTED: "打印中连接中断，请重新取号 / Connection lost while printing",
+    Problem.DISCONNECTED: "打印中连接中断 / Connection lost while printing",
     Problem.NO_FONT: "缺少中文字体 / Chinese font missing",
 }
 
