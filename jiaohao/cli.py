@@ -12,7 +12,7 @@ import sys
 # name -> (module with a ``main(argv) -> int``, one line of help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "hub": ("hub.cli", "run the hall hub (websocket server and store)"),
-    "printer": ("printer.cli", "ticket printer: sample, render, status"),
+    "printer": ("printer.cli", "ticket printer: sample, render, status, profiles, simulate"),
     "devices": ("devices.cli", "serial devices: list, simulate, probe"),
     "kiosk": ("kiosk.cli", "run the ticket kiosk app"),
     "caller": ("caller.cli", "run a window's caller app"),
