@@ -203,7 +203,6 @@ async def fan_out(url: str, displays: int, calls: int) -> list[float]:
     order: list[int] = []  # ticket_called seqs in the order they first arrived
     complete: dict[int, float] = {}  # seq -> when the last display got it
     progress = asyncio.Event()
-    hello = {"type": "hello", "protocol": 1, "since": None, "subscribe": ["ticket_called"]}
 
     async def reader(ws: ClientConnection) -> None:
         async for frame in ws:
@@ -219,13 +218,7 @@ async def fan_out(url: str, displays: int, calls: int) -> list[float]:
                 complete[seq] = now
                 progress.set()
 
-    conns = []
-    for d in range(displays):
-        ws = await connect(url, max_size=None, ping_interval=None)
-        await ws.send(json.dumps({**hello, "device": f"display-{d}",
-                                  "token": f"display-{d}-token"}))
-        await ws.recv()  # welcome
-        conns.append(ws)
+    conns = await open_displays(url, displays, ["ticket_called"])
     readers = [asyncio.create_task(reader(ws)) for ws in conns]
     caller = client(url, "caller-2")
     await caller.connect()
@@ -246,15 +239,24 @@ async def fan_out(url: str, displays: int, calls: int) -> list[float]:
     return out
 
 
-async def hold_connections(url: str, count: int, proc: HubProcess) -> float:
+async def open_displays(
+    url: str, count: int, subscribe: bool | list[str] = True
+) -> list[ClientConnection]:
+    """``count`` raw display connections, each past its welcome."""
     conns = []
     for d in range(count):
         ws = await connect(url, max_size=None, ping_interval=None)
+        device = f"display-{d % DISPLAYS}"
         await ws.send(json.dumps({"type": "hello", "protocol": 1, "since": None,
-                                  "device": f"display-{d % DISPLAYS}",
-                                  "token": f"display-{d % DISPLAYS}-token"}))
-        await ws.recv()
+                                  "device": device, "token": f"{device}-token",
+                                  "subscribe": subscribe}))
+        await ws.recv()  # welcome
         conns.append(ws)
+    return conns
+
+
+async def hold_connections(url: str, count: int, proc: HubProcess) -> float:
+    conns = await open_displays(url, count)
     rss = proc.rss_mb()
     await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
     return rss
