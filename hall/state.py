@@ -47,7 +47,7 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass
+@dataclass(slots=True)
 class Visit:
     """One service event: a ticket called to a window, until finished/skipped/transferred."""
 
@@ -59,7 +59,7 @@ class Visit:
     rated: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Ticket:
     id: int
     number: str
@@ -109,7 +109,7 @@ class Ticket:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class WindowState:
     number: int
     ticket: int | None = None  # the ticket id the window holds (called)
@@ -131,7 +131,7 @@ class WindowState:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceQueue:
     """Waiting tickets of one service, each class sorted by order key."""
 
