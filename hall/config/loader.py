@@ -252,6 +252,17 @@ class _Checker:
     def warn(self, key: str, message: str) -> None:
         self.warnings.append(ConfigProblem(self.file, key, message))
 
+    def claim(
+        self, seen: dict[Any, str], value: str | int, where: str, key: str, what: str,
+        hint: str = "",
+    ) -> None:
+        """Record that the table at ``where`` holds ``value``; a second table holding it
+        is an error on its ``key``, naming where the first one is."""
+        if value in seen:
+            self.error(f"{where}.{key}", f"duplicate {what} {value!r} (also {seen[value]}){hint}")
+        else:
+            seen[value] = where
+
     def known_keys(self, table: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> None:
         for key in table:
             if key in allowed:
@@ -468,11 +479,7 @@ class _Checker:
             name = self.text(table, where, "name", required=True)
             name_en = self.text(table, where, "name_en") or ""
             if zone_id is not None:
-                if zone_id in self._zone_ids:
-                    also = self._zone_ids[zone_id]
-                    self.error(f"{where}.id", f"duplicate zone id {zone_id!r} (also {also})")
-                else:
-                    self._zone_ids[zone_id] = where
+                self.claim(self._zone_ids, zone_id, where, "id", "zone id")
             if zone_id is not None and name is not None:
                 zones.append(Zone(id=zone_id, name=name, name_en=name_en))
         return zones
@@ -500,15 +507,9 @@ class _Checker:
                         "must be 1-2 uppercase ASCII letters (it is the ticket prefix),"
                         f" not {service_id!r}",
                     )
-                elif service_id in self._service_ids:
-                    also = self._service_ids[service_id]
-                    self.error(
-                        f"{where}.id",
-                        f"duplicate service id {service_id!r} (also {also});"
-                        " the id is the ticket prefix and must be unique",
-                    )
                 else:
-                    self._service_ids[service_id] = where
+                    self.claim(self._service_ids, service_id, where, "id", "service id",
+                               "; the id is the ticket prefix and must be unique")
             name = self.text(table, where, "name", required=True)
             name_en = self.text(table, where, "name_en") or ""
             zone = self.zone_ref(table, where, zones, required=True)
@@ -626,13 +627,7 @@ class _Checker:
             self.known_keys(table, where, _WINDOW_KEYS)
             number = self.integer(table, where, "number", low=1, required=True)
             if number is not None:
-                if number in self._window_numbers:
-                    self.error(
-                        f"{where}.number",
-                        f"duplicate window number {number} (also {self._window_numbers[number]})",
-                    )
-                else:
-                    self._window_numbers[number] = where
+                self.claim(self._window_numbers, number, where, "number", "window number")
             name = self.text(table, where, "name")
             if name is None and number is not None and "name" not in table:
                 name = f"{number}号窗口"
@@ -701,11 +696,7 @@ class _Checker:
             self.known_keys(table, where, _DEVICE_KEYS)
             device_id = self.text(table, where, "id", required=True)
             if device_id is not None:
-                if device_id in ids:
-                    also = ids[device_id]
-                    self.error(f"{where}.id", f"duplicate device id {device_id!r} (also {also})")
-                else:
-                    ids[device_id] = where
+                self.claim(ids, device_id, where, "id", "device id")
             role_text = self.text(table, where, "role", required=True)
             role: Role | None = None
             if role_text is not None:
@@ -802,11 +793,7 @@ class _Checker:
             else:
                 staff_id = self.text(table, where, "id", required=True)
             if staff_id is not None:
-                if staff_id in ids:
-                    also = ids[staff_id]
-                    self.error(f"{where}.id", f"duplicate staff id {staff_id!r} (also {also})")
-                else:
-                    ids[staff_id] = where
+                self.claim(ids, staff_id, where, "id", "staff id")
             name = self.text(table, where, "name", required=True)
             zone = self.zone_ref(table, where, zones, required=False)
             if len(self.errors) == before and staff_id and name:
