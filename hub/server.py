@@ -401,10 +401,13 @@ class Hub:
         self._needs_reload = False
         return True
 
+    def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
+        for job in jobs:
+            self._send(job.conn, Result.failure(job.request.id, error))
+
     async def _run_batch(self, jobs: list[RequestJob]) -> None:
         if self._needs_reload and not await self._reload():
-            for job in jobs:
-                self._send(job.conn, Result.failure(job.request.id, errors.StoreFailed()))
+            self._refuse(jobs, errors.StoreFailed())
             return
         engine = self.engine
         now = self.clock()
@@ -414,8 +417,7 @@ class Hub:
         except Exception:
             log.exception("closing the hall day failed")
             if not await self._reload():
-                for job in jobs:
-                    self._send(job.conn, Result.failure(job.request.id, errors.StoreFailed()))
+                self._refuse(jobs, errors.StoreFailed())
                 return
             engine = self.engine
         for index, job in enumerate(jobs):
@@ -434,9 +436,7 @@ class Hub:
                 reloaded = await self._reload()
                 self._send(job.conn, Result.failure(job.request.id, errors.InternalError()))
                 if not reloaded:
-                    for rest in jobs[index + 1:]:
-                        self._send(rest.conn, Result.failure(rest.request.id,
-                                                             errors.StoreFailed()))
+                    self._refuse(jobs[index + 1:], errors.StoreFailed())
                     return
                 engine = self.engine
                 continue
