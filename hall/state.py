@@ -47,6 +47,10 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
+#: Tickets still part of the day: sent in ``welcome``, closed when the day closes.
+OPEN_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED})
+
+
 @dataclass(slots=True)
 class Visit:
     """One service event: a ticket called to a window, until finished/skipped/transferred."""
@@ -191,13 +195,12 @@ class HallState:
 
     def public(self) -> dict[str, Any]:
         """What a client needs to start its replica: today's open tickets, windows, counts."""
-        open_statuses = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED)
         return {
             "day": self.day,
             "seq": self.seq,
             "next_id": self.next_id,
             "next_order": self.next_order,
-            "tickets": [t.public() for t in self.tickets.values() if t.status in open_statuses],
+            "tickets": [t.public() for t in self.tickets.values() if t.status in OPEN_STATUSES],
             "windows": [w.public() for w in sorted(self.windows.values(), key=lambda w: w.number)],
             "issued": dict(self.issued),
             "slot_issued": dict(self.slot_issued),

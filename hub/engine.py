@@ -40,6 +40,7 @@ from hall.protocol import (
     Transfer,
 )
 from hall.state import (
+    OPEN_STATUSES,
     HallState,
     Ticket,
     TicketStatus,
@@ -436,8 +437,7 @@ class Engine:
                     "closed": out.events[-1].data["closed"]}
 
     def _emit_day_closed(self, now: datetime, next_day: str, reason: str, out: Outcome) -> None:
-        open_statuses = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED)
-        closed = sorted(t.id for t in self.state.tickets.values() if t.status in open_statuses)
+        closed = sorted(t.id for t in self.state.tickets.values() if t.status in OPEN_STATUSES)
         memory = timedelta(days=self.config.policy.booking_memory_days)
         forget_before = (day_date(next_day) - memory).isoformat()
         self._emit(
