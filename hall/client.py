@@ -202,12 +202,6 @@ class HubClient:
             raise RequestFailed(result.error_code, result.error_message)
         return result.data or {}
 
-    async def send_raw(self, text: str | bytes) -> None:
-        """Send a frame as it is (tests of the hub's handling of bad input)."""
-        await self.wait_connected()
-        assert self._ws is not None
-        await self._ws.send(text)
-
     # -- the connection loop ------------------------------------------------------------
 
     async def _run(self) -> None:

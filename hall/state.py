@@ -235,8 +235,6 @@ class HallState:
                 staff_name=raw.get("staff_name"),
                 served=int(raw.get("served", 0)),
             )
-        for service, average in obj.get("average_service_s", {}).items():
-            state.durations[service] = deque([float(average)], maxlen=DURATIONS_KEPT)
         for service, timed in obj.get("service_s", {}).items():
             state.durations[service] = deque(map(float, timed), maxlen=DURATIONS_KEPT)
         return state
