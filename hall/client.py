@@ -27,6 +27,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from hall.errors import RequestFailed
 from hall.protocol import (
+    CloseCode,
     Event,
     EventKind,
     Hello,
@@ -41,7 +42,7 @@ from hall.state import HallState, apply
 log = logging.getLogger(__name__)
 
 #: Close codes after which reconnecting cannot help.
-FATAL_CLOSE_CODES = {4001: "bad_credentials", 4002: "unsupported_protocol"}
+FATAL_CLOSE_CODES = {int(c): c.name.lower() for c in CloseCode if c.fatal}
 
 
 class ConnectionLost(ConnectionError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import MISSING, dataclass, fields
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar, get_type_hints
 
 from hall.config import Role
@@ -21,6 +21,25 @@ PROTOCOL_VERSION = 1
 
 #: Largest text frame the hub accepts, in bytes.
 MAX_FRAME_BYTES = 64 * 1024
+
+
+class CloseCode(IntEnum):
+    """WebSocket close codes the hub uses (4000-4999 are the application's own).
+
+    The close reason starts with the code's name in lower case (``bad_credentials: …``).
+    """
+
+    GOING_AWAY = 1001  # the hub is shutting down: reconnect later
+    STORE_FAILED = 1011  # the hub cannot read its store: reconnect later
+    BAD_CREDENTIALS = 4001  # unknown device or wrong token: retrying cannot help
+    UNSUPPORTED_PROTOCOL = 4002  # retrying cannot help
+    RATE_LIMITED = 4008
+    TOO_SLOW = 4009  # the client did not read its messages: reconnect with since
+
+    @property
+    def fatal(self) -> bool:
+        """Whether reconnecting cannot help (the device must be reconfigured)."""
+        return self in (CloseCode.BAD_CREDENTIALS, CloseCode.UNSUPPORTED_PROTOCOL)
 
 
 class EventKind(StrEnum):
@@ -515,6 +534,18 @@ def encode(message: dict[str, Any]) -> str:
 
 
 __all__ = [
-    "EVENT_FIELDS", "MAX_FRAME_BYTES", "PROTOCOL_VERSION", "REQUESTS", "Event", "EventKind",
-    "Hello", "Request", "Result", "Welcome", "decode_frame", "encode", "parse_request",
+    "EVENT_FIELDS",
+    "MAX_FRAME_BYTES",
+    "PROTOCOL_VERSION",
+    "REQUESTS",
+    "CloseCode",
+    "Event",
+    "EventKind",
+    "Hello",
+    "Request",
+    "Result",
+    "Welcome",
+    "decode_frame",
+    "encode",
+    "parse_request",
 ]

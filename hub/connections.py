@@ -10,15 +10,15 @@ from websockets.asyncio.server import ServerConnection
 
 from hall import errors
 from hall.config import Device, Role
-from hall.protocol import Hello, Request, WindowRequest
+from hall.protocol import CloseCode, Hello, Request, WindowRequest
 from hub.ratelimit import TokenBucket
 
-#: Close codes (4000-4999 are the application's own).
-CLOSE_BAD_CREDENTIALS = 4001
-CLOSE_UNSUPPORTED_PROTOCOL = 4002
-CLOSE_RATE_LIMITED = 4008
-CLOSE_TOO_SLOW = 4009
-CLOSE_STORE_FAILED = 1011
+# Close codes: one enum in the protocol, shared with clients.
+CLOSE_BAD_CREDENTIALS = CloseCode.BAD_CREDENTIALS
+CLOSE_UNSUPPORTED_PROTOCOL = CloseCode.UNSUPPORTED_PROTOCOL
+CLOSE_RATE_LIMITED = CloseCode.RATE_LIMITED
+CLOSE_TOO_SLOW = CloseCode.TOO_SLOW
+CLOSE_STORE_FAILED = CloseCode.STORE_FAILED
 
 
 @dataclass(eq=False)

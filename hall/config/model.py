@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 
 class Role(StrEnum):
@@ -199,3 +200,55 @@ class HallConfig:
                 "priority_ratio": list(self.policy.priority_ratio),
             },
         }
+
+    @classmethod
+    def from_public(cls, obj: dict[str, object]) -> HallConfig:
+        """The hall as a client sees it, rebuilt from a ``welcome``'s ``hall`` (what
+        :meth:`public` wrote): zones, services, windows, staff names and the queue
+        policy; no devices, no tokens.
+
+        Raises:
+            ValueError: ``obj`` is not what :meth:`public` writes.
+        """
+        try:
+            return _from_public(obj)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a public hall description: {exc}") from exc
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = str(text).split(":")
+    return time(int(hours), int(minutes))
+
+
+def _span(text: str) -> TimeRange:
+    start, end = str(text).split("-")
+    return TimeRange(_hhmm(start), _hhmm(end))
+
+
+def _from_public(obj: dict[str, Any]) -> HallConfig:
+    info = obj["hall"]
+    queue = obj.get("queue") or {}
+    ratio = queue.get("priority_ratio") or [2, 1]
+    return HallConfig(
+        hall=HallInfo(name=str(info["name"]), timezone=str(info.get("timezone", "Asia/Shanghai")),
+                      day_starts=_hhmm(info.get("day_starts", "06:00")),
+                      name_en=str(info.get("name_en", ""))),
+        zones=tuple(Zone(str(z["id"]), str(z["name"]), str(z.get("name_en", "")))
+                    for z in obj.get("zones", [])),
+        services=tuple(
+            Service(id=str(s["id"]), name=str(s["name"]), zone=str(s["zone"]),
+                    name_en=str(s.get("name_en", "")), daily_cap=s.get("daily_cap"),
+                    hours=tuple(_span(h) for h in s.get("hours", [])))
+            for s in obj.get("services", [])
+        ),
+        windows=tuple(
+            Window(number=int(w["number"]), name=str(w["name"]), zone=w.get("zone"),
+                   tiers=tuple((t,) if isinstance(t, str) else tuple(map(str, t))
+                               for t in w.get("services", [])))
+            for w in obj.get("windows", [])
+        ),
+        staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
+        policy=Policy(recall_limit=int(queue.get("recall_limit", 5)),
+                      priority_ratio=(int(ratio[0]), int(ratio[1]))),
+    )

@@ -843,3 +843,19 @@ def test_uppercase_digest_is_accepted() -> None:
     digest = hashlib.sha256(b"s3cret").hexdigest().upper()
     config = parse_config(edit('token = "kiosk-secret"', f'token_sha256 = "{digest}"'))
     assert config.device("kiosk-1").accepts("s3cret")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["dongxiang.toml", "village.toml"])
+def test_public_hall_round_trips(name: str) -> None:
+    """What a client rebuilds from welcome.hall is the hall minus devices and secrets."""
+    config = load_config(EXAMPLES / name)
+    seen = HallConfig.from_public(config.public())
+    assert seen.public() == config.public()
+    assert seen.devices == ()
+    assert [w.tiers for w in seen.windows] == [w.tiers for w in config.windows]
+    assert [s.hours for s in seen.services] == [s.hours for s in config.services]
+
+
+def test_public_hall_refuses_garbage() -> None:
+    with pytest.raises(ValueError, match="not a public hall"):
+        HallConfig.from_public({"zones": "x"})
