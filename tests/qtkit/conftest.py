@@ -20,21 +20,33 @@ from tests.hub.conftest import Clock, make_config
 T = TypeVar("T")
 
 
-class ThreadedHub:
+class LoopThread:
+    """An asyncio loop in a thread of its own (the test's thread runs Qt's loop)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="test-loop")
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(TIMEOUT_S * 3)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(TIMEOUT_S)
+        self.loop.close()
+
+
+class ThreadedHub(LoopThread):
     """A hub on its own asyncio loop in a thread; stop and start it again on its port."""
 
     def __init__(self, db_path: str) -> None:
+        super().__init__()
         self.config = make_config()
         self.db_path = db_path
         self.clock = Clock()
         self.port = 0
         self.hub: Hub | None = None
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="test-hub")
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(TIMEOUT_S * 3)
 
     @property
     def url(self) -> str:
@@ -73,9 +85,7 @@ class ThreadedHub:
 
     def close(self) -> None:
         self.stop()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(TIMEOUT_S)
-        self.loop.close()
+        super().close()
 
 
 @pytest.fixture

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
+import pytest
+from websockets.asyncio.server import Server, ServerConnection, serve
+
 from hall.protocol import Event, Welcome
-from qtkit.bridge import OFFLINE, HubBridge, Reply
+from qtkit.bridge import HubBridge
+from qtkit.results import CONNECTION_LOST, OFFLINE, TIMEOUT, Reply
 from tests.conftest import TIMEOUT_S
-from tests.qtkit.conftest import ThreadedHub
+from tests.qtkit.conftest import LoopThread, ThreadedHub
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 
@@ -117,3 +122,49 @@ def test_stop_joins_the_worker_and_start_again_works(qtbot: Any, make_bridge: An
     assert not bridge.connected and not bridge.running
     _start(qtbot, bridge)
     assert _ask(qtbot, bridge, "take_ticket", service="B").ok
+
+
+class _MuteHub(LoopThread):
+    """A stand-in hub at the transport's edge: welcomes, then never answers a request
+    (``mode="mute"``) or drops the connection when one arrives (``mode="drop"``)."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+        self.server: Server = self.run(self._serve())
+
+    async def _serve(self) -> Server:
+        return await serve(self._handler, "127.0.0.1", 0)
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        async for frame in ws:
+            if json.loads(frame)["type"] == "hello":
+                await ws.send(json.dumps({"type": "welcome", "role": "kiosk", "seq": 0,
+                                          "hall": {}, "state": None}))
+            elif self.mode == "drop":
+                await ws.close(1011, "gone")
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    def close(self) -> None:
+        async def stop() -> None:
+            self.server.close()
+            await self.server.wait_closed()
+
+        self.run(stop())
+        super().close()
+
+
+@pytest.mark.parametrize(("mode", "code"), [("mute", TIMEOUT), ("drop", CONNECTION_LOST)])
+def test_no_answer_or_a_dropped_link_say_so(qtbot: Any, mode: str, code: str) -> None:
+    fake = _MuteHub(mode)
+    bridge = HubBridge(fake.url, "kiosk-1", "t", request_timeout_s=0.3, backoff_s=(5.0, 5.0))
+    try:
+        _start(qtbot, bridge)
+        reply = _ask(qtbot, bridge, "take_ticket", service="A")
+        assert not reply.ok and reply.code == code
+    finally:
+        bridge.stop()
+        fake.close()
