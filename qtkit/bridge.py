@@ -17,7 +17,7 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from hall.client import ConnectionLost, HubClient
 from hall.errors import ProtocolError, RequestFailed
@@ -70,6 +70,7 @@ class HubBridge(QObject):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._client: HubClient | None = None
+        self._quit_hooked = False
         # Connected first, so `connected` is already true in every app's slot.
         self.connection_changed.connect(self._note_connection)
         self._replied.connect(self._deliver)
@@ -95,12 +96,15 @@ class HubBridge(QObject):
         )
         self._thread.start()
         ready.wait()
+        app = QCoreApplication.instance()
+        if app is not None and not self._quit_hooked:
+            app.aboutToQuit.connect(self.stop)  # never leave the worker behind
+            self._quit_hooked = True
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        """Close the client and join the worker thread.
-
-        Requests still waiting get ``connection_lost`` (delivered by the event loop).
-        """
+        """Close the client and join the worker thread (also done when the application
+        quits). Requests still waiting get ``connection_lost`` or ``offline``
+        (delivered by the event loop)."""
         thread, loop, stop = self._thread, self._loop, self._stop
         if thread is None:
             return
@@ -176,6 +180,10 @@ class HubBridge(QObject):
                 await asyncio.wait_for(stop.wait(), _WATCH_S)
         first.cancel()
         await client.close()
+        # Requests handed over just before the stop still answer (offline or lost).
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if others:
+            await asyncio.wait(others, timeout=self._timeout)
 
     def _on_welcome(self, welcome: Welcome, _state: HallState) -> None:
         self.welcomed.emit(copy.deepcopy(welcome))

@@ -168,3 +168,24 @@ def test_no_answer_or_a_dropped_link_say_so(qtbot: Any, mode: str, code: str) ->
     finally:
         bridge.stop()
         fake.close()
+
+
+def test_a_bad_hub_address_is_refused(qtbot: Any) -> None:
+    bridge = HubBridge("wss://", "kiosk-1", "t")
+    try:
+        with qtbot.waitSignal(bridge.refused, timeout=WAIT_MS) as refused:
+            bridge.start()
+        assert "invalid hub URL" in refused.args[0]
+    finally:
+        bridge.stop()
+
+
+def test_requests_in_flight_at_stop_still_get_a_reply(qtbot: Any, make_bridge: Any) -> None:
+    bridge = make_bridge()
+    _start(qtbot, bridge)
+    replies: list[Reply] = []
+    for _ in range(5):
+        bridge.request("take_ticket", {"service": "A"}, replies.append)
+    bridge.stop()
+    qtbot.waitUntil(lambda: len(replies) == 5, timeout=WAIT_MS)
+    assert {r.code for r in replies} <= {"", OFFLINE, CONNECTION_LOST}
