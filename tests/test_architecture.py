@@ -18,3 +18,27 @@ def test_import_contracts_hold() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Contracts: 0 broken" in done.stdout or "0 broken" in done.stdout, done.stdout
+
+
+#: Packages that hold apps (those that exist are checked).
+APP_PACKAGES = ("kiosk", "caller", "display", "supervisor", "jiaohao")
+
+
+def _app_roots() -> list[str]:
+    return [name for name in APP_PACKAGES if (ROOT / name / "__init__.py").exists()]
+
+
+def test_every_app_presenter_and_model_is_free_of_qt() -> None:
+    """The import-linter contract covers `<app>.model` and `<app>.presenter`; this
+    covers every `<app>.model*` and `<app>.presenter*` module as well."""
+    import grimp
+
+    roots = _app_roots()
+    graph = grimp.build_graph(*roots, "hall", "qtkit", include_external_packages=True)
+    plain = sorted(
+        module for module in graph.modules
+        if module.split(".")[0] in roots and len(module.split(".")) > 1
+        and module.split(".")[1].startswith(("model", "presenter"))
+    )
+    offenders = [m for m in plain if graph.chain_exists(importer=m, imported="PySide6")]
+    assert offenders == [], f"these presenter/model modules reach PySide6: {offenders}"
