@@ -31,7 +31,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hall.config import HallConfig
-from hall.protocol import Event, EventKind
+from hall.protocol import DayClosed, Event, EventKind, TicketIssued
 from hall.state import HallState, apply, day_date
 
 log = logging.getLogger(__name__)
@@ -126,15 +126,16 @@ class Store:
         with self.db.atomic():
             rows = []
             for event in events:
-                if event.kind is EventKind.TICKET_ISSUED and not day:
-                    day = str(event.data.get("day", ""))
-                elif event.kind is EventKind.DAY_CLOSED:
-                    day = str(event.data.get("day", day))
+                payload = event.payload
+                if isinstance(payload, DayClosed) or (
+                    isinstance(payload, TicketIssued) and not day
+                ):
+                    day = payload.day
                 rows.append((event.seq, event.at, str(event.kind), day,
                              json.dumps(event.to_store(), ensure_ascii=False)))
                 self._project(conn, event, day)
-                if event.kind is EventKind.DAY_CLOSED:
-                    day = str(event.data["next_day"])
+                if isinstance(payload, DayClosed):
+                    day = payload.next_day
             conn.executemany(
                 "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)", rows
             )
@@ -268,7 +269,7 @@ class Store:
 
 def _event(row: Sequence[Any]) -> Event:
     seq, at, kind, data = row
-    return Event(seq=int(seq), at=str(at), kind=EventKind(kind), data=json.loads(data))
+    return Event.of(int(seq), str(at), kind, json.loads(data))
 
 
 def seed_history(
