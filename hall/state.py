@@ -15,7 +15,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -54,6 +54,23 @@ def next_session(label: str) -> str:
     """The label of the numbering session after ``label`` on the same calendar day."""
     base, _, number = label.partition("#")
     return f"{base}#{int(number or 1) + 1}"
+
+
+def hall_day(local: datetime, day_starts: time) -> str:
+    """The hall day a local time belongs to: it starts at ``day_starts``, not midnight."""
+    return (local - timedelta(hours=day_starts.hour, minutes=day_starts.minute)).date().isoformat()
+
+
+def event_days(current: str, payload: EventPayload) -> tuple[str, str]:
+    """The hall day an event is filed under when ``current`` is the day so far, and
+    the day after it: the first ``ticket_issued`` names an unknown day, ``day_closed``
+    files under the day it closes and moves to ``next_day``. The replica (``apply``)
+    and the hub's store both keep their day with this."""
+    if isinstance(payload, DayClosed):
+        return payload.day, payload.next_day
+    if isinstance(payload, TicketIssued) and not current:
+        return payload.day, payload.day
+    return current, current
 
 
 class TicketStatus(StrEnum):
@@ -269,16 +286,16 @@ def apply(state: HallState, event: Event) -> HallState:
     applied as far as they can be; ``apply`` never raises on a well-formed event.
     """
     payload = event.payload
+    state.day, after = event_days(state.day, payload)
     handler = _HANDLERS.get(type(payload))
     if handler is not None:
         handler(state, event.at, payload)
+    state.day = after
     state.seq = max(state.seq, event.seq)
     return state
 
 
 def _issued(state: HallState, at: str, p: TicketIssued) -> None:
-    if not state.day:
-        state.day = p.day
     ticket = Ticket.from_data(p.ticket)
     _add_ticket(state, ticket)
     state.issued[ticket.service] = state.issued.get(ticket.service, 0) + 1
@@ -393,7 +410,6 @@ def _day_closed(state: HallState, at: str, p: DayClosed) -> None:
     next_id = max(state.next_id, state.next_id if p.next_id is None else p.next_id)
     windows = state.windows
     vars(state).update(vars(HallState()))
-    state.day = p.next_day
     state.next_id = next_id
     state.used_bookings = keep_bookings
     for number, old in windows.items():

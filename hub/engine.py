@@ -68,6 +68,7 @@ from hall.state import (
     apply,
     day_date,
     estimated_wait_min,
+    hall_day,
     next_session,
     people_ahead,
     waiting_by_service,
@@ -96,8 +97,6 @@ class Engine:
         self.config = config
         self.state = state if state is not None else HallState()
         self._tz = ZoneInfo(config.hall.timezone)
-        starts = config.hall.day_starts
-        self._day_offset = timedelta(hours=starts.hour, minutes=starts.minute)
         self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
             TakeTicket: self._take_ticket,
             CallNext: self._call_next,
@@ -127,7 +126,7 @@ class Engine:
 
     def hall_day(self, now: datetime) -> str:
         """The hall day ``now`` belongs to: it starts at ``day_starts``, not midnight."""
-        return (self.local(now) - self._day_offset).date().isoformat()
+        return hall_day(self.local(now), self.config.hall.day_starts)
 
     # -- entry points -------------------------------------------------------------------
 
