@@ -54,6 +54,7 @@ from hall.state import (
     waiting_by_window,
     waiting_by_zone,
 )
+from hub.links import TicketLinks
 
 
 @dataclass
@@ -67,9 +68,14 @@ class Outcome:
 class Engine:
     """The hall's queue rules over one :class:`HallState`."""
 
-    def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
+    def __init__(
+        self, config: HallConfig, state: HallState | None = None, *,
+        links: TicketLinks | None = None,
+    ) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
+        #: Makes each ticket's public page address (given to the kiosk that took it).
+        self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
         starts = config.hall.day_starts
         self._day_offset = timedelta(hours=starts.hour, minutes=starts.minute)
@@ -169,6 +175,11 @@ class Engine:
         wait = estimated_wait_min(self.state, self.config, ticket.service, ahead)
         return {"ticket": ticket.public(), "ahead": ahead, "estimated_wait_min": wait}
 
+    def _with_link(self, data: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+        if self.links is not None:
+            data["link"] = self.links.url(ticket.id)
+        return data
+
     def _emit_finish(self, ws: WindowState, now: datetime, out: Outcome) -> None:
         """Finish the window's current ticket, if it holds one."""
         if ws.ticket is None:
@@ -239,7 +250,7 @@ class Engine:
         )
         self._emit(EventKind.TICKET_ISSUED, {"day": self.state.day or day,
                                              "ticket": ticket.stored(), "slot": slot}, now, out)
-        out.data = self._estimate(self.state.tickets[ticket.id])
+        out.data = self._with_link(self._estimate(self.state.tickets[ticket.id]), ticket)
 
     def _booking_remembered(self, code: str, day: str) -> bool:
         """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""
