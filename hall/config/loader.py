@@ -389,6 +389,7 @@ class _Checker:
         """``[hall] public_url``: where citizens' phones reach the hub's public pages."""
         url = self.text(hall, "hall", "public_url") or ""
         if not url:
+            self.warn("hall.public_url", "not set: tickets' QR codes cannot be opened on a phone")
             return ""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname or (

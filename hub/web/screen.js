@@ -20,7 +20,8 @@
     var latest = v.latest;
     if (latest) {
       text("latest-number", latest.number);
-      text("latest-window", "请到 " + latest.window_name + " 办理 · Window " + latest.window);
+      text("latest-window", "请到 " + latest.window_name + " 办理");
+      text("latest-window-en", "Please go to window " + latest.window);
       text("latest-note", (latest.priority ? "★ 优先 Priority  " : "") +
         (latest.recall > 0 ? "重呼 Recall " + latest.recall : ""));
       var key = latest.number + "/" + latest.window + "/" + latest.recall;
@@ -30,7 +31,8 @@
         lastCall = key;
       }
     } else {
-      text("latest-number", "—"); text("latest-window", "等候叫号 Waiting for the first call");
+      text("latest-number", "—"); text("latest-window", "等候叫号");
+      text("latest-window-en", "Waiting for the first call");
       text("latest-note", "");
     }
     var body = document.getElementById("recent");
@@ -38,7 +40,8 @@
     var list = document.getElementById("waiting");
     list.replaceChildren.apply(list, v.waiting.map(function (z) {
       var li = document.createElement("li");
-      li.textContent = z.name + "  " + z.waiting + " 人";
+      li.textContent = z.name + " " + z.waiting + " 人";
+      if (!z.waiting) { li.className = "none"; }
       return li;
     }));
     text("paused", v.paused.length ? "暂停服务 Paused: " + v.paused.map(function (n) { return n + "号窗口"; }).join("、") : "");

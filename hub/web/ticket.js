@@ -5,7 +5,7 @@
   function text(id, value) { document.getElementById(id).textContent = value; }
   var states = {
     waiting: function (v) {
-      return ["⏳", "等候中", "Waiting",
+      return ["…", "等候中", "Waiting",
         v.ahead > 0 ? "您前面还有 " + v.ahead + " 人，预计约 " + v.estimated_wait_min + " 分钟" : "您是下一位，请留意叫号",
         v.ahead > 0 ? v.ahead + " ahead of you, about " + v.estimated_wait_min + " min" : "You are next: listen for your number"];
     },
