@@ -60,8 +60,9 @@ async def browser() -> AsyncIterator[Any]:
 
 
 async def kiosk_ticket(hub: Hub, service: str) -> dict[str, Any]:
-    from websockets.asyncio.client import connect
     import json
+
+    from websockets.asyncio.client import connect
 
     async with connect(hub.url) as ws:
         await ws.send(json.dumps({"type": "hello", "device": "kiosk-1", "token": "kiosk-secret",
@@ -73,8 +74,9 @@ async def kiosk_ticket(hub: Hub, service: str) -> dict[str, Any]:
 
 
 async def caller(hub: Hub, window: int, request: str) -> None:
-    from websockets.asyncio.client import connect
     import json
+
+    from websockets.asyncio.client import connect
 
     async with connect(hub.url) as ws:
         await ws.send(json.dumps({"type": "hello", "device": f"caller-{window}",
