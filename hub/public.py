@@ -77,6 +77,9 @@ class _Follower:
     ticket_id: int | None = None
     zones: frozenset[str] = frozenset()
     last: str = ""
+    #: What the page last showed of its ticket's state, and when (monotonic seconds).
+    shown: tuple[str, int, int | None] | None = None
+    shown_at: float = 0.0
 
 
 @dataclass
@@ -93,6 +96,9 @@ class PublicLimits:
     sockets_total: int = 4000
     #: Bytes a public socket may have waiting unsent before it is dropped.
     max_buffer: int = 256 * 1024
+    #: Least time between two updates of a page that only change its people-ahead
+    #: count (its own call is sent at once).
+    ahead_interval_s: float = 2.0
 
 
 @dataclass
@@ -126,6 +132,7 @@ class PublicSide:
         self._state = state
         self.limits = limits or PublicLimits()
         self.push_interval_s = push_interval_s
+        self.ahead_interval_s = self.limits.ahead_interval_s
         self.notice = notice
         self._files = _static_files()
         self._buckets: dict[str, TokenBucket] = {}
@@ -133,6 +140,8 @@ class PublicSide:
         self._per_address: dict[str, int] = {}
         self._calls: deque[Call] = deque(maxlen=200)
         self._dirty = _Dirty()
+        #: Pages whose people-ahead count changed but were updated too recently.
+        self._held: set[_Follower] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.pushes = 0  # views sent (for tests and the benchmark)
@@ -256,6 +265,7 @@ class PublicSide:
             pass
         finally:
             self._followers.discard(follower)
+            self._held.discard(follower)
             left = self._per_address.get(address, 1) - 1
             if left > 0:
                 self._per_address[address] = left
@@ -296,7 +306,13 @@ class PublicSide:
 
     async def _pusher(self) -> None:
         while True:
-            await self._wake.wait()
+            if self._held:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.ahead_interval_s)
+                except TimeoutError:
+                    pass
+            else:
+                await self._wake.wait()
             self._wake.clear()
             try:
                 self.push_changes()
@@ -305,11 +321,17 @@ class PublicSide:
             await asyncio.sleep(self.push_interval_s)
 
     def push_changes(self) -> None:
-        """Send every page whose view changed since the last push."""
+        """Send every page whose view changed since the last push.
+
+        A ticket's own news (called, recalled, finished, skipped…) goes out at once; a
+        mere change of the people-ahead count at most every ``ahead_interval_s`` per
+        page, so a busy service does not cost every phone a message per call."""
         dirty, self._dirty = self._dirty, _Dirty()
-        if not dirty:
+        held, self._held = self._held, set()
+        if not dirty and not held:
             return
         state = self._state()
+        now = time.monotonic()
         screens: dict[frozenset[str], str] = {}
         for follower in list(self._followers):
             if follower.ticket_id is None:
@@ -321,8 +343,16 @@ class PublicSide:
                     self._send(follower, text)
                 continue
             ticket = state.tickets.get(follower.ticket_id)
-            if dirty.everything or ticket is None or ticket.service in dirty.services:
+            if not (dirty.everything or follower in held or ticket is None
+                    or ticket.service in dirty.services):
+                continue
+            shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
+            if shown != follower.shown or dirty.everything or (
+                now - follower.shown_at >= self.ahead_interval_s
+            ):
                 self._push(follower)
+            else:
+                self._held.add(follower)
 
     def _push(self, follower: _Follower) -> None:
         state = self._state()
@@ -330,6 +360,9 @@ class PublicSide:
             view = screen_view(self.config, state, self._calls, follower.zones, self.notice)
         else:
             view = ticket_view(self.config, state, follower.ticket_id)
+            ticket = state.tickets.get(follower.ticket_id)
+            follower.shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
+            follower.shown_at = time.monotonic()
         self._send(follower, _encode(view))
 
     def _send(self, follower: _Follower, text: str) -> None:

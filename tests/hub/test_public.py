@@ -239,3 +239,33 @@ async def test_page_socket_closed_by_hub_stop(hub: Hub, client: ClientFactory) -
     await hub.stop()
     with pytest.raises(ConnectionClosed):
         await asyncio.wait_for(page.recv(), TIMEOUT_S)
+
+
+async def test_ahead_counts_are_coalesced_but_a_call_is_not(
+    config: HallConfig, db_path: str, clock: Clock,
+) -> None:
+    hub = Hub(config, db_path, port=0, clock=clock,
+              public_limits=PublicLimits(ahead_interval_s=3600))
+    await hub.start()
+    try:
+        async with connect(hub.url) as kiosk_ws:
+            from tests.hub.conftest import Client
+            kiosk = Client(kiosk_ws)
+            await kiosk.hello("kiosk-1", "kiosk-secret")
+            for _ in range(3):
+                mine = await kiosk.ok("take_ticket", service="A")
+            async with connect(hub.url) as caller_ws:
+                caller = Client(caller_ws)
+                await caller.hello("caller-3", "caller-3-secret")
+                async with connect(f"{hub.url}/public/ws?t={token_of(mine['link'])}") as page:
+                    first = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+                    assert first["ahead"] == 2
+                    await caller.ok("call_next", window=3)
+                    await caller.ok("call_next", window=3)
+                    with pytest.raises(TimeoutError):
+                        await asyncio.wait_for(page.recv(), 0.5)  # held: only "ahead" changed
+                    await caller.ok("call_next", window=3)
+                    view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+                    assert (view["status"], view["window"]) == ("called", 3)
+    finally:
+        await hub.stop()
