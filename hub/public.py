@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 PUBLIC_WS_PATH = "/public/ws"
 
+#: Pages updated between two chances for the writer to run.
+PUSH_SLICE = 100
+
 _STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -315,12 +318,12 @@ class PublicSide:
                 await self._wake.wait()
             self._wake.clear()
             try:
-                self.push_changes()
+                await self.push_changes()
             except Exception:  # a view must never stop the pushing
                 log.exception("updating the public pages failed")
             await asyncio.sleep(self.push_interval_s)
 
-    def push_changes(self) -> None:
+    async def push_changes(self) -> None:
         """Send every page whose view changed since the last push.
 
         A ticket's own news (called, recalled, finished, skipped…) goes out at once; a
@@ -333,7 +336,15 @@ class PublicSide:
         state = self._state()
         now = time.monotonic()
         screens: dict[frozenset[str], str] = {}
-        for follower in list(self._followers):
+        for index, follower in enumerate(list(self._followers)):
+            if index and not index % PUSH_SLICE:
+                # Let the writer run a batch between slices: a thousand pages must not
+                # hold a call back. Views computed after it show the newer state.
+                await asyncio.sleep(0)
+                state = self._state()
+                screens.clear()
+            if follower not in self._followers:
+                continue
             if follower.ticket_id is None:
                 if dirty.screen or dirty.everything:
                     text = screens.get(follower.zones)
