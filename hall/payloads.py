@@ -351,6 +351,21 @@ class Estimate(ResultPayload):
 
 
 @dataclass(frozen=True, slots=True)
+class Issued(Estimate):
+    """A new ticket's estimate and, for the kiosk that took it, its public page."""
+
+    what: ClassVar[str] = "take_ticket result"
+    #: ``{public_url}/t/{token}``: printed as the ticket's QR code (docs/web.md).
+    link: str | None = _omit_none()
+
+    def to_json(self) -> dict[str, Any]:
+        out = Estimate.to_json(self)
+        if self.link is not None:
+            out["link"] = self.link
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class RatingResult(ResultPayload):
     what: ClassVar[str] = "rating result"
     score: int
@@ -377,7 +392,7 @@ class StatusResult(ResultPayload):
 
 #: The result payload of each request type.
 RESULTS: dict[str, type[ResultPayload]] = {
-    "take_ticket": Estimate,
+    "take_ticket": Issued,
     "call_next": TicketResult,
     "recall": TicketResult,
     "skip": TicketResult,

@@ -32,6 +32,7 @@ from hall.protocol import (
     Event,
     EventPayload,
     Finish,
+    Issued,
     Pause,
     Rate,
     RatingRecorded,
@@ -75,6 +76,7 @@ from hall.state import (
     waiting_by_window,
     waiting_by_zone,
 )
+from hub.links import TicketLinks
 
 
 @dataclass
@@ -93,9 +95,14 @@ class Outcome:
 class Engine:
     """The hall's queue rules over one :class:`HallState`."""
 
-    def __init__(self, config: HallConfig, state: HallState | None = None) -> None:
+    def __init__(
+        self, config: HallConfig, state: HallState | None = None, *,
+        links: TicketLinks | None = None,
+    ) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
+        #: Makes each ticket's public page address (given to the kiosk that took it).
+        self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
         self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
             TakeTicket: self._take_ticket,
@@ -263,7 +270,10 @@ class Engine:
         )
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot),
                    now, out)
-        out.result = self._estimate(self.state.tickets[ticket.id])
+        estimate = self._estimate(self.state.tickets[ticket.id])
+        out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
+                            estimated_wait_min=estimate.estimated_wait_min,
+                            link=self.links.url(ticket.id) if self.links else None)
 
     def _booking_remembered(self, code: str, day: str) -> bool:
         """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""

@@ -62,6 +62,8 @@ from hub.connections import (
 )
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
+from hub.links import TicketLinks
+from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
 from hub.ratelimit import TokenBucket
 from hub.store import RESUME_LIMIT, Store
 
@@ -106,6 +108,7 @@ class Hub:
         max_batch: int = 1000,
         max_write_buffer: int = 8 * 1024 * 1024,
         resume_limit: int = RESUME_LIMIT,
+        public_limits: PublicLimits | None = None,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -137,6 +140,9 @@ class Hub:
         self._stopping = False
         self._started_at = 0.0
         self._hall_public = config.public()
+        self.public_limits = public_limits
+        self.links: TicketLinks | None = None
+        self._public: PublicSide | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -170,7 +176,11 @@ class Hub:
                         booking_memory_days=self.config.policy.booking_memory_days)
             )
             state = await self._db(self._store.load_state)
-            self._engine = Engine(self.config, state)
+            secret = await self._db(self._store.secret, "ticket_links")
+            self.links = TicketLinks(secret, self.config.hall.public_url)
+            self._engine = Engine(self.config, state, links=self.links)
+            self._public = PublicSide(self.config, self.links, lambda: self.engine.state,
+                                      limits=self.public_limits)
             self._server = await serve(
                 self._handler,
                 self.host,
@@ -188,6 +198,8 @@ class Hub:
         self._started_at = time.monotonic()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
+        assert self._public is not None
+        self._public.start()
         self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
         log.info("hub listening on %s (seq %d, day %s)", self.url, state.seq, state.day)
 
@@ -200,6 +212,8 @@ class Hub:
         self._server.server.close()  # no new connections
         if self._ticker_task is not None:
             self._ticker_task.cancel()
+        if self._public is not None:
+            await self._public.stop()
         if self._writer_task is not None:
             self._queue.put_nowait(Stop())
             await self._writer_task
@@ -235,7 +249,12 @@ class Hub:
     def _process_request(
         self, connection: ServerConnection, request: HttpRequest
     ) -> HttpResponse | None:
-        if request.path.split("?", 1)[0] != "/healthz":
+        path = request.path.split("?", 1)[0]
+        if path != "/healthz":
+            if self._public is not None and self._public.handles(path):
+                return self._public.respond(connection, request)
+            if "websocket" not in request.headers.get("Upgrade", "").lower():
+                return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
             return None
         engine = self._engine
         day = ""
@@ -256,6 +275,11 @@ class Hub:
     # -- connections ----------------------------------------------------------------------
 
     async def _handler(self, ws: ServerConnection) -> None:
+        if self._public is not None and ws.request is not None and (
+            ws.request.path.split("?", 1)[0] == PUBLIC_WS_PATH
+        ):
+            await self._public.serve(ws)
+            return
         bucket = None
         if self.rate is not None:
             bucket = TokenBucket(self.rate, self.burst, time.monotonic())
@@ -397,7 +421,7 @@ class Hub:
             log.exception("cannot rebuild the state from the store")
             self._needs_reload = True
             return False
-        self._engine = Engine(self.config, state)
+        self._engine = Engine(self.config, state, links=self.links)
         self._needs_reload = False
         return True
 
@@ -480,6 +504,8 @@ class Hub:
                 self._check_buffer(ws)
         for ws, mine in own.items():  # not live (yet): results only
             self._write(ws, mine)
+        if self._public is not None and batch.events:
+            self._public.after_commit(batch.events)
 
     async def _welcome(self, job: HelloJob) -> None:
         conn, hello, device = job.conn, job.hello, job.conn.device

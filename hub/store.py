@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -94,6 +95,12 @@ def _initial(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0002_meta")
+def _meta(db: Database) -> None:
+    # The hub's own secrets (e.g. the key of ticket links), made on first start.
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+
+
 #: Largest number of events one resume may replay; older ``since`` gets a full welcome.
 RESUME_LIMIT = 10_000
 
@@ -129,6 +136,19 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def secret(self, name: str) -> bytes:
+        """The hub's secret called ``name``: 32 random bytes made on first use and kept
+        in the database, so that what it signs stays valid across restarts.
+        Raises sqlite3.Error."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
+        if row is not None:
+            return bytes(row[0])
+        value = secrets.token_bytes(32)
+        with self.db.atomic():
+            self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (name, value))
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
+        return bytes(row[0])
 
     # -- writing ----------------------------------------------------------------------
 

@@ -193,5 +193,5 @@ def sample_content() -> TicketContent:
         people_ahead=12,
         estimated_wait_min=25,
         taken_at=datetime(2026, 11, 21, 9, 30, 5),
-        qr_payload="http://127.0.0.1:8765/t/A001?d=2026-11-21",
+        qr_payload="http://192.168.10.2:8765/t/1-5c0ffee5c0ffee51",
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hall.config.model import (
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 FILE_KEY = "(file)"
 
 _TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff")
-_HALL_KEYS = ("name", "name_en", "timezone", "day_starts")
+_HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url")
 _QUEUE_KEYS = (
     "recall_limit",
     "priority_ratio",
@@ -378,9 +379,27 @@ class _Checker:
             )
             timezone = None
         day_starts = self.day_starts(value)
+        public_url = self.public_url(value)
         if name is None or timezone is None or day_starts is None:
             return None
-        return HallInfo(name=name, timezone=timezone, day_starts=day_starts, name_en=name_en)
+        return HallInfo(name=name, timezone=timezone, day_starts=day_starts, name_en=name_en,
+                        public_url=public_url)
+
+    def public_url(self, hall: Mapping[str, Any]) -> str:
+        """``[hall] public_url``: where citizens' phones reach the hub's public pages."""
+        url = self.text(hall, "hall", "public_url") or ""
+        if not url:
+            self.warn("hall.public_url", "not set: tickets' QR codes cannot be opened on a phone")
+            return ""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or (
+            parts.query or parts.fragment or len(url) > 200
+        ):
+            self.error("hall.public_url",
+                       f"must be an http:// or https:// address like "
+                       f"'http://192.168.1.10:8765' (no query), not {url!r}")
+            return ""
+        return url.rstrip("/")
 
     @staticmethod
     def _zone_exists(name: str) -> bool:

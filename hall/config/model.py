@@ -49,6 +49,8 @@ class HallInfo:
     timezone: str = "Asia/Shanghai"
     day_starts: time = time(6, 0)
     name_en: str = ""
+    #: Where phones on the hall's network reach the hub (ticket QR codes point here).
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class HallConfig:
                 "name_en": self.hall.name_en,
                 "timezone": self.hall.timezone,
                 "day_starts": f"{self.hall.day_starts:%H:%M}",
+                "public_url": self.hall.public_url,
             },
             "zones": [{"id": z.id, "name": z.name, "name_en": z.name_en} for z in self.zones],
             "services": [
@@ -233,7 +236,8 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
     return HallConfig(
         hall=HallInfo(name=str(info["name"]), timezone=str(info.get("timezone", "Asia/Shanghai")),
                       day_starts=_hhmm(info.get("day_starts", "06:00")),
-                      name_en=str(info.get("name_en", ""))),
+                      name_en=str(info.get("name_en", "")),
+                      public_url=str(info.get("public_url", ""))),
         zones=tuple(Zone(str(z["id"]), str(z["name"]), str(z.get("name_en", "")))
                     for z in obj.get("zones", [])),
         services=tuple(

@@ -27,6 +27,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BASE = """\
 [hall]
 name = "测试大厅"
+public_url = "http://192.168.10.2:8765"
 
 [[zone]]
 id = "tax"
@@ -854,6 +855,20 @@ def test_public_hall_round_trips(name: str) -> None:
     assert seen.devices == ()
     assert [w.tiers for w in seen.windows] == [w.tiers for w in config.windows]
     assert [s.hours for s in seen.services] == [s.hours for s in config.services]
+
+
+@pytest.mark.parametrize("url", ["ftp://hall", "hall.lan:8765", "http://", "http://h/?x=1", 7])
+def test_public_url_must_be_a_web_address(tmp_path: Path, url: object) -> None:
+    text = BASE.replace('public_url = "http://192.168.10.2:8765"', f"public_url = {url!r}"
+                        .replace("'", '"'))
+    problems = problems_of(write(tmp_path, text))
+    assert [p.key for p in problems] == ["hall.public_url"]
+
+
+def test_public_url_missing_is_a_warning(tmp_path: Path) -> None:
+    text = BASE.replace('public_url = "http://192.168.10.2:8765"\n', "")
+    errors, warnings = check_config(write(tmp_path, text))
+    assert errors == [] and [w.key for w in warnings] == ["hall.public_url"]
 
 
 def test_public_hall_refuses_garbage() -> None:

@@ -24,7 +24,7 @@ def test_render_prints_text_and_qr(tmp_path: Path, capsys: pytest.CaptureFixture
     assert jiaohao([*args, "--profile", "zh-58mm"]) == 0
     out = capsys.readouterr().out
     assert "A001" in out and "请留意叫号及大屏显示，" in out
-    assert "[QR] http://127.0.0.1:8765/t/A001?d=2026-11-21" in out
+    assert "[QR] http://192.168.10.2:8765/t/1-5c0ffee5c0ffee51" in out
     assert png.read_bytes().startswith(b"\x89PNG")
 
 

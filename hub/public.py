@@ -1,0 +1,428 @@
+"""The hub's public side: the phone ticket page and the browser wall screen.
+
+Read-only, no token, no personal data, served from files shipped in the package with
+nothing fetched from the internet. Routes (docs/web.md):
+
+  GET /t/{token}          the phone page of one ticket (404 for a guessed or altered link)
+  GET /screen?zones=a,b   the browser wall screen
+  GET /api/t/{token}      one ticket's view as JSON (the page's fallback when its socket fails)
+  GET /api/screen?zones=  the wall screen's view as JSON
+  GET /static/{file}      the pages' scripts and styles
+  /public/ws?t={token} | ?screen=1&zones=a,b   a read-only websocket pushing views live
+
+The queue never waits for the public side: after each committed batch the writer only
+marks what changed (:meth:`PublicSide.after_commit`, no I/O); a separate task
+recomputes the views at most every ``push_interval_s`` and sends those that changed.
+Every client address has a request budget and a cap on open sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request as HttpRequest
+from websockets.http11 import Response as HttpResponse
+
+from hall.config import HallConfig
+from hall.protocol import Event, EventKind
+from hall.state import HallState
+from hub.links import TicketLinks
+from hub.public_views import Call, recent_calls, screen_view, ticket_view
+from hub.ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
+
+PUBLIC_WS_PATH = "/public/ws"
+
+#: Pages updated between two chances for the writer to run.
+PUSH_SLICE = 100
+
+_STATIC_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+}
+_STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}\.(html|js|css|svg|ico)$")
+_ZONE_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def _static_files() -> dict[str, bytes]:
+    """Every file the public side serves, read once from the package."""
+    files: dict[str, bytes] = {}
+    for entry in resources.files("hub.web").iterdir():
+        if entry.is_file() and _STATIC_NAME.match(entry.name):
+            files[entry.name] = entry.read_bytes()
+    return files
+
+
+@dataclass(eq=False)
+class _Follower:
+    """A public socket: one ticket's page, or a wall screen (``ticket_id`` None)."""
+
+    ws: ServerConnection
+    address: str
+    ticket_id: int | None = None
+    zones: frozenset[str] = frozenset()
+    last: str = ""
+    #: What the page last showed of its ticket's state, and when (monotonic seconds).
+    shown: tuple[str, int, int | None] | None = None
+    shown_at: float = 0.0
+
+
+@dataclass
+class PublicLimits:
+    """Per-address limits of the public side."""
+
+    #: HTTP requests per second (average) and burst, per client address.
+    http_rate: float = 10.0
+    http_burst: float = 40.0
+    #: Open public sockets per client address (a phone needs one; a NAT'd guest Wi-Fi
+    #: shows many phones as one address, hence not 1).
+    sockets_per_address: int = 32
+    #: Open public sockets in all.
+    sockets_total: int = 4000
+    #: Bytes a public socket may have waiting unsent before it is dropped.
+    max_buffer: int = 256 * 1024
+    #: Least time between two updates of a page that only change its people-ahead
+    #: count (its own call is sent at once).
+    ahead_interval_s: float = 2.0
+
+
+@dataclass
+class _Dirty:
+    services: set[str] = field(default_factory=set)
+    everything: bool = False
+    screen: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everything or self.screen or bool(self.services)
+
+
+class PublicSide:
+    """Routes, sockets and pushes of the public pages for one hub.
+
+    ``state`` returns the hub's live state (read between batches, on the hub's loop).
+    """
+
+    def __init__(
+        self,
+        config: HallConfig,
+        links: TicketLinks,
+        state: Callable[[], HallState],
+        *,
+        limits: PublicLimits | None = None,
+        push_interval_s: float = 0.2,
+        notice: str = "",
+    ) -> None:
+        self.config = config
+        self.links = links
+        self._state = state
+        self.limits = limits or PublicLimits()
+        self.push_interval_s = push_interval_s
+        self.ahead_interval_s = self.limits.ahead_interval_s
+        self.notice = notice
+        self._files = _static_files()
+        self._buckets: dict[str, TokenBucket] = {}
+        self._followers: set[_Follower] = set()
+        self._per_address: dict[str, int] = {}
+        self._calls: deque[Call] = deque(maxlen=200)
+        self._dirty = _Dirty()
+        #: Pages whose people-ahead count changed but were updated too recently.
+        self._held: set[_Follower] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.pushes = 0  # views sent (for tests and the benchmark)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Seed the recent calls from the state and start pushing (on the hub's loop)."""
+        self._calls.extend(recent_calls(self._state()))
+        self._task = asyncio.get_running_loop().create_task(self._pusher(),
+                                                            name="jiaohao-public")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    @property
+    def sockets(self) -> int:
+        return len(self._followers)
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    def handles(self, path: str) -> bool:
+        """Whether ``path`` is one of the public side's routes."""
+        return path in ("/screen", "/api/screen", PUBLIC_WS_PATH) or path.startswith(
+            ("/t/", "/api/t/", "/static/"))
+
+    def respond(self, connection: ServerConnection, request: HttpRequest) -> HttpResponse | None:
+        """The answer to a public HTTP request; None lets a public socket's handshake go on."""
+        parts = urlsplit(request.path)
+        path, query = parts.path, parse_qs(parts.query)
+        address = _address(connection)
+        if not self._allowed(address):
+            return _plain(HTTPStatus.TOO_MANY_REQUESTS,
+                          "请求过于频繁，请稍后再试 / too many requests", {"Retry-After": "2"})
+        if path == PUBLIC_WS_PATH:
+            return self._admit_socket(address, query)
+        if path.startswith("/static/"):
+            return self._static(path.removeprefix("/static/"))
+        if path == "/screen":
+            return self._page("screen.html")
+        if path == "/api/screen":
+            zones = _zones(query)
+            view = screen_view(self.config, self._state(), self._calls, zones, self.notice)
+            return _json(view)
+        if path.startswith("/t/"):
+            if self.links.ticket_id(path.removeprefix("/t/")) is None:
+                return self._page("missing.html", HTTPStatus.NOT_FOUND)
+            return self._page("ticket.html")
+        if path.startswith("/api/t/"):
+            ticket_id = self.links.ticket_id(path.removeprefix("/api/t/"))
+            if ticket_id is None:
+                return _json({"type": "error", "error": "unknown_ticket"}, HTTPStatus.NOT_FOUND)
+            return _json(ticket_view(self.config, self._state(), ticket_id))
+        return _plain(HTTPStatus.NOT_FOUND, "not found")
+
+    def _allowed(self, address: str) -> bool:
+        now = time.monotonic()
+        bucket = self._buckets.get(address)
+        if bucket is None:
+            if len(self._buckets) > 10_000:  # forget idle addresses now and then
+                self._buckets = {a: b for a, b in self._buckets.items() if now - b.updated < 60}
+            bucket = self._buckets[address] = TokenBucket(
+                self.limits.http_rate, self.limits.http_burst, now)
+        return bucket.take(now)
+
+    def _admit_socket(self, address: str, query: dict[str, list[str]]) -> HttpResponse | None:
+        if self._target(query) is None:
+            return _plain(HTTPStatus.NOT_FOUND, "unknown ticket")
+        if self._per_address.get(address, 0) >= self.limits.sockets_per_address or (
+            len(self._followers) >= self.limits.sockets_total
+        ):
+            return _plain(HTTPStatus.SERVICE_UNAVAILABLE, "too many open pages; retry later",
+                          {"Retry-After": "5"})
+        return None
+
+    def _target(self, query: dict[str, list[str]]) -> tuple[int | None, frozenset[str]] | None:
+        token = (query.get("t") or [""])[0]
+        if token:
+            ticket_id = self.links.ticket_id(token)
+            return None if ticket_id is None else (ticket_id, frozenset())
+        if (query.get("screen") or [""])[0]:
+            return None, _zones(query)
+        return None
+
+    def _static(self, name: str) -> HttpResponse:
+        body = self._files.get(name) if _STATIC_NAME.match(name) else None
+        if body is None or name.endswith(".html"):
+            return _plain(HTTPStatus.NOT_FOUND, "not found")
+        suffix = name[name.rindex("."):]
+        return _response(HTTPStatus.OK, body, _STATIC_TYPES[suffix],
+                         {"Cache-Control": "public, max-age=300"})
+
+    def _page(self, name: str, status: HTTPStatus = HTTPStatus.OK) -> HttpResponse:
+        return _response(status, self._files[name], _STATIC_TYPES[".html"],
+                         {"Cache-Control": "no-cache"})
+
+    # -- sockets --------------------------------------------------------------------------
+
+    async def serve(self, ws: ServerConnection) -> None:
+        """Run one public socket until it closes; it only ever receives views."""
+        parts = urlsplit(ws.request.path if ws.request else "")
+        target = self._target(parse_qs(parts.query))
+        if target is None:
+            await ws.close(4404, "unknown ticket")
+            return
+        address = _address(ws)
+        follower = _Follower(ws, address, target[0], target[1])
+        self._followers.add(follower)
+        self._per_address[address] = self._per_address.get(address, 0) + 1
+        try:
+            self._push(follower)
+            async for _ in ws:  # a page sends nothing we act on
+                pass
+        except ConnectionClosed:
+            pass
+        finally:
+            self._followers.discard(follower)
+            self._held.discard(follower)
+            left = self._per_address.get(address, 1) - 1
+            if left > 0:
+                self._per_address[address] = left
+            else:
+                self._per_address.pop(address, None)
+
+    def after_commit(self, events: Iterable[Event]) -> None:
+        """Note what a committed batch changed. Called by the writer: no I/O, no waiting."""
+        state = self._state()
+        dirty = self._dirty
+        for event in events:
+            data = event.data
+            kind = event.kind
+            dirty.screen = True
+            if kind is EventKind.TICKET_CALLED:
+                raw = data["ticket"]
+                self._calls.appendleft(Call(
+                    int(raw["id"]), str(raw["number"]), int(data["window"]),
+                    int(data.get("recall", 0)), bool(raw.get("priority")), event.at))
+                dirty.services.add(str(raw["service"]))
+            elif kind is EventKind.TICKET_ISSUED:
+                dirty.services.add(str(data["ticket"]["service"]))
+            elif kind in (EventKind.TICKET_FINISHED, EventKind.TICKET_SKIPPED,
+                          EventKind.TICKET_REINSTATED, EventKind.TICKET_TRANSFERRED):
+                ticket = state.tickets.get(int(data["ticket_id"]))
+                if ticket is not None:
+                    dirty.services.add(ticket.service)
+                if "from_service" in data:
+                    dirty.services.add(str(data["from_service"]))
+            elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED):
+                window = self.config.window(int(data["window"]))
+                dirty.services.update(window.services if window else ())
+            elif kind is EventKind.DAY_CLOSED:
+                self._calls.clear()
+                dirty.everything = True
+        if dirty:
+            self._wake.set()
+
+    async def _pusher(self) -> None:
+        while True:
+            if self._held:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.ahead_interval_s)
+                except TimeoutError:
+                    pass
+            else:
+                await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.push_changes()
+            except Exception:  # a view must never stop the pushing
+                log.exception("updating the public pages failed")
+            await asyncio.sleep(self.push_interval_s)
+
+    async def push_changes(self) -> None:
+        """Send every page whose view changed since the last push.
+
+        A ticket's own news (called, recalled, finished, skipped…) goes out at once; a
+        mere change of the people-ahead count at most every ``ahead_interval_s`` per
+        page, so a busy service does not cost every phone a message per call."""
+        dirty, self._dirty = self._dirty, _Dirty()
+        held, self._held = self._held, set()
+        if not dirty and not held:
+            return
+        state = self._state()
+        now = time.monotonic()
+        screens: dict[frozenset[str], str] = {}
+        for index, follower in enumerate(list(self._followers)):
+            if index and not index % PUSH_SLICE:
+                # Let the writer run a batch between slices: a thousand pages must not
+                # hold a call back. Views computed after it show the newer state.
+                await asyncio.sleep(0)
+                state = self._state()
+                screens.clear()
+            if follower not in self._followers:
+                continue
+            if follower.ticket_id is None:
+                if dirty.screen or dirty.everything:
+                    text = screens.get(follower.zones)
+                    if text is None:
+                        text = screens[follower.zones] = _encode(screen_view(
+                            self.config, state, self._calls, follower.zones, self.notice))
+                    self._send(follower, text)
+                continue
+            ticket = state.tickets.get(follower.ticket_id)
+            if not (dirty.everything or follower in held or ticket is None
+                    or ticket.service in dirty.services):
+                continue
+            shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
+            if shown != follower.shown or dirty.everything or (
+                now - follower.shown_at >= self.ahead_interval_s
+            ):
+                self._push(follower)
+            else:
+                self._held.add(follower)
+
+    def _push(self, follower: _Follower) -> None:
+        state = self._state()
+        if follower.ticket_id is None:
+            view = screen_view(self.config, state, self._calls, follower.zones, self.notice)
+        else:
+            view = ticket_view(self.config, state, follower.ticket_id)
+            ticket = state.tickets.get(follower.ticket_id)
+            follower.shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
+            follower.shown_at = time.monotonic()
+        self._send(follower, _encode(view))
+
+    def _send(self, follower: _Follower, text: str) -> None:
+        if text == follower.last:
+            return
+        transport = follower.ws.transport
+        if transport is not None and transport.get_write_buffer_size() > self.limits.max_buffer:
+            log.info("dropping a public page at %s: it does not read", follower.address)
+            self._followers.discard(follower)
+            transport.abort()
+            return
+        follower.last = text
+        broadcast([follower.ws], text)
+        self.pushes += 1
+
+
+def _zones(query: dict[str, list[str]]) -> frozenset[str]:
+    raw = ",".join(query.get("zones", []))
+    return frozenset(z for z in raw.split(",") if _ZONE_ID.match(z))
+
+
+def _address(connection: ServerConnection) -> str:
+    remote = connection.remote_address
+    return str(remote[0]) if remote else "?"
+
+
+def _encode(view: dict[str, Any]) -> str:
+    return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+
+
+def _response(status: HTTPStatus, body: bytes, content_type: str,
+              extra: dict[str, str] | None = None) -> HttpResponse:
+    headers = Headers()
+    headers["Content-Type"] = content_type
+    headers["Content-Length"] = str(len(body))
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Content-Security-Policy"] = (
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+        "style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+    for key, value in (extra or {}).items():
+        headers[key] = value
+    return HttpResponse(status.value, status.phrase, headers, body)
+
+
+def _plain(status: HTTPStatus, text: str, extra: dict[str, str] | None = None) -> HttpResponse:
+    return _response(status, (text + "\n").encode(), "text/plain; charset=utf-8", extra)
+
+
+def _json(view: dict[str, Any], status: HTTPStatus = HTTPStatus.OK) -> HttpResponse:
+    return _response(status, _encode(view).encode(), "application/json; charset=utf-8",
+                     {"Cache-Control": "no-store"})

@@ -1,0 +1,137 @@
+"""What the public pages show, computed from the hall state: pure, no I/O.
+
+The phone page follows one ticket (:func:`ticket_view`); the browser wall screen
+shows the newest calls and the waiting counts (:func:`screen_view`). Neither carries
+personal data: no booking code, no staff number, no other ticket's link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hall.config import HallConfig, Window
+from hall.state import HallState, TicketStatus, estimated_wait_min, people_ahead
+
+#: Calls kept for the wall screen's list.
+RECENT_CALLS = 12
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call as the wall screen lists it."""
+
+    ticket_id: int
+    number: str
+    window: int
+    recall: int
+    priority: bool
+    at: str
+
+    def public(self, config: HallConfig) -> dict[str, Any]:
+        window = config.window(self.window)
+        return {"number": self.number, "window": self.window,
+                "window_name": window.name if window else f"{self.window}号窗口",
+                "recall": self.recall, "priority": self.priority, "at": self.at}
+
+
+def window_zone(config: HallConfig, window: Window) -> str | None:
+    """The zone a window stands in: its own, else its first service's."""
+    if window.zone:
+        return window.zone
+    for service_id in window.services:
+        service = config.service(service_id)
+        if service is not None:
+            return service.zone
+    return None
+
+
+def _hall(config: HallConfig) -> dict[str, Any]:
+    return {"name": config.hall.name, "name_en": config.hall.name_en}
+
+
+def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[str, Any]:
+    """The phone page's view of one ticket of today; ``status: "expired"`` when the
+    hall day it belonged to has closed."""
+    ticket = state.tickets.get(ticket_id)
+    if ticket is None:
+        return {"type": "ticket", "status": "expired", "hall": _hall(config)}
+    service = config.service(ticket.service)
+    zone = config.zone(service.zone) if service else None
+    window = config.window(ticket.window) if ticket.window is not None else None
+    ahead = people_ahead(state, ticket)
+    waiting = ticket.status is TicketStatus.WAITING
+    return {
+        "type": "ticket",
+        "hall": _hall(config),
+        "day": state.day,
+        "number": ticket.number,
+        "service": ticket.service,
+        "service_name": service.name if service else ticket.service,
+        "service_name_en": service.name_en if service else "",
+        "zone_name": zone.name if zone else "",
+        "status": str(ticket.status),
+        "window": ticket.window if not waiting else None,
+        "window_name": window.name if window and not waiting else None,
+        "recalls": ticket.recalls,
+        "ahead": ahead,
+        "estimated_wait_min": (
+            estimated_wait_min(state, config, ticket.service, ahead) if waiting else 0
+        ),
+        "issued_at": ticket.issued_at,
+        "called_at": ticket.called_at,
+    }
+
+
+def recent_calls(state: HallState, limit: int = RECENT_CALLS * 4) -> list[Call]:
+    """The newest calls of today, newest first, rebuilt from the state (after a start)."""
+    called = [t for t in state.tickets.values() if t.called_at and t.window is not None]
+    called.sort(key=lambda t: t.called_at or "", reverse=True)
+    return [Call(t.id, t.number, int(t.window or 0), t.recalls, t.priority, t.called_at or "")
+            for t in called[:limit]]
+
+
+def screen_view(
+    config: HallConfig, state: HallState, calls: Iterable[Call], zones: frozenset[str],
+    notice: str = "",
+) -> dict[str, Any]:
+    """The browser wall screen: newest call, recent calls (one line per ticket),
+    waiting per zone, paused windows; limited to ``zones`` when it is not empty."""
+
+    def shown(window_number: int) -> bool:
+        if not zones:
+            return True
+        window = config.window(window_number)
+        return window is not None and window_zone(config, window) in zones
+
+    listed: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for call in calls:
+        if call.ticket_id in seen or not shown(call.window):
+            continue
+        seen.add(call.ticket_id)
+        listed.append(call.public(config))
+        if len(listed) >= RECENT_CALLS:
+            break
+    waiting: dict[str, int] = {}
+    for service_id, queue in state.queues.items():
+        service = config.service(service_id)
+        if service is None or (zones and service.zone not in zones) or not len(queue):
+            continue
+        waiting[service.zone] = waiting.get(service.zone, 0) + len(queue)
+    zone_rows = [
+        {"zone": z.id, "name": z.name, "name_en": z.name_en, "waiting": waiting.get(z.id, 0)}
+        for z in config.zones if not zones or z.id in zones
+    ]
+    paused = sorted(n for n, w in state.windows.items() if w.paused and shown(n))
+    return {
+        "type": "screen",
+        "hall": _hall(config),
+        "day": state.day,
+        "notice": notice,
+        "latest": listed[0] if listed else None,
+        "recent": listed,
+        "waiting": zone_rows,
+        "paused": paused,
+    }

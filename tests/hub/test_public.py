@@ -1,0 +1,271 @@
+"""The hub's public side over real sockets: ticket links, pages, live views, limits,
+and that nothing private leaks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from hall.config import HallConfig
+from hub.links import TicketLinks
+from hub.public import PublicLimits
+from hub.server import Hub
+from tests.conftest import TIMEOUT_S
+from tests.hub.conftest import ClientFactory, Clock
+
+
+async def http(hub: Hub, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """One raw HTTP/1.1 request (raw, so that odd paths reach the hub unchanged)."""
+    reader, writer = await asyncio.open_connection(hub.host, hub.port)
+    writer.write(f"{method} {path} HTTP/1.1\r\nHost: {hub.host}\r\nConnection: close\r\n\r\n"
+                 .encode("latin-1"))
+    await writer.drain()
+    raw = await asyncio.wait_for(reader.read(), TIMEOUT_S)
+    writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return status, headers, body
+
+
+async def take(client: ClientFactory, service: str = "A", **fields: Any) -> dict[str, Any]:
+    kiosk = await client("kiosk-1")
+    return await kiosk.ok("take_ticket", service=service, **fields)
+
+
+def token_of(link: str) -> str:
+    return link.rsplit("/t/", 1)[1]
+
+
+def test_links_check_their_mac() -> None:
+    links = TicketLinks(b"k" * 32, "http://hall.lan:8765/")
+    token = links.token(42)
+    assert links.url(42) == f"http://hall.lan:8765/t/{token}"
+    assert links.ticket_id(token) == 42
+    tampered = [token.replace("42-", "43-"), token[:-1] + ("0" if token[-1] != "0" else "1"),
+                token[:-1], "42", "", "../42", token + "x", token.upper()]
+    assert all(links.ticket_id(t) is None for t in tampered)
+    assert TicketLinks(b"j" * 32).ticket_id(token) is None  # another hub's link
+
+
+async def test_take_ticket_gives_a_link_only_to_its_kiosk(client: ClientFactory) -> None:
+    display = await client("display-1")
+    data = await take(client)
+    assert "/t/" in data["link"]
+    event = await display.event()
+    assert "link" not in json.dumps(event)
+
+
+async def test_ticket_page_and_view(hub: Hub, client: ClientFactory) -> None:
+    data = await take(client, booking="BK-2026-7")
+    token = token_of(data["link"])
+    status, headers, body = await http(hub, f"/t/{token}")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert b'<meta charset="utf-8">' in body
+    status, headers, body = await http(hub, f"/api/t/{token}")
+    view = json.loads(body)
+    assert status == 200 and view["number"] == "A001" and view["status"] == "waiting"
+    assert view["ahead"] == 0 and view["hall"]["name"] == "测试政务服务中心"
+    assert b"BK-2026-7" not in body and b"secret" not in body
+
+
+@pytest.mark.parametrize("path", [
+    "/t/1-0000000000000000", "/t/1", "/t/", "/t/../healthz", "/api/t/1-0000000000000000",
+])
+async def test_guessed_links_show_nothing(hub: Hub, client: ClientFactory, path: str) -> None:
+    await take(client)
+    status, _, body = await http(hub, path)
+    assert status == 404
+    assert b"A001" not in body
+
+
+@pytest.mark.parametrize("path", [
+    "/static/../server.py", "/static/..%2fserver.py", "/static/%2e%2e/%2e%2e/etc/passwd",
+    "/static/ticket.html", "/static/__init__.py", "/static/", "/static/.hidden.js",
+    "/static//etc/passwd", "/nothing-here",
+])
+async def test_traversal_and_unknown_paths_get_404(hub: Hub, path: str) -> None:
+    status, _, body = await http(hub, path)
+    assert status == 404
+    assert b"import" not in body and b"root:" not in body
+
+
+async def test_static_files_have_types_and_caching(hub: Hub) -> None:
+    for name, kind in [("jiaohao.css", "text/css"), ("ticket.js", "text/javascript"),
+                       ("live.js", "text/javascript")]:
+        status, headers, body = await http(hub, f"/static/{name}")
+        assert status == 200 and headers["content-type"].startswith(kind) and body
+        assert "max-age" in headers["cache-control"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+async def test_live_ticket_follows_the_queue(hub: Hub, client: ClientFactory) -> None:
+    first = await take(client)
+    mine = await take(client)
+    async with connect(f"{hub.url}/public/ws?t={token_of(mine['link'])}",
+                       open_timeout=TIMEOUT_S) as page:
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert (view["number"], view["status"], view["ahead"]) == ("A002", "waiting", 1)
+        caller = await client("caller-3")
+        await caller.ok("call_next", window=3)  # calls A001: one fewer ahead
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert (view["status"], view["ahead"]) == ("waiting", 0)
+        await caller.ok("call_next", window=3)
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert (view["status"], view["window"], view["window_name"]) == ("called", 3, "3号窗口")
+        await caller.ok("recall", window=3)
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["recalls"] == 1
+        await caller.ok("skip", window=3)
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["status"] == "skipped"
+    assert first["ticket"]["number"] == "A001"
+
+
+async def test_screen_shows_calls_of_its_zones(hub: Hub, client: ClientFactory) -> None:
+    await take(client, "A")
+    await take(client, "C")
+    async with connect(f"{hub.url}/public/ws?screen=1&zones=social",
+                       open_timeout=TIMEOUT_S) as social, \
+            connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S) as everything:
+        for page in (social, everything):
+            view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+            assert view["latest"] is None
+        await (await client("caller-3")).ok("call_next", window=3)  # A001, tax zone
+        await (await client("caller-62")).ok("call_next", window=62)  # C001, social zone
+        seen: dict[str, Any] = {}
+        while seen.get("latest", {}) is None or (seen.get("latest") or {}).get(
+                "number") != "C001":
+            seen = json.loads(await asyncio.wait_for(social.recv(), TIMEOUT_S))
+        assert [c["number"] for c in seen["recent"]] == ["C001"]
+        assert [z["zone"] for z in seen["waiting"]] == ["social"]
+        while True:
+            view = json.loads(await asyncio.wait_for(everything.recv(), TIMEOUT_S))
+            if len(view["recent"]) == 2:
+                break
+        assert {c["number"] for c in view["recent"]} == {"A001", "C001"}
+
+
+async def test_a_guessed_socket_is_refused(hub: Hub) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(f"{hub.url}/public/ws?t=1-0000000000000000",
+                           open_timeout=TIMEOUT_S):
+            pass
+    assert refused.value.response.status_code == 404
+
+
+async def test_public_sockets_cannot_act(hub: Hub, client: ClientFactory) -> None:
+    data = await take(client)
+    async with connect(f"{hub.url}/public/ws?t={token_of(data['link'])}",
+                       open_timeout=TIMEOUT_S) as page:
+        await page.recv()
+        await page.send(json.dumps({"type": "call_next", "id": 1, "window": 3}))
+        await page.send(json.dumps({"type": "hello", "device": "admin-1",
+                                    "token": "admin-secret"}))
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(page.recv(), 0.3)
+    assert hub.engine.state.window(3).ticket is None
+
+
+async def test_limits_per_address(config: HallConfig, db_path: str, clock: Clock) -> None:
+    hub = Hub(config, db_path, port=0, clock=clock,
+              public_limits=PublicLimits(http_rate=1, http_burst=3, sockets_per_address=2))
+    await hub.start()
+    try:
+        statuses = [(await http(hub, "/static/jiaohao.css"))[0] for _ in range(5)]
+        assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+        status, _, _ = await http(hub, "/healthz")
+        assert status == 200  # health and the queue are not limited by the public budget
+    finally:
+        await hub.stop()
+    hub = Hub(config, db_path, port=0, clock=clock,
+              public_limits=PublicLimits(sockets_per_address=2))
+    await hub.start()
+    try:
+        pages = [await connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S)
+                 for _ in range(2)]
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S)
+        assert refused.value.response.status_code == 503
+        await pages[0].close()
+        await asyncio.wait_for(_until(lambda: hub._public is not None
+                                      and hub._public.sockets == 1), TIMEOUT_S)
+        again = await connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S)
+        await again.close()
+        await pages[1].close()
+    finally:
+        await hub.stop()
+
+
+async def _until(predicate: Any) -> None:
+    while not predicate():
+        await asyncio.sleep(0.01)
+
+
+async def test_links_survive_a_restart(config: HallConfig, db_path: str, clock: Clock) -> None:
+    hub = Hub(config, db_path, port=0, clock=clock)
+    await hub.start()
+    try:
+        async with connect(hub.url) as ws:
+            await ws.send(json.dumps({"type": "hello", "device": "kiosk-1",
+                                      "token": "kiosk-secret"}))
+            await ws.recv()
+            await ws.send(json.dumps({"type": "take_ticket", "id": 1, "service": "B"}))
+            reply = json.loads(await ws.recv())
+            while reply["type"] != "result":
+                reply = json.loads(await ws.recv())
+            link = reply["data"]["link"]
+    finally:
+        await hub.stop()
+    hub = Hub(config, db_path, port=0, clock=clock)
+    await hub.start()
+    try:
+        status, _, body = await http(hub, f"/api/t/{token_of(link)}")
+        assert status == 200 and json.loads(body)["number"] == "B001"
+    finally:
+        await hub.stop()
+
+
+async def test_page_socket_closed_by_hub_stop(hub: Hub, client: ClientFactory) -> None:
+    data = await take(client)
+    page = await connect(f"{hub.url}/public/ws?t={token_of(data['link'])}")
+    await page.recv()
+    await hub.stop()
+    with pytest.raises(ConnectionClosed):
+        await asyncio.wait_for(page.recv(), TIMEOUT_S)
+
+
+async def test_ahead_counts_are_coalesced_but_a_call_is_not(
+    config: HallConfig, db_path: str, clock: Clock,
+) -> None:
+    hub = Hub(config, db_path, port=0, clock=clock,
+              public_limits=PublicLimits(ahead_interval_s=3600))
+    await hub.start()
+    try:
+        async with connect(hub.url) as kiosk_ws:
+            from tests.hub.conftest import Client
+            kiosk = Client(kiosk_ws)
+            await kiosk.hello("kiosk-1", "kiosk-secret")
+            for _ in range(3):
+                mine = await kiosk.ok("take_ticket", service="A")
+            async with connect(hub.url) as caller_ws:
+                caller = Client(caller_ws)
+                await caller.hello("caller-3", "caller-3-secret")
+                async with connect(f"{hub.url}/public/ws?t={token_of(mine['link'])}") as page:
+                    first = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+                    assert first["ahead"] == 2
+                    await caller.ok("call_next", window=3)
+                    await caller.ok("call_next", window=3)
+                    with pytest.raises(TimeoutError):
+                        await asyncio.wait_for(page.recv(), 0.5)  # held: only "ahead" changed
+                    await caller.ok("call_next", window=3)
+                    view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+                    assert (view["status"], view["window"]) == ("called", 3)
+    finally:
+        await hub.stop()
