@@ -114,8 +114,8 @@ async def scenario(folder: Path, phones: int, seconds: float) -> dict[str, Any]:
         phones_proc = None
         if phones:  # the phones live in their own process, as they would on their own CPUs
             phones_proc = subprocess.Popen(
-                [sys.executable, __file__, "--child", url, str(tokens_file),
-                 str(seconds + 3)], stdout=subprocess.PIPE, text=True)
+                [sys.executable, __file__, "--child", url, str(tokens_file)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             assert phones_proc.stdout is not None
             assert phones_proc.stdout.readline().strip() == "ready"
 
@@ -154,7 +154,8 @@ async def scenario(folder: Path, phones: int, seconds: float) -> dict[str, Any]:
         await asyncio.gather(*(c.close() for c in [*kiosks, *callers]))
         called_at_page: dict[str, float] = {}
         if phones_proc is not None:
-            out, _ = await asyncio.to_thread(phones_proc.communicate)
+            await asyncio.sleep(1.0)  # the last calls' pages
+            out, _ = await asyncio.to_thread(phones_proc.communicate, "stop\n")
             called_at_page = json.loads(out)
         page_ms = [(called_at_page[n] - sent_at[n]) * 1000
                    for n in sent_at if n in called_at_page]
@@ -166,8 +167,9 @@ async def scenario(folder: Path, phones: int, seconds: float) -> dict[str, Any]:
         proc.wait(timeout=30)
 
 
-async def phones_child(url: str, tokens_file: str, seconds: float) -> None:
-    """Follow every ticket in ``tokens_file``; print when each page saw "called"."""
+async def phones_child(url: str, tokens_file: str) -> None:
+    """Follow every ticket in ``tokens_file`` until a line arrives on stdin; then print
+    when each page saw "called"."""
     tokens: dict[str, str] = json.loads(Path(tokens_file).read_text(encoding="utf-8"))
     called: dict[str, float] = {}
     opened = 0
@@ -184,7 +186,7 @@ async def phones_child(url: str, tokens_file: str, seconds: float) -> None:
     while opened < len(tokens):
         await asyncio.sleep(0.05)
     print("ready", flush=True)
-    await asyncio.sleep(seconds)
+    await asyncio.to_thread(sys.stdin.readline)
     for task in tasks:
         task.cancel()
     print(json.dumps(called), flush=True)
@@ -223,11 +225,11 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        url, tokens_file, seconds = args.child
-        asyncio.run(phones_child(url, tokens_file, float(seconds)))
+        url, tokens_file = args.child
+        asyncio.run(phones_child(url, tokens_file))
         return
     asyncio.run(run(args))
 
