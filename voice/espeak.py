@@ -5,9 +5,15 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
+from voice.audio import Audio, AudioError, read_wav, trim
+from voice.phrases import Utterance
+
 log = logging.getLogger(__name__)
+
+VOICES = {"zh": "cmn", "en": "en"}
 
 
 def espeak_available() -> bool:
@@ -35,3 +41,28 @@ def speak_to_wav(text: str, path: Path, *, voice: str = "cmn", speed_wpm: int = 
                     done.stderr.decode(errors="replace").strip())
         return False
     return True
+
+
+class EspeakVoice:
+    """Renders utterances with espeak-ng (Mandarin ``cmn``, English ``en``)."""
+
+    name = "espeak-ng"
+
+    def __init__(self, *, speed_wpm: int = 150) -> None:
+        self.speed_wpm = speed_wpm
+
+    def render(self, utterance: Utterance) -> Audio:
+        """Raises:
+            AudioError: espeak-ng is missing or failed.
+        """
+        return self.render_text(utterance.text, VOICES.get(utterance.lang, "cmn"))
+
+    def render_text(self, text: str, voice: str = "cmn") -> Audio:
+        """Raises:
+            AudioError: espeak-ng is missing or failed.
+        """
+        with tempfile.TemporaryDirectory(prefix="jiaohao-voice-") as tmp:
+            path = Path(tmp) / "say.wav"
+            if not speak_to_wav(text, path, voice=voice, speed_wpm=self.speed_wpm):
+                raise AudioError("espeak-ng is not installed or failed")
+            return trim(read_wav(path))
