@@ -41,7 +41,7 @@ def test_speaker_zones_filter_by_window_zone(config: HallConfig) -> None:
 
 
 def test_unknown_speaker(config: HallConfig) -> None:
-    with pytest.raises(ValueError, match="unknown speaker 'roof'.*floor1, floor2"):
+    with pytest.raises(ValueError, match=r"unknown speaker 'roof'.*floor1, floor2"):
         Announcer(config, speaker="roof")
 
 

@@ -36,7 +36,7 @@ def test_window_numbers_read_as_amounts(value: int, spoken: str) -> None:
 
 
 def test_amount_out_of_range() -> None:
-    with pytest.raises(ValueError, match="0..9999"):
+    with pytest.raises(ValueError, match=r"0\.\.9999"):
         read_amount(10_000)
 
 
