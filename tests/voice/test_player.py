@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hall.config import HallConfig
 from tests.conftest import TIMEOUT_S
 from tests.voice.conftest import at, called
@@ -24,7 +26,7 @@ def test_calls_are_said_in_order_without_overlap(config: HallConfig) -> None:
     assert [(s.number, s.window) for s in said] == [("A001", 3), ("B001", 12), ("A002", 3)]
     assert "请A零零一号到三号窗口办理" in said[0].text
     assert "请B零零一号到十二号窗口办理" in said[1].text
-    for before, after in zip(said, said[1:], strict=False):
+    for before, after in pairwise(said):
         assert before.end <= after.start  # the next starts only after the last ended
         assert before.end > before.start  # and none was cut short
 
