@@ -87,19 +87,26 @@ class SilentBackend:
             self.told = True
 
 
+def spoken_order(item: Announcement) -> list[Utterance]:
+    """What is said, in order: the Chinese ``repeat`` times, then each other language
+    once (a repeated bilingual call would take too long in a busy hall)."""
+    chinese = [u for u in item.utterances if u.lang == "zh"]
+    others = [u for u in item.utterances if u.lang != "zh"]
+    return chinese * item.repeat + others
+
+
 def render(voice: Voice, item: Announcement, *, rate: int = RATE) -> Audio:
-    """The whole announcement as one clip: chime, then the utterances ``repeat`` times
-    with pauses, at the item's volume.
+    """The whole announcement as one clip: chime, then :func:`spoken_order` with pauses,
+    at the item's volume.
 
     Raises:
         AudioError: the voice cannot say it.
     """
     pieces: list[Audio] = [chime(rate), silence(250, rate)] if item.chime else []
-    for turn in range(item.repeat):
-        for index, utterance in enumerate(item.utterances):
-            if turn or index:
-                pieces.append(silence(PAUSE_MS, rate))
-            pieces.append(voice.render(utterance))
+    for index, utterance in enumerate(spoken_order(item)):
+        if index:
+            pieces.append(silence(PAUSE_MS, rate))
+        pieces.append(voice.render(utterance))
     return scaled(join(pieces, rate=rate, crossfade_ms=0), item.volume)
 
 

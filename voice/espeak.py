@@ -48,7 +48,7 @@ class EspeakVoice:
 
     name = "espeak-ng"
 
-    def __init__(self, *, speed_wpm: int = 150) -> None:
+    def __init__(self, *, speed_wpm: int = 175) -> None:
         self.speed_wpm = speed_wpm
 
     def render(self, utterance: Utterance) -> Audio:

@@ -35,6 +35,12 @@ class Player:
             self._cond.notify_all()
             return item
 
+    def replace_rules(self, announcer: Announcer) -> None:
+        """New rules (a changed hall); calls already waiting stay queued."""
+        with self._cond:
+            announcer.waiting = self.announcer.waiting
+            self.announcer = announcer
+
     def idle(self) -> bool:
         with self._cond:
             return not self._busy and not self.announcer.waiting

@@ -19,6 +19,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from voice.announcer import Announcement
+from voice.backends import spoken_order
 
 log = logging.getLogger(__name__)
 
@@ -110,21 +111,20 @@ class QtSpeechBackend:
         speech.stateChanged.connect(self._changed)
 
     def play(self, item: Announcement) -> None:
-        for _ in range(item.repeat):
-            for utterance in item.utterances:
-                if utterance.lang != "zh":
-                    continue
-                self._done.clear()
-                text, volume = utterance.text, item.volume / 100
+        for utterance in spoken_order(item):
+            if utterance.lang != "zh":
+                continue
+            self._done.clear()
+            text, volume = utterance.text, item.volume / 100
 
-                def say(text: str = text, volume: float = volume) -> None:
-                    self._speech.setVolume(volume)
-                    self._speech.say(text)
+            def say(text: str = text, volume: float = volume) -> None:
+                self._speech.setVolume(volume)
+                self._speech.say(text)
 
-                self._on_qt.run.emit(say)
-                if not self._done.wait(30):
-                    log.warning("Qt speech did not finish in time")
-                    return
+            self._on_qt.run.emit(say)
+            if not self._done.wait(30):
+                log.warning("Qt speech did not finish in time")
+                return
 
     def _changed(self, state: QTextToSpeech.State) -> None:
         if state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
