@@ -64,12 +64,20 @@ class RecordingBackend:
     clock: Callable[[], float] = time.monotonic
     spoken: list[Spoken] = field(default_factory=list)
     name: str = "recording"
+    _said: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     def play(self, item: Announcement) -> None:
         start = self.clock()
         if self.duration_s:
             time.sleep(self.duration_s)
-        self.spoken.append(Spoken(item.text, item.number, item.window, start, self.clock()))
+        with self._said:
+            self.spoken.append(Spoken(item.text, item.number, item.window, start, self.clock()))
+            self._said.notify_all()
+
+    def wait_for(self, count: int, timeout_s: float) -> bool:
+        """Whether ``count`` announcements were said within ``timeout_s``."""
+        with self._said:
+            return self._said.wait_for(lambda: len(self.spoken) >= count, timeout_s)
 
 
 class SilentBackend:
