@@ -17,7 +17,7 @@ DEFAULT_TEMPLATE_EN = "Number {number}, please go to window {window}."
 #: The placeholders a template may use.
 PLACEHOLDERS = ("number", "window", "window_name", "service")
 
-_KEYS = ("template", "template_en", "repeat", "chime", "quiet_hours", "volume", "yao",
+VOICE_KEYS = ("template", "template_en", "repeat", "chime", "quiet_hours", "volume", "yao",
          "max_queue", "speaker")
 _SPEAKER_KEYS = ("id", "zones")
 _SPAN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)")
@@ -121,7 +121,7 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
     if not isinstance(value, dict):
         checks.wrong_type("voice", "a [voice] table", value)
         return None
-    checks.known_keys(value, "voice", _KEYS)
+    checks.known_keys(value, "voice", VOICE_KEYS)
     default = VoiceSettings()
     ok = True
 
