@@ -33,7 +33,7 @@ async def main(out: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    config = load_config(ROOT / "examples" / "dongxiang.toml")
+    config = load_config(ROOT / "jiaohao" / "examples" / "dongxiang.toml")
     config = dataclasses.replace(config, hall=dataclasses.replace(
         config.hall, public_url=f"http://127.0.0.1:{port}"))
     with tempfile.TemporaryDirectory() as tmp:

@@ -32,6 +32,7 @@ from hall.config.model import (
     Window,
     Zone,
 )
+from hall.config.voice import check_voice
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 #: The ``key`` of problems about the file as a whole (missing, unreadable).
 FILE_KEY = "(file)"
 
-_TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff")
+_TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "voice")
 _HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url")
 _QUEUE_KEYS = (
     "recall_limit",
@@ -343,8 +344,9 @@ class _Checker:
         windows = self.check_windows(data, zone_ids)
         devices = self.check_devices(data)
         staff = self.check_staff(data, zone_ids)
+        voice = check_voice(self, data, zone_ids)
         self.check_usage(data)
-        if self.errors or hall is None or policy is None:
+        if self.errors or hall is None or policy is None or voice is None:
             return None
         return HallConfig(
             hall=hall,
@@ -354,6 +356,7 @@ class _Checker:
             devices=tuple(devices),
             staff=tuple(staff),
             policy=policy,
+            voice=voice,
             source=source,
         )
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hall.config.voice import VoiceSettings
+
 
 class Role(StrEnum):
     KIOSK = "kiosk"
@@ -141,6 +143,7 @@ class HallConfig:
     devices: tuple[Device, ...] = ()
     staff: tuple[Staff, ...] = ()
     policy: Policy = Policy()
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -202,6 +205,7 @@ class HallConfig:
                 "recall_limit": self.policy.recall_limit,
                 "priority_ratio": list(self.policy.priority_ratio),
             },
+            "voice": self.voice.public(),
         }
 
     @classmethod
@@ -255,4 +259,5 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
         policy=Policy(recall_limit=int(queue.get("recall_limit", 5)),
                       priority_ratio=(int(ratio[0]), int(ratio[1]))),
+        voice=VoiceSettings.from_public(obj.get("voice")),
     )
