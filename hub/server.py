@@ -37,6 +37,7 @@ from hall.config import HallConfig
 from hall.protocol import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
+    CloseCode,
     Event,
     Hello,
     Result,
@@ -60,6 +61,7 @@ from hub.connections import (
     authorize,
     request_id,
 )
+from hub.dblock import DatabaseLock
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
 from hub.ratelimit import TokenBucket
@@ -106,6 +108,7 @@ class Hub:
         max_batch: int = 1000,
         max_write_buffer: int = 8 * 1024 * 1024,
         resume_limit: int = RESUME_LIMIT,
+        hello_timeout_s: float = 10.0,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -121,6 +124,9 @@ class Hub:
         self.max_batch = max_batch
         self.max_write_buffer = max_write_buffer
         self.resume_limit = resume_limit
+        self.hello_timeout_s = hello_timeout_s
+        self._lock: DatabaseLock | None = None
+        self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
         self._store: Store | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -163,6 +169,9 @@ class Hub:
             OSError: the address cannot be bound.
         """
         self._queue = asyncio.Queue()
+        if self.db_path != ":memory:":
+            self._lock = DatabaseLock(self.db_path)
+            self._lock.acquire()  # DatabaseInUse: another hub runs on this database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiaohao-db")
         try:
             self._store = await self._db(
@@ -210,6 +219,7 @@ class Hub:
 
     async def _close_store(self) -> None:
         if self._executor is None:
+            self._release_lock()
             return
         if self._store is not None:
             try:
@@ -218,6 +228,12 @@ class Hub:
                 log.exception("closing the database failed")
         self._executor.shutdown(wait=True)
         self._executor = None
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn`` in the database thread."""
@@ -242,7 +258,7 @@ class Hub:
         if engine is not None:
             day = engine.state.day or engine.hall_day(self.clock())
         body = {
-            "status": "ok" if not self._needs_reload else "degraded",
+            "status": "degraded" if self._needs_reload or self._store_failing else "ok",
             "seq": engine.state.seq if engine is not None else 0,
             "day": day,
             "connections": len(self._conns),
@@ -261,6 +277,8 @@ class Hub:
             bucket = TokenBucket(self.rate, self.burst, time.monotonic())
         conn = Conn(ws, bucket)
         self._conns.add(conn)
+        deadline = asyncio.get_running_loop().call_later(
+            self.hello_timeout_s, self._hello_expired, conn)
         try:
             async for message in ws:
                 if conn.closing or self._stopping:
@@ -273,12 +291,20 @@ class Hub:
         except ConnectionClosed:
             pass
         finally:
+            deadline.cancel()
             self._conns.discard(conn)
             self._live.discard(ws)
             self._partial.pop(ws, None)
 
+    def _hello_expired(self, conn: Conn) -> None:
+        if conn.device is None and not conn.closing:
+            log.info("closing %s: no hello within %g s", conn.ws.remote_address,
+                     self.hello_timeout_s)
+            self._close(conn.ws, CloseCode.HELLO_TIMEOUT,
+                        f"hello_timeout: say hello within {self.hello_timeout_s:g} s")
+
     def _send(self, conn: Conn, result: Result) -> None:
-        self._write(conn.ws, [encode(result.to_json())])
+        self._write(conn.ws, [encode_result(result)])
 
     def _write(self, ws: ServerConnection, texts: list[str]) -> None:
         write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
@@ -321,6 +347,10 @@ class Hub:
             return
         if obj is None:
             self._send(conn, Result.failure(None, not_json or errors.NotJson()))
+            return
+        if "\\u" in message and not _utf8_safe(obj):  # e.g. a lone surrogate "\ud800"
+            self._send(conn, Result.failure(None, errors.ProtocolError(
+                "the frame holds a lone surrogate (\\ud800-\\udfff), which is not text")))
             return
         if obj["type"] == "hello":
             self._on_hello(conn, obj, rid)
@@ -453,11 +483,13 @@ class Hub:
             try:
                 await self._db(self._store.write, batch.events)
             except Exception:
+                self._store_failing = True
                 log.exception("writing %d events failed", len(batch.events))
                 await self._reload()
                 for conn, result in batch.results:
                     self._send(conn, Result.failure(result.id, errors.StoreFailed()))
                 return
+            self._store_failing = False
         # Each event is encoded and framed once; every connection gets the batch's
         # events, then its own results, in one write.
         texts = [encode(event.to_json()) for event in batch.events]
@@ -465,7 +497,7 @@ class Hub:
         frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
-            own.setdefault(conn.ws, []).append(encode(result.to_json()))
+            own.setdefault(conn.ws, []).append(encode_result(result))
         for ws in list(self._live):
             mine = own.pop(ws, [])
             ev_frames, ev_texts = frames, texts
@@ -520,3 +552,24 @@ class Hub:
             if hello.subscribe is not True:
                 self._partial[conn.ws] = hello
 
+
+
+def _utf8_safe(obj: Any) -> bool:
+    """Whether ``obj`` (decoded JSON) encodes to UTF-8, i.e. holds no lone surrogate."""
+    try:
+        encode(obj).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def encode_result(result: Result) -> str:
+    """``result`` as one frame; never raises, so one odd answer cannot cost the rest of
+    a committed batch theirs (the request itself is refused at parse time)."""
+    try:
+        text = encode(result.to_json())
+        text.encode("utf-8")
+        return text
+    except Exception:
+        log.exception("cannot encode the result for request %r", result.id)
+        return encode(Result.failure(None, errors.InternalError()).to_json())
