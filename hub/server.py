@@ -109,6 +109,7 @@ class Hub:
         max_write_buffer: int = 8 * 1024 * 1024,
         resume_limit: int = RESUME_LIMIT,
         hello_timeout_s: float = 10.0,
+        close_grace_s: float = 2.0,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -125,6 +126,7 @@ class Hub:
         self.max_write_buffer = max_write_buffer
         self.resume_limit = resume_limit
         self.hello_timeout_s = hello_timeout_s
+        self.close_grace_s = close_grace_s
         self._lock: DatabaseLock | None = None
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
@@ -143,6 +145,9 @@ class Hub:
         self._stopping = False
         self._started_at = 0.0
         self._hall_public = config.public()
+        #: The public state encoded once per (engine, seq): a reconnect storm of N
+        #: displays costs one encoding, not N, between two batches.
+        self._state_text: tuple[int, int, str] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -188,6 +193,7 @@ class Hub:
                 compression=None,
                 ping_interval=self.ping_interval_s,
                 ping_timeout=self.ping_timeout_s,
+                close_timeout=self.close_grace_s,
                 process_request=self._process_request,
             )
         except BaseException:
@@ -212,8 +218,17 @@ class Hub:
         if self._writer_task is not None:
             self._queue.put_nowait(Stop())
             await self._writer_task
+        # Clients get close_grace_s to answer the close; one that does not read (its
+        # write buffer full) is cut off then, so SIGTERM never waits on a client.
+        closing = asyncio.ensure_future(self._server.wait_closed())
         self._server.close(close_connections=True, reason="hub shutting down")
-        await self._server.wait_closed()
+        try:
+            await asyncio.wait_for(asyncio.shield(closing), self.close_grace_s)
+        except TimeoutError:
+            for conn in list(self._conns):
+                if conn.ws.transport is not None:
+                    conn.ws.transport.abort()
+            await closing
         await self._close_store()
         log.info("hub stopped")
 
@@ -428,8 +443,16 @@ class Hub:
             self._needs_reload = True
             return False
         self._engine = Engine(self.config, state)
+        self._state_text = None
         self._needs_reload = False
         return True
+
+    def _public_state_text(self) -> str:
+        engine = self.engine
+        key = (id(engine), engine.state.seq)
+        if self._state_text is None or self._state_text[:2] != key:
+            self._state_text = (*key, encode(engine.state.public()))
+        return self._state_text[2]
 
     def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
         for job in jobs:
@@ -540,11 +563,14 @@ class Hub:
                 ):
                     replay = None  # the store no longer has every event after `since`
         welcome = Welcome(
-            role=device.role, seq=seq, hall=self._hall_public,
-            state=None if replay is not None else state.public(),
+            role=device.role, seq=seq, hall=self._hall_public, state=None,
             device=device.id, window=device.window, resumed=replay is not None,
         )
-        texts = [encode(welcome.to_json())]
+        text = encode(welcome.to_json())
+        if replay is None:  # splice in the cached state (the last key, sent as null)
+            assert text.endswith(',"state":null}')
+            text = text[: -len("null}")] + self._public_state_text() + "}"
+        texts = [text]
         texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
         self._write(conn.ws, texts)
         if conn.ws.state is State.OPEN and not conn.closing:

@@ -108,3 +108,43 @@ async def test_healthz_is_degraded_while_the_store_cannot_write(
     await kiosk.ok("take_ticket", service="A")
     body = await asyncio.to_thread(_get, f"http://127.0.0.1:{hub.port}/healthz")
     assert body["status"] == "ok"
+
+
+async def test_a_reconnect_storm_encodes_the_state_once(
+    hub: Hub, client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kiosk = await client("kiosk-1")
+    await kiosk.ok("take_ticket", service="A")
+    state = hub.engine.state
+    calls = 0
+    real_public = state.public
+
+    def counting_public() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        return real_public()
+
+    monkeypatch.setattr(state, "public", counting_public)
+    displays = [await client() for _ in range(8)]
+    for d in displays:
+        await d.ws.send(json.dumps({"type": "hello", "device": "display-1",
+                                    "token": "display-secret", "protocol": 1}))
+    welcomes = [await asyncio.wait_for(d.welcomes.get(), TIMEOUT_S) for d in displays]
+    assert calls == 1
+    assert all(w["state"] == welcomes[0]["state"] for w in welcomes)
+
+
+async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
+    hub.close_grace_s = 0.5
+    await hub.start()
+    deaf = await client("display-1", hub_=hub)
+    deaf._reader.cancel()  # it stops reading: the hub's close frame is never answered
+    assert deaf.ws.transport is not None
+    deaf.ws.transport.pause_reading()
+    try:
+        await asyncio.wait_for(hub.stop(), TIMEOUT_S / 2)  # websockets alone waits 10 s
+    finally:
+        deaf.ws.transport.abort()
