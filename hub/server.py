@@ -110,6 +110,10 @@ class Hub:
         resume_limit: int = RESUME_LIMIT,
         hello_timeout_s: float = 10.0,
         close_grace_s: float = 2.0,
+        max_connections: int = 2000,
+        max_per_address: int = 100,
+        bad_hello_rate: float = 1.0,
+        bad_hello_burst: float = 10.0,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -127,6 +131,12 @@ class Hub:
         self.resume_limit = resume_limit
         self.hello_timeout_s = hello_timeout_s
         self.close_grace_s = close_grace_s
+        self.max_connections = max_connections
+        self.max_per_address = max_per_address
+        self.bad_hello_rate = bad_hello_rate
+        self.bad_hello_burst = bad_hello_burst
+        #: Per address: failed hellos allowed (guessing tokens is throttled).
+        self._bad_hellos: dict[str, TokenBucket] = {}
         self._lock: DatabaseLock | None = None
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
@@ -267,7 +277,7 @@ class Hub:
         self, connection: ServerConnection, request: HttpRequest
     ) -> HttpResponse | None:
         if request.path.split("?", 1)[0] != "/healthz":
-            return None
+            return self._admit(connection)
         engine = self._engine
         day = ""
         if engine is not None:
@@ -283,6 +293,20 @@ class Hub:
         del response.headers["Content-Type"]
         response.headers["Content-Type"] = "application/json"
         return response
+
+    def _admit(self, connection: ServerConnection) -> HttpResponse | None:
+        """Refuse the handshake (503) past the total or the per-address connection cap."""
+        if len(self._conns) >= self.max_connections:
+            log.warning("refusing a connection: %d open (max_connections)", len(self._conns))
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "too many connections to this hub\n")
+        host = _host(connection)
+        same = sum(1 for conn in self._conns if _host(conn.ws) == host)
+        if same >= self.max_per_address:
+            log.warning("refusing a connection from %s: %d open (max_per_address)", host, same)
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "too many connections from this address\n")
+        return None
 
     # -- connections ----------------------------------------------------------------------
 
@@ -395,8 +419,20 @@ class Hub:
             self._close(conn.ws, CLOSE_UNSUPPORTED_PROTOCOL,
                         f"unsupported_protocol: this hub speaks protocol {PROTOCOL_VERSION}")
             return
+        host = _host(conn.ws)
+        throttle = self._bad_hellos.get(host)
+        if throttle is not None and throttle.tokens < 1.0 and not throttle.take(time.monotonic()):
+            self._close(conn.ws, CLOSE_RATE_LIMITED,
+                        "rate_limited: too many failed hellos from this address; wait")
+            return
         device = self.config.device(hello.device)
         if device is None or not device.accepts(hello.token):
+            if throttle is None:
+                if len(self._bad_hellos) > 10_000:
+                    self._bad_hellos.clear()
+                throttle = self._bad_hellos[host] = TokenBucket(
+                    self.bad_hello_rate, self.bad_hello_burst, time.monotonic())
+            throttle.take(time.monotonic())
             log.warning("bad credentials for device %r from %s", hello.device,
                         conn.ws.remote_address)
             self._close(conn.ws, CLOSE_BAD_CREDENTIALS,
@@ -599,3 +635,8 @@ def encode_result(result: Result) -> str:
     except Exception:
         log.exception("cannot encode the result for request %r", result.id)
         return encode(Result.failure(None, errors.InternalError()).to_json())
+
+
+def _host(ws: ServerConnection) -> str:
+    address = ws.remote_address
+    return str(address[0]) if address else ""

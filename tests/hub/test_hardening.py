@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from hall.config import HallConfig
 from hall.protocol import CloseCode
@@ -148,3 +149,44 @@ async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
         await asyncio.wait_for(hub.stop(), TIMEOUT_S / 2)  # websockets alone waits 10 s
     finally:
         deaf.ws.transport.abort()
+
+
+async def test_connections_past_the_per_address_cap_are_refused(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
+    hub.max_per_address = 2
+    await hub.start()
+    try:
+        await client("display-1", hub_=hub)
+        await client("kiosk-1", hub_=hub)
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(hub.url, open_timeout=TIMEOUT_S)
+        assert refused.value.response.status_code == 503
+        hub.max_per_address, hub.max_connections = 10, 2
+        with pytest.raises(InvalidStatus):
+            await connect(hub.url, open_timeout=TIMEOUT_S)
+    finally:
+        await hub.stop()
+
+
+async def test_failed_hellos_are_throttled_per_address(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
+    hub.bad_hello_rate, hub.bad_hello_burst = 0.01, 3
+    await hub.start()
+    try:
+        for _ in range(3):
+            guess = await client(hub_=hub)
+            await guess.ws.send(json.dumps({"type": "hello", "device": "admin-1",
+                                            "token": "guess", "protocol": 1}))
+            await asyncio.wait_for(guess.ws.wait_closed(), TIMEOUT_S)
+            assert guess.ws.close_code == CloseCode.BAD_CREDENTIALS
+        late = await client(hub_=hub)  # even the right token waits now
+        await late.ws.send(json.dumps({"type": "hello", "device": "admin-1",
+                                       "token": "admin-secret", "protocol": 1}))
+        await asyncio.wait_for(late.ws.wait_closed(), TIMEOUT_S)
+        assert late.ws.close_code == CloseCode.RATE_LIMITED
+    finally:
+        await hub.stop()
