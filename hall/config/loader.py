@@ -167,8 +167,15 @@ def _check_text(
             key = f"line {match[1]}, column {match[2]}" if match[1] else "end of file"
         checker.error(key, f"not valid TOML: {message}")
         return None, checker.errors, checker.warnings
+    except RecursionError:
+        checker.error(FILE_KEY, "not valid TOML: nested too deeply for a hall config")
+        return None, checker.errors, checker.warnings
     config = checker.check(data, None if source == "<string>" else Path(source))
     return config, checker.errors, checker.warnings
+
+
+#: The highest window number (ticket screens and callers show at most four digits).
+MAX_WINDOW = 9999
 
 
 def _join(where: str, key: str) -> str:
@@ -298,6 +305,7 @@ class _Checker:
         key: str,
         *,
         low: int,
+        high: int = 1_000_000,
         required: bool = False,
         hint: str = "",
     ) -> int | None:
@@ -311,6 +319,9 @@ class _Checker:
             return None
         if value < low:
             self.error(_join(where, key), f"must be at least {low}, not {value}")
+            return None
+        if value > high:
+            self.error(_join(where, key), f"must be at most {high}, not {value}")
             return None
         return value
 
@@ -416,9 +427,9 @@ class _Checker:
         where = "queue"
         self.known_keys(value, where, _QUEUE_KEYS)
         default = Policy()
-        recall_limit = self.integer(value, where, "recall_limit", low=0)
+        recall_limit = self.integer(value, where, "recall_limit", low=0, high=100)
         estimate_sample = self.integer(value, where, "estimate_sample", low=1)
-        memory = self.integer(value, where, "booking_memory_days", low=1)
+        memory = self.integer(value, where, "booking_memory_days", low=1, high=3660)
         require = value.get("require_sign_in", default.require_sign_in)
         if not isinstance(require, bool):
             self.wrong_type("queue.require_sign_in", "true or false", require)
@@ -625,7 +636,8 @@ class _Checker:
             where = _label("window", index, name_value)
             before = len(self.errors)
             self.known_keys(table, where, _WINDOW_KEYS)
-            number = self.integer(table, where, "number", low=1, required=True)
+            number = self.integer(table, where, "number", low=1, high=MAX_WINDOW,
+                                  required=True)
             if number is not None:
                 self.claim(self._window_numbers, number, where, "number", "window number")
             name = self.text(table, where, "name")
@@ -768,7 +780,7 @@ class _Checker:
         if "window" not in table:
             self.error(key, "is required for a caller: the number of the window it belongs to")
             return None
-        number = self.integer(table, where, "window", low=1, hint=" (the number of its window)")
+        number = self.integer(table, where, "window", low=1, high=MAX_WINDOW, hint=" (the number of its window)")
         if number is None:
             return None
         if number not in self._window_numbers:
