@@ -780,7 +780,8 @@ class _Checker:
         if "window" not in table:
             self.error(key, "is required for a caller: the number of the window it belongs to")
             return None
-        number = self.integer(table, where, "window", low=1, high=MAX_WINDOW, hint=" (the number of its window)")
+        number = self.integer(table, where, "window", low=1, high=MAX_WINDOW,
+                              hint=" (the number of its window)")
         if number is None:
             return None
         if number not in self._window_numbers:
