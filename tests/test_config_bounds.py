@@ -29,3 +29,20 @@ def test_absurd_numbers_are_refused(tmp_path: Path) -> None:
     window = _problems(tmp_path, text.replace(
         "number = 1\n", "number = 99999999999999999999\n", 1))
     assert any("at most 9999" in p for p in window)
+
+
+def test_weak_and_placeholder_tokens_are_warned_about(tmp_path: Path) -> None:
+    text = (EXAMPLE / "village.toml").read_text(encoding="utf-8")
+    path = tmp_path / "hall.toml"
+    path.write_text(text, encoding="utf-8")
+    _, warnings = check_config(path)
+    assert not [w for w in warnings if "weak" in str(w)]  # an example hall: demo = true
+    text = text.replace("demo = true\n", "")
+    path.write_text(text, encoding="utf-8")
+    _, warnings = check_config(path)
+    assert any("weak or a placeholder" in str(w) for w in warnings)
+    first = text.index('token = "')
+    end = text.index('"', first + len('token = "'))
+    path.write_text(text[:first] + 'token = "1' + text[end:], encoding="utf-8")
+    _, warnings = check_config(path)
+    assert any("weak or a placeholder" in str(w) for w in warnings)

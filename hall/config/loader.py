@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 FILE_KEY = "(file)"
 
 _TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff")
-_HALL_KEYS = ("name", "name_en", "timezone", "day_starts")
+_HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "demo")
 _QUEUE_KEYS = (
     "recall_limit",
     "priority_ratio",
@@ -174,6 +174,11 @@ def _check_text(
     return config, checker.errors, checker.warnings
 
 
+def _weak_token(token: str) -> bool:
+    """Short, blank or a shipped placeholder (``…change-me``)."""
+    return len(token.strip()) < 12 or "change-me" in token.lower()
+
+
 #: The highest window number (ticket screens and callers show at most four digits).
 MAX_WINDOW = 9999
 
@@ -250,6 +255,7 @@ class _Checker:
         self._window_numbers: dict[int, str] = {}
         self._served: set[str] = set()  # services some window calls
         self._callers: set[int] = set()  # windows some caller device belongs to
+        self._demo = False
 
     # -- reporting and typed getters ------------------------------------------------
 
@@ -377,6 +383,10 @@ class _Checker:
             return None
         where = "hall"
         self.known_keys(value, where, _HALL_KEYS)
+        demo = value.get("demo", False)
+        if not isinstance(demo, bool):
+            self.wrong_type("hall.demo", "true or false", demo)
+        self._demo = demo is True  # an example hall: placeholder tokens are expected
         name = self.text(value, where, "name", required=True)
         name_en = self.text(value, where, "name_en") or ""
         timezone = self.text(value, where, "timezone")
@@ -719,6 +729,10 @@ class _Checker:
             token = self.text(table, where, "token")
             if token is not None and not token:
                 self.error(f"{where}.token", "must not be empty")
+            elif token is not None and not self._demo and _weak_token(token):
+                self.warn(f"{where}.token",
+                          "is weak or a placeholder: give every device a long random token "
+                          "(e.g. `python -c \"import secrets; print(secrets.token_urlsafe())\"`)")
             digest = self.text(table, where, "token_sha256")
             if digest is not None:
                 if not _SHA256.fullmatch(digest):
