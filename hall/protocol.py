@@ -68,6 +68,7 @@ class CloseCode(IntEnum):
     UNSUPPORTED_PROTOCOL = 4002  # retrying cannot help
     RATE_LIMITED = 4008
     TOO_SLOW = 4009  # the client did not read its messages: reconnect with since
+    HELLO_TIMEOUT = 4010  # no hello soon enough after connecting: reconnect and say hello
 
     @property
     def fatal(self) -> bool:

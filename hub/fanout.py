@@ -2,6 +2,9 @@
 
 Each message is serialised into a WebSocket frame ONCE; the frames a connection gets
 from one batch (events first, then its own results) go to its socket in ONE write.
+Tested against websockets 14-17 (tests/hub/test_fanout_contract.py; the version range is
+pinned in pyproject.toml): it relies on ``ws.transport``, ``ws.protocol.state`` and
+``ws.protocol.extensions`` and on RFC 6455 framing by ``Frame.serialize``.
 Everything here is synchronous, so frames reach each client in the order the hub
 produced them. Like :func:`websockets.asyncio.server.broadcast` there is no
 backpressure: the caller checks write buffers and closes clients that stop reading.

@@ -37,6 +37,7 @@ from hall.config import HallConfig
 from hall.protocol import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
+    CloseCode,
     Event,
     Hello,
     Result,
@@ -60,6 +61,7 @@ from hub.connections import (
     authorize,
     request_id,
 )
+from hub.dblock import DatabaseLock
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
 from hub.links import TicketLinks
@@ -108,6 +110,12 @@ class Hub:
         max_batch: int = 1000,
         max_write_buffer: int = 8 * 1024 * 1024,
         resume_limit: int = RESUME_LIMIT,
+        hello_timeout_s: float = 10.0,
+        close_grace_s: float = 2.0,
+        max_connections: int = 2000,
+        max_per_address: int = 100,
+        bad_hello_rate: float = 1.0,
+        bad_hello_burst: float = 10.0,
         public_limits: PublicLimits | None = None,
     ) -> None:
         self.config = config
@@ -124,6 +132,16 @@ class Hub:
         self.max_batch = max_batch
         self.max_write_buffer = max_write_buffer
         self.resume_limit = resume_limit
+        self.hello_timeout_s = hello_timeout_s
+        self.close_grace_s = close_grace_s
+        self.max_connections = max_connections
+        self.max_per_address = max_per_address
+        self.bad_hello_rate = bad_hello_rate
+        self.bad_hello_burst = bad_hello_burst
+        #: Per address: failed hellos allowed (guessing tokens is throttled).
+        self._bad_hellos: dict[str, TokenBucket] = {}
+        self._lock: DatabaseLock | None = None
+        self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
         self._store: Store | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -140,6 +158,10 @@ class Hub:
         self._stopping = False
         self._started_at = 0.0
         self._hall_public = config.public()
+        #: The public state encoded once per (engine, seq): a reconnect storm of N
+        #: displays costs one encoding, not N, between two batches.
+        self._state_text: tuple[int, int, str] | None = None
+        #: Limits of the public pages (their sockets are not counted in the caps above).
         self.public_limits = public_limits
         self.links: TicketLinks | None = None
         self._public: PublicSide | None = None
@@ -169,6 +191,9 @@ class Hub:
             OSError: the address cannot be bound.
         """
         self._queue = asyncio.Queue()
+        if self.db_path != ":memory:":
+            self._lock = DatabaseLock(self.db_path)
+            self._lock.acquire()  # DatabaseInUse: another hub runs on this database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiaohao-db")
         try:
             self._store = await self._db(
@@ -189,6 +214,7 @@ class Hub:
                 compression=None,
                 ping_interval=self.ping_interval_s,
                 ping_timeout=self.ping_timeout_s,
+                close_timeout=self.close_grace_s,
                 process_request=self._process_request,
             )
         except BaseException:
@@ -217,13 +243,23 @@ class Hub:
         if self._writer_task is not None:
             self._queue.put_nowait(Stop())
             await self._writer_task
+        # Clients get close_grace_s to answer the close; one that does not read (its
+        # write buffer full) is cut off then, so SIGTERM never waits on a client.
+        closing = asyncio.ensure_future(self._server.wait_closed())
         self._server.close(close_connections=True, reason="hub shutting down")
-        await self._server.wait_closed()
+        try:
+            await asyncio.wait_for(asyncio.shield(closing), self.close_grace_s)
+        except TimeoutError:
+            for conn in list(self._conns):
+                if conn.ws.transport is not None:
+                    conn.ws.transport.abort()
+            await closing
         await self._close_store()
         log.info("hub stopped")
 
     async def _close_store(self) -> None:
         if self._executor is None:
+            self._release_lock()
             return
         if self._store is not None:
             try:
@@ -232,6 +268,12 @@ class Hub:
                 log.exception("closing the database failed")
         self._executor.shutdown(wait=True)
         self._executor = None
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn`` in the database thread."""
@@ -255,13 +297,13 @@ class Hub:
                 return self._public.respond(connection, request)
             if "websocket" not in request.headers.get("Upgrade", "").lower():
                 return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
-            return None
+            return self._admit(connection)
         engine = self._engine
         day = ""
         if engine is not None:
             day = engine.state.day or engine.hall_day(self.clock())
         body = {
-            "status": "ok" if not self._needs_reload else "degraded",
+            "status": "degraded" if self._needs_reload or self._store_failing else "ok",
             "seq": engine.state.seq if engine is not None else 0,
             "day": day,
             "connections": len(self._conns),
@@ -271,6 +313,20 @@ class Hub:
         del response.headers["Content-Type"]
         response.headers["Content-Type"] = "application/json"
         return response
+
+    def _admit(self, connection: ServerConnection) -> HttpResponse | None:
+        """Refuse the handshake (503) past the total or the per-address connection cap."""
+        if len(self._conns) >= self.max_connections:
+            log.warning("refusing a connection: %d open (max_connections)", len(self._conns))
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "too many connections to this hub\n")
+        host = _host(connection)
+        same = sum(1 for conn in self._conns if _host(conn.ws) == host)
+        if same >= self.max_per_address:
+            log.warning("refusing a connection from %s: %d open (max_per_address)", host, same)
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "too many connections from this address\n")
+        return None
 
     # -- connections ----------------------------------------------------------------------
 
@@ -285,6 +341,8 @@ class Hub:
             bucket = TokenBucket(self.rate, self.burst, time.monotonic())
         conn = Conn(ws, bucket)
         self._conns.add(conn)
+        deadline = asyncio.get_running_loop().call_later(
+            self.hello_timeout_s, self._hello_expired, conn)
         try:
             async for message in ws:
                 if conn.closing or self._stopping:
@@ -297,12 +355,20 @@ class Hub:
         except ConnectionClosed:
             pass
         finally:
+            deadline.cancel()
             self._conns.discard(conn)
             self._live.discard(ws)
             self._partial.pop(ws, None)
 
+    def _hello_expired(self, conn: Conn) -> None:
+        if conn.device is None and not conn.closing:
+            log.info("closing %s: no hello within %g s", conn.ws.remote_address,
+                     self.hello_timeout_s)
+            self._close(conn.ws, CloseCode.HELLO_TIMEOUT,
+                        f"hello_timeout: say hello within {self.hello_timeout_s:g} s")
+
     def _send(self, conn: Conn, result: Result) -> None:
-        self._write(conn.ws, [encode(result.to_json())])
+        self._write(conn.ws, [encode_result(result)])
 
     def _write(self, ws: ServerConnection, texts: list[str]) -> None:
         write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
@@ -346,6 +412,10 @@ class Hub:
         if obj is None:
             self._send(conn, Result.failure(None, not_json or errors.NotJson()))
             return
+        if "\\u" in message and not _utf8_safe(obj):  # e.g. a lone surrogate "\ud800"
+            self._send(conn, Result.failure(None, errors.ProtocolError(
+                "the frame holds a lone surrogate (\\ud800-\\udfff), which is not text")))
+            return
         if obj["type"] == "hello":
             self._on_hello(conn, obj, rid)
             return
@@ -374,8 +444,20 @@ class Hub:
             self._close(conn.ws, CLOSE_UNSUPPORTED_PROTOCOL,
                         f"unsupported_protocol: this hub speaks protocol {PROTOCOL_VERSION}")
             return
+        host = _host(conn.ws)
+        throttle = self._bad_hellos.get(host)
+        if throttle is not None and throttle.tokens < 1.0 and not throttle.take(time.monotonic()):
+            self._close(conn.ws, CLOSE_RATE_LIMITED,
+                        "rate_limited: too many failed hellos from this address; wait")
+            return
         device = self.config.device(hello.device)
         if device is None or not device.accepts(hello.token):
+            if throttle is None:
+                if len(self._bad_hellos) > 10_000:
+                    self._bad_hellos.clear()
+                throttle = self._bad_hellos[host] = TokenBucket(
+                    self.bad_hello_rate, self.bad_hello_burst, time.monotonic())
+            throttle.take(time.monotonic())
             log.warning("bad credentials for device %r from %s", hello.device,
                         conn.ws.remote_address)
             self._close(conn.ws, CLOSE_BAD_CREDENTIALS,
@@ -422,8 +504,16 @@ class Hub:
             self._needs_reload = True
             return False
         self._engine = Engine(self.config, state, links=self.links)
+        self._state_text = None
         self._needs_reload = False
         return True
+
+    def _public_state_text(self) -> str:
+        engine = self.engine
+        key = (id(engine), engine.state.seq)
+        if self._state_text is None or self._state_text[:2] != key:
+            self._state_text = (*key, encode(engine.state.public()))
+        return self._state_text[2]
 
     def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
         for job in jobs:
@@ -477,11 +567,13 @@ class Hub:
             try:
                 await self._db(self._store.write, batch.events)
             except Exception:
+                self._store_failing = True
                 log.exception("writing %d events failed", len(batch.events))
                 await self._reload()
                 for conn, result in batch.results:
                     self._send(conn, Result.failure(result.id, errors.StoreFailed()))
                 return
+            self._store_failing = False
         # Each event is encoded and framed once; every connection gets the batch's
         # events, then its own results, in one write.
         texts = [encode(event.to_json()) for event in batch.events]
@@ -489,7 +581,7 @@ class Hub:
         frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
-            own.setdefault(conn.ws, []).append(encode(result.to_json()))
+            own.setdefault(conn.ws, []).append(encode_result(result))
         for ws in list(self._live):
             mine = own.pop(ws, [])
             ev_frames, ev_texts = frames, texts
@@ -534,11 +626,14 @@ class Hub:
                 ):
                     replay = None  # the store no longer has every event after `since`
         welcome = Welcome(
-            role=device.role, seq=seq, hall=self._hall_public,
-            state=None if replay is not None else state.public(),
+            role=device.role, seq=seq, hall=self._hall_public, state=None,
             device=device.id, window=device.window, resumed=replay is not None,
         )
-        texts = [encode(welcome.to_json())]
+        text = encode(welcome.to_json())
+        if replay is None:  # splice in the cached state (the last key, sent as null)
+            assert text.endswith(',"state":null}')
+            text = text[: -len("null}")] + self._public_state_text() + "}"
+        texts = [text]
         texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
         self._write(conn.ws, texts)
         if conn.ws.state is State.OPEN and not conn.closing:
@@ -546,3 +641,29 @@ class Hub:
             if hello.subscribe is not True:
                 self._partial[conn.ws] = hello
 
+
+
+def _utf8_safe(obj: Any) -> bool:
+    """Whether ``obj`` (decoded JSON) encodes to UTF-8, i.e. holds no lone surrogate."""
+    try:
+        encode(obj).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def encode_result(result: Result) -> str:
+    """``result`` as one frame; never raises, so one odd answer cannot cost the rest of
+    a committed batch theirs (the request itself is refused at parse time)."""
+    try:
+        text = encode(result.to_json())
+        text.encode("utf-8")
+        return text
+    except Exception:
+        log.exception("cannot encode the result for request %r", result.id)
+        return encode(Result.failure(None, errors.InternalError()).to_json())
+
+
+def _host(ws: ServerConnection) -> str:
+    address = ws.remote_address
+    return str(address[0]) if address else ""

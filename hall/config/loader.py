@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 FILE_KEY = "(file)"
 
 _TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "voice")
-_HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url")
+_HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url", "demo")
 _QUEUE_KEYS = (
     "recall_limit",
     "priority_ratio",
@@ -169,8 +169,20 @@ def _check_text(
             key = f"line {match[1]}, column {match[2]}" if match[1] else "end of file"
         checker.error(key, f"not valid TOML: {message}")
         return None, checker.errors, checker.warnings
+    except RecursionError:
+        checker.error(FILE_KEY, "not valid TOML: nested too deeply for a hall config")
+        return None, checker.errors, checker.warnings
     config = checker.check(data, None if source == "<string>" else Path(source))
     return config, checker.errors, checker.warnings
+
+
+def _weak_token(token: str) -> bool:
+    """Short, blank or a shipped placeholder (``…change-me``)."""
+    return len(token.strip()) < 12 or "change-me" in token.lower()
+
+
+#: The highest window number (ticket screens and callers show at most four digits).
+MAX_WINDOW = 9999
 
 
 def _join(where: str, key: str) -> str:
@@ -245,6 +257,7 @@ class _Checker:
         self._window_numbers: dict[int, str] = {}
         self._served: set[str] = set()  # services some window calls
         self._callers: set[int] = set()  # windows some caller device belongs to
+        self._demo = False
 
     # -- reporting and typed getters ------------------------------------------------
 
@@ -300,6 +313,7 @@ class _Checker:
         key: str,
         *,
         low: int,
+        high: int = 1_000_000,
         required: bool = False,
         hint: str = "",
     ) -> int | None:
@@ -313,6 +327,9 @@ class _Checker:
             return None
         if value < low:
             self.error(_join(where, key), f"must be at least {low}, not {value}")
+            return None
+        if value > high:
+            self.error(_join(where, key), f"must be at most {high}, not {value}")
             return None
         return value
 
@@ -370,6 +387,10 @@ class _Checker:
             return None
         where = "hall"
         self.known_keys(value, where, _HALL_KEYS)
+        demo = value.get("demo", False)
+        if not isinstance(demo, bool):
+            self.wrong_type("hall.demo", "true or false", demo)
+        self._demo = demo is True  # an example hall: placeholder tokens are expected
         name = self.text(value, where, "name", required=True)
         name_en = self.text(value, where, "name_en") or ""
         timezone = self.text(value, where, "timezone")
@@ -438,9 +459,9 @@ class _Checker:
         where = "queue"
         self.known_keys(value, where, _QUEUE_KEYS)
         default = Policy()
-        recall_limit = self.integer(value, where, "recall_limit", low=0)
+        recall_limit = self.integer(value, where, "recall_limit", low=0, high=100)
         estimate_sample = self.integer(value, where, "estimate_sample", low=1)
-        memory = self.integer(value, where, "booking_memory_days", low=1)
+        memory = self.integer(value, where, "booking_memory_days", low=1, high=3660)
         require = value.get("require_sign_in", default.require_sign_in)
         if not isinstance(require, bool):
             self.wrong_type("queue.require_sign_in", "true or false", require)
@@ -647,7 +668,8 @@ class _Checker:
             where = _label("window", index, name_value)
             before = len(self.errors)
             self.known_keys(table, where, _WINDOW_KEYS)
-            number = self.integer(table, where, "number", low=1, required=True)
+            number = self.integer(table, where, "number", low=1, high=MAX_WINDOW,
+                                  required=True)
             if number is not None:
                 self.claim(self._window_numbers, number, where, "number", "window number")
             name = self.text(table, where, "name")
@@ -729,6 +751,10 @@ class _Checker:
             token = self.text(table, where, "token")
             if token is not None and not token:
                 self.error(f"{where}.token", "must not be empty")
+            elif token is not None and not self._demo and _weak_token(token):
+                self.warn(f"{where}.token",
+                          "is weak or a placeholder: give every device a long random token "
+                          "(e.g. `python -c \"import secrets; print(secrets.token_urlsafe())\"`)")
             digest = self.text(table, where, "token_sha256")
             if digest is not None:
                 if not _SHA256.fullmatch(digest):
@@ -790,7 +816,8 @@ class _Checker:
         if "window" not in table:
             self.error(key, "is required for a caller: the number of the window it belongs to")
             return None
-        number = self.integer(table, where, "window", low=1, hint=" (the number of its window)")
+        number = self.integer(table, where, "window", low=1, high=MAX_WINDOW,
+                              hint=" (the number of its window)")
         if number is None:
             return None
         if number not in self._window_numbers:

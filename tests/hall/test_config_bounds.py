@@ -1,0 +1,48 @@
+"""Absurd numbers and deeply nested TOML in a hall config: a clear error, no crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hall.config import check_config
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "jiaohao" / "examples"
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "hall.toml"
+    path.write_text(text, encoding="utf-8")
+    errors, _ = check_config(path)
+    return [str(e) for e in errors]
+
+
+def test_deep_nesting_is_an_error_not_a_recursion_error(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert problems and "nested too deeply" in " ".join(problems)
+
+
+def test_absurd_numbers_are_refused(tmp_path: Path) -> None:
+    text = (EXAMPLE / "village.toml").read_text(encoding="utf-8")
+    memory = _problems(tmp_path, text.replace(
+        "[queue]\n", "[queue]\nbooking_memory_days = 99999999999\n", 1))
+    assert any("booking_memory_days" in p and "at most 3660" in p for p in memory)
+    window = _problems(tmp_path, text.replace(
+        "number = 1\n", "number = 99999999999999999999\n", 1))
+    assert any("at most 9999" in p for p in window)
+
+
+def test_weak_and_placeholder_tokens_are_warned_about(tmp_path: Path) -> None:
+    text = (EXAMPLE / "village.toml").read_text(encoding="utf-8")
+    path = tmp_path / "hall.toml"
+    path.write_text(text, encoding="utf-8")
+    _, warnings = check_config(path)
+    assert not [w for w in warnings if "weak" in str(w)]  # an example hall: demo = true
+    text = text.replace("demo = true\n", "")
+    path.write_text(text, encoding="utf-8")
+    _, warnings = check_config(path)
+    assert any("weak or a placeholder" in str(w) for w in warnings)
+    first = text.index('token = "')
+    end = text.index('"', first + len('token = "'))
+    path.write_text(text[:first] + 'token = "1' + text[end:], encoding="utf-8")
+    _, warnings = check_config(path)
+    assert any("weak or a placeholder" in str(w) for w in warnings)

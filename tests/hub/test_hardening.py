@@ -1,0 +1,192 @@
+"""What a hostile or broken device on the hall LAN could do, closed: each test failed
+on the hub before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from hall.config import HallConfig
+from hall.protocol import CloseCode
+from hub.dblock import DatabaseInUse
+from hub.server import Hub
+from tests.conftest import TIMEOUT_S
+from tests.hub.conftest import ClientFactory, Clock
+
+
+async def test_a_lone_surrogate_id_costs_no_other_request_its_result(
+    hub: Hub, client: ClientFactory
+) -> None:
+    kiosk = await client("kiosk-1")
+    display = await client("display-1")
+    futures = [kiosk.send_request("take_ticket", service="A") for _ in range(20)]
+    # Raw JSON escape: the decoded id holds a lone surrogate, which no UTF-8 frame can carry.
+    await display.ws.send('{"type":"status","id":"\\ud800"}')
+    futures += [kiosk.send_request("take_ticket", service="A") for _ in range(20)]
+    results = await asyncio.wait_for(asyncio.gather(*futures), TIMEOUT_S)
+    assert all(r["ok"] for r in results)
+    refusal = await asyncio.wait_for(display.anonymous.get(), TIMEOUT_S)
+    assert refusal["id"] is None and refusal["error"]["code"] == "bad_request"
+    assert len(hub.engine.state.tickets) == 40
+
+
+async def test_a_lone_surrogate_token_is_a_clean_refusal(
+    hub: Hub, client: ClientFactory
+) -> None:
+    c = await client()
+    await c.ws.send('{"type":"hello","device":"kiosk-1","token":"\\udfff","protocol":1}')
+    refusal = await asyncio.wait_for(c.anonymous.get(), TIMEOUT_S)
+    assert refusal["error"]["code"] == "bad_request"
+    kiosk = await client("kiosk-1")  # the hub still serves
+    assert (await kiosk.ok("take_ticket", service="A"))
+
+
+async def test_a_client_that_never_says_hello_is_closed(
+    config: HallConfig, tmp_path: Path, clock: Clock
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, hello_timeout_s=0.2)
+    await hub.start()
+    try:
+        async with connect(hub.url, open_timeout=TIMEOUT_S) as ws:
+            await asyncio.wait_for(ws.wait_closed(), TIMEOUT_S)
+            assert ws.close_code == CloseCode.HELLO_TIMEOUT
+            assert ws.close_reason.startswith("hello_timeout")
+    finally:
+        await hub.stop()
+
+
+async def test_a_second_hub_on_the_same_database_is_refused(
+    hub: Hub, config: HallConfig, clock: Clock
+) -> None:
+    second = Hub(config, hub.db_path, port=0, clock=clock)
+    with pytest.raises(DatabaseInUse, match="another hub"):
+        await second.start()
+    await second.stop()  # nothing to stop; the first hub keeps its lock
+    third = Hub(config, hub.db_path, port=0, clock=clock)
+    with pytest.raises(DatabaseInUse):
+        await third.start()
+
+
+async def test_the_lock_is_released_when_the_hub_stops(
+    config: HallConfig, tmp_path: Path, clock: Clock
+) -> None:
+    db = str(tmp_path / "q.db")
+    for _ in range(2):
+        hub = Hub(config, db, port=0, clock=clock)
+        await hub.start()
+        await hub.stop()
+
+
+def _get(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        body: dict[str, Any] = json.loads(response.read())
+        return body
+
+
+async def test_healthz_is_degraded_while_the_store_cannot_write(
+    hub: Hub, client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kiosk = await client("kiosk-1")
+    store = hub._store
+    assert store is not None
+    real_write = store.write
+
+    def disk_full(events: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "write", disk_full)
+    assert await kiosk.error("take_ticket", service="A") == "store_failed"
+    body = await asyncio.to_thread(_get, f"http://127.0.0.1:{hub.port}/healthz")
+    assert body["status"] == "degraded"
+    monkeypatch.setattr(store, "write", real_write)
+    await kiosk.ok("take_ticket", service="A")
+    body = await asyncio.to_thread(_get, f"http://127.0.0.1:{hub.port}/healthz")
+    assert body["status"] == "ok"
+
+
+async def test_a_reconnect_storm_encodes_the_state_once(
+    hub: Hub, client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kiosk = await client("kiosk-1")
+    await kiosk.ok("take_ticket", service="A")
+    state = hub.engine.state
+    calls = 0
+    real_public = state.public
+
+    def counting_public() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        return real_public()
+
+    monkeypatch.setattr(state, "public", counting_public)
+    displays = [await client() for _ in range(8)]
+    for d in displays:
+        await d.ws.send(json.dumps({"type": "hello", "device": "display-1",
+                                    "token": "display-secret", "protocol": 1}))
+    welcomes = [await asyncio.wait_for(d.welcomes.get(), TIMEOUT_S) for d in displays]
+    assert calls == 1
+    assert all(w["state"] == welcomes[0]["state"] for w in welcomes)
+
+
+async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
+    hub.close_grace_s = 0.5
+    await hub.start()
+    deaf = await client("display-1", hub_=hub)
+    deaf._reader.cancel()  # it stops reading: the hub's close frame is never answered
+    assert deaf.ws.transport is not None
+    deaf.ws.transport.pause_reading()
+    try:
+        await asyncio.wait_for(hub.stop(), TIMEOUT_S / 2)  # websockets alone waits 10 s
+    finally:
+        deaf.ws.transport.abort()
+
+
+async def test_connections_past_the_per_address_cap_are_refused(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
+    hub.max_per_address = 2
+    await hub.start()
+    try:
+        await client("display-1", hub_=hub)
+        await client("kiosk-1", hub_=hub)
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(hub.url, open_timeout=TIMEOUT_S)
+        assert refused.value.response.status_code == 503
+        hub.max_per_address, hub.max_connections = 10, 2
+        with pytest.raises(InvalidStatus):
+            await connect(hub.url, open_timeout=TIMEOUT_S)
+    finally:
+        await hub.stop()
+
+
+async def test_failed_hellos_are_throttled_per_address(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
+    hub.bad_hello_rate, hub.bad_hello_burst = 0.01, 3
+    await hub.start()
+    try:
+        for _ in range(3):
+            guess = await client(hub_=hub)
+            await guess.ws.send(json.dumps({"type": "hello", "device": "admin-1",
+                                            "token": "guess", "protocol": 1}))
+            await asyncio.wait_for(guess.ws.wait_closed(), TIMEOUT_S)
+            assert guess.ws.close_code == CloseCode.BAD_CREDENTIALS
+        late = await client(hub_=hub)  # even the right token waits now
+        await late.ws.send(json.dumps({"type": "hello", "device": "admin-1",
+                                       "token": "admin-secret", "protocol": 1}))
+        await asyncio.wait_for(late.ws.wait_closed(), TIMEOUT_S)
+        assert late.ws.close_code == CloseCode.RATE_LIMITED
+    finally:
+        await hub.stop()
