@@ -9,15 +9,15 @@ Requests in flight when the connection drops fail with :class:`ConnectionLost`; 
 are not re-sent, because the hub may already have acted on them (a ticket taken
 twice is worse than a kiosk asking the citizen to press again).
 
-The Qt apps wrap this class (running its loop in a worker thread); tests and the
-benchmark use it directly.
+The rules of the conversation live in :class:`hall.session.ClientSession` (no I/O);
+this class is the asyncio shell that moves its frames. The Qt apps wrap it (running
+its loop in a worker thread); tests, the benchmark and the device host use it directly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -26,23 +26,24 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from hall.errors import RequestFailed
-from hall.protocol import (
-    CloseCode,
-    Event,
-    EventKind,
-    Hello,
-    Request,
-    Result,
-    Welcome,
-    decode_frame,
-    encode,
+from hall.protocol import Event, EventKind, Request, Result, Welcome
+from hall.session import (
+    FATAL_CLOSE_CODES,
+    Answered,
+    Applied,
+    ClientSession,
+    Lost,
+    Output,
+    Reconnect,
+    Refused,
+    Send,
+    Welcomed,
 )
-from hall.state import HallState, apply
+from hall.state import HallState
 
 log = logging.getLogger(__name__)
 
-#: Close codes after which reconnecting cannot help.
-FATAL_CLOSE_CODES = {int(c): c.name.lower() for c in CloseCode if c.fatal}
+__all__ = ["FATAL_CLOSE_CODES", "ConnectionLost", "EventCallback", "HubClient", "HubRefused"]
 
 
 class ConnectionLost(ConnectionError):
@@ -85,23 +86,18 @@ class HubClient:
     ) -> None:
         self.url = url
         self.device = device
-        self._token = token
+        self.session = ClientSession(device, token, subscribe=subscribe)
         self._on_event = on_event
         self._on_welcome = on_welcome
         self._on_connection = on_connection
         self._timeout = request_timeout_s
         self._backoff = backoff_s
-        self.state: HallState | None = None
-        self.hall: dict[str, Any] = {}
-        self.welcome: Welcome | None = None
         #: Every applied event, when ``keep_events`` (tests read it).
         self.events: asyncio.Queue[Event] = asyncio.Queue()
         self._keep_events = keep_events
         #: Anything but True means a partial event stream: no replica is kept then.
-        self._subscribe = subscribe
         self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self.reconnects = 0
-        self._ids = itertools.count(1)
         self._pending: dict[int | str, asyncio.Future[Result]] = {}
         self._ws: ClientConnection | None = None
         self._task: asyncio.Task[None] | None = None
@@ -149,8 +145,22 @@ class HubClient:
         return self._ready.is_set()
 
     @property
+    def state(self) -> HallState | None:
+        """The replica (None before the first welcome, and for a partial stream the
+        welcome's state only)."""
+        return self.session.state
+
+    @property
+    def hall(self) -> dict[str, Any]:
+        return self.session.hall
+
+    @property
+    def welcome(self) -> Welcome | None:
+        return self.session.welcome
+
+    @property
     def seq(self) -> int:
-        return self.state.seq if self.state is not None else 0
+        return self.session.seq
 
     async def wait_connected(self, timeout_s: float | None = None) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout_s or self._timeout)
@@ -180,25 +190,21 @@ class HubClient:
             TimeoutError: no answer within the request timeout.
         """
         await self.wait_connected()
-        request_id = next(self._ids)
-        if isinstance(message, Request):
-            payload = message.to_json()
-            payload["id"] = request_id
-        else:
-            payload = {"type": message, "id": request_id, **fields}
+        ws = self._ws
+        if ws is None or not self.session.ready:
+            raise ConnectionLost("not connected")
+        request_id, frame = self.session.request(message, **fields)
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        ws = self._ws
         try:
-            if ws is None:
-                raise ConnectionLost("not connected")
             try:
-                await ws.send(encode(payload))
+                await ws.send(frame.text)
             except ConnectionClosed as exc:
                 raise ConnectionLost(str(exc)) from exc
             result = await asyncio.wait_for(future, self._timeout)
         finally:
             self._pending.pop(request_id, None)
+            self.session.forget(request_id)
         if not result.ok:
             raise RequestFailed(result.error_code, result.error_message)
         return result.data or {}
@@ -231,6 +237,7 @@ class HubClient:
                 return
             finally:
                 self._ws = None
+                self.session.closed()  # whatever ended it, the session knows
                 if self._ready.is_set():
                     self._ready.clear()
                     if self._on_connection:
@@ -243,72 +250,63 @@ class HubClient:
             delay = min(delay * 2, self._backoff[1])
 
     async def _session(self, ws: ClientConnection) -> None:
-        since = self.state.seq if self.state is not None else None
-        hello = Hello(self.device, self._token, since=since, subscribe=self._subscribe)
-        await ws.send(encode(hello.to_json()))
+        """One connection: feed the session, carry out what it says."""
+        for output in self.session.connected():
+            await self._carry_out(ws, output)
+        code: int | None = None
+        reason = ""
         try:
             async for frame in ws:
-                obj = decode_frame(frame)
-                kind = obj["type"]
-                if kind == "welcome":
-                    self._welcomed(Welcome.parse(obj))
-                elif kind == "event":
-                    if not self._event(Event.parse(obj)):
-                        return  # a gap: reconnect with since to fetch what is missing
-                elif kind == "result":
-                    result = Result.parse(obj)
-                    future = self._pending.get(result.id) if result.id is not None else None
-                    if future is not None and not future.done():
-                        future.set_result(result)
-                    elif not result.ok:
-                        log.warning("%s: hub error %s: %s", self.device, result.error_code,
-                                    result.error_message)
+                for output in self.session.receive(frame):
+                    if not await self._carry_out(ws, output):
+                        return  # reconnect (a gap: the hub resends what is missing)
         except ConnectionClosed as closed:
-            rcvd = closed.rcvd
-            if rcvd is not None and rcvd.code in FATAL_CLOSE_CODES:
-                raise HubRefused(rcvd.code, rcvd.reason) from closed
+            if closed.rcvd is not None:
+                code, reason = closed.rcvd.code, closed.rcvd.reason
+            self._closed(code, reason)
             raise
-        code = ws.close_code
-        if code is not None and code in FATAL_CLOSE_CODES:
-            raise HubRefused(code, ws.close_reason or FATAL_CLOSE_CODES[code])
+        code, reason = ws.close_code, ws.close_reason or ""
+        self._closed(code, reason)
 
-    def _welcomed(self, welcome: Welcome) -> None:
-        self.welcome = welcome
-        self.hall = welcome.hall or self.hall
-        if welcome.state is not None or self.state is None:
-            self.state = HallState.from_public(welcome.state or {"seq": welcome.seq})
-            self._wake_seq_waiters()
+    def _closed(self, code: int | None, reason: str) -> None:
+        for output in self.session.closed(code, reason):
+            if isinstance(output, Lost):
+                self._fail_pending(ConnectionLost("connection to the hub dropped"))
+            elif isinstance(output, Refused):
+                raise HubRefused(output.code, output.reason)
+
+    async def _carry_out(self, ws: ClientConnection, output: Output) -> bool:
+        """Do what the session asks; False when this connection must end."""
+        if isinstance(output, Send):
+            await ws.send(output.text)
+        elif isinstance(output, Welcomed):
+            self._welcomed(output.welcome, output.state)
+        elif isinstance(output, Applied):
+            self._applied(output.event, output.state)
+        elif isinstance(output, Answered):
+            future = self._pending.get(output.request_id)
+            if future is not None and not future.done():
+                future.set_result(output.result)
+        elif isinstance(output, Reconnect):
+            return False
+        return True
+
+    def _welcomed(self, welcome: Welcome, state: HallState) -> None:
+        self._wake_seq_waiters()
         self._ready.set()
         if self._first is not None and not self._first.done():
             self._first.set_result(welcome)
         if self._on_connection:
             self._on_connection(True)
         if self._on_welcome:
-            self._on_welcome(welcome, self.state)
+            self._on_welcome(welcome, state)
 
-    def _event(self, event: Event) -> bool:
-        """Apply one event; False when a gap means events were missed."""
-        state = self.state
-        if state is None:
-            return False
-        if self._subscribe is not True:  # a partial stream: pass events on, keep no replica
-            if self._keep_events:
-                self.events.put_nowait(event)
-            if self._on_event:
-                self._on_event(event, state)
-            return True
-        if event.seq <= state.seq:
-            return True  # already applied (replayed after a resume)
-        if event.seq != state.seq + 1:
-            log.warning("%s: event gap %s -> %s, resuming", self.device, state.seq, event.seq)
-            return False
-        apply(state, event)
+    def _applied(self, event: Event, state: HallState) -> None:
         if self._keep_events:
             self.events.put_nowait(event)
         self._wake_seq_waiters()
         if self._on_event:
             self._on_event(event, state)
-        return True
 
     def _wake_seq_waiters(self) -> None:
         if not self._seq_waiters:

@@ -71,7 +71,10 @@ class HubBridge(QObject):
         self._stop: asyncio.Event | None = None
         self._client: HubClient | None = None
         self._quit_hooked = False
-        # Connected first, so `connected` is already true in every app's slot.
+        # Connected first, so `connected` is already true in every app's slot, the
+        # replica's included: a welcome means the link is up, even before the queued
+        # connection_changed(True) that follows it reaches the GUI thread.
+        self.welcomed.connect(self._note_welcomed)
         self.connection_changed.connect(self._note_connection)
         self._replied.connect(self._deliver)
 
@@ -140,6 +143,10 @@ class HubBridge(QObject):
     @Slot(bool)
     def _note_connection(self, up: bool) -> None:
         self._connected = up
+
+    @Slot(object)
+    def _note_welcomed(self, _welcome: object) -> None:
+        self._connected = True
 
     @Slot(object, object)
     def _deliver(self, on_done: ReplyCallback, reply: Reply) -> None:

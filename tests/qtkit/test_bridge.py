@@ -189,3 +189,13 @@ def test_requests_in_flight_at_stop_still_get_a_reply(qtbot: Any, make_bridge: A
     bridge.stop()
     qtbot.waitUntil(lambda: len(replies) == 5, timeout=WAIT_MS)
     assert {r.code for r in replies} <= {"", OFFLINE, CONNECTION_LOST}
+
+
+def test_connected_already_in_a_welcome_slot(qtbot: Any, make_bridge: Any) -> None:
+    """An app that sends a request from its welcome slot must not be told "offline"."""
+    bridge = make_bridge()
+    seen: list[bool] = []
+    bridge.welcomed.connect(lambda _w: seen.append(bridge.connected))
+    with qtbot.waitSignal(bridge.welcomed, timeout=WAIT_MS):
+        bridge.start()
+    assert seen == [True]
