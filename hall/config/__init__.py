@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from hall.config.loader import (
     _DEVICE_KEYS,
+    _DISPLAY_KEYS,
     _HALL_KEYS,
     _QUEUE_KEYS,
     _SERVICE_KEYS,
@@ -22,6 +23,7 @@ from hall.config.loader import (
 )
 from hall.config.model import (
     Device,
+    DisplaySettings,
     HallConfig,
     HallInfo,
     Policy,
@@ -35,8 +37,9 @@ from hall.config.model import (
 )
 
 __all__ = [
-    "FILE_KEY", "_DEVICE_KEYS", "_HALL_KEYS", "_QUEUE_KEYS", "_SERVICE_KEYS", "_STAFF_KEYS",
-    "_WINDOW_KEYS", "_ZONE_KEYS", "ConfigError", "ConfigProblem", "Device", "HallConfig",
+    "FILE_KEY", "_DEVICE_KEYS", "_DISPLAY_KEYS", "_HALL_KEYS", "_QUEUE_KEYS", "_SERVICE_KEYS", "_STAFF_KEYS",
+    "_WINDOW_KEYS", "_ZONE_KEYS", "ConfigError", "ConfigProblem", "Device", "DisplaySettings",
+    "HallConfig",
     "HallInfo", "Policy", "Role", "Service", "SlotCap", "Staff", "TimeRange", "Window", "Zone",
     "check_config", "load_config", "parse_config",
 ]
