@@ -174,6 +174,8 @@ class DisplayModel:
         self._ready = False
         self._connected = False
         self._down_since: float | None = None
+        self._backlog_until = 0  # events up to this seq were missed during an outage
+        self._backlog_spoken = True
         self._calls: OrderedDict[int, _Shown] = OrderedDict()  # ticket id -> last call, oldest first
         self._seen: set[tuple[int, str]] = set()
         self._problems: dict[str, str] = {}
@@ -205,11 +207,19 @@ class DisplayModel:
             self._down_since = self._clock()
         self._changed()
 
-    def _catching_up_ok(self) -> bool:
+    def _short_outage(self) -> bool:
         """Whether calls missed while the link was down are still worth speaking."""
         if self._down_since is None:
             return True
         return self._clock() - self._down_since <= self.timing.catch_up_s
+
+    def welcomed(self, seq: int) -> None:
+        """The hub welcomed this screen again at ``seq`` (a resume or a full welcome):
+        events up to ``seq`` are the backlog of the outage, spoken only when the outage
+        was short; later ones are live. Call it after :meth:`reset`, if any."""
+        self._backlog_until = seq
+        self._backlog_spoken = self._short_outage()
+        self._down_since = None
 
     def reset(self, hall: HallConfig, state: HallState) -> None:
         """A full welcome replaced the replica. Calls already known stay as they were;
@@ -224,12 +234,11 @@ class DisplayModel:
             (t for t in state.tickets.values() if t.status is TicketStatus.CALLED and t.called_at),
             key=lambda t: (t.called_at or "", t.id),
         )
-        speak = not first and self._catching_up_ok()
+        speak = not first and self._short_outage()
         for ticket in called:
             call = self._call_of(ticket, ticket.window or 0, ticket.recalls, ticket.called_at or "")
             if call is not None:
                 self._record(call, highlight=speak, speak=speak)
-        self._down_since = None
         self._changed()
 
     def event(self, event: Event, state: HallState) -> None:
@@ -240,7 +249,6 @@ class DisplayModel:
         elif event.kind is EventKind.DAY_CLOSED:
             self._calls.clear()
             self._seen.clear()
-        self._down_since = None if self._connected else self._down_since
         self._changed()
 
     def device_problem(self, source: str, problem: str | None) -> None:
@@ -260,7 +268,8 @@ class DisplayModel:
         call = self._call_of(ticket, int(event.data["window"]),
                              int(event.data.get("recall", 0)), event.at)
         if call is not None:
-            self._record(call, highlight=True, speak=self._catching_up_ok())
+            live = event.seq > self._backlog_until
+            self._record(call, highlight=True, speak=live or self._backlog_spoken)
 
     def _call_of(self, ticket: Ticket, window: int, recall: int, at: str) -> Call | None:
         hall = self._hall

@@ -136,18 +136,26 @@ def test_first_welcome_shows_earlier_calls_without_speaking_or_highlighting() ->
 
 def test_calls_missed_in_a_long_outage_are_shown_but_not_spoken() -> None:
     hall = Hall()
-    hall.take()
-    hall.take()
+    for _ in range(4):
+        hall.take()
     hall.model.connection(False)
     hall.clock.t += 5
-    hall.call(1)  # caught up after a short outage: spoken
+    missed = hall.run(CallNext(id="c1", window=1), feed=False)
     hall.model.connection(True)
+    hall.model.welcomed(missed[-1].seq)  # a resume: the missed events follow
+    for event in missed:
+        hall.feed(event)  # caught up after a short outage: spoken
     hall.model.connection(False)
     hall.clock.t += 120
-    hall.call(2)  # after two minutes away: shown only
+    missed = hall.run(CallNext(id="c2", window=2), feed=False)
+    missed += hall.run(CallNext(id="c3", window=3), feed=False)
     hall.model.connection(True)
-    assert [c.number for c in hall.spoken] == ["A001"]
-    assert [c.number for c in hall.model.calls()] == ["A002", "A001"]
+    hall.model.welcomed(missed[-1].seq)
+    for event in missed:
+        hall.feed(event)  # after two minutes away: shown only
+    hall.call(4)  # live again: spoken
+    assert [c.number for c in hall.spoken] == ["A001", "A004"]
+    assert [c.number for c in hall.model.calls()] == ["A004", "A003", "A002", "A001"]
 
 
 def test_zone_filter_shows_only_its_windows_counts_and_pauses() -> None:
