@@ -8,6 +8,7 @@ filter and, on the one display per speaker zone that speaks, a speaker.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
@@ -32,11 +33,12 @@ class WallApp(QObject):
         speaker: Speaker | None = None,
         notice: str = "",
         palette: Palette = DARK,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
         self.bridge = bridge
         self.replica = Replica(bridge)
-        self.model = DisplayModel(screen, notice=notice)
+        self.model = DisplayModel(screen, notice=notice, clock=clock)
         self.speaker = speaker
         if speaker is not None:
             self.model.on_announce(speaker.announce)

@@ -9,9 +9,9 @@ gives one immutable :class:`View` for the widgets to paint.
 
 It also decides which calls are spoken (see :meth:`DisplayModel.event`): every call
 and recall received live, once; calls caught up after a short outage, once; nothing
-from before the display started or from a long outage. A call is known by its ticket
-and the moment it was called, so a call replayed by a resume, or found again in a
-fresh welcome, is never shown or spoken twice.
+from before the display started or from a long outage. A call is known by its ticket,
+window, recall count and the moment it was called, so a call replayed by a resume,
+or found again in a fresh welcome, is never shown or spoken twice.
 """
 
 from __future__ import annotations
@@ -96,11 +96,12 @@ class Call:
     zone: str
     priority: bool
     recall: int  # 0 for the first call, n for the n-th recall
-    at: str  # when it was called (hub time, ISO-8601): with ticket_id, its identity
+    at: str  # when it was called (hub time, ISO-8601)
 
     @property
-    def key(self) -> tuple[int, str]:
-        return (self.ticket_id, self.at)
+    def key(self) -> tuple[int, int, int, str]:
+        """What makes this call one call: the same key seen again is a replay."""
+        return (self.ticket_id, self.window, self.recall, self.at)
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,9 @@ class DisplayModel:
         self._down_since: float | None = None
         self._backlog_until = 0  # events up to this seq were missed during an outage
         self._backlog_spoken = True
-        self._calls: OrderedDict[int, _Shown] = OrderedDict()  # ticket id -> last call, oldest first
-        self._seen: set[tuple[int, str]] = set()
+        # ticket id -> its last call, oldest first
+        self._calls: OrderedDict[int, _Shown] = OrderedDict()
+        self._seen: set[tuple[int, int, int, str]] = set()
         self._problems: dict[str, str] = {}
         self._listeners: list[Listener] = []
         self._announce: list[Callable[[Call], None]] = []

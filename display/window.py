@@ -94,7 +94,7 @@ class NoticeTicker(QWidget):
             self._offset = 0.0
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self._offset < 0:
             self._offset = self.width() - self.height() * 0.5
         painter = QPainter(self)
@@ -173,7 +173,7 @@ class WallWindow(QWidget):
     def layout_plan(self) -> Plan:
         return self._plan
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._relayout()
         super().resizeEvent(event)
 
@@ -185,7 +185,7 @@ class WallWindow(QWidget):
 
     # -- painting -----------------------------------------------------------------------
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: QPaintEvent) -> None:
         p, area = self._plan, event.rect()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -294,7 +294,8 @@ class WallWindow(QWidget):
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          "  ".join(tags))
         if call.priority:
-            self._badge(painter, QRect(inner.x(), top, inner.width(), label_h), "★ 优先", right=True)
+            line = QRect(inner.x(), top, inner.width(), label_h)
+            self._badge(painter, line, "★ 优先", right=True)
         painter.setPen(ink)
         painter.setFont(_fitted(self.font(), p.number_px, call.number, inner.width()))
         painter.drawText(QRect(inner.x(), top + label_h, inner.width(), number_h),
@@ -334,7 +335,8 @@ class WallWindow(QWidget):
         if not rows:
             painter.setFont(_font(self.font(), round(p.row_px * 0.8)))
             painter.drawText(QRect(r.x, r.y + p.row_h, r.w, p.row_h),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), "暂无")
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                             "暂无")
             return
         capacity = p.recent_capacity
         more = max(0, len(rows) - capacity)

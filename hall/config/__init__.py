@@ -37,7 +37,8 @@ from hall.config.model import (
 )
 
 __all__ = [
-    "FILE_KEY", "_DEVICE_KEYS", "_DISPLAY_KEYS", "_HALL_KEYS", "_QUEUE_KEYS", "_SERVICE_KEYS", "_STAFF_KEYS",
+    "FILE_KEY", "_DEVICE_KEYS", "_DISPLAY_KEYS", "_HALL_KEYS", "_QUEUE_KEYS", "_SERVICE_KEYS",
+    "_STAFF_KEYS",
     "_WINDOW_KEYS", "_ZONE_KEYS", "ConfigError", "ConfigProblem", "Device", "DisplaySettings",
     "HallConfig",
     "HallInfo", "Policy", "Role", "Service", "SlotCap", "Staff", "TimeRange", "Window", "Zone",

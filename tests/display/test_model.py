@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from display.model import Call, DisplayModel, Phase, ScreenFilter, Timing, parse_windows
 from hall.config import HallConfig
 from hall.protocol import CallNext, Pause, Recall, Skip, TakeTicket
 from hall.state import HallState, TicketStatus, apply
-from display.model import Call, DisplayModel, Phase, ScreenFilter, Timing, parse_windows
 from hub.engine import Engine
 from tests.hub.conftest import make_config
 
