@@ -103,7 +103,8 @@ class BigHall:
 
         self.run(issue())
 
-    async def _caller(self, window: int) -> HubClient:
+    async def caller(self, window: int) -> HubClient:
+        """The window's caller client (connected on first use, kept)."""
         caller = self._callers.get(window)
         if caller is None:
             caller = self._callers[window] = self.client(f"caller-{window}")
@@ -114,7 +115,7 @@ class BigHall:
         """One caller request for ``window`` (its caller stays connected)."""
 
         async def send() -> dict[str, Any]:
-            caller = await self._caller(window)
+            caller = await self.caller(window)
             return await caller.request(type_, window=window)
 
         return self.run(send())

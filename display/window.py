@@ -12,11 +12,24 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QWidget
 
 from display.layout import Plan, Rect, plan
@@ -50,6 +63,95 @@ def _fitted(base: QFont, pixels: int, text: str, width: int, bold: bool = True) 
     if advance > width > 0:
         font.setPixelSize(max(1, int(pixels * width / advance)))
     return font
+
+
+class Texts:
+    """Draws text through cached ``QStaticText`` layouts (laying out Chinese text again
+    on every frame costs most of a paint); a bounded cache, dropped on resize."""
+
+    LIMIT = 4000
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[tuple[str, str], QStaticText] = OrderedDict()
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def _static(self, text: str, font: QFont) -> QStaticText:
+        key = (text, font.key())
+        static = self._cache.get(key)
+        if static is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            static.prepare(QTransform(), font)
+            self._cache[key] = static
+            if len(self._cache) > self.LIMIT:
+                self._cache.popitem(last=False)
+        return static
+
+    def draw(self, painter: QPainter, rect: QRect, align: int, text: str) -> None:
+        """Like ``painter.drawText(rect, align, text)`` for one or more lines."""
+        font = painter.font()
+        statics = [self._static(line, font) for line in text.split("\n")]
+        sizes = [st.size() for st in statics]
+        total = sum(size.height() for size in sizes)
+        if align & Qt.AlignmentFlag.AlignVCenter:
+            y = rect.y() + (rect.height() - total) / 2
+        elif align & Qt.AlignmentFlag.AlignBottom:
+            y = rect.y() + rect.height() - total
+        else:
+            y = float(rect.y())
+        for static, size in zip(statics, sizes, strict=True):
+            if align & Qt.AlignmentFlag.AlignHCenter:
+                x = rect.x() + (rect.width() - size.width()) / 2
+            elif align & Qt.AlignmentFlag.AlignRight:
+                x = rect.x() + rect.width() - size.width()
+            else:
+                x = float(rect.x())
+            painter.drawStaticText(QPointF(x, y), static)
+            y += size.height()
+
+
+class Tiles:
+    """Pictures of parts of the wall (a recent-call row, the newest call, the status
+    strip) kept by what they show: a new call shifts the list, and every row already
+    drawn is reused. Bounded in bytes; dropped on resize."""
+
+    BUDGET_BYTES = 32 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._bytes = 0
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._bytes = 0
+
+    def draw(self, painter: QPainter, rect: QRect, key: Hashable, fill: QColor, dpr: float,
+             paint: Callable[[QPainter], None]) -> None:
+        """Draw the tile of ``key`` at ``rect``, painting it first with ``paint`` (in the
+        widget's coordinates) when it is not kept yet."""
+        full_key = (key, rect.width(), rect.height())
+        pixmap = self._cache.get(full_key)
+        if pixmap is None:
+            pixmap = QPixmap(max(1, round(rect.width() * dpr)), max(1, round(rect.height() * dpr)))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(fill)
+            tile = QPainter(pixmap)
+            tile.setRenderHint(QPainter.RenderHint.Antialiasing)
+            tile.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            tile.translate(-rect.x(), -rect.y())
+            paint(tile)
+            tile.end()
+            self._cache[full_key] = pixmap
+            self._bytes += pixmap.width() * pixmap.height() * 4
+            while self._bytes > self.BUDGET_BYTES and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._bytes -= old.width() * old.height() * 4
+        else:
+            self._cache.move_to_end(full_key)
+        painter.drawPixmap(rect.topLeft(), pixmap)
 
 
 class NoticeTicker(QWidget):
@@ -128,6 +230,8 @@ class WallWindow(QWidget):
         self._view: View = model.view()
         self._plan: Plan = plan(max(320, self.width()), max(240, self.height()))
         self.problem = ""  # shown in the status strip (e.g. no CJK font, refused)
+        self._texts = Texts()
+        self._tiles = Tiles()
         self.ticker = NoticeTicker(palette, self)
         self._blink = QTimer(self)
         self._blink.setInterval(BLINK_TICK_MS)
@@ -180,6 +284,8 @@ class WallWindow(QWidget):
     def _relayout(self) -> None:
         self._plan = plan(max(320, self.width()), max(240, self.height()),
                           notice=bool(self._view.notice))
+        self._texts.clear()
+        self._tiles.clear()
         self.ticker.setGeometry(_q(self._plan.notice))
         self.ticker.setFont(_font(self.font(), self._plan.notice_px))
 
@@ -195,13 +301,20 @@ class WallWindow(QWidget):
             self._paint_gaps(painter)
         if area.intersects(_q(p.header)):
             self._paint_header(painter)
+        dpr = self.devicePixelRatioF()
         if area.intersects(_q(p.newest)):
-            if not full:
-                painter.fillRect(_q(p.newest), QColor(self._palette.background))
-            self._paint_newest(painter)
+            v = self._view
+            newest = v.newest
+            key = ("newest", v.ready, newest.call.key if newest else None,
+                   bool(newest and newest.phase is not Phase.STEADY and newest.lit))
+            self._tiles.draw(painter, _q(p.newest), key, self._colour("background"), dpr,
+                             self._paint_newest)
         if full:
             self._paint_recent(painter)
-            self._paint_status(painter)
+            v = self._view
+            key = ("status", v.waiting, v.paused, v.problems, self.problem)
+            self._tiles.draw(painter, _q(p.status), key, self._colour("surface"), dpr,
+                             self._paint_status)
         painter.end()
         if full:
             self.painted.emit(time.perf_counter())
@@ -229,7 +342,7 @@ class WallWindow(QWidget):
         clock_w = QFontMetrics(painter.font()).horizontalAdvance(clock)
         painter.setPen(self._colour("text"))
         right = QRect(r.right - pad - clock_w, r.y, clock_w, r.h)
-        painter.drawText(right, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+        self._texts.draw(painter, right, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
                          clock)
         mark = "" if v.connected else "● 正在重新连接…"
         mark_w = 0
@@ -237,14 +350,14 @@ class WallWindow(QWidget):
             painter.setFont(_font(self.font(), round(p.clock_px * 0.6)))
             mark_w = QFontMetrics(painter.font()).horizontalAdvance(mark) + pad
             painter.setPen(self._colour("warning"))
-            painter.drawText(QRect(right.x() - mark_w, r.y, mark_w - pad // 2, r.h),
+            self._texts.draw(painter, QRect(right.x() - mark_w, r.y, mark_w - pad // 2, r.h),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
                              mark)
         title_w = right.x() - mark_w - 2 * pad
         title = v.hall_name or "叫号系统"
         painter.setFont(_fitted(self.font(), p.title_px, title, title_w))
         painter.setPen(self._colour("text"))
-        painter.drawText(QRect(r.x + pad, r.y, title_w, r.h),
+        self._texts.draw(painter, QRect(r.x + pad, r.y, title_w, r.h),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), title)
 
     def _paint_newest(self, painter: QPainter) -> None:
@@ -254,16 +367,16 @@ class WallWindow(QWidget):
         if not v.ready:
             painter.setPen(self._colour("muted"))
             painter.setFont(_fitted(self.font(), p.label_px, "正在连接叫号服务器…", r.width()))
-            painter.drawText(r, centre, "正在连接叫号服务器…")
+            self._texts.draw(painter, r, centre, "正在连接叫号服务器…")
             return
         newest = v.newest
         if newest is None:
             painter.setPen(self._colour("muted"))
             painter.setFont(_fitted(self.font(), p.window_px, "欢迎光临", r.width()))
-            painter.drawText(r.adjusted(0, 0, 0, -p.window_px), centre, "欢迎光临")
+            self._texts.draw(painter, r.adjusted(0, 0, 0, -p.window_px), centre, "欢迎光临")
             hint = "请留意叫号及大屏显示"
             painter.setFont(_fitted(self.font(), p.label_px, hint, r.width(), bold=False))
-            painter.drawText(r.adjusted(0, p.window_px, 0, 0), centre, hint)
+            self._texts.draw(painter, r.adjusted(0, p.window_px, 0, 0), centre, hint)
             return
         bright = newest.phase is not Phase.STEADY and newest.lit
         fill = self._colour("accent") if bright else self._colour("surface")
@@ -290,7 +403,7 @@ class WallWindow(QWidget):
             tags.append(f"再次呼叫（第{call.recall + 1}次）")
         painter.setPen(body)
         painter.setFont(_font(self.font(), p.label_px, bold=True))
-        painter.drawText(QRect(inner.x(), top, inner.width(), label_h),
+        self._texts.draw(painter, QRect(inner.x(), top, inner.width(), label_h),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          "  ".join(tags))
         if call.priority:
@@ -298,15 +411,15 @@ class WallWindow(QWidget):
             self._badge(painter, line, "★ 优先", right=True)
         painter.setPen(ink)
         painter.setFont(_fitted(self.font(), p.number_px, call.number, inner.width()))
-        painter.drawText(QRect(inner.x(), top + label_h, inner.width(), number_h),
+        self._texts.draw(painter, QRect(inner.x(), top + label_h, inner.width(), number_h),
                          int(Qt.AlignmentFlag.AlignCenter), call.number)
         where = f"到 {call.window_name}"
         painter.setPen(body)
         painter.setFont(_fitted(self.font(), p.window_px, where, inner.width()))
-        painter.drawText(QRect(inner.x(), top + label_h + number_h, inner.width(), window_h),
+        self._texts.draw(painter, QRect(inner.x(), top + label_h + number_h, inner.width(), window_h),
                          int(Qt.AlignmentFlag.AlignCenter), where)
         painter.setFont(_font(self.font(), p.label_px))
-        painter.drawText(QRect(inner.x(), top + label_h + number_h + window_h, inner.width(),
+        self._texts.draw(painter, QRect(inner.x(), top + label_h + number_h + window_h, inner.width(),
                                label_h), int(Qt.AlignmentFlag.AlignCenter), "办理")
 
     def _badge(self, painter: QPainter, r: QRect, text: str, right: bool = False) -> None:
@@ -321,7 +434,7 @@ class WallWindow(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(self._colour("danger_text"))
         painter.setFont(font)
-        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+        self._texts.draw(painter, box, int(Qt.AlignmentFlag.AlignCenter), text)
 
     def _paint_recent(self, painter: QPainter) -> None:
         p, v = self._plan, self._view
@@ -329,12 +442,12 @@ class WallWindow(QWidget):
         heading = "最近呼叫"
         painter.setPen(self._colour("muted"))
         painter.setFont(_font(self.font(), round(p.row_px * 0.8), bold=True))
-        painter.drawText(QRect(r.x, r.y, r.w, p.row_h),
+        self._texts.draw(painter, QRect(r.x, r.y, r.w, p.row_h),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), heading)
         rows = v.recent
         if not rows:
             painter.setFont(_font(self.font(), round(p.row_px * 0.8)))
-            painter.drawText(QRect(r.x, r.y + p.row_h, r.w, p.row_h),
+            self._texts.draw(painter, QRect(r.x, r.y + p.row_h, r.w, p.row_h),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                              "暂无")
             return
@@ -346,16 +459,21 @@ class WallWindow(QWidget):
         number_font = _font(self.font(), p.row_px, bold=True)
         text_font = _font(self.font(), p.row_px)
         mark_font = _font(self.font(), round(p.row_px * 0.55), bold=True)
+        background = self._colour("background")
         for index, row in enumerate(rows[:capacity]):
             column, line = divmod(index, p.rows)
             cell = QRect(r.x + column * col_w, r.y + (line + 1) * p.row_h, col_w, p.row_h)
-            self._paint_row(painter, cell, row, number_font, text_font, mark_font)
+            self._tiles.draw(
+                painter, cell, ("row", row.call.key, row.status), background,
+                self.devicePixelRatioF(),
+                lambda tile, c=cell, row=row: self._paint_row(tile, c, row, number_font,
+                                                              text_font, mark_font))
         if more:
             column, line = divmod(capacity, p.rows)
             cell = QRect(r.x + column * col_w, r.y + (line + 1) * p.row_h, col_w, p.row_h)
             painter.setPen(self._colour("muted"))
             painter.setFont(_font(self.font(), round(p.row_px * 0.7)))
-            painter.drawText(cell, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            self._texts.draw(painter, cell, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                              f"另有 {more + 1} 个号码…")
 
     def _paint_row(
@@ -373,12 +491,12 @@ class WallWindow(QWidget):
         if call.priority:
             painter.setPen(self._colour("danger"))
             painter.setFont(mark_font)
-            painter.drawText(QRect(x, cell.y(), mark_w, cell.height()),
+            self._texts.draw(painter, QRect(x, cell.y(), mark_w, cell.height()),
                              int(Qt.AlignmentFlag.AlignCenter), "★\n优先")
         x += mark_w
         painter.setPen(self._colour("accent") if at_window else colour)
         painter.setFont(number_font)
-        painter.drawText(QRect(x, cell.y(), number_w, cell.height()),
+        self._texts.draw(painter, QRect(x, cell.y(), number_w, cell.height()),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          call.number)
         x += number_w + gap
@@ -388,7 +506,7 @@ class WallWindow(QWidget):
         label = call.window_name
         if row.status is TicketStatus.SKIPPED:
             label += " 过号"
-        painter.drawText(QRect(x, cell.y(), max(0, right - x), cell.height()),
+        self._texts.draw(painter, QRect(x, cell.y(), max(0, right - x), cell.height()),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          QFontMetrics(text_font).elidedText(label, Qt.TextElideMode.ElideRight,
                                                             max(0, right - x)))
@@ -414,7 +532,7 @@ class WallWindow(QWidget):
         painter.setPen(self._colour("warning"))
         font = _font(self.font(), p.status_px, bold=True)
         painter.setFont(font)
-        painter.drawText(QRect(r.x + pad, r.y + lines * line_h, width, r.h - lines * line_h),
+        self._texts.draw(painter, QRect(r.x + pad, r.y + lines * line_h, width, r.h - lines * line_h),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width))
 
@@ -443,13 +561,13 @@ class WallWindow(QWidget):
             name = f"{item.name} 等候 "
             painter.setFont(name_font)
             painter.setPen(self._colour("text"))
-            painter.drawText(cell, left, name)
+            self._texts.draw(painter, cell, left, name)
             x = cell.x() + QFontMetrics(name_font).horizontalAdvance(name)
             painter.setFont(count_font)
             painter.setPen(self._colour("accent"))
             count = f"{item.count}"
-            painter.drawText(QRect(x, cell.y(), cell.right() - x, line_h), left, count)
+            self._texts.draw(painter, QRect(x, cell.y(), cell.right() - x, line_h), left, count)
             x += QFontMetrics(count_font).horizontalAdvance(count)
             painter.setFont(name_font)
             painter.setPen(self._colour("text"))
-            painter.drawText(QRect(x, cell.y(), max(0, cell.right() - x), line_h), left, " 人")
+            self._texts.draw(painter, QRect(x, cell.y(), max(0, cell.right() - x), line_h), left, " 人")

@@ -1,0 +1,219 @@
+"""Wall display benchmark: prints figures from one run.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/display.py [--quick]
+
+The hub runs in its own process on the 200-window bench hall (bench/display_hall.py);
+callers and the kiosk are real websocket clients on a loop in a thread; the wall is a
+real ``WallApp`` window of 1920×1080 in this process, and a second one in a process of
+its own for the cold start and its memory after a busy day. Figures go to
+docs/benchmarks.md by hand. Nothing is asserted: the machine is shared and noisy.
+
+- event received → frame painted: from the bridge handing an event to the GUI
+  thread to the end of the next full paint, over a busy day's flood of events;
+- ``call_next`` sent by a caller → frame painted showing that call, one call at a time;
+- call → first audio sample queued: ``call_next`` sent → the voice backend queues the
+  first sample of its announcement (with the ``voice`` package; until then, the
+  moment the display hands the call to its speaker);
+- cold start: ``jiaohao display`` launched → first frame painted with the hall's state;
+- RSS of that display process after a busy day (2,000 tickets, each called, recalls).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from bench.display_hall import BigHall, services  # noqa: E402
+from bench.hub import pct  # noqa: E402
+from display.app import WallApp  # noqa: E402
+from display.speech import RecordingSpeaker  # noqa: E402
+from hall.errors import RequestFailed  # noqa: E402
+from hall.protocol import Event  # noqa: E402
+from qtkit.bridge import HubBridge  # noqa: E402
+from qtkit.fonts import setup_fonts  # noqa: E402
+
+CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from PySide6.QtWidgets import QApplication
+from qtkit.fonts import setup_fonts
+from qtkit.bridge import HubBridge
+from display.app import WallApp
+
+app = QApplication(sys.argv[:1])
+setup_fonts(app)
+wall = WallApp(HubBridge({url!r}, "display-2", "display-2-token"))
+wall.window.resize(1920, 1080)
+wall.window.show()
+told = []
+
+def painted(_at):
+    if wall.model.ready and not told:
+        told.append(1)
+        print("ready", flush=True)
+
+wall.window.painted.connect(painted)
+wall.start()
+app.exec()
+"""
+
+
+def spin(app: QApplication, done: Callable[[], bool], timeout_s: float = 120.0) -> None:
+    """Run Qt's events until ``done()``."""
+    end = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > end:
+            raise TimeoutError("the wall did not get there in time")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+class Probe:
+    """Times of events received on the GUI thread and of full frames painted."""
+
+    def __init__(self, bridge: HubBridge) -> None:
+        self.received: list[tuple[int, float]] = []
+        self.painted: list[float] = []
+        bridge.event_received.connect(self._event)  # before the replica's own slot
+
+    def _event(self, event: Event) -> None:
+        self.received.append((event.seq, time.perf_counter()))
+
+    def frame(self, at: float) -> None:
+        self.painted.append(at)
+
+    def latencies_ms(self) -> list[float]:
+        out, frames, index = [], self.painted, 0
+        for _, at in self.received:
+            while index < len(frames) and frames[index] < at:
+                index += 1
+            if index < len(frames):
+                out.append((frames[index] - at) * 1000)
+        return out
+
+
+def summary(values: list[float]) -> str:
+    return (f"p50 {statistics.median(values):7.1f} ms   p99 {pct(values, 99):7.1f} ms   "
+            f"max {max(values):7.1f} ms   (n={len(values)})")
+
+
+def cold_start(url: str) -> tuple[float, subprocess.Popen[str]]:
+    env = dict(os.environ)
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), url=url)],
+                             stdout=subprocess.PIPE, text=True, env=env)
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    if line.strip() != "ready":
+        raise RuntimeError(f"the display process said {line!r}")
+    return time.perf_counter() - started, child
+
+
+async def busy_day(hall: BigHall, tickets: int, recalls: int) -> int:
+    """Issue ``tickets``, call every one (windows in turn), recall some; the last seq."""
+    async with hall.client("kiosk-1") as kiosk:
+        ids = services()
+        for i in range(tickets):
+            await kiosk.request("take_ticket", service=ids[i % len(ids)], priority=i % 9 == 8)
+    every = tickets // max(1, recalls)
+    last = 0
+    for i in range(tickets + recalls):
+        window = i % hall.windows + 1
+        caller = await hall.caller(window)
+        kind = "recall" if i and i % every == 0 else "call_next"
+        with contextlib.suppress(RequestFailed):  # a recall with nobody called
+            await caller.request(kind, window=window)
+        last = max(last, caller.state.seq if caller.state is not None else 0)
+    return last
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a small day (for a smoke run)")
+    args = parser.parse_args()
+    tickets, calls = (200, 40) if args.quick else (2000, 200)
+    app = QApplication(sys.argv[:1])
+    setup_fonts(app)
+    with BigHall(windows=200) as hall:
+        cold_s, child = cold_start(hall.url)
+        bridge = HubBridge(hall.url, "display-1", "display-1-token")
+        probe = Probe(bridge)
+        speaker = RecordingSpeaker()
+        wall = WallApp(bridge, speaker=speaker)
+        wall.window.painted.connect(probe.frame)
+        wall.window.resize(1920, 1080)
+        wall.window.show()
+        wall.start()
+        spin(app, lambda: wall.model.ready)
+
+        # call_next by a caller -> the frame showing it, one call at a time
+        hall.issue(calls + 10)
+        spin(app, lambda: len(probe.received) >= calls + 10)
+        call_paint: list[float] = []
+        call_voice: list[float] = []
+        for n in range(calls):
+            window = n % hall.windows + 1
+            before_frames, before_spoken = len(probe.painted), len(speaker.times)
+            sent = time.perf_counter()
+            future = asyncio.run_coroutine_threadsafe(_call(hall, window), hall.loop)
+            spin(app, lambda w=window, f=before_frames, s=before_spoken: (
+                len(speaker.times) > s and len(probe.painted) > f
+                and _newest_window(wall) == w))
+            call_paint.append((probe.painted[-1] - sent) * 1000)
+            call_voice.append((speaker.times[-1] - sent) * 1000)
+            future.result(10)
+
+        # a busy day's flood: every event -> the next full frame
+        probe.received.clear()
+        probe.painted.clear()
+        day = asyncio.run_coroutine_threadsafe(busy_day(hall, tickets, tickets // 10), hall.loop)
+        spin(app, day.done, timeout_s=1800)
+        last = day.result()
+        spin(app, lambda: wall.replica.state.seq >= last)
+        app.processEvents()
+        flood = probe.latencies_ms()
+        rss_child = psutil.Process(child.pid).memory_info().rss / 1e6
+        rss_self = psutil.Process().memory_info().rss / 1e6
+        wall.stop()
+        child.terminate()
+        child.wait(10)
+
+    print(f"wall 1920×1080, hall of 200 windows, "
+          f"{'quick' if args.quick else 'full'} run, {os.cpu_count()} cores shared")
+    print(f"call_next sent → frame painted     {summary(call_paint)}")
+    print(f"event received → frame painted     {summary(flood)}   (busy-day flood)")
+    print(f"call_next sent → handed to voice   {summary(call_voice)}")
+    print(f"cold start → first frame           {cold_s:7.2f} s")
+    print(f"RSS after a busy day               {rss_child:7.1f} MB (display process; "
+          f"{tickets} tickets, {tickets + tickets // 10} calls)   "
+          f"[bench process {rss_self:.0f} MB]")
+    return 0
+
+
+async def _call(hall: BigHall, window: int) -> None:
+    caller = await hall.caller(window)
+    await caller.request("call_next", window=window)
+
+
+def _newest_window(wall: WallApp) -> int | None:
+    newest = wall.model.view().newest
+    return newest.call.window if newest is not None else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
