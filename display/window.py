@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime, tzinfo
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
@@ -43,6 +44,9 @@ BLINK_TICK_MS = 125
 #: The notice moves this fraction of the screen height per second.
 NOTICE_SPEED = 0.12
 NOTICE_TICK_MS = 33
+LEFT = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+RIGHT = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
 
 def _q(rect: Rect) -> QRect:
@@ -205,7 +209,7 @@ class NoticeTicker(QWidget):
         painter.setFont(self.font())
         x = self.width() - int(self._offset)
         painter.drawText(QRect(x, 0, self._text_width() + 10, self.height()),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                         LEFT,
                          self._text)
         painter.end()
 
@@ -305,7 +309,7 @@ class WallWindow(QWidget):
         if area.intersects(_q(p.newest)):
             v = self._view
             newest = v.newest
-            key = ("newest", v.ready, newest.call.key if newest else None,
+            key: tuple[object, ...] = ("newest", v.ready, newest.call.key if newest else None,
                    bool(newest and newest.phase is not Phase.STEADY and newest.lit))
             self._tiles.draw(painter, _q(p.newest), key, self._colour("background"), dpr,
                              self._paint_newest)
@@ -342,7 +346,7 @@ class WallWindow(QWidget):
         clock_w = QFontMetrics(painter.font()).horizontalAdvance(clock)
         painter.setPen(self._colour("text"))
         right = QRect(r.right - pad - clock_w, r.y, clock_w, r.h)
-        self._texts.draw(painter, right, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+        self._texts.draw(painter, right, RIGHT,
                          clock)
         mark = "" if v.connected else "● 正在重新连接…"
         mark_w = 0
@@ -351,19 +355,19 @@ class WallWindow(QWidget):
             mark_w = QFontMetrics(painter.font()).horizontalAdvance(mark) + pad
             painter.setPen(self._colour("warning"))
             self._texts.draw(painter, QRect(right.x() - mark_w, r.y, mark_w - pad // 2, r.h),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+                             RIGHT,
                              mark)
         title_w = right.x() - mark_w - 2 * pad
         title = v.hall_name or "叫号系统"
         painter.setFont(_fitted(self.font(), p.title_px, title, title_w))
         painter.setPen(self._colour("text"))
         self._texts.draw(painter, QRect(r.x + pad, r.y, title_w, r.h),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), title)
+                         LEFT, title)
 
     def _paint_newest(self, painter: QPainter) -> None:
         p, v = self._plan, self._view
         r = _q(p.newest)
-        centre = int(Qt.AlignmentFlag.AlignCenter)
+        centre = CENTRE
         if not v.ready:
             painter.setPen(self._colour("muted"))
             painter.setFont(_fitted(self.font(), p.label_px, "正在连接叫号服务器…", r.width()))
@@ -403,8 +407,7 @@ class WallWindow(QWidget):
             tags.append(f"再次呼叫（第{call.recall + 1}次）")
         painter.setPen(body)
         painter.setFont(_font(self.font(), p.label_px, bold=True))
-        self._texts.draw(painter, QRect(inner.x(), top, inner.width(), label_h),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+        self._texts.draw(painter, QRect(inner.x(), top, inner.width(), label_h), LEFT,
                          "  ".join(tags))
         if call.priority:
             line = QRect(inner.x(), top, inner.width(), label_h)
@@ -412,15 +415,15 @@ class WallWindow(QWidget):
         painter.setPen(ink)
         painter.setFont(_fitted(self.font(), p.number_px, call.number, inner.width()))
         self._texts.draw(painter, QRect(inner.x(), top + label_h, inner.width(), number_h),
-                         int(Qt.AlignmentFlag.AlignCenter), call.number)
+                         CENTRE, call.number)
         where = f"到 {call.window_name}"
         painter.setPen(body)
         painter.setFont(_fitted(self.font(), p.window_px, where, inner.width()))
-        self._texts.draw(painter, QRect(inner.x(), top + label_h + number_h, inner.width(), window_h),
-                         int(Qt.AlignmentFlag.AlignCenter), where)
+        below = top + label_h + number_h
+        self._texts.draw(painter, QRect(inner.x(), below, inner.width(), window_h), CENTRE, where)
         painter.setFont(_font(self.font(), p.label_px))
-        self._texts.draw(painter, QRect(inner.x(), top + label_h + number_h + window_h, inner.width(),
-                               label_h), int(Qt.AlignmentFlag.AlignCenter), "办理")
+        self._texts.draw(painter, QRect(inner.x(), below + window_h, inner.width(), label_h),
+                         CENTRE, "办理")
 
     def _badge(self, painter: QPainter, r: QRect, text: str, right: bool = False) -> None:
         font = _font(self.font(), round(self._plan.label_px * 0.8), bold=True)
@@ -434,7 +437,7 @@ class WallWindow(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(self._colour("danger_text"))
         painter.setFont(font)
-        self._texts.draw(painter, box, int(Qt.AlignmentFlag.AlignCenter), text)
+        self._texts.draw(painter, box, CENTRE, text)
 
     def _paint_recent(self, painter: QPainter) -> None:
         p, v = self._plan, self._view
@@ -443,12 +446,12 @@ class WallWindow(QWidget):
         painter.setPen(self._colour("muted"))
         painter.setFont(_font(self.font(), round(p.row_px * 0.8), bold=True))
         self._texts.draw(painter, QRect(r.x, r.y, r.w, p.row_h),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), heading)
+                         LEFT, heading)
         rows = v.recent
         if not rows:
             painter.setFont(_font(self.font(), round(p.row_px * 0.8)))
             self._texts.draw(painter, QRect(r.x, r.y + p.row_h, r.w, p.row_h),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                             LEFT,
                              "暂无")
             return
         capacity = p.recent_capacity
@@ -463,23 +466,22 @@ class WallWindow(QWidget):
         for index, row in enumerate(rows[:capacity]):
             column, line = divmod(index, p.rows)
             cell = QRect(r.x + column * col_w, r.y + (line + 1) * p.row_h, col_w, p.row_h)
-            self._tiles.draw(
-                painter, cell, ("row", row.call.key, row.status), background,
-                self.devicePixelRatioF(),
-                lambda tile, c=cell, row=row: self._paint_row(tile, c, row, number_font,
-                                                              text_font, mark_font))
+            fonts = (number_font, text_font, mark_font)
+            self._tiles.draw(painter, cell, ("row", row.call.key, row.status), background,
+                             self.devicePixelRatioF(), partial(self._paint_row, cell=cell,
+                                                               row=row, fonts=fonts))
         if more:
             column, line = divmod(capacity, p.rows)
             cell = QRect(r.x + column * col_w, r.y + (line + 1) * p.row_h, col_w, p.row_h)
             painter.setPen(self._colour("muted"))
             painter.setFont(_font(self.font(), round(p.row_px * 0.7)))
-            self._texts.draw(painter, cell, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            self._texts.draw(painter, cell, LEFT,
                              f"另有 {more + 1} 个号码…")
 
     def _paint_row(
-        self, painter: QPainter, cell: QRect, row: Row, number_font: QFont, text_font: QFont,
-        mark_font: QFont,
+        self, painter: QPainter, *, cell: QRect, row: Row, fonts: tuple[QFont, QFont, QFont]
     ) -> None:
+        number_font, text_font, mark_font = fonts
         call = row.call
         at_window = row.status is TicketStatus.CALLED
         colour = self._colour("text") if at_window else self._colour("muted")
@@ -492,12 +494,12 @@ class WallWindow(QWidget):
             painter.setPen(self._colour("danger"))
             painter.setFont(mark_font)
             self._texts.draw(painter, QRect(x, cell.y(), mark_w, cell.height()),
-                             int(Qt.AlignmentFlag.AlignCenter), "★\n优先")
+                             CENTRE, "★\n优先")
         x += mark_w
         painter.setPen(self._colour("accent") if at_window else colour)
         painter.setFont(number_font)
         self._texts.draw(painter, QRect(x, cell.y(), number_w, cell.height()),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                         LEFT,
                          call.number)
         x += number_w + gap
         painter.setPen(colour)
@@ -507,7 +509,7 @@ class WallWindow(QWidget):
         if row.status is TicketStatus.SKIPPED:
             label += " 过号"
         self._texts.draw(painter, QRect(x, cell.y(), max(0, right - x), cell.height()),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                         LEFT,
                          QFontMetrics(text_font).elidedText(label, Qt.TextElideMode.ElideRight,
                                                             max(0, right - x)))
 
@@ -532,8 +534,8 @@ class WallWindow(QWidget):
         painter.setPen(self._colour("warning"))
         font = _font(self.font(), p.status_px, bold=True)
         painter.setFont(font)
-        self._texts.draw(painter, QRect(r.x + pad, r.y + lines * line_h, width, r.h - lines * line_h),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+        strip = QRect(r.x + pad, r.y + lines * line_h, width, r.h - lines * line_h)
+        self._texts.draw(painter, strip, LEFT,
                          QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width))
 
     def _paint_waiting(self, painter: QPainter, r: QRect, lines: int) -> None:
@@ -554,7 +556,7 @@ class WallWindow(QWidget):
         cell_w = r.width() // columns
         line_h = r.height() // max(1, min(lines, math.ceil(len(waiting) / columns)))
         line_h = min(line_h, round(self._plan.status_px * 1.5))
-        left = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        left = LEFT
         for index, item in enumerate(waiting):
             line, column = divmod(index, columns)
             cell = QRect(r.x() + column * cell_w, r.y() + line * line_h, cell_w, line_h)
@@ -570,4 +572,5 @@ class WallWindow(QWidget):
             x += QFontMetrics(count_font).horizontalAdvance(count)
             painter.setFont(name_font)
             painter.setPen(self._colour("text"))
-            self._texts.draw(painter, QRect(x, cell.y(), max(0, cell.right() - x), line_h), left, " 人")
+            rest = QRect(x, cell.y(), max(0, cell.right() - x), line_h)
+            self._texts.draw(painter, rest, left, " 人")
