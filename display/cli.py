@@ -115,9 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qtkit.bridge import HubBridge
     from qtkit.fonts import setup_fonts
 
+    station = options.station
+    if station.serial:
+        log.warning("%s lists [[serial]] devices: the wall display does not drive them; "
+                    "LED window bars belong to `jiaohao devices serve` (docs/display.md)",
+                    station.file)
     app = application(sys.argv[:1])
     fonts = setup_fonts(app)
-    station = options.station
     speaker = make_speaker(settings.voice)
     wall = WallApp(HubBridge(station.hub, station.device, station.token),
                    settings.screen, speaker.speaker, settings.notice)
