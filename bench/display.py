@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from bench.display_hall import BigHall, services  # noqa: E402
+from bench.display_hall import BigHall  # noqa: E402
 from bench.hub import pct  # noqa: E402
 from display.app import WallApp  # noqa: E402
 from display.speech import RecordingSpeaker  # noqa: E402
@@ -124,29 +124,62 @@ def cold_start(url: str) -> tuple[float, subprocess.Popen[str]]:
     return time.perf_counter() - started, child
 
 
-async def busy_day(hall: BigHall, tickets: int, recalls: int) -> int:
-    """Issue ``tickets``, call every one (windows in turn), recall some; the last seq."""
-    async with hall.client("kiosk-1") as kiosk:
+DAY = """
+import asyncio, contextlib, sys
+sys.path.insert(0, {root!r})
+from bench.display_hall import services
+from hall.client import HubClient
+from hall.errors import RequestFailed
+
+async def main(url, windows, tickets, recalls):
+    def client(device):
+        return HubClient(url, device, device + "-token", subscribe=False,
+                         request_timeout_s=60.0)
+    async with client("kiosk-1") as kiosk:
         ids = services()
         for i in range(tickets):
             await kiosk.request("take_ticket", service=ids[i % len(ids)], priority=i % 9 == 8)
+    callers = {{}}
     every = tickets // max(1, recalls)
-    last = 0
     for i in range(tickets + recalls):
-        window = i % hall.windows + 1
-        caller = await hall.caller(window)
+        window = i % windows + 1
+        if window not in callers:
+            callers[window] = client(f"caller-{{window}}")
+            await callers[window].connect()
         kind = "recall" if i and i % every == 0 else "call_next"
         with contextlib.suppress(RequestFailed):  # a recall with nobody called
+            await callers[window].request(kind, window=window)
+    for caller in callers.values():
+        await caller.close()
+
+asyncio.run(main({url!r}, {windows}, {tickets}, {recalls}))
+"""
+
+
+def busy_day(url: str, windows: int, tickets: int, recalls: int) -> subprocess.Popen[str]:
+    """A busy day (issue, call every ticket, recall some) as fast as the hub goes, from a
+    process of its own (callers are other PCs in a hall)."""
+    code = DAY.format(root=str(ROOT), url=url, windows=windows, tickets=tickets,
+                      recalls=recalls)
+    return subprocess.Popen([sys.executable, "-c", code], text=True)
+
+
+async def paced_calls(hall: BigHall, count: int, per_s: float) -> None:
+    """``count`` calls (every tenth a recall) at a steady pace, windows in turn."""
+    for i in range(count):
+        window = i % hall.windows + 1
+        caller = await hall.caller(window)
+        kind = "recall" if i % 10 == 9 else "call_next"
+        with contextlib.suppress(RequestFailed):
             await caller.request(kind, window=window)
-        last = max(last, caller.state.seq if caller.state is not None else 0)
-    return last
+        await asyncio.sleep(1 / per_s)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small day (for a smoke run)")
     args = parser.parse_args()
-    tickets, calls = (200, 40) if args.quick else (2000, 200)
+    tickets, calls, paced_n = (200, 40, 60) if args.quick else (2000, 200, 400)
     app = QApplication(sys.argv[:1])
     setup_fonts(app)
     with BigHall(windows=200) as hall:
@@ -162,8 +195,8 @@ def main() -> int:
         spin(app, lambda: wall.model.ready)
 
         # call_next by a caller -> the frame showing it, one call at a time
-        hall.issue(calls + 10)
-        spin(app, lambda: len(probe.received) >= calls + 10)
+        hall.issue(calls + paced_n)
+        spin(app, lambda: len(probe.received) >= calls + paced_n)
         call_paint: list[float] = []
         call_voice: list[float] = []
         for n in range(calls):
@@ -178,12 +211,21 @@ def main() -> int:
             call_voice.append((speaker.times[-1] - sent) * 1000)
             future.result(10)
 
-        # a busy day's flood: every event -> the next full frame
+        # calls at a steady pace (twenty a second, far above a hall's peak)
         probe.received.clear()
         probe.painted.clear()
-        day = asyncio.run_coroutine_threadsafe(busy_day(hall, tickets, tickets // 10), hall.loop)
-        spin(app, day.done, timeout_s=1800)
-        last = day.result()
+        paced = asyncio.run_coroutine_threadsafe(paced_calls(hall, paced_n, 20.0), hall.loop)
+        spin(app, paced.done, timeout_s=600)
+        paced.result()
+        spin(app, lambda: len(probe.painted) > 0 and probe.painted[-1] > probe.received[-1][1])
+        steady = probe.latencies_ms()
+
+        # a busy day's flood: as fast as the hub goes, from another process
+        probe.received.clear()
+        probe.painted.clear()
+        day = busy_day(hall.url, hall.windows, tickets, tickets // 10)
+        spin(app, lambda: day.poll() is not None, timeout_s=1800)
+        last = hall.run(_seq(hall))
         spin(app, lambda: wall.replica.state.seq >= last)
         app.processEvents()
         flood = probe.latencies_ms()
@@ -196,6 +238,7 @@ def main() -> int:
     print(f"wall 1920×1080, hall of 200 windows, "
           f"{'quick' if args.quick else 'full'} run, {os.cpu_count()} cores shared")
     print(f"call_next sent → frame painted     {summary(call_paint)}")
+    print(f"event received → frame painted     {summary(steady)}   (20 calls/s)")
     print(f"event received → frame painted     {summary(flood)}   (busy-day flood)")
     print(f"call_next sent → handed to voice   {summary(call_voice)}")
     print(f"cold start → first frame           {cold_s:7.2f} s")
@@ -203,6 +246,11 @@ def main() -> int:
           f"{tickets} tickets, {tickets + tickets // 10} calls)   "
           f"[bench process {rss_self:.0f} MB]")
     return 0
+
+
+async def _seq(hall: BigHall) -> int:
+    async with hall.client("display-3") as client:
+        return client.state.seq if client.state is not None else 0
 
 
 async def _call(hall: BigHall, window: int) -> None:
