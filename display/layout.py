@@ -70,12 +70,23 @@ class Plan:
         return self.columns * self.rows
 
 
+def _waiting_lines(width: int, px: int, items: int, most: int) -> int:
+    """Lines the waiting counts take (at least one, at most ``most``: then smaller text)."""
+    columns = max(1, int(width // (px * WAITING_CELL_EM)))
+    return max(1, min(most, -(-items // columns)))
+
+
 def _px(value: float) -> int:
     return max(1, round(value))
 
 
-def plan(width: int, height: int, notice: bool = True) -> Plan:
-    """The layout of a ``width`` × ``height`` screen.
+#: A waiting-count cell ("不动产登记服务区 等候 26 人") is about this many ems wide.
+WAITING_CELL_EM = 12
+
+
+def plan(width: int, height: int, notice: bool = True, waiting: int = 9) -> Plan:
+    """The layout of a ``width`` × ``height`` screen with ``waiting`` waiting counts
+    (zones or services) to show.
 
     Raises:
         ValueError: a size below 320×240 (no wall screen is that small).
@@ -87,7 +98,7 @@ def plan(width: int, height: int, notice: bool = True) -> Plan:
     margin = _px(0.012 * min(w, h))
     if portrait:
         status_px = _px(0.021 * h)
-        waiting_lines = 5
+        waiting_lines = _waiting_lines(w, status_px, waiting, 5)
         header_h, status_h = _px(0.06 * h), _px(1.5 * status_px * (waiting_lines + 1))
         notice_h = _px(0.045 * h) if notice else 0
         newest_h = _px(0.30 * h)
@@ -100,7 +111,7 @@ def plan(width: int, height: int, notice: bool = True) -> Plan:
         window_px, notice_px = _px(0.05 * h), _px(0.024 * h)
     else:
         status_px = _px(0.034 * h)
-        waiting_lines = 3
+        waiting_lines = _waiting_lines(w, status_px, waiting, 3)
         header_h, status_h = _px(0.09 * h), _px(1.4 * status_px * (waiting_lines + 1))
         notice_h = _px(0.07 * h) if notice else 0
         header = Rect(0, 0, w, header_h)

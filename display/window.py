@@ -257,11 +257,10 @@ class WallWindow(QWidget):
 
     def refresh(self) -> None:
         """Take a new view from the model and repaint (called on every model change)."""
-        view = self._model.view()
-        if bool(view.notice) != bool(self._view.notice):
-            self._view = view
-            self._relayout()
+        view, old = self._model.view(), self._view
         self._view = view
+        if bool(view.notice) != bool(old.notice) or len(view.waiting) != len(old.waiting):
+            self._relayout()
         self.ticker.set_text(view.notice)
         if self._model.animating() and not self._blink.isActive():
             self._blink.start()
@@ -287,7 +286,7 @@ class WallWindow(QWidget):
 
     def _relayout(self) -> None:
         self._plan = plan(max(320, self.width()), max(240, self.height()),
-                          notice=bool(self._view.notice))
+                          notice=bool(self._view.notice), waiting=len(self._view.waiting))
         self._texts.clear()
         self._tiles.clear()
         self.ticker.setGeometry(_q(self._plan.notice))
