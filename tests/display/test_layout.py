@@ -18,7 +18,7 @@ def test_parts_lie_inside_the_screen_and_apart(w: int, h: int) -> None:
     p = plan(w, h)
     parts = [p.header, p.newest, p.recent, p.status, p.notice]
     for part in parts:
-        assert 0 <= part.x and part.right <= w and 0 <= part.y and part.bottom <= h
+        assert part.x >= 0 and part.right <= w and part.y >= 0 and part.bottom <= h
     for i, a in enumerate(parts):
         for b in parts[i + 1:]:
             assert _apart(a, b), (a, b)
