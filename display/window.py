@@ -236,6 +236,7 @@ class WallWindow(QWidget):
         self.problem = ""  # shown in the status strip (e.g. no CJK font, refused)
         self._texts = Texts()
         self._tiles = Tiles()
+        self._sync_pending = False
         self.ticker = NoticeTicker(palette, self)
         self._blink = QTimer(self)
         self._blink.setInterval(BLINK_TICK_MS)
@@ -256,7 +257,15 @@ class WallWindow(QWidget):
             self._tz = None
 
     def refresh(self) -> None:
-        """Take a new view from the model and repaint (called on every model change)."""
+        """The model changed: take a new view once the events already waiting are
+        applied (a burst of events makes one view and one frame, not one each)."""
+        if not self._sync_pending:
+            self._sync_pending = True
+            QTimer.singleShot(0, self, self.sync)
+
+    def sync(self) -> None:
+        """Take a new view from the model now and repaint."""
+        self._sync_pending = False
         view, old = self._model.view(), self._view
         self._view = view
         if bool(view.notice) != bool(old.notice) or len(view.waiting) != len(old.waiting):
