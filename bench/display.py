@@ -42,6 +42,7 @@ from bench.display_hall import BigHall  # noqa: E402
 from bench.hub import pct  # noqa: E402
 from display.app import WallApp  # noqa: E402
 from display.speech import RecordingSpeaker  # noqa: E402
+from display.window import WallWindow  # noqa: E402
 from hall.errors import RequestFailed  # noqa: E402
 from hall.protocol import Event  # noqa: E402
 from qtkit.bridge import HubBridge  # noqa: E402
@@ -84,26 +85,37 @@ def spin(app: QApplication, done: Callable[[], bool], timeout_s: float = 120.0) 
 
 
 class Probe:
-    """Times of events received on the GUI thread and of full frames painted."""
+    """Times of events received on the GUI thread and of full frames painted, with the
+    last event each frame shows."""
 
     def __init__(self, bridge: HubBridge) -> None:
         self.received: list[tuple[int, float]] = []
         self.painted: list[float] = []
+        self.shown: list[int] = []  # the seq each frame showed
+        self.window: WallWindow | None = None
         bridge.event_received.connect(self._event)  # before the replica's own slot
 
     def _event(self, event: Event) -> None:
         self.received.append((event.seq, time.perf_counter()))
 
     def frame(self, at: float) -> None:
+        assert self.window is not None and self.window.painted_view is not None
         self.painted.append(at)
+        self.shown.append(self.window.painted_view.seq)
+
+    def clear(self) -> None:
+        self.received.clear()
+        self.painted.clear()
+        self.shown.clear()
 
     def latencies_ms(self) -> list[float]:
-        out, frames, index = [], self.painted, 0
-        for _, at in self.received:
-            while index < len(frames) and frames[index] < at:
+        """For each event, its arrival to the end of the first frame that shows it."""
+        out, index = [], 0
+        for seq, at in self.received:
+            while index < len(self.shown) and self.shown[index] < seq:
                 index += 1
-            if index < len(frames):
-                out.append((frames[index] - at) * 1000)
+            if index < len(self.shown):
+                out.append((self.painted[index] - at) * 1000)
         return out
 
 
@@ -188,6 +200,7 @@ def main() -> int:
         probe = Probe(bridge)
         speaker = RecordingSpeaker()
         wall = WallApp(bridge, speaker=speaker)
+        probe.window = wall.window
         wall.window.painted.connect(probe.frame)
         wall.window.resize(1920, 1080)
         wall.window.show()
@@ -206,23 +219,21 @@ def main() -> int:
             future = asyncio.run_coroutine_threadsafe(_call(hall, window), hall.loop)
             spin(app, lambda w=window, f=before_frames, s=before_spoken: (
                 len(speaker.times) > s and len(probe.painted) > f
-                and _newest_window(wall) == w))
+                and _painted_window(wall) == w))
             call_paint.append((probe.painted[-1] - sent) * 1000)
             call_voice.append((speaker.times[-1] - sent) * 1000)
             future.result(10)
 
         # calls at a steady pace (twenty a second, far above a hall's peak)
-        probe.received.clear()
-        probe.painted.clear()
+        probe.clear()
         paced = asyncio.run_coroutine_threadsafe(paced_calls(hall, paced_n, 20.0), hall.loop)
         spin(app, paced.done, timeout_s=600)
         paced.result()
-        spin(app, lambda: len(probe.painted) > 0 and probe.painted[-1] > probe.received[-1][1])
+        spin(app, lambda: bool(probe.shown) and probe.shown[-1] >= probe.received[-1][0])
         steady = probe.latencies_ms()
 
         # a busy day's flood: as fast as the hub goes, from another process
-        probe.received.clear()
-        probe.painted.clear()
+        probe.clear()
         day = busy_day(hall.url, hall.windows, tickets, tickets // 10)
         spin(app, lambda: day.poll() is not None, timeout_s=1800)
         last = hall.run(_seq(hall))
@@ -258,8 +269,10 @@ async def _call(hall: BigHall, window: int) -> None:
     await caller.request("call_next", window=window)
 
 
-def _newest_window(wall: WallApp) -> int | None:
-    newest = wall.model.view().newest
+def _painted_window(wall: WallApp) -> int | None:
+    """The window of the newest call in the last frame painted."""
+    view = wall.window.painted_view
+    newest = view.newest if view is not None else None
     return newest.call.window if newest is not None else None
 
 

@@ -142,6 +142,7 @@ class View:
     paused: tuple[str, ...]  # names of paused windows
     problems: tuple[str, ...]  # device problems, one text each
     notice: str
+    seq: int = 0  # the last event applied when this view was taken
 
 
 Listener = Callable[[], None]
@@ -353,6 +354,7 @@ class DisplayModel:
             paused=tuple(self.paused()),
             problems=tuple(self._problems[k] for k in sorted(self._problems)),
             notice=self.notice_override or self._hall.display.notice,
+            seq=self._state.seq,
         )
 
     def waiting(self) -> list[Waiting]:

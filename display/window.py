@@ -216,7 +216,8 @@ class NoticeTicker(QWidget):
 
 class WallWindow(QWidget):
     """The wall screen. ``painted(float)`` carries ``time.perf_counter()`` at the end
-    of each full paint (for the benchmark and tests)."""
+    of each full paint, and ``painted_view`` is the view that frame showed (for the
+    benchmark and tests)."""
 
     painted = Signal(float)
 
@@ -232,6 +233,7 @@ class WallWindow(QWidget):
         self._tz: tzinfo | None = None
         self.set_timezone(timezone)
         self._view: View = model.view()
+        self.painted_view: View | None = None
         self._plan: Plan = plan(max(320, self.width()), max(240, self.height()))
         self.problem = ""  # shown in the status strip (e.g. no CJK font, refused)
         self._texts = Texts()
@@ -329,6 +331,7 @@ class WallWindow(QWidget):
                              self._paint_status)
         painter.end()
         if full:
+            self.painted_view = self._view
             self.painted.emit(time.perf_counter())
 
     def _colour(self, name: str) -> QColor:

@@ -61,10 +61,11 @@ def test_a_call_appears_on_the_wall_from_one_event(
     painted: list[float] = []
     app.window.painted.connect(painted.append)
     ask(hall_hub, 3, "call_next")  # exactly one event: ticket_called
-    qtbot.waitUntil(lambda: bool(painted) and app.model.view().newest is not None,
-                    timeout=WAIT_MS)
-    newest = app.model.view().newest
-    assert newest is not None
+    qtbot.waitUntil(lambda: bool(painted) and app.window.painted_view is not None
+                    and app.window.painted_view.newest is not None, timeout=WAIT_MS)
+    shown = app.window.painted_view
+    assert shown is not None and shown.newest is not None  # the frame painted shows it
+    newest = shown.newest
     assert (newest.call.number, newest.call.window_name) == ("A001", "3号窗口")
     assert newest.phase is Phase.BLINK
     assert speaker.spoken == [("A001", 3, 0)]
