@@ -189,6 +189,12 @@ class NoticeTicker(QWidget):
             self._timer.stop()
         self.update()
 
+    def restart(self) -> None:
+        """Show the notice from its beginning again (at the left edge)."""
+        self._offset = -1.0
+        self._last = time.monotonic()
+        self.update()
+
     def _text_width(self) -> int:
         return QFontMetrics(self.font()).horizontalAdvance(self._text)
 

@@ -65,6 +65,7 @@ def shoot(app: QApplication, hall: BigHall, state: str, out: Path) -> None:
                               and w.model.view().newest.phase is Phase.HIGHLIGHT  # type: ignore
                               for w in walls))
     for wall, (w, h) in zip(walls, SIZES, strict=True):
+        wall.window.ticker.restart()  # the notice from its beginning, not mid-scroll
         app.processEvents()
         path = out / f"display-{state}-{w}x{h}.png"
         image = wall.window.grab().toImage()
