@@ -92,6 +92,7 @@ class Probe:
         self.received: list[tuple[int, float]] = []
         self.painted: list[float] = []
         self.shown: list[int] = []  # the seq each frame showed
+        self.paint_ms: list[float] = []  # each frame's own paint time
         self.window: WallWindow | None = None
         bridge.event_received.connect(self._event)  # before the replica's own slot
 
@@ -102,11 +103,13 @@ class Probe:
         assert self.window is not None and self.window.painted_view is not None
         self.painted.append(at)
         self.shown.append(self.window.painted_view.seq)
+        self.paint_ms.append(self.window.paint_ms)
 
     def clear(self) -> None:
         self.received.clear()
         self.painted.clear()
         self.shown.clear()
+        self.paint_ms.clear()
 
     def latencies_ms(self) -> list[float]:
         """For each event, its arrival to the end of the first frame that shows it."""
@@ -231,6 +234,7 @@ def main() -> int:
         paced.result()
         spin(app, lambda: bool(probe.shown) and probe.shown[-1] >= probe.received[-1][0])
         steady = probe.latencies_ms()
+        steady_paint = list(probe.paint_ms)
 
         # a busy day's flood: as fast as the hub goes, from another process
         probe.clear()
@@ -246,10 +250,13 @@ def main() -> int:
         child.terminate()
         child.wait(10)
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"wall 1920×1080, hall of 200 windows, "
-          f"{'quick' if args.quick else 'full'} run, {os.cpu_count()} cores shared")
+          f"{'quick' if args.quick else 'full'} run, {os.cpu_count()} cores shared, "
+          f"load average at the end {load}")
     print(f"call_next sent → frame painted     {summary(call_paint)}")
     print(f"event received → frame painted     {summary(steady)}   (20 calls/s)")
+    print(f"  of which painting the frame      {summary(steady_paint)}")
     print(f"event received → frame painted     {summary(flood)}   (busy-day flood)")
     print(f"call_next sent → handed to voice   {summary(call_voice)}")
     print(f"cold start → first frame           {cold_s:7.2f} s")

@@ -240,6 +240,7 @@ class WallWindow(QWidget):
         self.set_timezone(timezone)
         self._view: View = model.view()
         self.painted_view: View | None = None
+        self.paint_ms = 0.0  # how long the last full frame took to paint
         self._plan: Plan = plan(max(320, self.width()), max(240, self.height()))
         self.problem = ""  # shown in the status strip (e.g. no CJK font, refused)
         self._texts = Texts()
@@ -312,6 +313,7 @@ class WallWindow(QWidget):
     # -- painting -----------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
         p, area = self._plan, event.rect()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -338,7 +340,9 @@ class WallWindow(QWidget):
         painter.end()
         if full:
             self.painted_view = self._view
-            self.painted.emit(time.perf_counter())
+            done = time.perf_counter()
+            self.paint_ms = (done - started) * 1000
+            self.painted.emit(done)
 
     def _colour(self, name: str) -> QColor:
         return QColor(getattr(self._palette, name))
