@@ -32,6 +32,7 @@ from hall.config.model import (
     Window,
     Zone,
 )
+from hall.config.voice import check_voice
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ logger = logging.getLogger(__name__)
 #: The ``key`` of problems about the file as a whole (missing, unreadable).
 FILE_KEY = "(file)"
 
-_TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "display")
+_TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "display",
+             "voice")
 _HALL_KEYS = ("name", "name_en", "timezone", "day_starts")
 _QUEUE_KEYS = (
     "recall_limit",
@@ -347,8 +349,9 @@ class _Checker:
         devices = self.check_devices(data)
         staff = self.check_staff(data, zone_ids)
         display = self.check_display(data)
+        voice = check_voice(self, data, zone_ids)
         self.check_usage(data)
-        if self.errors or hall is None or policy is None or display is None:
+        if self.errors or hall is None or policy is None or display is None or voice is None:
             return None
         return HallConfig(
             hall=hall,
@@ -359,6 +362,7 @@ class _Checker:
             staff=tuple(staff),
             policy=policy,
             display=display,
+            voice=voice,
             source=source,
         )
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hall.config.voice import VoiceSettings
+
 
 class Role(StrEnum):
     KIOSK = "kiosk"
@@ -151,6 +153,7 @@ class HallConfig:
     staff: tuple[Staff, ...] = ()
     policy: Policy = Policy()
     display: DisplaySettings = DisplaySettings()
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -216,6 +219,7 @@ class HallConfig:
                 "blink_s": self.display.blink_s,
                 "highlight_s": self.display.highlight_s,
             },
+            "voice": self.voice.public(),
         }
 
     @classmethod
@@ -272,4 +276,5 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         display=DisplaySettings(notice=str(screen.get("notice", "")),
                                 blink_s=float(screen.get("blink_s", 3.0)),
                                 highlight_s=float(screen.get("highlight_s", 10.0))),
+        voice=VoiceSettings.from_public(obj.get("voice")),
     )

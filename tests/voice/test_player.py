@@ -1,0 +1,61 @@
+"""The player thread: one at a time, in order, nothing spoken over or cut off."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hall.config import HallConfig
+from tests.conftest import TIMEOUT_S
+from tests.voice.conftest import at, called
+from voice.announcer import Announcer
+from voice.backends import RecordingBackend, SilentBackend
+from voice.player import Player
+
+
+def test_calls_are_said_in_order_without_overlap(config: HallConfig) -> None:
+    backend = RecordingBackend(duration_s=0.02)
+    player = Player(Announcer(config, clock=lambda: at(10)), backend)
+    try:
+        player.offer(called(1, "A001", 3))
+        player.offer(called(2, "B001", 12, "B"))
+        player.offer(called(3, "A002", 3))
+        assert player.wait_idle(TIMEOUT_S)
+    finally:
+        player.close()
+    said = backend.spoken
+    assert [(s.number, s.window) for s in said] == [("A001", 3), ("B001", 12), ("A002", 3)]
+    assert "请A零零一号到三号窗口办理" in said[0].text
+    assert "请B零零一号到十二号窗口办理" in said[1].text
+    for before, after in pairwise(said):
+        assert before.end <= after.start  # the next starts only after the last ended
+        assert before.end > before.start  # and none was cut short
+
+
+def test_a_failing_backend_does_not_stop_the_player(config: HallConfig) -> None:
+    class Broken(RecordingBackend):
+        def play(self, item):  # type: ignore[no-untyped-def]
+            if item.number == "A001":
+                raise RuntimeError("sound card gone")
+            super().play(item)
+
+    backend = Broken()
+    player = Player(Announcer(config, clock=lambda: at(10)), backend)
+    try:
+        player.offer(called(1, "A001", 3))
+        player.offer(called(2, "A002", 3))
+        assert player.wait_idle(TIMEOUT_S)
+    finally:
+        player.close()
+    assert [s.number for s in backend.spoken] == ["A002"]
+
+
+def test_silent_backend_says_why_once(config: HallConfig, caplog) -> None:  # type: ignore[no-untyped-def]
+    backend = SilentBackend("no audio player found")
+    player = Player(Announcer(config, clock=lambda: at(10)), backend)
+    try:
+        player.offer(called(1, "A001", 3))
+        player.offer(called(2, "A002", 3))
+        assert player.wait_idle(TIMEOUT_S)
+    finally:
+        player.close()
+    assert sum("no audio player found" in r.message for r in caplog.records) == 1

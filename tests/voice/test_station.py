@@ -1,0 +1,44 @@
+"""The headless announcer against a real hub: calls and recalls spoken, each its own."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from hall.client import HubClient
+from hub.server import Hub
+from tests.conftest import TIMEOUT_S
+from tests.hub.conftest import Clock, make_config
+from voice.backends import RecordingBackend
+from voice.station import Station
+
+
+async def test_station_speaks_calls_and_recalls(tmp_path: Path) -> None:
+    config = make_config()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    await hub.start()
+    backend = RecordingBackend()
+    station = Station(hub.url, "display-1", "display-secret", backend)
+    kiosk = HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False)
+    caller = HubClient(hub.url, "caller-1", "caller-1-secret", subscribe=False)
+    try:
+        await station.start(TIMEOUT_S)
+        await kiosk.connect(TIMEOUT_S)
+        await caller.connect(TIMEOUT_S)
+        service = config.windows[0].services[0]
+        first = await kiosk.request("take_ticket", service=service)
+        await kiosk.request("take_ticket", service=service)
+        await caller.request("call_next", window=1)
+        await caller.request("recall", window=1)
+        await caller.request("call_next", window=1)
+        assert await asyncio.to_thread(backend.wait_for, 3, TIMEOUT_S)
+    finally:
+        await caller.close()
+        await kiosk.close()
+        await station.close()
+        await hub.stop()
+    number = first["ticket"]["number"]
+    spoken = [(s.number, s.window) for s in backend.spoken]
+    assert spoken[0] == (number, 1) and spoken[1] == (number, 1)  # called, recalled
+    assert spoken[2][0] != number and len(spoken) == 3
+    assert all("一号窗口" in s.text or "到一号" in s.text for s in backend.spoken)

@@ -1,0 +1,110 @@
+"""`jiaohao voice …`: the headless announcer, one sentence to a WAV, a demo clip pack.
+
+    jiaohao voice station --hub ws://hub:8765 --device speaker-1 --token … [--speaker floor1]
+    jiaohao voice say A001 3 --config hall.toml --out call.wav [--clips DIR]
+    jiaohao voice make-pack DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: list[str]) -> int:
+    """0 when done, 1 when speech failed, 2 for bad usage or config."""
+    parser = argparse.ArgumentParser(prog="jiaohao voice", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    station = sub.add_parser("station", help="say the hall's calls through this PC's speakers")
+    station.add_argument("--hub", required=True, help="the hub's ws:// address")
+    station.add_argument("--device", required=True, help="this PC's display device id")
+    station.add_argument("--token", default=os.environ.get("JIAOHAO_TOKEN"),
+                         help="its token (default: $JIAOHAO_TOKEN)")
+    station.add_argument("--speaker", help="a [[voice.speaker]] id (default: every call)")
+    station.add_argument("--clips", type=Path, help="a recorded clip pack folder")
+    say = sub.add_parser("say", help="write one call to a WAV file")
+    say.add_argument("number")
+    say.add_argument("window", type=int)
+    say.add_argument("--config", type=Path, help="hall config (default: built-in settings)")
+    say.add_argument("--clips", type=Path, help="a clip pack instead of espeak-ng")
+    say.add_argument("--out", type=Path, default=Path("call.wav"))
+    pack = sub.add_parser("make-pack", help="record a demo clip pack with espeak-ng")
+    pack.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    from voice.audio import AudioError
+
+    try:
+        if args.command == "make-pack":
+            from voice.clips import make_demo_pack
+
+            make_demo_pack(args.folder)
+            print(f"demo clip pack: {args.folder}")
+            return 0
+        if args.command == "say":
+            return _say(args)
+        if not args.token:
+            print("jiaohao voice: --token or $JIAOHAO_TOKEN is required", file=sys.stderr)
+            return 2
+        return asyncio.run(_station(args))
+    except AudioError as exc:
+        print(f"jiaohao voice: {exc}", file=sys.stderr)
+        return 1
+
+
+def _say(args: argparse.Namespace) -> int:
+    from hall.config import ConfigError, HallConfig, HallInfo, load_config
+    from voice.announcer import Announcer
+    from voice.backends import AudioBackend, FolderSink
+    from voice.clips import ClipPack
+    from voice.espeak import EspeakVoice
+
+    try:
+        config = (load_config(args.config) if args.config
+                  else HallConfig(hall=HallInfo(name="jiaohao"), zones=(), services=(),
+                                  windows=()))
+    except ConfigError as exc:
+        print(f"jiaohao voice: {exc}", file=sys.stderr)
+        return 2
+    item = Announcer(config).offer({"ticket": {"id": 0, "number": args.number},
+                                    "window": args.window})
+    if item is None:
+        print("jiaohao voice: nothing to say (quiet hours, or the window cannot be read)",
+              file=sys.stderr)
+        return 1
+    voice = ClipPack(args.clips) if args.clips else EspeakVoice()
+    out: Path = args.out
+    AudioBackend(voice, FolderSink(out.parent or Path("."), lambda _n: out.name)).play(item)
+    if not out.is_file():
+        return 1
+    print(f"{item.text} -> {out}")
+    return 0
+
+
+async def _station(args: argparse.Namespace) -> int:
+    from hall.client import HubRefused
+    from voice.backends import default_backend
+    from voice.station import Station
+
+    station = Station(args.hub, args.device, args.token, default_backend(args.clips),
+                      speaker=args.speaker)
+    try:
+        await station.start()
+    except (HubRefused, TimeoutError, OSError, ValueError) as exc:
+        print(f"jiaohao voice: {exc}", file=sys.stderr)
+        return 2
+    print(f"jiaohao voice: announcing as {args.device} with {station.backend.name}",
+          flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await station.close()
+    return 0

@@ -1,0 +1,67 @@
+"""A headless announcer: a loudspeaker PC (no screen) connected to the hub as a
+display device, saying the calls of its speaker's zones.
+
+It takes the hall (zones, windows, ``[voice]``) from each ``welcome``, listens only to
+``ticket_called`` events and hands them to a :class:`~voice.player.Player`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from hall.client import HubClient
+from hall.config import HallConfig
+from hall.protocol import Event, EventKind, Welcome
+from voice.announcer import Announcer
+from voice.backends import Backend
+from voice.player import Player
+
+log = logging.getLogger(__name__)
+
+
+class Station:
+    """Connects to the hub and speaks. ``speaker`` picks a ``[[voice.speaker]]``."""
+
+    def __init__(self, url: str, device: str, token: str, backend: Backend, *,
+                 speaker: str | None = None) -> None:
+        self.backend = backend
+        self.speaker = speaker
+        self.player: Player | None = None
+        self.problem = ""
+        self.client = HubClient(url, device, token, on_welcome=self._welcomed,
+                                on_event=self._event,
+                                subscribe=(EventKind.TICKET_CALLED,))
+
+    async def start(self, timeout_s: float | None = None) -> None:
+        """Raises:
+            hall.client.HubRefused, TimeoutError, ValueError: as the client's ``connect``;
+            ValueError also for a speaker the hall does not have.
+        """
+        await self.client.connect(timeout_s)
+        if self.player is None:
+            await self.client.close()
+            raise ValueError(self.problem or "the hub sent no hall to announce")
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.player is not None:
+            await asyncio.to_thread(self.player.close)
+
+    def _welcomed(self, welcome: Welcome, state: Any) -> None:
+        try:
+            config = HallConfig.from_public(welcome.hall or {})
+            announcer = Announcer(config, speaker=self.speaker)
+        except ValueError as exc:
+            self.problem = str(exc)
+            log.error("cannot announce: %s", exc)
+            return
+        if self.player is None:
+            self.player = Player(announcer, self.backend)
+        else:  # a reconnection may bring a changed hall: its rules from now on
+            self.player.replace_rules(announcer)
+
+    def _event(self, event: Event, state: Any) -> None:
+        if event.kind is EventKind.TICKET_CALLED and self.player is not None:
+            self.player.offer(event.data)
