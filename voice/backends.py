@@ -111,10 +111,17 @@ def render(voice: Voice, item: Announcement, *, rate: int = RATE) -> Audio:
         AudioError: the voice cannot say it.
     """
     pieces: list[Audio] = [chime(rate), silence(250, rate)] if item.chime else []
-    for index, utterance in enumerate(spoken_order(item)):
-        if index:
+    for utterance in spoken_order(item):
+        try:
+            audio = voice.render(utterance)
+        except AudioError as exc:
+            if utterance.lang == "zh":
+                raise
+            log.info("%s sentence skipped: %s", utterance.lang, exc)  # e.g. a Chinese-only pack
+            continue
+        if len(pieces) > (2 if item.chime else 0):
             pieces.append(silence(PAUSE_MS, rate))
-        pieces.append(voice.render(utterance))
+        pieces.append(audio)
     return scaled(join(pieces, rate=rate, crossfade_ms=0), item.volume)
 
 

@@ -17,7 +17,7 @@ DEFAULT_TEMPLATE_EN = "Number {number}, please go to window {window}."
 #: The placeholders a template may use.
 PLACEHOLDERS = ("number", "window", "window_name", "service")
 
-_KEYS = ("template", "template_en", "repeat", "chime", "quiet_hours", "volume", "yao",
+VOICE_KEYS = ("template", "template_en", "repeat", "chime", "quiet_hours", "volume", "yao",
          "max_queue", "speaker")
 _SPEAKER_KEYS = ("id", "zones")
 _SPAN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)")
@@ -63,7 +63,7 @@ class VoiceSettings:
             "template": self.template, "template_en": self.template_en, "repeat": self.repeat,
             "chime": self.chime, "volume": self.volume, "yao": self.yao,
             "max_queue": self.max_queue,
-            "quiet_hours": [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.quiet_hours],
+            "quiet_hours": [f"{a:%H:%M}-{_hhmm_end(b)}" for a, b in self.quiet_hours],
             "speakers": [{"id": s.id, "zones": list(s.zones)} for s in self.speakers],
         }
 
@@ -92,6 +92,10 @@ class VoiceSettings:
         )
 
 
+def _hhmm_end(end: time) -> str:
+    return "24:00" if end == time.max else f"{end:%H:%M}"
+
+
 def _span(text: str) -> tuple[time, time] | None:
     match = _SPAN.fullmatch(text.strip())
     if not match:
@@ -99,7 +103,7 @@ def _span(text: str) -> tuple[time, time] | None:
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h2 == 24 and m2:
         return None
-    end = time(23, 59, 59, 999999) if h2 == 24 else time(h2, m2)
+    end = time.max if h2 == 24 else time(h2, m2)
     return time(h1, m1), end
 
 
@@ -121,7 +125,7 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
     if not isinstance(value, dict):
         checks.wrong_type("voice", "a [voice] table", value)
         return None
-    checks.known_keys(value, "voice", _KEYS)
+    checks.known_keys(value, "voice", VOICE_KEYS)
     default = VoiceSettings()
     ok = True
 

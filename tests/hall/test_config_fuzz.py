@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from hall import config as hall_config
 from hall.config import ConfigError, parse_config
+from hall.config.voice import VOICE_KEYS
 from tests.hall.test_config import BASE
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "config.md"
@@ -27,6 +28,7 @@ TABLE_KEYS = {
     "device": hall_config._DEVICE_KEYS,
     "staff": hall_config._STAFF_KEYS,
     "display": hall_config._DISPLAY_KEYS,
+    "voice": VOICE_KEYS,
 }
 
 

@@ -103,3 +103,14 @@ def test_announcement_with_chime_and_repeat_to_a_folder(tmp_path: Path) -> None:
     written = read_wav(tmp_path / "out" / "0001.wav")
     assert written.duration_s == pytest.approx(whole.duration_s, abs=0.01)
     assert 0 < written.rms() < once.rms()  # at half volume
+
+
+def test_a_chinese_only_pack_still_says_the_call(tmp_path: Path) -> None:
+    clips = {name: level(1000 * (i + 1), RATE) for i, name in enumerate(
+        ("请", "A", "零", "一", "号", "到", "三", "窗口", "办理"))}
+    pack = ClipPack(write_pack(tmp_path / "pack", clips))
+    item = Announcer(hall("[voice]\nrepeat = 1\nchime = false\nvolume = 100\n"),
+                     clock=lambda: at(10)).offer(called(1, "A001", 3))
+    assert item is not None and len(item.utterances) == 2  # Chinese and English
+    audio = render(pack, item)
+    assert audio.duration_s == pytest.approx(pack.render(item.utterances[0]).duration_s)

@@ -58,3 +58,9 @@ def test_the_client_sees_the_voice_settings(config: HallConfig) -> None:
     older = config.public()
     del older["voice"]
     assert HallConfig.from_public(older).voice == VoiceSettings()
+
+
+def test_quiet_hours_to_midnight_survive_the_trip() -> None:
+    config = hall('[voice]\nquiet_hours = ["20:00-24:00"]\n')
+    assert config.voice.is_quiet(time(23, 59)) and not config.voice.is_quiet(time(19, 59))
+    assert HallConfig.from_public(config.public()).voice == config.voice
