@@ -59,6 +59,8 @@ class WallApp(QObject):
         unknown = self.model.screen.unknown(hall)
         if unknown:
             log.warning("this screen's filter names what the hall lacks: %s", ", ".join(unknown))
+        if self.speaker is not None:
+            self.speaker.configure(hall)
         self.model.reset(hall, self.replica.state)
 
     def _applied(self, event: Event) -> None:
@@ -76,3 +78,5 @@ class WallApp(QObject):
 
     def stop(self) -> None:
         self.bridge.stop()
+        if self.speaker is not None:
+            self.speaker.close()

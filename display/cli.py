@@ -3,7 +3,8 @@
 ``jiaohao display --station display.toml [--zones tax,social] [--windows 1-20]
 [--voice | --no-voice] [--fullscreen] [--screen N] [--size WxH]``. The station
 file's ``[app]`` table may set the same: ``zones = ["tax"]``, ``windows = [1, 2]``
-or ``"1-20"``, ``voice = true``, ``notice = "…"`` (this screen's own notice).
+or ``"1-20"``, ``voice = true``, ``clips = "DIR"`` (a recorded clip pack for the voice),
+``notice = "…"`` (this screen's own notice).
 Flags win over the file.
 """
 
@@ -14,6 +15,7 @@ import logging
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from display.model import ScreenFilter, parse_windows
@@ -30,9 +32,10 @@ class ScreenSettings:
     screen: ScreenFilter
     voice: bool
     notice: str
+    clips: Path | None = None
 
 
-_APP_KEYS = {"zones", "windows", "voice", "notice", "layout"}
+_APP_KEYS = {"zones", "windows", "voice", "clips", "notice"}
 
 
 def _zones(value: Any, key: str) -> frozenset[str]:
@@ -80,7 +83,11 @@ def screen_settings(app: Mapping[str, Any], args: argparse.Namespace) -> ScreenS
     notice = app.get("notice", "")
     if not isinstance(notice, str):
         raise ScreenSettingsError("app.notice: must be a string")
-    return ScreenSettings(ScreenFilter(zones, windows), voice, notice.strip())
+    clips = app.get("clips")
+    if clips is not None and (not isinstance(clips, str) or not clips.strip()):
+        raise ScreenSettingsError("app.clips: must be the folder of a clip pack")
+    return ScreenSettings(ScreenFilter(zones, windows), voice, notice.strip(),
+                          Path(clips) if clips else None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     station.file)
     app = application(sys.argv[:1])
     fonts = setup_fonts(app)
-    speaker = make_speaker(settings.voice)
+    speaker = make_speaker(settings.voice, settings.clips)
     wall = WallApp(HubBridge(station.hub, station.device, station.token),
                    settings.screen, speaker.speaker, settings.notice)
     problems = [p for p in (fonts.problem, speaker.problem) if p]

@@ -10,10 +10,12 @@ import pytest
 from display.app import WallApp
 from display.model import Phase, ScreenFilter
 from display.speech import RecordingSpeaker
+from display.voicehost import VoiceSpeaker
 from hall.client import HubClient
 from tests.conftest import TIMEOUT_S
 from tests.display.test_model import FakeClock
 from tests.qtkit.conftest import ThreadedHub
+from voice.backends import RecordingBackend
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 
@@ -32,8 +34,10 @@ def ask(hub: ThreadedHub, window: int, type_: str) -> dict[str, Any]:
 def wall(qtbot: Any, make_bridge: Any) -> Iterator[Any]:
     made: list[WallApp] = []
 
-    def make(screen: ScreenFilter | None = None) -> tuple[WallApp, RecordingSpeaker, FakeClock]:
-        speaker, clock = RecordingSpeaker(), FakeClock()
+    def make(
+        screen: ScreenFilter | None = None, speaker: Any = None
+    ) -> tuple[WallApp, Any, FakeClock]:
+        speaker, clock = speaker or RecordingSpeaker(), FakeClock()
         app = WallApp(make_bridge("display-1", "display-secret"), screen, speaker, clock=clock)
         qtbot.addWidget(app.window)
         app.window.resize(1366, 768)
@@ -110,11 +114,12 @@ def test_a_floor_screen_shows_and_speaks_only_its_windows(
 def test_reconnect_with_since_shows_and_speaks_no_gap_and_no_duplicate(
     qtbot: Any, hall_hub: ThreadedHub, wall: Any
 ) -> None:
-    app, speaker, clock = wall()
+    voice = RecordingBackend()  # the voice package's queue and its recording backend
+    app, speaker, clock = wall(speaker=VoiceSpeaker(voice))
     hall_hub.issue(12)
     for window in (1, 2, 3):
         ask(hall_hub, window, "call_next")
-    qtbot.waitUntil(lambda: len(speaker.calls) == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(voice.spoken) == 3, timeout=WAIT_MS)
 
     with qtbot.waitSignal(app.bridge.connection_changed, timeout=WAIT_MS):
         hall_hub.stop()
@@ -127,10 +132,13 @@ def test_reconnect_with_since_shows_and_speaks_no_gap_and_no_duplicate(
     ask(hall_hub, 2, "recall")
     qtbot.waitUntil(lambda: app.model.view().connected and _seen(app, hall_hub),
                     timeout=WAIT_MS)
-    assert speaker.spoken == [
-        ("A001", 1, 0), ("A002", 2, 0), ("A003", 3, 0),
-        ("A004", 4, 0), ("A005", 5, 0), ("A006", 1, 0), ("A002", 2, 1),
+    qtbot.waitUntil(lambda: len(voice.spoken) >= 7, timeout=WAIT_MS)
+    assert speaker.player is not None and speaker.player.wait_idle(TIMEOUT_S)
+    assert [(s.number, s.window) for s in voice.spoken] == [
+        ("A001", 1), ("A002", 2), ("A003", 3), ("A004", 4), ("A005", 5), ("A006", 1),
+        ("A002", 2),  # the recall, said again
     ]
+    assert all(a.end <= b.start for a, b in zip(voice.spoken, voice.spoken[1:], strict=False))
     numbers = [c.number for c in app.model.calls()]
     assert numbers == ["A002", "A006", "A005", "A004", "A003", "A001"]
     assert len(numbers) == len(set(numbers))
