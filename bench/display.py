@@ -11,9 +11,9 @@ docs/benchmarks.md by hand. Nothing is asserted: the machine is shared and noisy
 - event received → frame painted: from the bridge handing an event to the GUI
   thread to the end of the next full paint, over a busy day's flood of events;
 - ``call_next`` sent by a caller → frame painted showing that call, one call at a time;
-- call → first audio sample queued: ``call_next`` sent → the voice backend queues the
-  first sample of its announcement (with the ``voice`` package; until then, the
-  moment the display hands the call to its speaker);
+- call → first audio sample queued: ``call_next`` sent → the voice package's espeak-ng
+  backend hands the rendered announcement's samples to the audio sink (a sink that
+  only notes the time: the machine has no sound card);
 - cold start: ``jiaohao display`` launched → first frame painted with the hall's state;
 - RSS of that display process after a busy day (2,000 tickets, each called, recalls).
 """
@@ -42,11 +42,14 @@ from bench.display_hall import BigHall  # noqa: E402
 from bench.hub import pct  # noqa: E402
 from display.app import WallApp  # noqa: E402
 from display.speech import RecordingSpeaker  # noqa: E402
+from display.voicehost import VoiceSpeaker  # noqa: E402
 from display.window import WallWindow  # noqa: E402
 from hall.errors import RequestFailed  # noqa: E402
 from hall.protocol import Event  # noqa: E402
 from qtkit.bridge import HubBridge  # noqa: E402
 from qtkit.fonts import setup_fonts  # noqa: E402
+from voice.backends import AudioBackend  # noqa: E402
+from voice.espeak import EspeakVoice, espeak_available  # noqa: E402
 
 CHILD = """
 import sys, time
@@ -72,6 +75,17 @@ wall.window.painted.connect(painted)
 wall.start()
 app.exec()
 """
+
+
+class TimingSink:
+    """A voice sink that notes when each announcement's samples are handed to it (the
+    moment a sound card would get them) and plays nothing."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def play_wav(self, wav: bytes, duration_s: float) -> None:
+        self.times.append(time.perf_counter())
 
 
 def spin(app: QApplication, done: Callable[[], bool], timeout_s: float = 120.0) -> None:
@@ -201,8 +215,13 @@ def main() -> int:
         cold_s, child = cold_start(hall.url)
         bridge = HubBridge(hall.url, "display-1", "display-1-token")
         probe = Probe(bridge)
-        speaker = RecordingSpeaker()
+        sink = TimingSink()
+        voiced = espeak_available()
+        speaker = (VoiceSpeaker(AudioBackend(EspeakVoice(), sink)) if voiced
+                   else RecordingSpeaker())
+        handed: list[float] = []
         wall = WallApp(bridge, speaker=speaker)
+        wall.model.on_announce(lambda _call: handed.append(time.perf_counter()))
         probe.window = wall.window
         wall.window.painted.connect(probe.frame)
         wall.window.resize(1920, 1080)
@@ -215,16 +234,19 @@ def main() -> int:
         spin(app, lambda: len(probe.received) >= calls + paced_n)
         call_paint: list[float] = []
         call_voice: list[float] = []
+        call_audio: list[float] = []
         for n in range(calls):
             window = n % hall.windows + 1
-            before_frames, before_spoken = len(probe.painted), len(speaker.times)
+            before = len(probe.painted), len(handed), len(sink.times)
             sent = time.perf_counter()
             future = asyncio.run_coroutine_threadsafe(_call(hall, window), hall.loop)
-            spin(app, lambda w=window, f=before_frames, s=before_spoken: (
-                len(speaker.times) > s and len(probe.painted) > f
-                and _painted_window(wall) == w))
+            spin(app, lambda w=window, b=before: (
+                len(handed) > b[1] and len(probe.painted) > b[0]
+                and _painted_window(wall) == w and (not voiced or len(sink.times) > b[2])))
             call_paint.append((probe.painted[-1] - sent) * 1000)
-            call_voice.append((speaker.times[-1] - sent) * 1000)
+            call_voice.append((handed[-1] - sent) * 1000)
+            if voiced:
+                call_audio.append((sink.times[-1] - sent) * 1000)
             future.result(10)
 
         # calls at a steady pace (twenty a second, far above a hall's peak)
@@ -246,7 +268,7 @@ def main() -> int:
         flood = probe.latencies_ms()
         rss_child = psutil.Process(child.pid).memory_info().rss / 1e6
         rss_self = psutil.Process().memory_info().rss / 1e6
-        wall.stop()
+        wall.stop()  # closes the speaker too
         child.terminate()
         child.wait(10)
 
@@ -259,6 +281,11 @@ def main() -> int:
     print(f"  of which painting the frame      {summary(steady_paint)}")
     print(f"event received → frame painted     {summary(flood)}   (busy-day flood)")
     print(f"call_next sent → handed to voice   {summary(call_voice)}")
+    if call_audio:
+        print(f"call_next sent → first audio queued {summary(call_audio)}   "
+              f"(espeak-ng: chime, sentence ×{wall.replica.hall.voice.repeat}, English)")
+    else:
+        print("call_next sent → first audio queued: espeak-ng is not installed here")
     print(f"cold start → first frame           {cold_s:7.2f} s")
     print(f"RSS after a busy day               {rss_child:7.1f} MB (display process; "
           f"{tickets} tickets, {tickets + tickets // 10} calls)   "
