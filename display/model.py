@@ -230,9 +230,11 @@ class DisplayModel:
         spoken when the link was down only briefly); on the first welcome nothing is
         spoken or highlighted (those calls were made before the screen started)."""
         first = not self._ready
+        new_day = bool(self._state.day) and state.day != self._state.day
         self._hall, self._state, self._ready = hall, state, True
-        if first:
+        if first or new_day:  # yesterday's calls are no one's business today
             self._calls.clear()
+            self._seen.clear()
         called = sorted(
             (t for t in state.tickets.values() if t.status is TicketStatus.CALLED and t.called_at),
             key=lambda t: (t.called_at or "", t.id),

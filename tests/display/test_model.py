@@ -200,6 +200,16 @@ def test_device_problems_and_notice() -> None:
     assert hall.model.view().problems == ()
 
 
+def test_a_fresh_welcome_of_another_day_clears_the_calls() -> None:
+    hall = Hall()
+    hall.take()
+    hall.call(1)
+    hall.model.connection(False)
+    hall.engine.tick(hall.now + timedelta(days=1))  # the day closed while the link was down
+    hall.model.reset(hall.model._hall, HallState.from_public(hall.engine.state.public()))
+    assert hall.model.view().newest is None and hall.model.calls() == []
+
+
 def test_day_close_clears_the_calls() -> None:
     hall = Hall()
     hall.take()
