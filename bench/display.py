@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import statistics
 import subprocess
@@ -41,7 +42,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from bench.display_hall import BigHall  # noqa: E402
 from bench.hub import pct  # noqa: E402
 from display.app import WallApp  # noqa: E402
-from display.speech import RecordingSpeaker  # noqa: E402
 from display.voicehost import VoiceSpeaker  # noqa: E402
 from display.window import WallWindow  # noqa: E402
 from hall.errors import RequestFailed  # noqa: E402
@@ -83,9 +83,36 @@ class TimingSink:
 
     def __init__(self) -> None:
         self.times: list[float] = []
+        self.latencies: list[float] = []  # ms from the call sent, filled by the bench
+        self.sent = 0.0
 
     def play_wav(self, wav: bytes, duration_s: float) -> None:
         self.times.append(time.perf_counter())
+        self.latencies.append((self.times[-1] - self.sent) * 1000)
+
+
+def sequential_calls(
+    app: QApplication, hall: BigHall, wall: WallApp, probe: Probe, handed: list[float],
+    count: int, offset: int, sink: TimingSink | None = None,
+) -> tuple[list[float], list[float]]:
+    """``count`` calls one at a time: ms from call_next sent to the frame showing it,
+    and to the call handed to the speaker (and, with a sink, to its audio)."""
+    paint: list[float] = []
+    voice: list[float] = []
+    for n in range(offset, offset + count):
+        window = n % hall.windows + 1
+        before = len(probe.painted), len(handed), len(sink.times) if sink else 0
+        sent = time.perf_counter()
+        if sink is not None:
+            sink.sent = sent
+        future = asyncio.run_coroutine_threadsafe(_call(hall, window), hall.loop)
+        spin(app, lambda w=window, b=before: (
+            len(handed) > b[1] and len(probe.painted) > b[0] and _painted_window(wall) == w
+            and (sink is None or len(sink.times) > b[2])))
+        paint.append((probe.painted[-1] - sent) * 1000)
+        voice.append((handed[-1] - sent) * 1000)
+        future.result(10)
+    return paint, voice
 
 
 def spin(app: QApplication, done: Callable[[], bool], timeout_s: float = 120.0) -> None:
@@ -208,19 +235,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small day (for a smoke run)")
     args = parser.parse_args()
-    tickets, calls, paced_n = (200, 40, 60) if args.quick else (2000, 200, 400)
+    tickets, calls, paced_n, voice_n = (200, 40, 60, 10) if args.quick else (2000, 200, 400, 50)
+    # the flood drops calls from the voice queue by design; one line each is noise here
+    logging.getLogger("voice").setLevel(logging.ERROR)
     app = QApplication(sys.argv[:1])
     setup_fonts(app)
     with BigHall(windows=200) as hall:
         cold_s, child = cold_start(hall.url)
         bridge = HubBridge(hall.url, "display-1", "display-1-token")
         probe = Probe(bridge)
-        sink = TimingSink()
-        voiced = espeak_available()
-        speaker = (VoiceSpeaker(AudioBackend(EspeakVoice(), sink)) if voiced
-                   else RecordingSpeaker())
         handed: list[float] = []
-        wall = WallApp(bridge, speaker=speaker)
+        wall = WallApp(bridge)  # silent, as every screen but one per speaker zone
         wall.model.on_announce(lambda _call: handed.append(time.perf_counter()))
         probe.window = wall.window
         wall.window.painted.connect(probe.frame)
@@ -228,26 +253,24 @@ def main() -> int:
         wall.window.show()
         wall.start()
         spin(app, lambda: wall.model.ready)
+        hall.issue(calls + paced_n + voice_n)
+        spin(app, lambda: len(probe.received) >= calls + paced_n + voice_n)
 
         # call_next by a caller -> the frame showing it, one call at a time
-        hall.issue(calls + paced_n)
-        spin(app, lambda: len(probe.received) >= calls + paced_n)
-        call_paint: list[float] = []
-        call_voice: list[float] = []
+        call_paint, call_voice = sequential_calls(app, hall, wall, probe, handed, calls, 0)
+
+        # the same with this screen speaking (espeak-ng renders in this process)
         call_audio: list[float] = []
-        for n in range(calls):
-            window = n % hall.windows + 1
-            before = len(probe.painted), len(handed), len(sink.times)
-            sent = time.perf_counter()
-            future = asyncio.run_coroutine_threadsafe(_call(hall, window), hall.loop)
-            spin(app, lambda w=window, b=before: (
-                len(handed) > b[1] and len(probe.painted) > b[0]
-                and _painted_window(wall) == w and (not voiced or len(sink.times) > b[2])))
-            call_paint.append((probe.painted[-1] - sent) * 1000)
-            call_voice.append((handed[-1] - sent) * 1000)
-            if voiced:
-                call_audio.append((sink.times[-1] - sent) * 1000)
-            future.result(10)
+        voiced_paint: list[float] = []
+        sink = TimingSink()
+        if espeak_available():
+            speaker = VoiceSpeaker(AudioBackend(EspeakVoice(), sink))
+            speaker.configure(wall.replica.hall)
+            wall.model.on_announce(speaker.announce)
+            voiced_paint, _ = sequential_calls(app, hall, wall, probe, handed, voice_n, calls,
+                                               sink)
+            call_audio = sink.latencies
+            speaker.close()  # later calls reach a closed speaker: not spoken
 
         # calls at a steady pace (twenty a second, far above a hall's peak)
         probe.clear()
@@ -268,7 +291,7 @@ def main() -> int:
         flood = probe.latencies_ms()
         rss_child = psutil.Process(child.pid).memory_info().rss / 1e6
         rss_self = psutil.Process().memory_info().rss / 1e6
-        wall.stop()  # closes the speaker too
+        wall.stop()
         child.terminate()
         child.wait(10)
 
@@ -277,6 +300,8 @@ def main() -> int:
           f"{'quick' if args.quick else 'full'} run, {os.cpu_count()} cores shared, "
           f"load average at the end {load}")
     print(f"call_next sent → frame painted     {summary(call_paint)}")
+    if voiced_paint:
+        print(f"  the same, this screen speaking   {summary(voiced_paint)}")
     print(f"event received → frame painted     {summary(steady)}   (20 calls/s)")
     print(f"  of which painting the frame      {summary(steady_paint)}")
     print(f"event received → frame painted     {summary(flood)}   (busy-day flood)")
