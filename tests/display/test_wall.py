@@ -124,6 +124,9 @@ def test_reconnect_with_since_shows_and_speaks_no_gap_and_no_duplicate(
     with qtbot.waitSignal(app.bridge.connection_changed, timeout=WAIT_MS):
         hall_hub.stop()
     assert not app.model.view().connected  # the wall keeps the last state, marked
+    qtbot.waitUntil(lambda: app.window.painted_view is not None
+                    and not app.window.painted_view.connected, timeout=WAIT_MS)
+    assert app.window.painted_view.newest.call.number == "A003"  # type: ignore[union-attr]
     assert app.model.view().newest.call.number == "A003"  # type: ignore[union-attr]
     hall_hub.start()
     # calls made while the wall reconnects reach it as the resume's backlog or live
