@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from hall.config.loader import (
     _DEVICE_KEYS,
+    _DISPLAY_KEYS,
     _HALL_KEYS,
     _QUEUE_KEYS,
     _SERVICE_KEYS,
@@ -22,6 +23,7 @@ from hall.config.loader import (
 )
 from hall.config.model import (
     Device,
+    DisplaySettings,
     HallConfig,
     HallInfo,
     Policy,
@@ -38,6 +40,7 @@ from hall.config.voice import Speaker, VoiceSettings
 __all__ = [
     "FILE_KEY",
     "_DEVICE_KEYS",
+    "_DISPLAY_KEYS",
     "_HALL_KEYS",
     "_QUEUE_KEYS",
     "_SERVICE_KEYS",
@@ -47,6 +50,7 @@ __all__ = [
     "ConfigError",
     "ConfigProblem",
     "Device",
+    "DisplaySettings",
     "HallConfig",
     "HallInfo",
     "Policy",

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hall.config.model import (
     Device,
+    DisplaySettings,
     HallConfig,
     HallInfo,
     Policy,
@@ -45,7 +46,8 @@ logger = logging.getLogger(__name__)
 #: The ``key`` of problems about the file as a whole (missing, unreadable).
 FILE_KEY = "(file)"
 
-_TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "voice")
+_TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "display",
+             "voice")
 _HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url", "demo")
 _QUEUE_KEYS = (
     "recall_limit",
@@ -69,6 +71,9 @@ _SERVICE_KEYS = (
 _WINDOW_KEYS = ("number", "name", "zone", "services")
 _DEVICE_KEYS = ("id", "role", "token", "token_sha256", "window")
 _STAFF_KEYS = ("id", "name", "zone")
+_DISPLAY_KEYS = ("notice", "blink_s", "highlight_s")
+#: Longest wall notice (characters): it scrolls, but a screenful of prose helps nobody.
+NOTICE_MAX = 500
 
 _ABSENT: Any = object()
 _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
@@ -361,9 +366,10 @@ class _Checker:
         windows = self.check_windows(data, zone_ids)
         devices = self.check_devices(data)
         staff = self.check_staff(data, zone_ids)
+        display = self.check_display(data)
         voice = check_voice(self, data, zone_ids)
         self.check_usage(data)
-        if self.errors or hall is None or policy is None or voice is None:
+        if self.errors or hall is None or policy is None or display is None or voice is None:
             return None
         return HallConfig(
             hall=hall,
@@ -373,6 +379,7 @@ class _Checker:
             devices=tuple(devices),
             staff=tuple(staff),
             policy=policy,
+            display=display,
             voice=voice,
             source=source,
         )
@@ -478,6 +485,43 @@ class _Checker:
             booking_memory_days=memory or default.booking_memory_days,
             rating_points=points or default.rating_points,
         )
+
+    def check_display(self, data: Mapping[str, Any]) -> DisplaySettings | None:
+        value = data.get("display", _ABSENT)
+        if value is _ABSENT:
+            return DisplaySettings()
+        if not isinstance(value, dict):
+            self.wrong_type("display", "a [display] table", value)
+            return None
+        before = len(self.errors)
+        where = "display"
+        self.known_keys(value, where, _DISPLAY_KEYS)
+        default = DisplaySettings()
+        notice = self.text(value, where, "notice") or ""
+        if len(notice) > NOTICE_MAX:
+            self.error("display.notice", f"is {len(notice)} characters; at most {NOTICE_MAX}")
+        blink = self.seconds(value, where, "blink_s", default.blink_s)
+        highlight = self.seconds(value, where, "highlight_s", default.highlight_s)
+        if blink is not None and highlight is not None and highlight < blink:
+            self.error("display.highlight_s", f"must be at least blink_s ({blink})")
+        if len(self.errors) > before or blink is None or highlight is None:
+            return None
+        return DisplaySettings(notice=notice.strip(), blink_s=blink, highlight_s=highlight)
+
+    def seconds(
+        self, table: Mapping[str, Any], where: str, key: str, default: float
+    ) -> float | None:
+        """A number of seconds, 0 to 600."""
+        value = table.get(key, _ABSENT)
+        if value is _ABSENT:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.wrong_type(_join(where, key), "a number of seconds", value)
+            return None
+        if not 0 <= value <= 600:
+            self.error(_join(where, key), f"must be 0 to 600 seconds, not {value}")
+            return None
+        return float(value)
 
     def priority_ratio(self, queue: Mapping[str, Any]) -> tuple[int, int] | None:
         value = queue.get("priority_ratio", _ABSENT)

@@ -135,6 +135,17 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    """What every wall screen of the hall shares (``[display]`` in the TOML)."""
+
+    #: A notice scrolling along the bottom of every wall screen; empty: none.
+    notice: str = ""
+    #: Seconds a new call blinks, then stays highlighted (from the moment it is called).
+    blink_s: float = 3.0
+    highlight_s: float = 10.0
+
+
+@dataclass(frozen=True)
 class HallConfig:
     hall: HallInfo
     zones: tuple[Zone, ...]
@@ -143,6 +154,7 @@ class HallConfig:
     devices: tuple[Device, ...] = ()
     staff: tuple[Staff, ...] = ()
     policy: Policy = Policy()
+    display: DisplaySettings = DisplaySettings()
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     source: Path | None = field(default=None, compare=False)
 
@@ -205,6 +217,11 @@ class HallConfig:
                 "recall_limit": self.policy.recall_limit,
                 "priority_ratio": list(self.policy.priority_ratio),
             },
+            "display": {
+                "notice": self.display.notice,
+                "blink_s": self.display.blink_s,
+                "highlight_s": self.display.highlight_s,
+            },
             "voice": self.voice.public(),
         }
 
@@ -237,6 +254,7 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
     info = obj["hall"]
     queue = obj.get("queue") or {}
     ratio = queue.get("priority_ratio") or [2, 1]
+    screen = obj.get("display") or {}
     return HallConfig(
         hall=HallInfo(name=str(info["name"]), timezone=str(info.get("timezone", "Asia/Shanghai")),
                       day_starts=_hhmm(info.get("day_starts", "06:00")),
@@ -259,5 +277,8 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
         policy=Policy(recall_limit=int(queue.get("recall_limit", 5)),
                       priority_ratio=(int(ratio[0]), int(ratio[1]))),
+        display=DisplaySettings(notice=str(screen.get("notice", "")),
+                                blink_s=float(screen.get("blink_s", 3.0)),
+                                highlight_s=float(screen.get("highlight_s", 10.0))),
         voice=VoiceSettings.from_public(obj.get("voice")),
     )

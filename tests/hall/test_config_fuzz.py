@@ -27,6 +27,7 @@ TABLE_KEYS = {
     "window": hall_config._WINDOW_KEYS,
     "device": hall_config._DEVICE_KEYS,
     "staff": hall_config._STAFF_KEYS,
+    "display": hall_config._DISPLAY_KEYS,
     "voice": VOICE_KEYS,
 }
 

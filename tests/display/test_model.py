@@ -1,0 +1,232 @@
+"""The display model without a window: calls, highlight phases, filters, speaking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from display.model import Call, DisplayModel, Phase, ScreenFilter, Timing, parse_windows
+from hall.config import HallConfig
+from hall.protocol import CallNext, Pause, Recall, Skip, TakeTicket
+from hall.state import HallState, TicketStatus, apply
+from hub.engine import Engine
+from tests.hub.conftest import make_config
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class Hall:
+    """An engine making real events, a replica applying them, and the model."""
+
+    def __init__(self, screen: ScreenFilter | None = None, config: HallConfig | None = None):
+        self.config = config or make_config()
+        self.engine = Engine(self.config)
+        self.now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+        self.clock = FakeClock()
+        self.replica = HallState()
+        self.model = DisplayModel(screen, Timing(blink_s=3, highlight_s=10), self.clock)
+        self.spoken: list[Call] = []
+        self.model.on_announce(self.spoken.append)
+        self.model.connection(True)
+        self.model.reset(HallConfig.from_public(self.config.public()), self.replica)
+        self._n = 0
+
+    def run(self, request: Any, feed: bool = True) -> list[Any]:
+        self.now += timedelta(seconds=5)
+        outcome = self.engine.execute(request, self.now)
+        if feed:
+            for event in outcome.events:
+                self.feed(event)
+        return outcome.events
+
+    def feed(self, event: Any) -> None:
+        apply(self.replica, event)
+        self.model.event(event, self.replica)
+
+    def take(self, service: str = "A", priority: bool = False) -> None:
+        self._n += 1
+        self.run(TakeTicket(id=self._n, service=service, priority=priority))
+
+    def call(self, window: int) -> None:
+        self._n += 1
+        self.run(CallNext(id=self._n, window=window))
+
+
+def test_a_call_becomes_the_newest_blinking_then_highlighted_then_steady() -> None:
+    hall = Hall()
+    hall.take()
+    hall.call(3)
+    view = hall.model.view()
+    assert view.newest is not None
+    assert (view.newest.call.number, view.newest.call.window_name) == ("A001", "3号窗口")
+    assert view.newest.phase is Phase.BLINK and view.newest.lit
+    hall.clock.t += 0.6
+    assert not hall.model.view().newest.lit  # type: ignore[union-attr]
+    hall.clock.t += 3
+    assert hall.model.view().newest.phase is Phase.HIGHLIGHT  # type: ignore[union-attr]
+    assert hall.model.animating()
+    hall.clock.t += 10
+    assert hall.model.view().newest.phase is Phase.STEADY  # type: ignore[union-attr]
+    assert not hall.model.animating()
+    assert [c.number for c in hall.spoken] == ["A001"]
+
+
+def test_a_recall_highlights_again_and_is_spoken_again_without_a_second_row() -> None:
+    hall = Hall()
+    for _ in range(2):
+        hall.take()
+    hall.call(1)
+    hall.call(2)
+    hall.clock.t += 30
+    hall.run(Recall(id="r", window=1))
+    view = hall.model.view()
+    assert view.newest is not None and view.newest.call.number == "A001"
+    assert view.newest.call.recall == 1 and view.newest.phase is Phase.BLINK
+    assert [r.call.number for r in view.recent] == ["A002"]
+    assert [(c.number, c.recall) for c in hall.spoken] == [("A001", 0), ("A002", 0), ("A001", 1)]
+
+
+def test_recent_calls_never_show_a_ticket_twice_and_keep_its_status() -> None:
+    hall = Hall()
+    for _ in range(3):
+        hall.take()
+    for window in (1, 2, 3):
+        hall.call(window)
+    hall.run(Skip(id="s", window=2))
+    hall.call(1)  # finishes A001, nobody waits: nothing more is called
+    view = hall.model.view()
+    numbers = [view.newest.call.number] + [r.call.number for r in view.recent]  # type: ignore[union-attr]
+    assert numbers == ["A003", "A002", "A001"]
+    status = {r.call.number: r.status for r in view.recent}
+    assert status == {"A002": TicketStatus.SKIPPED, "A001": TicketStatus.FINISHED}
+
+
+def test_replayed_and_rewelcomed_calls_are_neither_shown_nor_spoken_twice() -> None:
+    hall = Hall()
+    hall.take()
+    events = hall.run(CallNext(id="c", window=5))
+    hall.model.event(events[0], hall.replica)  # the same event again (a replay)
+    # a fresh welcome holding the same call
+    hall.model.reset(hall.model._hall, HallState.from_public(hall.engine.state.public()))
+    assert [c.number for c in hall.spoken] == ["A001"]
+    assert len(hall.model.calls()) == 1
+
+
+def test_first_welcome_shows_earlier_calls_without_speaking_or_highlighting() -> None:
+    hall = Hall()
+    hall.take()
+    hall.run(CallNext(id="c", window=4), feed=False)
+    model = DisplayModel(clock=hall.clock)
+    spoken: list[Call] = []
+    model.on_announce(spoken.append)
+    model.reset(HallConfig.from_public(hall.config.public()),
+                HallState.from_public(hall.engine.state.public()))
+    view = model.view()
+    assert view.newest is not None and view.newest.call.number == "A001"
+    assert view.newest.phase is Phase.STEADY and spoken == []
+
+
+def test_calls_missed_in_a_long_outage_are_shown_but_not_spoken() -> None:
+    hall = Hall()
+    for _ in range(4):
+        hall.take()
+    hall.model.connection(False)
+    hall.clock.t += 5
+    missed = hall.run(CallNext(id="c1", window=1), feed=False)
+    hall.model.connection(True)
+    hall.model.welcomed(missed[-1].seq)  # a resume: the missed events follow
+    for event in missed:
+        hall.feed(event)  # caught up after a short outage: spoken
+    hall.model.connection(False)
+    hall.clock.t += 120
+    missed = hall.run(CallNext(id="c2", window=2), feed=False)
+    missed += hall.run(CallNext(id="c3", window=3), feed=False)
+    hall.model.connection(True)
+    hall.model.welcomed(missed[-1].seq)
+    for event in missed:
+        hall.feed(event)  # after two minutes away: shown only
+    hall.call(4)  # live again: spoken
+    assert [c.number for c in hall.spoken] == ["A001", "A004"]
+    assert [c.number for c in hall.model.calls()] == ["A004", "A003", "A002", "A001"]
+
+
+def test_zone_filter_shows_only_its_windows_counts_and_pauses() -> None:
+    # window 62 serves C (social zone); windows 1..60 serve A (tax) then B (social)
+    hall = Hall(ScreenFilter(zones=frozenset({"social"}), windows=frozenset()))
+    config = hall.config
+    assert hall.model.screen.covers_window(config, 62)
+    hall.take("C")
+    hall.take("A")
+    hall.call(62)
+    hall.run(Pause(id="p", window=62))
+    hall.run(Pause(id="p2", window=7))
+
+    tax = Hall(ScreenFilter(windows=frozenset({1, 2})))
+    tax.take("A")
+    tax.take("C")
+    tax.call(62)
+    assert tax.model.view().newest is None and tax.spoken == []
+    tax.call(1)
+    assert tax.model.view().newest.call.window == 1  # type: ignore[union-attr]
+    assert [(w.id, w.count) for w in tax.model.view().waiting] == [("tax", 0), ("social", 0)]
+
+    view = hall.model.view()
+    assert view.newest is not None and view.newest.call.window == 62
+    assert view.paused == ("7号窗口", "62号窗口")  # window 7 serves B too: social
+    # one zone on this screen: counted per service (the A ticket is not its business)
+    assert [(w.id, w.count) for w in view.waiting] == [("B", 0), ("C", 0)]
+
+
+def test_window_7_in_a_social_filter_counts_because_it_serves_b() -> None:
+    hall = Hall(ScreenFilter(zones=frozenset({"social"})))
+    assert hall.model.screen.covers_window(hall.config, 7)
+    assert not Hall(ScreenFilter(zones=frozenset({"nowhere"}))).model.screen.covers_window(
+        hall.config, 7)
+
+
+def test_device_problems_and_notice() -> None:
+    hall = Hall()
+    hall.model.device_problem("kiosk-1", "1号取号机缺纸")
+    assert hall.model.view().problems == ("1号取号机缺纸",)
+    hall.model.device_problem("kiosk-1", None)
+    assert hall.model.view().problems == ()
+
+
+def test_a_fresh_welcome_of_another_day_clears_the_calls() -> None:
+    hall = Hall()
+    hall.take()
+    hall.call(1)
+    hall.model.connection(False)
+    hall.engine.tick(hall.now + timedelta(days=1))  # the day closed while the link was down
+    hall.model.reset(hall.model._hall, HallState.from_public(hall.engine.state.public()))
+    assert hall.model.view().newest is None and hall.model.calls() == []
+
+
+def test_day_close_clears_the_calls() -> None:
+    hall = Hall()
+    hall.take()
+    hall.call(1)
+    for event in hall.engine.tick(hall.now + timedelta(days=1)):
+        hall.feed(event)
+    assert hall.model.view().newest is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1-3,7", {1, 2, 3, 7}), ("5", {5}), (" 2 , 4-4 ", {2, 4}),
+])
+def test_parse_windows(text: str, expected: set[int]) -> None:
+    assert parse_windows(text) == expected
+
+
+@pytest.mark.parametrize("text", ["a", "3-1", "0", "1-x"])
+def test_parse_windows_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_windows(text)

@@ -1,0 +1,45 @@
+"""The display's voice: the setting, the backend it finds, the hand-over to voice/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from display.model import Call
+from display.speech import call_event_data
+from display.voicehost import VoiceSpeaker, make_speaker
+from hall.config import HallConfig
+from tests.conftest import TIMEOUT_S
+from tests.hub.conftest import make_config
+from voice.backends import RecordingBackend
+
+CALL = Call(ticket_id=7, number="A007", window=12, window_name="12号窗口", service="A",
+            service_name="办税服务", zone="tax", priority=False, recall=0, at="t")
+
+
+def test_no_voice_setting_no_speaker() -> None:
+    assert make_speaker(False).speaker is None
+
+
+def test_with_the_setting_there_is_always_a_speaker_and_a_reason_when_silent(qtbot: Any) -> None:
+    setup = make_speaker(True)
+    assert setup.speaker is not None
+    backend = setup.speaker.backend  # type: ignore[attr-defined]
+    assert (backend.name == "silent") == bool(setup.problem)
+    setup.speaker.close()
+
+
+def test_calls_reach_the_voice_queue_with_their_own_number_and_window() -> None:
+    voice = RecordingBackend()
+    speaker = VoiceSpeaker(voice)
+    speaker.announce(CALL)  # no hall yet: not spoken
+    speaker.configure(HallConfig.from_public(make_config().public()))
+    speaker.announce(CALL)
+    assert voice.wait_for(1, TIMEOUT_S)
+    speaker.close()
+    assert [(s.number, s.window) for s in voice.spoken] == [("A007", 12)]
+    assert "A零零七" in voice.spoken[0].text and "十二" in voice.spoken[0].text
+
+
+def test_call_event_data_is_what_a_ticket_called_event_carries() -> None:
+    data = call_event_data(CALL)
+    assert data["ticket"]["number"] == "A007" and data["window"] == 12 and data["recall"] == 0
