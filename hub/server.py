@@ -291,6 +291,10 @@ class Hub:
     def _process_request(
         self, connection: ServerConnection, request: HttpRequest
     ) -> HttpResponse | None:
+        if request.method != "GET":  # everything beside the websocket is read-only
+            refusal = connection.respond(HTTPStatus.METHOD_NOT_ALLOWED, "only GET\n")
+            refusal.headers["Allow"] = "GET"
+            return refusal
         path = request.path.split("?", 1)[0]
         if path != "/healthz":
             if self._public is not None and self._public.handles(path):

@@ -58,7 +58,16 @@ def _sample(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+#: Largest printer job `render` reads: a ticket is a few KiB (a raster one ~30 KiB).
+MAX_JOB_BYTES = 1024 * 1024
+
+
 def _render(args: argparse.Namespace) -> int:
+    size = args.file.stat().st_size
+    if size > MAX_JOB_BYTES:
+        print(f"jiaohao printer render: {args.file} is {size} bytes; a ticket job is at most "
+              f"{MAX_JOB_BYTES} bytes, so this is not one (nothing drawn)", file=sys.stderr)
+        return 1
     data = args.file.read_bytes()
     width = args.width_dots
     if args.profile:
@@ -74,6 +83,9 @@ def _render(args: argparse.Namespace) -> int:
     if result.rasters:
         print(f"[{len(result.rasters)} raster image(s)]")
     print(f"{args.out}: {result.image.width}x{result.image.height}", file=sys.stderr)
+    if result.truncated:
+        print("warning: the job is longer than one drawn page; only its start was drawn",
+              file=sys.stderr)
     return 0
 
 

@@ -21,6 +21,9 @@ from printer.layout import COLUMN_DOTS, MISSING_MARK, char_columns
 
 #: Pages are cut off below this height (a bad stream could feed forever).
 MAX_HEIGHT_DOTS = 20000
+#: QR codes drawn per job (a ticket has one; each costs a QR encoding): more are listed
+#: in ``qr_payloads`` but not drawn.
+MAX_QR_DRAWN = 8
 LINE_DOTS = 24 + LINE_GAP_DOTS
 DEFAULT_WIDTH_DOTS = 576
 _ECC = {48: "L", 49: "M", 50: "Q", 51: "H"}
@@ -80,6 +83,9 @@ class Rendered:
     rasters: list[Image.Image] = field(default_factory=list)  # every GS v 0 image, ink = 1
     cuts: int = 0
     qr_read: list[str] = field(default_factory=list)  # QR codes read back from the picture
+    #: The job was longer than a page drawn here can be (MAX_HEIGHT_DOTS): the rest was
+    #: not drawn (its text lines and QR payloads are still listed).
+    truncated: bool = False
 
 
 @dataclass
@@ -368,9 +374,21 @@ def render(data: bytes, width_dots: int | None = None, read_qr: bool = False) ->
     width = max(8, min(width_dots, 4096))
     pieces: list[tuple[Image.Image | None, int]] = []  # (ink image or None for a gap, x)
     cuts = 0
+    drawn = 0  # dots of paper so far: past a page, drawing stops (bounds time and memory)
+    qr_drawn = 0
+
+    def add(piece: Image.Image | None, x: int) -> None:
+        nonlocal drawn
+        pieces.append((piece, x))
+        drawn += piece.height if piece is not None else (8 if x < 0 else x)
+
     for block in blocks:
+        if drawn > MAX_HEIGHT_DOTS:
+            break
         if isinstance(block, TextBlock):
             for row, used in _text_rows(block, width):
+                if drawn > MAX_HEIGHT_DOTS:
+                    break
                 height = max((24 * c.h for c in row), default=24) + LINE_GAP_DOTS
                 img = Image.new("1", (width, height), 0)
                 x = {0: 0, 1: (width - used) // 2, 2: width - used}.get(block.align, 0)
@@ -379,19 +397,20 @@ def render(data: bytes, width_dots: int | None = None, read_qr: bool = False) ->
                     cell = glyph(c.ch, 24, c.w, c.h, c.bold)
                     img.paste(cell, (x, height - LINE_GAP_DOTS - cell.height))
                     x += cell.width
-                pieces.append((img, 0))
+                add(img, 0)
         elif isinstance(block, RasterBlock):
-            pieces.append((block.image, 0))
+            add(block.image, 0)
         elif isinstance(block, QrBlock):
-            qr = _qr_ink(block, width)
+            qr_drawn += 1
+            qr = _qr_ink(block, width) if qr_drawn <= MAX_QR_DRAWN else None
             if qr is not None:
                 x = {0: 0, 1: (width - qr.width) // 2, 2: width - qr.width}.get(block.align, 0)
-                pieces.append((qr, max(x, 0)))
+                add(qr, max(x, 0))
         elif isinstance(block, FeedBlock):
-            pieces.append((None, block.dots))
+            add(None, block.dots)
         else:
             cuts += 1
-            pieces.append((None, -1))
+            add(None, -1)
     margin = 16
     total = margin * 2 + sum(
         (p.height if p is not None else (8 if x < 0 else x)) for p, x in pieces
@@ -416,7 +435,8 @@ def render(data: bytes, width_dots: int | None = None, read_qr: bool = False) ->
         y += piece.height
     qr_payloads = [b.payload.decode("utf-8", "replace") for b in blocks if isinstance(b, QrBlock)]
     lines = [b.text for b in blocks if isinstance(b, TextBlock)]
-    result = Rendered(page, lines, qr_payloads, rasters, cuts)
+    result = Rendered(page, lines, qr_payloads, rasters, cuts,
+                      truncated=drawn + 32 > MAX_HEIGHT_DOTS or qr_drawn > MAX_QR_DRAWN)
     if read_qr:
         result.qr_read = read_qr_codes(page)
     return result

@@ -269,3 +269,10 @@ async def test_ahead_counts_are_coalesced_but_a_call_is_not(
                     assert (view["status"], view["window"]) == ("called", 3)
     finally:
         await hub.stop()
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "HEAD", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/healthz", "/screen", "/api/screen", "/static/live.js", "/"])
+async def test_only_get_is_answered(hub: Hub, method: str, path: str) -> None:
+    status, headers, _ = await http(hub, path, method)
+    assert status == 405 and headers["allow"] == "GET"

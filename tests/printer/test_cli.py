@@ -28,6 +28,32 @@ def test_render_prints_text_and_qr(tmp_path: Path, capsys: pytest.CaptureFixture
     assert png.read_bytes().startswith(b"\x89PNG")
 
 
+def test_render_stops_at_one_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A job of endless lines or QR codes draws one page and says so (it once took
+    minutes and gigabytes)."""
+    job = tmp_path / "long.bin"
+    qr = b"\x1d(k\x03\x001A2" + b"\x1d(k" + (3 + 1500).to_bytes(2, "little") + b"1P0" + (
+        b"9" * 1500) + b"\x1d(k\x03\x001Q0"
+    job.write_bytes(b"A\n" * 200_000 + qr * 40)
+    png = tmp_path / "long.png"
+    assert jiaohao(["printer", "render", str(job), "--out", str(png)]) == 0
+    assert "only its start was drawn" in capsys.readouterr().err
+    from printer.render import MAX_HEIGHT_DOTS, render
+    rendered = render(job.read_bytes())
+    assert rendered.truncated and rendered.image.height <= MAX_HEIGHT_DOTS
+    assert len(rendered.qr_payloads) == 40  # listed, if not drawn
+
+
+def test_render_refuses_what_cannot_be_a_ticket(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    job = tmp_path / "huge.bin"
+    job.write_bytes(b"A\n" * 1_000_000)
+    assert jiaohao(["printer", "render", str(job), "--out", str(tmp_path / "x.png")]) == 1
+    assert "not one (nothing drawn)" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_sample_to_a_printer_and_status(capsys: pytest.CaptureFixture[str]) -> None:
     with VirtualPrinter() as vp:
         assert (
