@@ -271,8 +271,8 @@ def today_tickets(db_path: Path) -> int:
 
 
 def seed(db_path: Path, config_path: Path, n: int) -> float:
+    from bench.history import seed_history
     from hall.config import load_config
-    from hub.store import seed_history
 
     started = time.perf_counter()
     db = sqlite_utils.Database(db_path)

@@ -24,17 +24,16 @@ import logging
 import queue
 import random
 import shutil
-import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = ROOT / "examples" / "dongxiang.toml"
+DEFAULT_EXAMPLE = "dongxiang.toml"
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +92,9 @@ def main(argv: list[str]) -> int:
     """Play the demo morning; 0 when it ran, 2 for a bad config or usage."""
     parser = argparse.ArgumentParser(prog="jiaohao demo", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="hall config")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="hall config (default: the shipped example dongxiang.toml)")
     parser.add_argument("--out", type=Path, default=Path("out/demo"), help="output folder")
-    parser.add_argument("--headless", action="store_true",
-                        help="play without windows (the only mode in this version)")
     parser.add_argument("--tickets", type=int, default=16, help="tickets the kiosk issues")
     parser.add_argument("--windows", type=int, default=3, help="windows that call")
     parser.add_argument("--printer", default="zh-80mm", help="printer profile")
@@ -105,9 +103,12 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     from hall.config import ConfigError, load_config
+    from jiaohao.examples import example_path
 
     try:
-        config = load_config(args.config)
+        with example_path(DEFAULT_EXAMPLE) if args.config is None else nullcontext(
+                args.config) as config_path:
+            config = load_config(config_path)
     except ConfigError as exc:
         print(f"jiaohao demo: {exc}", file=sys.stderr)
         return 2
@@ -241,24 +242,12 @@ def _waiting(display: Any) -> bool:
 
 def _print_ticket(demo: Demo, printer: Any, data: dict[str, Any]) -> None:
     from printer.job import print_ticket
-    from printer.layout import TicketContent
     from printer.profile import load_printer_profile
     from printer.render import render
+    from printer.ticket import ticket_content
 
-    config = demo.config
     ticket = data["ticket"]
-    service = config.service(ticket["service"])
-    zone = config.zone(service.zone) if service else None
-    content = TicketContent(
-        hall_name=config.hall.name,
-        zone_name=zone.name if zone else "",
-        service_name=service.name if service else ticket["service"],
-        number=ticket["number"],
-        people_ahead=data["ahead"],
-        taken_at=datetime.fromisoformat(ticket["issued_at"]),
-        qr_payload=f"http://hall.local/t/{ticket['id']}",
-        estimated_wait_min=data["estimated_wait_min"],
-    )
+    content = ticket_content(demo.config, data)
     profile = load_printer_profile(demo.printer_profile)
     jobs = len(printer.jobs)
     result = print_ticket(content, profile, printer.connection)
@@ -323,6 +312,7 @@ async def _rate(demo: Demo, window: Window, ticket: dict[str, Any]) -> int | Non
 def _announce(demo: Demo, display: Any) -> None:
     """What the display does with each call: LED bar and voice."""
     from hall.protocol import EventKind
+    from voice.phrases import call_sentence
 
     while not display.events.empty():
         event = display.events.get_nowait()
@@ -330,9 +320,7 @@ def _announce(demo: Demo, display: Any) -> None:
             continue
         number, window_number = event.data["ticket"]["number"], event.data["window"]
         window = next((w for w in demo.windows if w.number == window_number), None)
-        config_window = demo.config.window(window_number)
-        name = config_window.name if config_window else f"{window_number}号窗口"
-        text = f"请{number}号到{name}办理"
+        text = call_sentence(demo.config, number, window_number)
         again = "（重呼）" if event.data.get("recall") else ""
         demo.say(f"叫号 {text}{again}")
         if window is not None:
@@ -343,11 +331,9 @@ def _announce(demo: Demo, display: Any) -> None:
 
 
 def _speak(demo: Demo, text: str, name: str) -> None:
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        return
-    subprocess.run([espeak, "-v", "cmn", "-s", "150", "-w", str(demo.out / "voice" /
-                    f"{name}.wav"), text], check=False, capture_output=True, timeout=30)
+    from voice.espeak import speak_to_wav
+
+    speak_to_wav(text, demo.out / "voice" / f"{name}.wav")
 
 
 def _write_bars(demo: Demo) -> None:

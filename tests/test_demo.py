@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_headless_demo_writes_tickets_bars_voice_and_report(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     done = subprocess.run(
-        [sys.executable, "-m", "jiaohao", "demo", "--headless", "--out", str(out),
+        [sys.executable, "-m", "jiaohao", "demo", "--out", str(out),
          "--tickets", "6", "--windows", "2"],
         cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S * 12,
     )

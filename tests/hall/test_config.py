@@ -22,7 +22,7 @@ from hall.config import (
     parse_config,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "jiaohao" / "examples"
 
 BASE = """\
 [hall]

@@ -107,7 +107,8 @@ def test_bad_config_exits_2_and_names_the_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("example", "status"), [("dongxiang.toml", 0), ("village.toml", 0)])
 def test_check_accepts_the_examples(example: str, status: int) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "jiaohao", "hub", "--config", str(ROOT / "examples" / example),
+        [sys.executable, "-m", "jiaohao", "hub", "--config",
+         str(ROOT / "jiaohao" / "examples" / example),
          "--check"], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S * 3,
     )
     assert done.returncode == status, done.stdout + done.stderr

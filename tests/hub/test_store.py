@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from bench.history import seed_history
 from hall.config import HallConfig
 from hall.protocol import CallNext, Event, EventKind, Pause, SignIn, TakeTicket
 from hub.engine import Engine
 from hub.server import Hub
-from hub.store import Store, seed_history
+from hub.store import Store
 from tests.hub.conftest import ClientFactory, Clock, significant
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from tests.conftest import TIMEOUT_S
 from tests.qtkit.conftest import ThreadedHub
 
 WAIT_MS = int(TIMEOUT_S * 1000)
-FILE = Path(__file__).resolve().parents[2] / "examples" / "app_skeleton.py"
+FILE = Path(__file__).resolve().parents[2] / "jiaohao" / "examples" / "app_skeleton.py"
 
 
 def _skeleton() -> ModuleType:
