@@ -184,6 +184,11 @@ class AlreadyRated(QueueError):
     doc = "That service event has its rating already (one rating per service)."
 
 
+class NotWaiting(QueueError):
+    code = "not_waiting"
+    doc = "The ticket no longer waits (called, finished, closed): nothing to reprint."
+
+
 class RequestFailed(Exception):
     """Raised by the client when the hub answered ``ok: false``."""
 

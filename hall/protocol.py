@@ -19,6 +19,7 @@ from typing import Any, ClassVar, get_type_hints
 from hall.config import Role
 from hall.errors import NotJson, ProtocolError, QueueError, UnknownType
 from hall.payloads import (
+    DEVICE_STATUSES,
     EVENT_FIELDS,
     EVENT_PAYLOADS,
     PRIVATE_FIELDS,
@@ -28,6 +29,7 @@ from hall.payloads import (
     ClerkSignedOut,
     DayClosed,
     DayResult,
+    DeviceStatusReported,
     Empty,
     Estimate,
     EventKind,
@@ -40,7 +42,9 @@ from hall.payloads import (
     TicketData,
     TicketFinished,
     TicketIssued,
+    TicketNotPrinted,
     TicketReinstated,
+    TicketReprinted,
     TicketResult,
     TicketSkipped,
     TicketTransferred,
@@ -380,11 +384,54 @@ class TicketInfo(Request):
     ticket: int = 0
 
 
+@dataclass(frozen=True)
+class DeviceStatus(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"device_kind", "status"})
+    type: ClassVar[str] = "device_status"
+    roles: ClassVar[frozenset[Role]] = ANY_ROLE
+    doc: ClassVar[str] = (
+        "A device reports the health of its hardware (a kiosk: its printer); "
+        "the hub stamps the sender's device id."
+    )
+    device_kind: str = ""
+    status: str = ""
+    detail: str = ""
+    device: str = ""  # set by the hub from the connection, whatever the client sent
+
+    def check(self) -> None:
+        if not self.device_kind or len(self.device_kind) > 32:
+            raise ProtocolError("device_status: device_kind must be 1-32 characters")
+        if self.status not in DEVICE_STATUSES:
+            raise ProtocolError(
+                "device_status: status must be one of " + ", ".join(sorted(DEVICE_STATUSES)))
+        if len(self.detail) > 200:
+            raise ProtocolError("device_status: detail must be at most 200 characters")
+
+
+@dataclass(frozen=True)
+class MarkNotPrinted(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
+    type: ClassVar[str] = "ticket_not_printed"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = "The ticket was issued but its paper ticket did not come out."
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class Reprint(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
+    type: ClassVar[str] = "reprint"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = "Print a waiting ticket again on purpose (补打). data: as take_ticket."
+    ticket: int = 0
+
+
 REQUESTS: dict[str, type[Request]] = {
     cls.type: cls
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
-        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo,
+        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo, DeviceStatus,
+        MarkNotPrinted, Reprint,
     )
 }
 
@@ -546,6 +593,7 @@ def encode(message: dict[str, Any]) -> str:
 
 
 __all__ = [
+    "DEVICE_STATUSES",
     "EVENT_FIELDS",
     "EVENT_PAYLOADS",
     "MAX_FRAME_BYTES",
@@ -559,14 +607,18 @@ __all__ = [
     "CloseCode",
     "DayClosed",
     "DayResult",
+    "DeviceStatus",
+    "DeviceStatusReported",
     "Empty",
     "Estimate",
     "Event",
     "EventKind",
     "EventPayload",
     "Hello",
+    "MarkNotPrinted",
     "RatingRecorded",
     "RatingResult",
+    "Reprint",
     "Request",
     "Result",
     "ResultPayload",
@@ -575,7 +627,9 @@ __all__ = [
     "TicketData",
     "TicketFinished",
     "TicketIssued",
+    "TicketNotPrinted",
     "TicketReinstated",
+    "TicketReprinted",
     "TicketResult",
     "TicketSkipped",
     "TicketTransferred",

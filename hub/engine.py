@@ -27,17 +27,21 @@ from hall.protocol import (
     CloseDay,
     DayClosed,
     DayResult,
+    DeviceStatus,
+    DeviceStatusReported,
     Empty,
     Estimate,
     Event,
     EventPayload,
     Finish,
+    MarkNotPrinted,
     Pause,
     Rate,
     RatingRecorded,
     RatingResult,
     Recall,
     Reinstate,
+    Reprint,
     Request,
     ResultPayload,
     Resume,
@@ -51,7 +55,9 @@ from hall.protocol import (
     TicketFinished,
     TicketInfo,
     TicketIssued,
+    TicketNotPrinted,
     TicketReinstated,
+    TicketReprinted,
     TicketResult,
     TicketSkipped,
     TicketTransferred,
@@ -114,6 +120,9 @@ class Engine:
             CloseDay: self._close_day,
             Status: self._status,
             TicketInfo: self._ticket_info,
+            DeviceStatus: self._device_status,
+            MarkNotPrinted: self._not_printed,
+            Reprint: self._reprint,
         }
 
     # -- time ---------------------------------------------------------------------------
@@ -489,3 +498,20 @@ class Engine:
 
     def _ticket_info(self, req: TicketInfo, now: datetime, out: Outcome) -> None:
         out.result = self._estimate(self._ticket_by_id(req.ticket))
+
+    # -- devices and printing -----------------------------------------------------------
+
+    def _device_status(self, req: DeviceStatus, now: datetime, out: Outcome) -> None:
+        self._emit(DeviceStatusReported(device=req.device, device_kind=req.device_kind,
+                                        status=req.status, detail=req.detail), now, out)
+
+    def _not_printed(self, req: MarkNotPrinted, now: datetime, out: Outcome) -> None:
+        ticket = self._ticket_by_id(req.ticket)
+        self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number), now, out)
+
+    def _reprint(self, req: Reprint, now: datetime, out: Outcome) -> None:
+        ticket = self._ticket_by_id(req.ticket)
+        if ticket.status is not TicketStatus.WAITING:
+            raise errors.NotWaiting(f"{ticket.number} is no longer waiting: nothing to reprint")
+        self._emit(TicketReprinted(ticket_id=ticket.id, number=ticket.number), now, out)
+        out.result = self._estimate(ticket)

@@ -13,7 +13,7 @@ from qtkit.app import Placement, build_parser, options_from_args, parse_size, pl
 from qtkit.station import StationError
 
 ROOT = Path(__file__).resolve().parents[2]
-KIOSK = ROOT / "examples" / "stations" / "kiosk.toml"
+KIOSK = ROOT / "jiaohao" / "examples" / "stations" / "kiosk.toml"
 
 
 def _options(argv: list[str], env: dict[str, str] | None = None) -> Any:

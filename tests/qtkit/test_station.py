@@ -9,7 +9,7 @@ import pytest
 from qtkit.station import StationError, load_station
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples" / "stations").glob("*.toml"))
+EXAMPLES = sorted((ROOT / "jiaohao" / "examples" / "stations").glob("*.toml"))
 
 GOOD = """
 [station]
