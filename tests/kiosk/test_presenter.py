@@ -285,7 +285,7 @@ def test_idle_timeouts_and_elderly_more_time() -> None:
 
 
 def test_an_exception_goes_home_instead_of_crashing() -> None:
-    p, fake, printer, _ = make()
+    p, _fake, printer, _ = make()
 
     def broken() -> PrinterCheck:
         raise RuntimeError("boom")
