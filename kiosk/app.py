@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
@@ -66,6 +68,7 @@ def build_kiosk(
     printer: PrinterPort,
     settings: KioskSettings | None = None,
     speech: bool = False,
+    clock: Callable[[], datetime] | None = None,
 ) -> Kiosk:
     """A kiosk on ``bridge`` (not started) and ``printer``; the window is not shown."""
     fonts = setup_fonts(app)
@@ -78,6 +81,7 @@ def build_kiosk(
         hall=lambda: replica.hall, state=lambda: replica.state, requester=bridge,
         printer=printer, run_blocking=run_blocking, settings=settings,
         speak=speak,  # type: ignore[arg-type]
+        clock=clock,
     )
     theme_dp = [0]
 

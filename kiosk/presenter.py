@@ -55,7 +55,7 @@ TAKE_AWAY_TEXT = "请取走您的号票"
 NOT_PRINTED_TEXT = "号票没有打印出来。请记住号码或用手机扫描二维码，也可以点“补打号票”。"
 BAD_ID_TEXT = "身份证号码无法识别，请重新放置身份证"
 NO_SALT_TEXT = "本机未设置身份证读卡，请到服务台咨询"
-TEXT_SIZES = (18, 22, 26, 30)  # dp; elderly mode starts at 26
+TEXT_SIZES = (22, 24, 27, 30)  # dp (at least 18); elderly mode starts at 27
 
 
 class PrinterPort(Protocol):
@@ -188,8 +188,8 @@ class KioskPresenter:
         return board(self.hall, self._state(), self.now())
 
     def services(self) -> list[ServiceView]:
-        """The services the SERVICES screen lists: the chosen zone's, or all of them on
-        the priority and booking paths."""
+        """The services the SERVICES screen lists: the chosen zone's (all of them
+        before a zone is chosen)."""
         views = service_views(self.hall, self._state(), self.now())
         if self.zone is None:
             return views
@@ -243,8 +243,8 @@ class KioskPresenter:
         if self.busy:
             return
         self.priority, self.zone, self.booking = True, None, None
-        self.screen = Screen.SERVICES
-        self._say("优先取号，请选择业务")
+        self.screen = Screen.HOME  # the zones, then the zone's services, as priority
+        self._say("优先取号，请选择办理区域")
         self._changed()
 
     @_safe
@@ -285,8 +285,8 @@ class KioskPresenter:
             return
         self.booking, self.priority, self.zone = text, False, None
         self.code = ""
-        self.screen = Screen.SERVICES
-        self._say("请选择预约的业务")
+        self.screen = Screen.HOME
+        self._say("请选择预约业务所在的区域")
         self._changed()
 
     @_safe
@@ -320,8 +320,8 @@ class KioskPresenter:
             return
         self.person = person_hash(id_number, self.settings.id_salt)
         self.priority, self.zone = False, None
-        self.screen = Screen.SERVICES
-        self._say("已读取身份证，请选择业务")
+        self.screen = Screen.HOME
+        self._say("已读取身份证，请选择办理区域")
         self._changed()
 
     @_safe

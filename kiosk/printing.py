@@ -46,15 +46,15 @@ class TicketPrinter:
                                  timeout_s=max(self.profile.status_timeout_s * 4, 2.0))
             except LinkError as exc:
                 log.warning("printer %s: %s", self.connection, exc)
-                status, text = PRINTER_PROBLEMS[Problem.UNREACHABLE.value]
-                return PrinterCheck(status, str(exc), text)
+                word, text = PRINTER_PROBLEMS[Problem.UNREACHABLE.value]
+                return PrinterCheck(word, str(exc), text)
             try:
                 status = (query_status(link, self.profile.status_timeout_s)
                           if self.profile.status_query else PrinterStatus())
             except LinkError as exc:
                 log.warning("printer %s: %s", self.connection, exc)
-                status_word, text = PRINTER_PROBLEMS[Problem.DISCONNECTED.value]
-                return PrinterCheck(status_word, str(exc), text)
+                word, text = PRINTER_PROBLEMS[Problem.DISCONNECTED.value]
+                return PrinterCheck(word, str(exc), text)
             finally:
                 link.close()
         problem = status.problem
@@ -70,4 +70,5 @@ class TicketPrinter:
             return PrintOutcome(True, _status_word(result.status), result.warning or "")
         problem = result.problem or Problem.PRINTER_ERROR
         word, text = PRINTER_PROBLEMS[problem.value]
-        return PrintOutcome(False, word, result.message, text)
+        # the ticket stands: say what broke, not "get a ticket at the desk"
+        return PrintOutcome(False, word, result.message, text.split("，")[0])

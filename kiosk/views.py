@@ -8,12 +8,13 @@ written in Chinese and translated in the ``kiosk`` context when English is on.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 
 import qrcode
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -64,6 +67,7 @@ class KioskWindow(QMainWindow):
         self.setWindowTitle("取号机")
         self.buttons: dict[str, QPushButton] = {}  # by name, for tests and screenshots
         self._page: QWidget | None = None
+        self._redraw_pending = False
         presenter.listeners.append(self.redraw)
         self.redraw()
 
@@ -111,6 +115,20 @@ class KioskWindow(QMainWindow):
         self.buttons[key] = button
         return button
 
+    def _scrolling(self, grid: QGridLayout) -> QScrollArea:
+        """The grid in a touch-scrollable area: a hall with many services never
+        pushes the window past its screen."""
+        inner = QWidget()
+        inner.setLayout(grid)
+        area = QScrollArea()
+        area.setWidget(inner)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(area.viewport(),
+                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        return area
+
     def _guarded(self, action: Callable[[], None]) -> None:
         try:
             action()
@@ -120,6 +138,7 @@ class KioskWindow(QMainWindow):
     # -- pages ---------------------------------------------------------------------------
 
     def redraw(self) -> None:
+        self._redraw_pending = False
         self.buttons = {}
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -146,11 +165,17 @@ class KioskWindow(QMainWindow):
 
     def _top_bar(self) -> QWidget:
         bar = QWidget()
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        title = self.name(self.p.hall.hall.name, self.p.hall.hall.name_en)
-        row.addWidget(self._label(title, 1.2, bold=True, align=Qt.AlignmentFlag.AlignLeft
-                                  | Qt.AlignmentFlag.AlignVCenter), 3)
+        rows = QVBoxLayout(bar)
+        rows.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        title = self._label(self.name(self.p.hall.hall.name, self.p.hall.hall.name_en), 1.2,
+                            bold=True, align=Qt.AlignmentFlag.AlignLeft
+                            | Qt.AlignmentFlag.AlignVCenter)
+        if self.width() > self.height():  # one row; portrait: the name above the buttons
+            row.addWidget(title, 3)
+        else:
+            rows.addWidget(title)
+        rows.addLayout(row)
         elderly = "退出长辈模式" if self.p.elderly else "长辈模式"
         row.addWidget(self._button("elderly", self.t(elderly), self.p.toggle_elderly, 1.0,
                                    kind="warn"), 1)
@@ -172,7 +197,15 @@ class KioskWindow(QMainWindow):
         layout.addStretch(2)
 
     def _home(self, layout: QVBoxLayout) -> None:
-        layout.addWidget(self._label(self.t("请选择办理区域"), 1.6, bold=True))
+        if self.p.booking:
+            title = self.t("预约码 {code}：请选择办理区域").format(code=self.p.booking)
+        elif self.p.priority:
+            title = self.t("优先取号：请选择办理区域")
+        elif self.p.person:
+            title = self.t("已读取身份证：请选择办理区域")
+        else:
+            title = self.t("请选择办理区域")
+        layout.addWidget(self._label(title, 1.6, bold=True))
         zones = self.p.zones()
         grid = QGridLayout()
         grid.setSpacing(max(10, self.p.text_dp // 2))
@@ -181,14 +214,18 @@ class KioskWindow(QMainWindow):
             text = (self.name(zone.name, zone.name_en) + "\n"
                     + self.t("等候 {n} 人").format(n=zone.waiting))
             grid.addWidget(self._button(f"zone:{zone.id}", text,
-                                        lambda z=zone.id: self.p.open_zone(z), 1.4),
+                                        functools.partial(self.p.open_zone, zone.id), 1.4),
                            i // cols, i % cols)
-        layout.addLayout(grid, 5)
+        layout.addWidget(self._scrolling(grid), 5)
+        if self.p.booking or self.p.priority or self.p.person:
+            layout.addWidget(self._button("back", self.t("返回首页"), self.p.back, 1.1,
+                                          kind="plain"), 1)
+            return
         row = QHBoxLayout()
         row.addWidget(self._button("priority", self.t(PRIORITY_TEXT), self.p.start_priority,
-                                   1.1, kind="ok"))
+                                   1.3, kind="ok"))
         row.addWidget(self._button("booking", self.t("预约签到") + "\n"
-                                   + self.t("输入或扫描预约码"), self.p.start_booking, 1.1,
+                                   + self.t("输入或扫描预约码"), self.p.start_booking, 1.3,
                                    kind="ok"))
         layout.addLayout(row, 2)
 
@@ -216,9 +253,9 @@ class KioskWindow(QMainWindow):
             else:  # colour is not the only cue: the words say it
                 text = f"{name}\n{self.t('暂不可取')}：{self.t(s.reason)}"
             grid.addWidget(self._button(f"service:{s.id}", text,
-                                        lambda sid=s.id: self.p.take(sid), 1.3,
+                                        functools.partial(self.p.take, s.id), 1.3,
                                         enabled=s.available), i // cols, i % cols)
-        layout.addLayout(grid, 6)
+        layout.addWidget(self._scrolling(grid), 6)
         layout.addWidget(self._button("back", self.t("返回首页"), self.p.back, 1.1,
                                       kind="plain"), 1)
 
@@ -235,7 +272,7 @@ class KioskWindow(QMainWindow):
         grid.setSpacing(max(8, self.p.text_dp // 3))
         keys = "123456789"
         for i, k in enumerate(keys):
-            grid.addWidget(self._button(f"key:{k}", k, lambda c=k: self.p.key(c), 1.8),
+            grid.addWidget(self._button(f"key:{k}", k, functools.partial(self.p.key, k), 1.8),
                            i // 3, i % 3)
         grid.addWidget(self._button("key:back", self.t("删除"), self.p.backspace, 1.2,
                                     kind="plain"), 3, 0)
@@ -258,7 +295,9 @@ class KioskWindow(QMainWindow):
         body = QHBoxLayout() if wide else QVBoxLayout()
         info = QVBoxLayout()
         info.addWidget(self._label(self.t("您的号码"), 1.3))
-        number = self._label(taken.number, 6.0 if wide else 7.0, bold=True)
+        number = self._label(taken.number, 1.0, bold=True)
+        size = min(self.p.text_dp * (6 if wide else 7), round(self.height() * 0.13))
+        number.setStyleSheet(f"font-size: {max(size, 3 * self.p.text_dp)}px; font-weight: bold;")
         number.setObjectName("number")
         info.addWidget(number)
         info.addWidget(self._label(self.name(taken.service, taken.service_en), 1.6, bold=True))
@@ -267,7 +306,7 @@ class KioskWindow(QMainWindow):
         body.addLayout(info, 3)
         qr = QLabel()
         qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        qr.setPixmap(qr_pixmap(taken.qr, round(self.p.text_dp * 11)))
+        qr.setPixmap(qr_pixmap(taken.qr, min(self.p.text_dp * 11, self.height() // 4)))
         qr.setObjectName("qr")
         qr_box = QVBoxLayout()
         qr_box.addWidget(qr)
@@ -316,9 +355,11 @@ class KioskWindow(QMainWindow):
         else:
             super().keyPressEvent(event)
 
-    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self.redraw()  # one or two columns
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._redraw_pending:  # columns and sizes follow the window: redraw once
+            self._redraw_pending = True  # the resize is done
+            QTimer.singleShot(0, self.redraw)
 
 
 class TouchFilter(QObject):

@@ -74,6 +74,18 @@ Seniors, disabled people, pregnant women, service members</translation>
         <translation>Choose a service</translation>
     </message>
     <message>
+        <source>预约码 {code}：请选择办理区域</source>
+        <translation>Booking {code}: choose the area</translation>
+    </message>
+    <message>
+        <source>优先取号：请选择办理区域</source>
+        <translation>Priority ticket: choose the area</translation>
+    </message>
+    <message>
+        <source>已读取身份证：请选择办理区域</source>
+        <translation>ID card read: choose the area</translation>
+    </message>
+    <message>
         <source>等候 {n} 人 · 约 {m} 分钟</source>
         <translation>{n} waiting · about {m} min</translation>
     </message>
@@ -172,6 +184,30 @@ Seniors, disabled people, pregnant women, service members</translation>
     <message>
         <source>打印机故障</source>
         <translation>Printer fault</translation>
+    </message>
+    <message>
+        <source>打印机缺纸</source>
+        <translation>The printer is out of paper</translation>
+    </message>
+    <message>
+        <source>打印机盖未关好</source>
+        <translation>The printer cover is open</translation>
+    </message>
+    <message>
+        <source>打印机离线</source>
+        <translation>The printer is offline</translation>
+    </message>
+    <message>
+        <source>打印机无法连接</source>
+        <translation>The printer cannot be reached</translation>
+    </message>
+    <message>
+        <source>打印机连接中断</source>
+        <translation>The printer connection broke</translation>
+    </message>
+    <message>
+        <source>打印机无法打印中文</source>
+        <translation>The printer cannot print Chinese</translation>
     </message>
     <message>
         <source>暂停取号：正在连接叫号系统，请稍候</source>

@@ -222,6 +222,8 @@ def test_closed_capped_and_unserved_services_show_why() -> None:
 def test_priority_booking_and_scanner_paths() -> None:
     p, fake, _, _ = make()
     p.start_priority()
+    assert p.screen is Screen.HOME and p.priority
+    p.open_zone("social")
     p.take("B")
     assert fake.sent[-1] == ("take_ticket", {"service": "B", "priority": True})
     fake.answer(Reply(True))
@@ -233,7 +235,7 @@ def test_priority_booking_and_scanner_paths() -> None:
     p.backspace()
     p.key("9")
     p.submit_booking()
-    assert p.booking == "129" and p.screen is Screen.SERVICES
+    assert p.booking == "129" and p.screen is Screen.HOME
     p.take("A")
     assert fake.sent[-1] == ("take_ticket", {"service": "A", "booking": "129"})
     fake.answer(ticket_reply("A001", 2))
@@ -248,7 +250,7 @@ def test_id_card_sends_only_a_salted_hash() -> None:
     p, fake, _, _ = make()
     for c in ID + "\n":
         p.scanned(c)
-    assert p.screen is Screen.SERVICES and p.person == person_hash(ID, "hall-salt")
+    assert p.screen is Screen.HOME and p.person == person_hash(ID, "hall-salt")
     p.take("A")
     sent = fake.sent[-1][1]
     assert sent["person"] != ID and ID not in repr(fake.sent)

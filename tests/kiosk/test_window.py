@@ -71,6 +71,7 @@ def test_booking_used_shows_the_refusal(
         for key in "2468":
             w.buttons[f"key:{key}"].click()
         w.buttons["key:ok"].click()
+        w.buttons["zone:social"].click()
         w.buttons["service:B"].click()
         qtbot.waitUntil(lambda: p.screen in (Screen.TAKEN, Screen.MESSAGE) and not p.busy,
                         timeout=WAIT_MS)
