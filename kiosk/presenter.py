@@ -415,8 +415,8 @@ class KioskPresenter:
             content=content,
         )
         self.screen = Screen.TAKEN
+        self._print(self.taken)  # the printer starts while the screen is drawn
         self._changed()
-        self._print(self.taken)
 
     def _print(self, taken: Taken) -> None:
         if taken.id in self._printed:

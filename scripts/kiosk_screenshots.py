@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from hall.config import Device, Role, Service, TimeRange, load_config  # noqa: E402
+from hall.config import Device, Role, TimeRange, load_config  # noqa: E402
 from hub.server import Hub  # noqa: E402
 from kiosk.app import build_kiosk  # noqa: E402
 from kiosk.presenter import KioskSettings  # noqa: E402
