@@ -81,7 +81,8 @@ def child(url: str, connection: str, touches: int, started: float) -> None:
         latencies.append((sends[-1] - t0) * 1000)
     rss = psutil.Process().memory_info().rss / 1e6
     bridge.stop()
-    print(json.dumps({"cold_s": cold, "latencies_ms": latencies, "rss_mb": rss, "rss_ready_mb": rss_ready}))
+    print(json.dumps({"cold_s": cold, "latencies_ms": latencies, "rss_mb": rss,
+                      "rss_ready_mb": rss_ready}))
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar, get_args, get_type_hints
 from hall.errors import ProtocolError
 
 #: Fields kept in the store but never broadcast (personal data).
-PRIVATE_FIELDS = frozenset({"booking"})
+PRIVATE_FIELDS = frozenset({"booking", "person"})
 
 
 class EventKind(StrEnum):
@@ -147,6 +147,8 @@ class TicketData(Payload):
     called_at: str | None = None
     recalls: int = 0
     booking: str | None = _omit_none()
+    #: salted hash of the citizen's ID number (kiosk ID-card reader); private like booking
+    person: str | None = field(default=None, repr=False, metadata={"omit_none": True})
 
     def public(self) -> dict[str, Any]:
         """The ticket object without personal data (results, welcome, ticket_called)."""
@@ -157,7 +159,10 @@ class TicketData(Payload):
 
     def stored(self) -> dict[str, Any]:
         """With the booking code (``ticket_issued`` in the store)."""
-        return {**self.public(), "booking": self.booking}
+        out = {**self.public(), "booking": self.booking}
+        if self.person is not None:
+            out["person"] = self.person
+        return out
 
 
 # -- events ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, get_type_hints
@@ -236,10 +236,17 @@ class TakeTicket(Request):
     service: str = ""
     priority: bool = False
     booking: str | None = None
+    #: salted hash (64 hex digits) of an ID number read at the kiosk: one open ticket
+    #: per person and service per hall day. Never the number itself.
+    person: str | None = field(default=None, repr=False)
 
     def check(self) -> None:
         if not self.service:
             raise ProtocolError("take_ticket: service must not be empty")
+        if self.person is not None and not (
+            len(self.person) == 64 and all(c in "0123456789abcdef" for c in self.person)
+        ):
+            raise ProtocolError("take_ticket: person must be a salted hash, 64 hex digits")
         if self.booking is not None and not (
             0 < len(self.booking) <= 64 and all(c.isalnum() or c in "-_" for c in self.booking)
         ):

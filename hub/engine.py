@@ -259,6 +259,11 @@ class Engine:
                 break
         if req.booking is not None and self._booking_remembered(req.booking, day):
             raise errors.BookingUsed("this booking code was already checked in")
+        if req.person is not None and any(
+            t.person == req.person and t.service == service.id and t.status in OPEN_STATUSES
+            for t in self.state.tickets.values()
+        ):
+            raise errors.AlreadyTaken(f"{service.name}：您今天已有一张未办理的号")
 
         ticket = Ticket(
             id=self.state.next_id,
@@ -269,6 +274,7 @@ class Engine:
             issued_at=local.isoformat(),
             order=self.state.next_order,
             booking=req.booking,
+            person=req.person,
         )
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot),
                    now, out)

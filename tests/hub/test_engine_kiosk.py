@@ -10,6 +10,7 @@ from hall.protocol import (
     Event,
     MarkNotPrinted,
     Reprint,
+    TakeTicket,
     parse_request,
 )
 from hub.engine import Engine
@@ -67,3 +68,35 @@ def test_the_new_events_survive_the_wire() -> None:
     out = engine.execute(MarkNotPrinted(id=1, ticket=ticket.id), MORNING)
     event = out.events[0]
     assert Event.parse(event.to_json()) == event
+
+
+PERSON = "a" * 64
+OTHER = "b" * 64
+
+
+def test_one_open_ticket_per_person_and_service() -> None:
+    engine = Engine(hall())
+    out = engine.execute(TakeTicket(id=1, service="A", person=PERSON), MORNING)
+    assert "person" not in out.data["ticket"]
+    refused(engine, TakeTicket(id=2, service="A", person=PERSON), errors.AlreadyTaken)
+    take(engine, "B", person=PERSON)  # another business
+    take(engine, "A", person=OTHER)  # another person
+    take(engine, "A")  # nobody's card
+    call(engine, 1)  # A001 is called: still open
+    refused(engine, TakeTicket(id=3, service="A", person=PERSON), errors.AlreadyTaken)
+
+
+def test_the_person_hash_is_stored_never_broadcast_or_shown() -> None:
+    engine = Engine(hall())
+    out = engine.execute(TakeTicket(id=1, service="A", person=PERSON), MORNING)
+    event = out.events[0]
+    assert event.to_store()["ticket"]["person"] == PERSON
+    assert PERSON not in repr(event.to_json()) and PERSON not in repr(engine.state.public())
+    assert PERSON not in repr(TakeTicket(id=1, service="A", person=PERSON))
+    assert replay(out.events, None).tickets[1].person == PERSON  # survives a restart
+
+
+@pytest.mark.parametrize("person", ["11010519491231002X", "A" * 64, "a" * 63])
+def test_take_ticket_refuses_anything_but_a_hash(person: str) -> None:
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "take_ticket", "id": 1, "service": "A", "person": person})

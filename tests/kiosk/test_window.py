@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kiosk.model import Screen, refusal_text
+from kiosk.presenter import KioskSettings
 from printer.render import render
 from printer.virtual import VirtualPrinter
 from tests.kiosk.conftest import WAIT_MS
@@ -141,3 +143,23 @@ def test_english_comes_from_the_qm_file(make_kiosk: Any) -> None:
     assert "Booking check-in" in kiosk.window.buttons["booking"].text()
     kiosk.window.buttons["english"].click()
     assert "预约签到" in kiosk.window.buttons["booking"].text()
+
+
+def test_an_id_card_gets_one_ticket_per_business_per_day(
+    qtbot: Any, make_kiosk: Any, kiosk_hub: ThreadedHub, virtual_printer: VirtualPrinter
+) -> None:
+    kiosk = make_kiosk(settings=KioskSettings(id_salt="hall-secret"))
+    w, p = kiosk.window, kiosk.presenter
+    for _ in range(2):
+        for char in "11010519491231002X":  # a reader typing like a keyboard
+            qtbot.keyClicks(w, char)
+        qtbot.keyClick(w, Qt.Key.Key_Return)
+        w.buttons["zone:tax"].click()
+        w.buttons["service:A"].click()
+        qtbot.waitUntil(lambda: p.screen in (Screen.TAKEN, Screen.MESSAGE) and not p.busy,
+                        timeout=WAIT_MS)
+        if p.screen is Screen.TAKEN:
+            w.buttons["home"].click()
+    assert p.message == refusal_text("already_taken")
+    assert _issued(kiosk_hub) == {"A": 1} and len(virtual_printer.jobs) == 1
+    assert "11010519491231002X" not in repr(kiosk_hub.public_state())
