@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -90,7 +90,7 @@ class KioskSettings:
     idle_home_s: float = 60.0  # no touch on another screen: home
     idle_screen_s: float = 180.0  # no touch at home: the idle screen
     more_time_s: float = 30.0  # elderly mode: how long "need more time?" waits
-    id_salt: str = ""  # shared by every kiosk of the hall; see docs/kiosk.md
+    id_salt: str = field(default="", repr=False)  # the hall's; see docs/kiosk.md
 
 
 @dataclass(frozen=True)
