@@ -223,6 +223,11 @@ def _describe(expected: Any) -> str:
     return " or ".join(names.get(o, str(o)) for o in options)
 
 
+def _is_hash(text: str) -> bool:
+    """A salted ID hash as kiosks send it: 64 lowercase hex digits."""
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
 CALLER_ROLES = frozenset({Role.CALLER, Role.ADMIN})
 ANY_ROLE = frozenset(Role)
 
@@ -243,9 +248,7 @@ class TakeTicket(Request):
     def check(self) -> None:
         if not self.service:
             raise ProtocolError("take_ticket: service must not be empty")
-        if self.person is not None and not (
-            len(self.person) == 64 and all(c in "0123456789abcdef" for c in self.person)
-        ):
+        if self.person is not None and not _is_hash(self.person):
             raise ProtocolError("take_ticket: person must be a salted hash, 64 hex digits")
         if self.booking is not None and not (
             0 < len(self.booking) <= 64 and all(c.isalnum() or c in "-_" for c in self.booking)
@@ -426,11 +429,20 @@ class MarkNotPrinted(Request):
 
 @dataclass(frozen=True)
 class Reprint(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
     type: ClassVar[str] = "reprint"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
-    doc: ClassVar[str] = "Print a waiting ticket again on purpose (补打). data: as take_ticket."
+    doc: ClassVar[str] = (
+        "Print a waiting ticket again on purpose (补打): by id, or a lost one by the "
+        "person's salted ID hash (their latest open ticket). data: as take_ticket."
+    )
     ticket: int = 0
+    person: str | None = field(default=None, repr=False)
+
+    def check(self) -> None:
+        if (self.ticket > 0) == (self.person is not None):
+            raise ProtocolError("reprint: give either ticket (an id) or person (a hash)")
+        if self.person is not None and not _is_hash(self.person):
+            raise ProtocolError("reprint: person must be a salted hash, 64 hex digits")
 
 
 REQUESTS: dict[str, type[Request]] = {

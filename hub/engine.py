@@ -516,7 +516,14 @@ class Engine:
         self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number), now, out)
 
     def _reprint(self, req: Reprint, now: datetime, out: Outcome) -> None:
-        ticket = self._ticket_by_id(req.ticket)
+        if req.person is not None:
+            mine = [t for t in self.state.tickets.values()
+                    if t.person == req.person and t.status is TicketStatus.WAITING]
+            if not mine:
+                raise errors.UnknownTicket("no waiting ticket of this ID card today")
+            ticket = max(mine, key=lambda t: t.id)
+        else:
+            ticket = self._ticket_by_id(req.ticket)
         if ticket.status is not TicketStatus.WAITING:
             raise errors.NotWaiting(f"{ticket.number} is no longer waiting: nothing to reprint")
         self._emit(TicketReprinted(ticket_id=ticket.id, number=ticket.number), now, out)

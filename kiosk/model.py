@@ -112,6 +112,7 @@ REFUSALS = {
     "already_taken": "您今天已经取过该业务的号",
     "not_waiting": "该号已经叫过或已办结，不能补打",
     "unknown_ticket": "没有找到这张号票",
+    "no_lost_ticket": "这张身份证今天没有等候中的号",
     "rate_limited": "操作太快，请稍后再试",
 }
 FALLBACK_REFUSAL = "暂时无法取号，请到服务台咨询"

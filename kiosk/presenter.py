@@ -405,17 +405,48 @@ class KioskPresenter:
             self.busy = False
             self._show_message(refusal_text(reply.code, reply.message))
             return
-        content = ticket_content(self.hall, reply.data, qr_base=self.settings.qr_base)
-        ticket = reply.data["ticket"]
-        service = self.hall.service(str(ticket["service"]))
-        self.taken = Taken(
-            id=int(ticket["id"]), number=content.number, service=content.service_name,
-            service_en=service.name_en if service else "", ahead=content.people_ahead,
-            wait_min=int(reply.data.get("estimated_wait_min") or 0), qr=content.qr_payload,
-            content=content,
-        )
+        self.taken = self._taken_from(reply.data)
         self.screen = Screen.TAKEN
         self._print(self.taken)  # the printer starts while the screen is drawn
+        self._changed()
+
+    def _taken_from(self, data: dict[str, Any]) -> Taken:
+        """A take_ticket (or reprint) answer as the after-take screen shows it."""
+        content = ticket_content(self.hall, data, qr_base=self.settings.qr_base)
+        ticket = data["ticket"]
+        service = self.hall.service(str(ticket["service"]))
+        return Taken(
+            id=int(ticket["id"]), number=content.number, service=content.service_name,
+            service_en=service.name_en if service else "", ahead=content.people_ahead,
+            wait_min=int(data.get("estimated_wait_min") or 0), qr=content.qr_payload,
+            content=content,
+        )
+
+    @_safe
+    def reprint_lost(self) -> None:
+        """补打 a lost ticket: the read ID card's latest waiting ticket, found by the hub."""
+        self.touch()
+        if self.person is None or self.busy:
+            return
+        if not self.online:
+            self._show_message(PAUSED_TEXT)
+            return
+        self.busy = True
+        self.screen = Screen.ISSUING
+        self._changed()
+        self._requester.request("reprint", {"person": self.person}, self._lost_found)
+
+    @_safe
+    def _lost_found(self, reply: Reply) -> None:
+        if not reply.ok:
+            self.busy = False
+            code = "no_lost_ticket" if reply.code == "unknown_ticket" else reply.code
+            self._show_message(refusal_text(code, reply.message))
+            return
+        self.taken = self._taken_from(reply.data)
+        self.screen = Screen.TAKEN
+        self._printed.discard(self.taken.id)  # printing again is the purpose here
+        self._print(self.taken)
         self._changed()
 
     def _print(self, taken: Taken) -> None:

@@ -217,6 +217,9 @@ class KioskWindow(QMainWindow):
                                         functools.partial(self.p.open_zone, zone.id), 1.4),
                            i // cols, i % cols)
         layout.addWidget(self._scrolling(grid), 5)
+        if self.p.person:
+            layout.addWidget(self._button("reprint_lost", self.t("补打丢失的号票"),
+                                          self.p.reprint_lost, 1.2, kind="ok"), 1)
         if self.p.booking or self.p.priority or self.p.person:
             layout.addWidget(self._button("back", self.t("返回首页"), self.p.back, 1.1,
                                           kind="plain"), 1)

@@ -23,6 +23,7 @@ _REFUSALS_EN = {
     "already_taken": "You already have a ticket for this service today",
     "not_waiting": "This number was already called or served; it cannot be reprinted",
     "unknown_ticket": "This ticket was not found",
+    "no_lost_ticket": "This ID card has no waiting ticket today",
     "rate_limited": "Too fast; please try again in a moment",
 }
 _PRINTER_EN = {
@@ -76,6 +77,7 @@ ENGLISH: dict[str, str] = {
     "请取走您的号票": "Please take your ticket",
     "打印纸即将用完": "Printer paper is running low",
     "补打号票": "Reprint ticket",
+    "补打丢失的号票": "Reprint a lost ticket",
     "完成，返回首页": "Done, back to start",
     "没有出号": "No ticket was issued",
     "需要更多时间吗？": "Do you need more time?",

@@ -154,6 +154,10 @@ Seniors, disabled people, pregnant women, service members</translation>
         <translation>Reprint ticket</translation>
     </message>
     <message>
+        <source>补打丢失的号票</source>
+        <translation>Reprint a lost ticket</translation>
+    </message>
+    <message>
         <source>完成，返回首页</source>
         <translation>Done, back to start</translation>
     </message>
@@ -252,6 +256,10 @@ Seniors, disabled people, pregnant women, service members</translation>
     <message>
         <source>没有找到这张号票</source>
         <translation>This ticket was not found</translation>
+    </message>
+    <message>
+        <source>这张身份证今天没有等候中的号</source>
+        <translation>This ID card has no waiting ticket today</translation>
     </message>
     <message>
         <source>操作太快，请稍后再试</source>

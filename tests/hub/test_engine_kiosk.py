@@ -100,3 +100,17 @@ def test_the_person_hash_is_stored_never_broadcast_or_shown() -> None:
 def test_take_ticket_refuses_anything_but_a_hash(person: str) -> None:
     with pytest.raises(errors.ProtocolError):
         parse_request({"type": "take_ticket", "id": 1, "service": "A", "person": person})
+
+
+def test_a_lost_ticket_is_found_by_the_person_hash() -> None:
+    engine = Engine(hall())
+    take(engine, "A", person=PERSON)
+    latest = take(engine, "B", person=PERSON)
+    out = engine.execute(Reprint(id=1, person=PERSON), MORNING)
+    assert out.data["ticket"]["number"] == latest.number == "B001"
+    assert kinds(out) == ["ticket_reprinted"]
+    refused(engine, Reprint(id=2, person=OTHER), errors.UnknownTicket)
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "reprint", "id": 1})
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "reprint", "id": 1, "ticket": 1, "person": PERSON})

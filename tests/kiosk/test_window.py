@@ -162,4 +162,11 @@ def test_an_id_card_gets_one_ticket_per_business_per_day(
             w.buttons["home"].click()
     assert p.message == refusal_text("already_taken")
     assert _issued(kiosk_hub) == {"A": 1} and len(virtual_printer.jobs) == 1
+    p.back()
+    p.id_card("11010519491231002X")
+    w.buttons["reprint_lost"].click()  # the ticket was lost: 补打
+    qtbot.waitUntil(lambda: not p.busy, timeout=WAIT_MS)
+    assert p.screen is Screen.TAKEN, p.message
+    qtbot.waitUntil(lambda: p.taken is not None and p.taken.printed is True, timeout=WAIT_MS)
+    assert p.taken.number == "A001" and len(virtual_printer.jobs) == 2
     assert "11010519491231002X" not in repr(kiosk_hub.public_state())
