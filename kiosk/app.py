@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
+from kiosk.idcard import SerialIdReader, load_idcard_profile
 from kiosk.presenter import KioskPresenter, KioskSettings, PrinterPort
 from kiosk.views import KioskWindow, TouchFilter
 from qtkit.bridge import HubBridge
@@ -35,6 +37,36 @@ class Kiosk:
     window: KioskWindow
     timer: QTimer
     translator: QTranslator
+
+
+class IdCardRelay(QObject):
+    """Carries ID numbers from a serial reader's thread to the GUI thread."""
+
+    number = Signal(str)
+
+
+def start_idcard_reader(app_table: Mapping[str, Any], presenter: KioskPresenter,
+                        parent: QObject) -> SerialIdReader | None:
+    """The station's serial ID-card reader (``[app] idcard_profile``, ``idcard_port``),
+    started; None for a keyboard reader (the window reads its keys) or none at all.
+
+    Raises:
+        hall.profiles.ProfileError: unknown or broken profile.
+        ValueError: a serial profile without ``idcard_port``.
+    """
+    profile_id = app_table.get("idcard_profile")
+    if not profile_id:
+        return None
+    profile = load_idcard_profile(str(profile_id))
+    if profile.transport != "serial":
+        return None
+    port = app_table.get("idcard_port")
+    if not port:
+        raise ValueError(f"[app] idcard_port: the serial ID-card reader {profile.id} needs "
+                         "its port (e.g. /dev/ttyUSB1)")
+    relay = IdCardRelay(parent)
+    relay.number.connect(presenter.id_card)
+    return SerialIdReader(str(port), profile, relay.number.emit).start()
 
 
 def install_translator(app: QCoreApplication) -> QTranslator:

@@ -45,9 +45,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     bridge = HubBridge(station.hub, station.device, station.token, subscribe=True)
     kiosk = build_kiosk(app, bridge, printer, settings,
                         speech=not args.no_speech and station.app.get("speech", True) is not False)
+    from hall.profiles import ProfileError
+    from kiosk.app import start_idcard_reader
+
+    try:
+        reader = start_idcard_reader(station.app, kiosk.presenter, kiosk.window)
+    except (ProfileError, ValueError) as exc:
+        print(f"jiaohao kiosk: {exc}", file=sys.stderr)
+        return 2
     place_window(kiosk.window, options.placement)
     bridge.start()
     try:
         return app.exec()
     finally:
         bridge.stop()
+        if reader is not None:
+            reader.stop()

@@ -29,10 +29,11 @@ def kiosk_settings(app: Mapping[str, Any], environ: Mapping[str, str] | None = N
             if isinstance(v, bool) or not isinstance(v, int | float) or not 1 <= v <= 3600:
                 raise ValueError(f"[app] {key}: must be a number of seconds, 1-3600")
             values[key] = float(v)
+    for key in _TEXTS:
+        if key in app and not isinstance(app[key], str):
+            raise ValueError(f"[app] {key}: must be text")
     for key in ("notice", "qr_base", "id_salt"):
         if key in app:
-            if not isinstance(app[key], str):
-                raise ValueError(f"[app] {key}: must be text")
             values[key] = app[key]
     if "elderly_default" in app:
         if not isinstance(app["elderly_default"], bool):
