@@ -141,11 +141,14 @@ def main() -> int:
         printer.faults.disconnect_after_bytes = None
         p.back()
         p.open_zone(zones[0].id)
-        p.asking_more_time = True
-        p.elderly = True
+        p.toggle_elderly()
+        p.asking_more_time = True  # what the idle timer does after idle_home_s
         p.refresh()
         shot(size, "more-time")
-        p.elderly = False
+        p.toggle_elderly()
+        p.back()
+        p.id_card("11010519491231002X")  # a sample number (not a real person's)
+        shot(size, "id-card")
         p.back()
         p.set_online(False)
         shot(size, "paused")

@@ -49,9 +49,9 @@ ENGLISH: dict[str, str] = {
     "请选择办理区域": "Choose an area",
     "等候 {n} 人": "{n} waiting",
     "优先取号\n老年人、残疾人、孕妇、军人等":
-        "Priority ticket\nSeniors, disabled people, pregnant women, service members",
+        "Priority ticket\nSeniors, disabled people,\npregnant women, service members",
     "预约签到": "Booking check-in",
-    "输入或扫描预约码": "Type or scan your booking code",
+    "输入或扫描预约码": "Type or scan\nyour booking code",
     "预约码 {code}：请选择预约的业务": "Booking {code}: choose the booked service",
     "优先取号：请选择业务": "Priority ticket: choose a service",
     "已读取身份证：请选择业务": "ID card read: choose a service",

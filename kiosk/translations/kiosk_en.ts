@@ -47,7 +47,8 @@
         <source>优先取号
 老年人、残疾人、孕妇、军人等</source>
         <translation>Priority ticket
-Seniors, disabled people, pregnant women, service members</translation>
+Seniors, disabled people,
+pregnant women, service members</translation>
     </message>
     <message>
         <source>预约签到</source>
@@ -55,7 +56,8 @@ Seniors, disabled people, pregnant women, service members</translation>
     </message>
     <message>
         <source>输入或扫描预约码</source>
-        <translation>Type or scan your booking code</translation>
+        <translation>Type or scan
+your booking code</translation>
     </message>
     <message>
         <source>预约码 {code}：请选择预约的业务</source>
