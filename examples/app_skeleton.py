@@ -10,7 +10,8 @@ An app has three parts. In a real app each is its own module:
 - ``<app>/window.py``: thin widgets that draw the model and forward clicks to it.
 - ``<app>/cli.py``: the wiring — arguments, station, fonts, theme, bridge, replica.
 
-Run it against a hub:  python examples/app_skeleton.py --station examples/stations/kiosk.toml
+Run it against a hub:
+    python examples/app_skeleton.py --station examples/stations/kiosk.toml
 """
 
 from __future__ import annotations

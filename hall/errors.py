@@ -184,6 +184,16 @@ class AlreadyRated(QueueError):
     doc = "That service event has its rating already (one rating per service)."
 
 
+class AlreadyTaken(QueueError):
+    code = "already_taken"
+    doc = "This person (ID card) already holds an open ticket of this service today."
+
+
+class NotWaiting(QueueError):
+    code = "not_waiting"
+    doc = "The ticket no longer waits (called, finished, closed): nothing to reprint."
+
+
 class RequestFailed(Exception):
     """Raised by the client when the hub answered ``ok: false``."""
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar, get_args, get_type_hints
 from hall.errors import ProtocolError
 
 #: Fields kept in the store but never broadcast (personal data).
-PRIVATE_FIELDS = frozenset({"booking"})
+PRIVATE_FIELDS = frozenset({"booking", "person"})
 
 
 class EventKind(StrEnum):
@@ -34,6 +34,9 @@ class EventKind(StrEnum):
     CLERK_SIGNED_OUT = "clerk_signed_out"
     RATING_RECORDED = "rating_recorded"
     DAY_CLOSED = "day_closed"
+    DEVICE_STATUS_REPORTED = "device_status_reported"
+    TICKET_NOT_PRINTED = "ticket_not_printed"
+    TICKET_REPRINTED = "ticket_reprinted"
 
 
 def _omit_none() -> Any:
@@ -144,6 +147,8 @@ class TicketData(Payload):
     called_at: str | None = None
     recalls: int = 0
     booking: str | None = _omit_none()
+    #: salted hash of the citizen's ID number (kiosk ID-card reader); private like booking
+    person: str | None = field(default=None, repr=False, metadata={"omit_none": True})
 
     def public(self) -> dict[str, Any]:
         """The ticket object without personal data (results, welcome, ticket_called)."""
@@ -154,7 +159,10 @@ class TicketData(Payload):
 
     def stored(self) -> dict[str, Any]:
         """With the booking code (``ticket_issued`` in the store)."""
-        return {**self.public(), "booking": self.booking}
+        out = {**self.public(), "booking": self.booking}
+        if self.person is not None:
+            out["person"] = self.person
+        return out
 
 
 # -- events ------------------------------------------------------------------------------
@@ -292,12 +300,50 @@ class DayClosed(EventPayload):
     forget_before: str | None = _omit_none()
 
 
+#: What a device may report about itself (``device_status``).
+DEVICE_STATUSES = frozenset(
+    {"ok", "paper_near_end", "paper_out", "cover_open", "offline", "unknown"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatusReported(EventPayload):
+    """A device (a kiosk's printer) reported its health; managers see it."""
+
+    kind: ClassVar[EventKind] = EventKind.DEVICE_STATUS_REPORTED
+    what: ClassVar[str] = "device_status_reported"
+    device: str
+    device_kind: str
+    status: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketNotPrinted(EventPayload):
+    """A ticket was issued but its paper ticket did not come out."""
+
+    kind: ClassVar[EventKind] = EventKind.TICKET_NOT_PRINTED
+    what: ClassVar[str] = "ticket_not_printed"
+    ticket_id: int
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketReprinted(EventPayload):
+    """A ticket was printed again on purpose (补打)."""
+
+    kind: ClassVar[EventKind] = EventKind.TICKET_REPRINTED
+    what: ClassVar[str] = "ticket_reprinted"
+    ticket_id: int
+    number: str
+
+
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
     cls.kind: cls
     for cls in (
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
-        RatingRecorded, DayClosed,
+        RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
     )
 }
 
@@ -408,6 +454,9 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "close_day": DayResult,
     "status": StatusResult,
     "ticket_info": Estimate,
+    "device_status": Empty,
+    "ticket_not_printed": Empty,
+    "reprint": Estimate,
 }
 
 #: Fields of each request's result ``data`` (documented in docs/protocol.md).

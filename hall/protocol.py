@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, get_type_hints
@@ -19,6 +19,7 @@ from typing import Any, ClassVar, get_type_hints
 from hall.config import Role
 from hall.errors import NotJson, ProtocolError, QueueError, UnknownType
 from hall.payloads import (
+    DEVICE_STATUSES,
     EVENT_FIELDS,
     EVENT_PAYLOADS,
     PRIVATE_FIELDS,
@@ -28,6 +29,7 @@ from hall.payloads import (
     ClerkSignedOut,
     DayClosed,
     DayResult,
+    DeviceStatusReported,
     Empty,
     Estimate,
     EventKind,
@@ -41,7 +43,9 @@ from hall.payloads import (
     TicketData,
     TicketFinished,
     TicketIssued,
+    TicketNotPrinted,
     TicketReinstated,
+    TicketReprinted,
     TicketResult,
     TicketSkipped,
     TicketTransferred,
@@ -221,6 +225,11 @@ def _describe(expected: Any) -> str:
     return " or ".join(names.get(o, str(o)) for o in options)
 
 
+def _is_hash(text: str) -> bool:
+    """A salted ID hash as kiosks send it: 64 lowercase hex digits."""
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
 CALLER_ROLES = frozenset({Role.CALLER, Role.ADMIN})
 ANY_ROLE = frozenset(Role)
 
@@ -234,10 +243,15 @@ class TakeTicket(Request):
     service: str = ""
     priority: bool = False
     booking: str | None = None
+    #: salted hash (64 hex digits) of an ID number read at the kiosk: one open ticket
+    #: per person and service per hall day. Never the number itself.
+    person: str | None = field(default=None, repr=False)
 
     def check(self) -> None:
         if not self.service:
             raise ProtocolError("take_ticket: service must not be empty")
+        if self.person is not None and not _is_hash(self.person):
+            raise ProtocolError("take_ticket: person must be a salted hash, 64 hex digits")
         if self.booking is not None and not (
             0 < len(self.booking) <= 64 and all(c.isalnum() or c in "-_" for c in self.booking)
         ):
@@ -382,11 +396,63 @@ class TicketInfo(Request):
     ticket: int = 0
 
 
+@dataclass(frozen=True)
+class DeviceStatus(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"device_kind", "status"})
+    type: ClassVar[str] = "device_status"
+    roles: ClassVar[frozenset[Role]] = ANY_ROLE
+    doc: ClassVar[str] = (
+        "A device reports the health of its hardware (a kiosk: its printer); "
+        "the hub stamps the sender's device id."
+    )
+    device_kind: str = ""
+    status: str = ""
+    detail: str = ""
+    device: str = ""  # set by the hub from the connection, whatever the client sent
+
+    def check(self) -> None:
+        if not self.device_kind or len(self.device_kind) > 32:
+            raise ProtocolError("device_status: device_kind must be 1-32 characters")
+        if self.status not in DEVICE_STATUSES:
+            raise ProtocolError(
+                "device_status: status must be one of " + ", ".join(sorted(DEVICE_STATUSES)))
+        if len(self.detail) > 200:
+            raise ProtocolError("device_status: detail must be at most 200 characters")
+
+
+@dataclass(frozen=True)
+class MarkNotPrinted(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
+    type: ClassVar[str] = "ticket_not_printed"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = "The ticket was issued but its paper ticket did not come out."
+    ticket: int = 0
+
+
+@dataclass(frozen=True)
+class Reprint(Request):
+    type: ClassVar[str] = "reprint"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = (
+        "Print a waiting ticket again on purpose (补打): by id, or a lost one by the "
+        "person's salted ID hash (their latest open ticket). data: as take_ticket."
+    )
+    ticket: int = 0
+    person: str | None = field(default=None, repr=False)
+
+    def check(self) -> None:
+        if (self.ticket > 0) == (self.person is not None):
+            raise ProtocolError("reprint: give either ticket (an id) or person (a hash)")
+        if self.person is not None and not _is_hash(self.person):
+            raise ProtocolError("reprint: person must be a salted hash, 64 hex digits")
+
+
 REQUESTS: dict[str, type[Request]] = {
     cls.type: cls
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
-        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo,
+        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo, DeviceStatus,
+        MarkNotPrinted, Reprint,
     )
 }
 
@@ -548,6 +614,7 @@ def encode(message: dict[str, Any]) -> str:
 
 
 __all__ = [
+    "DEVICE_STATUSES",
     "EVENT_FIELDS",
     "EVENT_PAYLOADS",
     "MAX_FRAME_BYTES",
@@ -561,6 +628,8 @@ __all__ = [
     "CloseCode",
     "DayClosed",
     "DayResult",
+    "DeviceStatus",
+    "DeviceStatusReported",
     "Empty",
     "Estimate",
     "Event",
@@ -568,8 +637,10 @@ __all__ = [
     "EventPayload",
     "Hello",
     "Issued",
+    "MarkNotPrinted",
     "RatingRecorded",
     "RatingResult",
+    "Reprint",
     "Request",
     "Result",
     "ResultPayload",
@@ -578,7 +649,9 @@ __all__ = [
     "TicketData",
     "TicketFinished",
     "TicketIssued",
+    "TicketNotPrinted",
     "TicketReinstated",
+    "TicketReprinted",
     "TicketResult",
     "TicketSkipped",
     "TicketTransferred",

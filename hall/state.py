@@ -110,6 +110,7 @@ class Ticket:
     called_at: str | None = None
     recalls: int = 0
     booking: str | None = None  # personal data: stored, never broadcast
+    person: str | None = field(default=None, repr=False)  # salted ID hash: as booking
     visits: list[Visit] = field(default_factory=list)
 
     def data(self) -> TicketData:
@@ -117,7 +118,8 @@ class Ticket:
         return TicketData(id=self.id, number=self.number, service=self.service,
                           priority=self.priority, status=str(self.status),
                           issued_at=self.issued_at, window=self.window, order=self.order,
-                          called_at=self.called_at, recalls=self.recalls, booking=self.booking)
+                          called_at=self.called_at, recalls=self.recalls, booking=self.booking,
+                          person=self.person)
 
     def public(self) -> dict[str, Any]:
         """The protocol's ticket object (no personal data)."""
@@ -132,7 +134,8 @@ class Ticket:
                    priority=data.priority, status=TicketStatus(data.status),
                    issued_at=data.issued_at, window=data.window,
                    order=data.id if data.order is None else data.order,
-                   called_at=data.called_at, recalls=data.recalls, booking=data.booking)
+                   called_at=data.called_at, recalls=data.recalls, booking=data.booking,
+                   person=data.person)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Ticket:

@@ -27,18 +27,22 @@ from hall.protocol import (
     CloseDay,
     DayClosed,
     DayResult,
+    DeviceStatus,
+    DeviceStatusReported,
     Empty,
     Estimate,
     Event,
     EventPayload,
     Finish,
     Issued,
+    MarkNotPrinted,
     Pause,
     Rate,
     RatingRecorded,
     RatingResult,
     Recall,
     Reinstate,
+    Reprint,
     Request,
     ResultPayload,
     Resume,
@@ -52,7 +56,9 @@ from hall.protocol import (
     TicketFinished,
     TicketInfo,
     TicketIssued,
+    TicketNotPrinted,
     TicketReinstated,
+    TicketReprinted,
     TicketResult,
     TicketSkipped,
     TicketTransferred,
@@ -121,6 +127,9 @@ class Engine:
             CloseDay: self._close_day,
             Status: self._status,
             TicketInfo: self._ticket_info,
+            DeviceStatus: self._device_status,
+            MarkNotPrinted: self._not_printed,
+            Reprint: self._reprint,
         }
 
     # -- time ---------------------------------------------------------------------------
@@ -257,6 +266,11 @@ class Engine:
                 break
         if req.booking is not None and self._booking_remembered(req.booking, day):
             raise errors.BookingUsed("this booking code was already checked in")
+        if req.person is not None and any(
+            t.person == req.person and t.service == service.id and t.status in OPEN_STATUSES
+            for t in self.state.tickets.values()
+        ):
+            raise errors.AlreadyTaken(f"{service.name}：您今天已有一张未办理的号")
 
         ticket = Ticket(
             id=self.state.next_id,
@@ -267,6 +281,7 @@ class Engine:
             issued_at=local.isoformat(),
             order=self.state.next_order,
             booking=req.booking,
+            person=req.person,
         )
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot),
                    now, out)
@@ -499,3 +514,27 @@ class Engine:
 
     def _ticket_info(self, req: TicketInfo, now: datetime, out: Outcome) -> None:
         out.result = self._estimate(self._ticket_by_id(req.ticket))
+
+    # -- devices and printing -----------------------------------------------------------
+
+    def _device_status(self, req: DeviceStatus, now: datetime, out: Outcome) -> None:
+        self._emit(DeviceStatusReported(device=req.device, device_kind=req.device_kind,
+                                        status=req.status, detail=req.detail), now, out)
+
+    def _not_printed(self, req: MarkNotPrinted, now: datetime, out: Outcome) -> None:
+        ticket = self._ticket_by_id(req.ticket)
+        self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number), now, out)
+
+    def _reprint(self, req: Reprint, now: datetime, out: Outcome) -> None:
+        if req.person is not None:
+            mine = [t for t in self.state.tickets.values()
+                    if t.person == req.person and t.status is TicketStatus.WAITING]
+            if not mine:
+                raise errors.UnknownTicket("no waiting ticket of this ID card today")
+            ticket = max(mine, key=lambda t: t.id)
+        else:
+            ticket = self._ticket_by_id(req.ticket)
+        if ticket.status is not TicketStatus.WAITING:
+            raise errors.NotWaiting(f"{ticket.number} is no longer waiting: nothing to reprint")
+        self._emit(TicketReprinted(ticket_id=ticket.id, number=ticket.number), now, out)
+        out.result = self._estimate(ticket)

@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from http import HTTPStatus
@@ -38,6 +38,7 @@ from hall.protocol import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
     CloseCode,
+    DeviceStatus,
     Event,
     Hello,
     Result,
@@ -432,6 +433,8 @@ class Hub:
         if refusal is not None:
             self._send(conn, Result.failure(request.id, refusal))
             return
+        if isinstance(request, DeviceStatus) and conn.device is not None:
+            request = replace(request, device=conn.device.id)  # a device speaks for itself
         self._queue.put_nowait(RequestJob(conn, request))
 
     def _on_hello(self, conn: Conn, obj: dict[str, Any], rid: str | int | None) -> None:

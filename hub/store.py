@@ -166,7 +166,9 @@ class Store:
                 rows.append({"seq": event.seq, "at": event.at, "kind": str(event.kind),
                              "day": filed,
                              "data": json.dumps(event.to_store(), ensure_ascii=False)})
-                _PROJECTIONS[type(payload)](conn, Filed(event.seq, event.at, filed), payload)
+                project = _PROJECTIONS.get(type(payload))
+                if project is not None:  # device reports and print marks: events only
+                    project(conn, Filed(event.seq, event.at, filed), payload)
                 day = after
             conn.executemany(INSERT_EVENT, rows)
         self._day = day

@@ -1,1 +1,1 @@
-"""The kiosk app (Qt). Not built yet; see the open issues."""
+"""The ticket kiosk (取号机): `jiaohao kiosk`. See docs/kiosk.md."""

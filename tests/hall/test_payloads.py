@@ -47,6 +47,10 @@ WIRE: dict[EventKind, dict[str, Any]] = {
                                 "channel": "pad"},
     EventKind.DAY_CLOSED: {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [3, 4],
                            "reason": "day_end", "next_id": 5, "forget_before": "2026-10-04"},
+    EventKind.DEVICE_STATUS_REPORTED: {"device": "kiosk-1", "device_kind": "printer",
+                                       "status": "paper_out", "detail": "缺纸"},
+    EventKind.TICKET_NOT_PRINTED: {"ticket_id": 3, "number": "A003"},
+    EventKind.TICKET_REPRINTED: {"ticket_id": 3, "number": "A003"},
 }
 
 

@@ -11,8 +11,10 @@ from hall.protocol import REQUESTS, WindowRequest
 from hub.connections import authorize
 
 READ_ONLY = {"status", "ticket_info"}
+ANY_DEVICE = {"device_status"}  # every device reports its own hardware
+KIOSK = {"take_ticket", "ticket_not_printed", "reprint"}
 SAMPLE: dict[str, Any] = {"service": "A", "ticket": 1, "score": 5, "staff": "0001",
-                          "number": "A001"}
+                          "number": "A001", "device_kind": "printer", "status": "ok"}
 
 
 def make(request_type: str, window: int) -> Any:
@@ -25,10 +27,10 @@ def make(request_type: str, window: int) -> Any:
 
 def expected(role: Role, request_type: str, own_window: bool) -> str | None:
     cls = REQUESTS[request_type]
-    if role is Role.ADMIN or request_type in READ_ONLY:
+    if role is Role.ADMIN or request_type in READ_ONLY | ANY_DEVICE:
         return None
     if role is Role.KIOSK:
-        return None if request_type == "take_ticket" else "forbidden"
+        return None if request_type in KIOSK else "forbidden"
     if role is Role.CALLER and issubclass(cls, WindowRequest):
         return None if own_window else "wrong_window"
     return "forbidden"

@@ -19,14 +19,17 @@ from hall.protocol import (
     CallNext,
     CallNumber,
     CloseDay,
+    DeviceStatus,
     Event,
     EventKind,
     Finish,
     Hello,
+    MarkNotPrinted,
     Pause,
     Rate,
     Recall,
     Reinstate,
+    Reprint,
     Request,
     Result,
     Resume,
@@ -65,6 +68,9 @@ EXAMPLES: list[Request] = [
     CloseDay(id=16, reason="停电"),
     Status(id=17),
     TicketInfo(id=18, ticket=42),
+    DeviceStatus(id=19, device_kind="printer", status="paper_out", detail="缺纸"),
+    MarkNotPrinted(id=20, ticket=42),
+    Reprint(id=21, ticket=42),
 ]
 
 

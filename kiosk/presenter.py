@@ -1,0 +1,607 @@
+"""The kiosk's behaviour, without Qt: what each touch does and what the screen shows.
+
+The presenter takes the hall and its state (two callables, so it always reads the
+replica's latest), a ``Requester`` for hub requests, a printer port, a way to run
+blocking work off the GUI thread, and a clock. The window only draws ``self`` and
+forwards touches; tests drive the presenter directly with fakes, or through the
+window against a real hub and the virtual printer.
+
+Issuing one ticket:
+  1. ask the printer (off the GUI thread); paper out, cover open or offline: issue
+     nothing, say why, report to the hub;
+  2. ``take_ticket`` at the hub; a refusal is shown in plain words;
+  3. show the number, then print it (off the GUI thread), exactly once; printing
+     fails: the number and QR stay on screen, the hub is told it was not printed and
+     a reprint (补打) is offered.
+A second touch while this runs does nothing. Any unexpected exception is logged and
+the screen goes home.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from typing import Any, ParamSpec, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from hall.config import HallConfig
+from hall.state import HallState
+from kiosk.model import (
+    PrinterCheck,
+    PrintOutcome,
+    Screen,
+    ServiceView,
+    ZoneView,
+    board,
+    person_hash,
+    refusal_text,
+    service_views,
+    valid_id_number,
+)
+from printer.layout import TicketContent
+from printer.ticket import ticket_content
+from qtkit.results import Outcome, Reply, Requester
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+PAUSED_TEXT = "暂停取号：正在连接叫号系统，恢复后自动继续"
+TAKE_AWAY_TEXT = "请取走您的号票"
+NOT_PRINTED_TEXT = "号票没有打印出来。请记住号码或用手机扫描二维码，也可以点“补打号票”。"
+BAD_ID_TEXT = "身份证号码无法识别，请重新放置身份证"
+NO_SALT_TEXT = "本机未设置身份证读卡，请到服务台咨询"
+TEXT_SIZES = (22, 24, 27, 30)  # dp (at least 18); elderly mode starts at 27
+
+
+class PrinterPort(Protocol):
+    """The ticket printer as the presenter needs it (blocking calls, run off the GUI
+    thread): ``check`` before issuing, ``print_ticket`` after."""
+
+    def check(self) -> PrinterCheck: ...
+
+    def print_ticket(self, content: TicketContent) -> PrintOutcome: ...
+
+
+RunBlocking = Callable[[Callable[[], Any], Callable[[Outcome], None]], None]
+
+
+def run_now(fn: Callable[[], Any], on_done: Callable[[Outcome], None]) -> None:
+    """A ``RunBlocking`` that runs at once (tests, and the benchmark's baseline)."""
+    try:
+        outcome = Outcome(value=fn())
+    except Exception as exc:
+        outcome = Outcome(error=exc)
+    on_done(outcome)
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """The station file's ``[app]`` table (docs/kiosk.md)."""
+
+    notice: str = ""
+    elderly_default: bool = False
+    after_take_s: float = 20.0  # the number stays this long, then home
+    idle_home_s: float = 60.0  # no touch on another screen: home
+    idle_screen_s: float = 180.0  # no touch at home: the idle screen
+    more_time_s: float = 30.0  # elderly mode: how long "need more time?" waits
+    id_salt: str = field(default="", repr=False)  # the hall's; see docs/kiosk.md
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A ticket issued at this kiosk, as the after-take screen shows it."""
+
+    id: int
+    number: str
+    service: str
+    service_en: str
+    ahead: int
+    wait_min: int
+    qr: str
+    content: TicketContent
+    printed: bool | None = None  # None: printing
+    problem: str = ""  # why it was not printed
+    warning: str = ""
+
+
+def _safe(method: Callable[P, R]) -> Callable[P, R | None]:
+    """Log an unexpected exception and go home instead of crashing."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            log.exception("kiosk: %s failed; back to the home screen", method.__name__)
+            self = args[0]
+            assert isinstance(self, KioskPresenter)
+            self._recover()
+            return None
+
+    return run
+
+
+class KioskPresenter:
+    def __init__(
+        self,
+        hall: Callable[[], HallConfig],
+        state: Callable[[], HallState],
+        requester: Requester,
+        printer: PrinterPort,
+        run_blocking: RunBlocking = run_now,
+        settings: KioskSettings | None = None,
+        clock: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] | None = None,
+        speak: Callable[[str], None] | None = None,
+    ) -> None:
+        import time as _time
+
+        self._hall = hall
+        self._state = state
+        self._requester = requester
+        self._printer = printer
+        self._run = run_blocking
+        self.settings = settings or KioskSettings()
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._mono = monotonic or _time.monotonic
+        self._speak = speak
+        self.listeners: list[Callable[[], None]] = []
+
+        self.screen = Screen.HOME
+        self.zone: str | None = None
+        self.priority = False
+        self.booking: str | None = None  # a checked-in booking code (services follow)
+        self.person: str | None = None  # salted hash of a read ID card
+        self.code = ""  # keypad input
+        self.message = ""
+        self.taken: Taken | None = None
+        self.busy = False
+        self.online = False
+        self.elderly = self.settings.elderly_default
+        self.english = False
+        self.text_dp = TEXT_SIZES[2] if self.elderly else TEXT_SIZES[0]
+        self.asking_more_time = False
+        self.printer_status = "unknown"  # last status reported to the hub
+        self._reported: str | None = None
+        self._printed: set[int] = set()  # ticket ids printed (exactly once, unless 补打)
+        self._scan = ""
+        self._last_touch = self._mono()
+        self._asked_at = 0.0
+
+    # -- what the window reads -------------------------------------------------------
+
+    @property
+    def hall(self) -> HallConfig:
+        return self._hall()
+
+    def now(self) -> time:
+        tz = ZoneInfo(self.hall.hall.timezone)
+        return self._clock().astimezone(tz).time()
+
+    def zones(self) -> list[ZoneView]:
+        return board(self.hall, self._state(), self.now())
+
+    def services(self) -> list[ServiceView]:
+        """The services the SERVICES screen lists: the chosen zone's (all of them
+        before a zone is chosen)."""
+        views = service_views(self.hall, self._state(), self.now())
+        if self.zone is None:
+            return views
+        return [v for v in views if v.zone == self.zone]
+
+    @property
+    def paused(self) -> bool:
+        return not self.online
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+    def _say(self, text: str) -> None:
+        if self.elderly and self._speak is not None:
+            try:
+                self._speak(text)
+            except Exception:
+                log.warning("speech failed", exc_info=True)
+
+    # -- touches ---------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Any touch: the idle timers start over."""
+        self._last_touch = self._mono()
+        if self.asking_more_time:
+            self.asking_more_time = False
+            self._changed()
+
+    @_safe
+    def wake(self) -> None:
+        self.touch()
+        if self.screen is Screen.IDLE:
+            self._home()
+
+    @_safe
+    def open_zone(self, zone_id: str) -> None:
+        self.touch()
+        if self.busy:
+            return
+        self.zone = zone_id
+        self.screen = Screen.SERVICES
+        zone = self.hall.zone(zone_id)
+        self._say(f"{zone.name if zone else ''}，请选择业务")
+        self._changed()
+
+    @_safe
+    def start_priority(self) -> None:
+        """老年人、残疾人、孕妇、军人等: every service, issued as priority tickets."""
+        self.touch()
+        if self.busy:
+            return
+        self.priority, self.zone, self.booking = True, None, None
+        self.screen = Screen.HOME  # the zones, then the zone's services, as priority
+        self._say("优先取号，请选择办理区域")
+        self._changed()
+
+    @_safe
+    def start_booking(self) -> None:
+        self.touch()
+        if self.busy:
+            return
+        self.code = ""
+        self.screen = Screen.BOOKING
+        self._say("请输入预约码，或扫描预约二维码")
+        self._changed()
+
+    @_safe
+    def key(self, char: str) -> None:
+        """One key of the on-screen keypad."""
+        self.touch()
+        if self.screen is Screen.BOOKING and len(self.code) < 32 and (
+            char.isalnum() or char in "-_"
+        ):
+            self.code += char.upper()
+            self._changed()
+
+    @_safe
+    def backspace(self) -> None:
+        self.touch()
+        self.code = self.code[:-1]
+        self._changed()
+
+    @_safe
+    def submit_booking(self, code: str | None = None) -> None:
+        """A booking code from the keypad or a scanner: choose its service next."""
+        self.touch()
+        text = (code if code is not None else self.code).strip().upper()
+        if not text or self.busy:
+            return
+        if len(text) > 64 or not all(c.isalnum() or c in "-_" for c in text):
+            self._show_message("预约码格式不对，请核对后重新输入")
+            return
+        self.booking, self.priority, self.zone = text, False, None
+        self.code = ""
+        self.screen = Screen.HOME
+        self._say("请选择预约业务所在的区域")
+        self._changed()
+
+    @_safe
+    def scanned(self, char: str) -> None:
+        """A key from a scanner or ID-card reader acting as a keyboard, on any screen:
+        characters gather until Enter (``"\\n"``)."""
+        if char in ("\n", "\r"):
+            text, self._scan = self._scan.strip(), ""
+            if not text:
+                return
+            if len(text) == 18 and text[:17].isdigit():
+                self.id_card(text)
+            else:
+                self.submit_booking(text)
+            return
+        if len(self._scan) < 80:
+            self._scan += char
+
+    @_safe
+    def id_card(self, id_number: str) -> None:
+        """An ID card was read: its salted hash goes with the ticket (one ticket per
+        business per day), the number itself is forgotten here."""
+        self.touch()
+        if self.busy:
+            return
+        if not self.settings.id_salt:
+            self._show_message(NO_SALT_TEXT)
+            return
+        if not valid_id_number(id_number):
+            self._show_message(BAD_ID_TEXT)
+            return
+        self.person = person_hash(id_number, self.settings.id_salt)
+        self.priority, self.zone = False, None
+        self.screen = Screen.HOME
+        self._say("已读取身份证，请选择办理区域")
+        self._changed()
+
+    @_safe
+    def back(self) -> None:
+        self.touch()
+        if not self.busy:
+            self._home()
+
+    @_safe
+    def toggle_elderly(self) -> None:
+        self.touch()
+        self.elderly = not self.elderly
+        self.text_dp = TEXT_SIZES[2] if self.elderly else TEXT_SIZES[0]
+        self._say("已进入长辈模式" if self.elderly else "")
+        self._changed()
+
+    @_safe
+    def bigger_text(self) -> None:
+        """Step the text size through 18, 22, 26, 30 dp (and round again)."""
+        self.touch()
+        i = TEXT_SIZES.index(self.text_dp) if self.text_dp in TEXT_SIZES else 0
+        self.text_dp = TEXT_SIZES[(i + 1) % len(TEXT_SIZES)]
+        self._changed()
+
+    @_safe
+    def toggle_english(self) -> None:
+        self.touch()
+        self.english = not self.english
+        self._changed()
+
+    @_safe
+    def more_time(self) -> None:
+        self.touch()
+
+    # -- issuing -----------------------------------------------------------------------
+
+    @_safe
+    def take(self, service_id: str) -> None:
+        """Issue one ticket of ``service_id`` (see the module doc)."""
+        self.touch()
+        if self.busy:
+            return  # a second touch while one is issued
+        if not self.online:
+            self._show_message(PAUSED_TEXT)
+            return
+        view = next((v for v in service_views(self.hall, self._state(), self.now())
+                     if v.id == service_id), None)
+        if view is None:
+            self._show_message(refusal_text("unknown_service"))
+            return
+        if not view.available:
+            self._show_message(view.reason)
+            return
+        fields: dict[str, Any] = {"service": service_id}
+        if self.priority:
+            fields["priority"] = True
+        if self.booking:
+            fields["booking"] = self.booking
+        if self.person:
+            fields["person"] = self.person
+        self.busy = True
+        self.screen = Screen.ISSUING
+        self._changed()
+        self._run(self._printer.check, lambda outcome: self._checked(fields, outcome))
+
+    @_safe
+    def _checked(self, fields: dict[str, Any], outcome: Outcome) -> None:
+        check = outcome.value if outcome.ok else PrinterCheck(
+            "offline", str(outcome.error), "打印机无法使用，请到服务台取号")
+        assert isinstance(check, PrinterCheck)
+        self._report(check.status, check.detail)
+        if check.blocks:
+            self.busy = False
+            self._show_message(check.problem)
+            return
+        self._requester.request("take_ticket", fields, self._issued)
+
+    @_safe
+    def _issued(self, reply: Reply) -> None:
+        if not reply.ok:
+            self.busy = False
+            self._show_message(refusal_text(reply.code, reply.message))
+            return
+        self.taken = self._taken_from(reply.data)
+        self.screen = Screen.TAKEN
+        self._print(self.taken)  # the printer starts while the screen is drawn
+        self._changed()
+
+    def _taken_from(self, data: dict[str, Any]) -> Taken:
+        """A take_ticket (or reprint) answer as the after-take screen shows it."""
+        content = ticket_content(self.hall, data)  # the QR code is the hub's link
+        ticket = data["ticket"]
+        service = self.hall.service(str(ticket["service"]))
+        return Taken(
+            id=int(ticket["id"]), number=content.number, service=content.service_name,
+            service_en=service.name_en if service else "", ahead=content.people_ahead,
+            wait_min=int(data.get("estimated_wait_min") or 0), qr=content.qr_payload,
+            content=content,
+        )
+
+    @_safe
+    def reprint_lost(self) -> None:
+        """补打 a lost ticket: the read ID card's latest waiting ticket, found by the hub."""
+        self.touch()
+        if self.person is None or self.busy:
+            return
+        if not self.online:
+            self._show_message(PAUSED_TEXT)
+            return
+        self.busy = True
+        self.screen = Screen.ISSUING
+        self._changed()
+        self._requester.request("reprint", {"person": self.person}, self._lost_found)
+
+    @_safe
+    def _lost_found(self, reply: Reply) -> None:
+        if not reply.ok:
+            self.busy = False
+            code = "no_lost_ticket" if reply.code == "unknown_ticket" else reply.code
+            self._show_message(refusal_text(code, reply.message))
+            return
+        self.taken = self._taken_from(reply.data)
+        self.screen = Screen.TAKEN
+        self._printed.discard(self.taken.id)  # printing again is the purpose here
+        self._print(self.taken)
+        self._changed()
+
+    def _print(self, taken: Taken) -> None:
+        if taken.id in self._printed:
+            log.error("ticket %s was already printed; not printing it again", taken.number)
+            self.busy = False
+            return
+        self._printed.add(taken.id)
+        self._run(lambda: self._printer.print_ticket(taken.content),
+                  lambda outcome: self._printed_out(taken, outcome))
+
+    @_safe
+    def _printed_out(self, taken: Taken, outcome: Outcome) -> None:
+        self.busy = False
+        result = outcome.value if outcome.ok else PrintOutcome(
+            False, "offline", str(outcome.error), "打印机故障")
+        assert isinstance(result, PrintOutcome)
+        self._report(result.status, result.detail)
+        if result.ok:
+            warning = "打印纸即将用完" if result.status == "paper_near_end" else ""
+            done = replace(taken, printed=True, warning=warning)
+            self._say(f"{taken.number}号，{TAKE_AWAY_TEXT}")
+        else:
+            done = replace(taken, printed=False, problem=result.problem or "打印失败")
+            self._requester.request("ticket_not_printed", {"ticket": taken.id},
+                                    self._logged("ticket_not_printed"))
+        if self.taken is not None and self.taken.id == taken.id:
+            self.taken = done
+        self._last_touch = self._mono()
+        self._changed()
+
+    @_safe
+    def reprint(self) -> None:
+        """补打: print the ticket on screen again, on purpose (the hub records it)."""
+        self.touch()
+        taken = self.taken
+        if taken is None or self.busy or not self.online:
+            if not self.online:
+                self._show_message(PAUSED_TEXT)
+            return
+        self.busy = True
+        self.taken = replace(taken, printed=None, problem="")
+        self._changed()
+        self._requester.request("reprint", {"ticket": taken.id},
+                                lambda reply: self._reprint_allowed(taken, reply))
+
+    @_safe
+    def _reprint_allowed(self, taken: Taken, reply: Reply) -> None:
+        if not reply.ok:
+            self.busy = False
+            self.taken = replace(taken, printed=False,
+                                 problem=refusal_text(reply.code, reply.message))
+            self._changed()
+            return
+        self._printed.discard(taken.id)  # printing again is the purpose here
+        self._print(taken)
+
+    # -- hub link, printer reports, timers ---------------------------------------------
+
+    def set_online(self, up: bool) -> None:
+        """The bridge's connection_changed: paused while down, resumes by itself."""
+        if up == self.online:
+            return
+        self.online = up
+        if up and self._reported is not None and self.printer_status != self._reported:
+            self._report(self.printer_status, "")
+        if up and self._reported is None and self.printer_status != "unknown":
+            self._report(self.printer_status, "")
+        self._changed()
+
+    def refresh(self) -> None:
+        """The hall's state changed (counts, estimates): redraw."""
+        self._changed()
+
+    def _report(self, status: str, detail: str) -> None:
+        """Tell the hub when the printer's status changes (managers see it)."""
+        self.printer_status = status
+        if status == self._reported or not self.online:
+            return
+        self._reported = status
+        self._requester.request(
+            "device_status", {"device_kind": "printer", "status": status, "detail": detail[:200]},
+            self._logged("device_status"),
+        )
+
+    def _logged(self, what: str) -> Callable[[Reply], None]:
+        def done(reply: Reply) -> None:
+            if not reply.ok:
+                log.warning("%s: %s %s", what, reply.code, reply.message)
+                if what == "device_status":
+                    self._reported = None  # try again on the next change or reconnect
+
+        return done
+
+    def tick(self) -> None:
+        """Once a second: idle timeouts (elderly mode asks before it goes home)."""
+        try:
+            self._tick()
+        except Exception:
+            log.exception("kiosk: timer failed")
+            self._recover()
+
+    def _tick(self) -> None:
+        idle = self._mono() - self._last_touch
+        if self.busy or self.screen is Screen.IDLE:
+            return
+        if self.screen is Screen.HOME:
+            if idle >= self.settings.idle_screen_s:
+                self._go_idle()
+            return
+        limit = (self.settings.after_take_s if self.screen in (Screen.TAKEN, Screen.MESSAGE)
+                 else self.settings.idle_home_s)
+        if self.taken is not None and self.taken.printed is False and self.screen is Screen.TAKEN:
+            limit = max(limit, self.settings.idle_home_s)  # time to note the number
+        if idle < limit:
+            return
+        if self.elderly and self.screen is not Screen.TAKEN:
+            if not self.asking_more_time:
+                self.asking_more_time = True
+                self._asked_at = self._mono()
+                self._say("需要更多时间吗？")
+                self._changed()
+                return
+            if self._mono() - self._asked_at < self.settings.more_time_s:
+                return
+        self._home()
+
+    # -- screens -----------------------------------------------------------------------
+
+    def _show_message(self, text: str) -> None:
+        self.message = text
+        self.screen = Screen.MESSAGE
+        self._say(text)
+        self._changed()
+
+    def _home(self) -> None:
+        self.screen = Screen.HOME
+        self.zone = None
+        self.priority = False
+        self.booking = None
+        self.person = None
+        self.code = ""
+        self.message = ""
+        self.taken = None
+        self.asking_more_time = False
+        self._last_touch = self._mono()
+        self._changed()
+
+    def _go_idle(self) -> None:
+        self._home()
+        self.screen = Screen.IDLE
+        self._changed()
+
+    def _recover(self) -> None:
+        try:
+            self.busy = False
+            self._home()
+        except Exception:
+            log.exception("kiosk: could not even go home")

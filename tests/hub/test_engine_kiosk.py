@@ -1,0 +1,116 @@
+"""Kiosk requests: device status reports, tickets not printed and reprints (补打)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hall import errors
+from hall.protocol import (
+    DeviceStatus,
+    Event,
+    MarkNotPrinted,
+    Reprint,
+    TakeTicket,
+    parse_request,
+)
+from hub.engine import Engine
+from tests.hub.engine_helpers import MORNING, call, hall, kinds, refused, replay, take
+
+
+def test_device_status_is_an_event_and_changes_no_queue() -> None:
+    engine = Engine(hall())
+    take(engine, "A")
+    before = (dict(engine.state.issued), dict(engine.state.tickets))
+    out = engine.execute(DeviceStatus(id=1, device="kiosk-1", device_kind="printer",
+                                      status="paper_out", detail="打印机缺纸"), MORNING)
+    assert kinds(out) == ["device_status_reported"]
+    assert out.events[0].data == {"device": "kiosk-1", "device_kind": "printer",
+                                  "status": "paper_out", "detail": "打印机缺纸"}
+    assert (dict(engine.state.issued), dict(engine.state.tickets)) == before
+    assert replay(out.events, None).seq == out.events[0].seq
+
+
+@pytest.mark.parametrize("obj", [
+    {"device_kind": "printer", "status": "on fire"},
+    {"device_kind": "", "status": "ok"},
+    {"device_kind": "printer", "status": "ok", "detail": "x" * 201},
+    {"status": "ok"},
+])
+def test_device_status_refuses_bad_fields(obj: dict[str, object]) -> None:
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "device_status", "id": 1, **obj})
+
+
+def test_not_printed_and_reprint_keep_the_ticket_waiting() -> None:
+    engine = Engine(hall())
+    ticket = take(engine, "A")
+    out = engine.execute(MarkNotPrinted(id=1, ticket=ticket.id), MORNING)
+    assert kinds(out) == ["ticket_not_printed"]
+    assert out.events[0].data == {"ticket_id": ticket.id, "number": "A001"}
+    out = engine.execute(Reprint(id=2, ticket=ticket.id), MORNING)
+    assert kinds(out) == ["ticket_reprinted"]
+    assert out.data["ticket"]["number"] == "A001" and out.data["ahead"] == 0
+    assert engine.state.tickets[ticket.id].status.value == "waiting"
+
+
+def test_reprint_refuses_a_ticket_no_longer_waiting_or_unknown() -> None:
+    engine = Engine(hall())
+    ticket = take(engine, "A")
+    call(engine, 1)
+    refused(engine, Reprint(id=1, ticket=ticket.id), errors.NotWaiting)
+    refused(engine, Reprint(id=1, ticket=999), errors.UnknownTicket)
+    refused(engine, MarkNotPrinted(id=1, ticket=999), errors.UnknownTicket)
+
+
+def test_the_new_events_survive_the_wire() -> None:
+    engine = Engine(hall())
+    ticket = take(engine, "A")
+    out = engine.execute(MarkNotPrinted(id=1, ticket=ticket.id), MORNING)
+    event = out.events[0]
+    assert Event.parse(event.to_json()) == event
+
+
+PERSON = "a" * 64
+OTHER = "b" * 64
+
+
+def test_one_open_ticket_per_person_and_service() -> None:
+    engine = Engine(hall())
+    out = engine.execute(TakeTicket(id=1, service="A", person=PERSON), MORNING)
+    assert "person" not in out.data["ticket"]
+    refused(engine, TakeTicket(id=2, service="A", person=PERSON), errors.AlreadyTaken)
+    take(engine, "B", person=PERSON)  # another business
+    take(engine, "A", person=OTHER)  # another person
+    take(engine, "A")  # nobody's card
+    call(engine, 1)  # A001 is called: still open
+    refused(engine, TakeTicket(id=3, service="A", person=PERSON), errors.AlreadyTaken)
+
+
+def test_the_person_hash_is_stored_never_broadcast_or_shown() -> None:
+    engine = Engine(hall())
+    out = engine.execute(TakeTicket(id=1, service="A", person=PERSON), MORNING)
+    event = out.events[0]
+    assert event.to_store()["ticket"]["person"] == PERSON
+    assert PERSON not in repr(event.to_json()) and PERSON not in repr(engine.state.public())
+    assert PERSON not in repr(TakeTicket(id=1, service="A", person=PERSON))
+    assert replay(out.events, None).tickets[1].person == PERSON  # survives a restart
+
+
+@pytest.mark.parametrize("person", ["11010519491231002X", "A" * 64, "a" * 63])
+def test_take_ticket_refuses_anything_but_a_hash(person: str) -> None:
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "take_ticket", "id": 1, "service": "A", "person": person})
+
+
+def test_a_lost_ticket_is_found_by_the_person_hash() -> None:
+    engine = Engine(hall())
+    take(engine, "A", person=PERSON)
+    latest = take(engine, "B", person=PERSON)
+    out = engine.execute(Reprint(id=1, person=PERSON), MORNING)
+    assert out.data["ticket"]["number"] == latest.number == "B001"
+    assert kinds(out) == ["ticket_reprinted"]
+    refused(engine, Reprint(id=2, person=OTHER), errors.UnknownTicket)
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "reprint", "id": 1})
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "reprint", "id": 1, "ticket": 1, "person": PERSON})
