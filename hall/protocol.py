@@ -10,12 +10,44 @@ message here has a dataclass with ``parse`` (from a decoded JSON object, raising
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields
-from enum import IntEnum, StrEnum
+from enum import IntEnum
+from types import MappingProxyType
 from typing import Any, ClassVar, get_type_hints
 
 from hall.config import Role
 from hall.errors import NotJson, ProtocolError, QueueError, UnknownType
+from hall.payloads import (
+    EVENT_FIELDS,
+    EVENT_PAYLOADS,
+    PRIVATE_FIELDS,
+    RESULT_FIELDS,
+    RESULTS,
+    ClerkSignedIn,
+    ClerkSignedOut,
+    DayClosed,
+    DayResult,
+    Empty,
+    Estimate,
+    EventKind,
+    EventPayload,
+    RatingRecorded,
+    RatingResult,
+    ResultPayload,
+    StatusResult,
+    TicketCalled,
+    TicketData,
+    TicketFinished,
+    TicketIssued,
+    TicketReinstated,
+    TicketResult,
+    TicketSkipped,
+    TicketTransferred,
+    WindowPaused,
+    WindowResumed,
+    parse_event_payload,
+)
 
 PROTOCOL_VERSION = 1
 
@@ -42,64 +74,44 @@ class CloseCode(IntEnum):
         return self in (CloseCode.BAD_CREDENTIALS, CloseCode.UNSUPPORTED_PROTOCOL)
 
 
-class EventKind(StrEnum):
-    TICKET_ISSUED = "ticket_issued"
-    TICKET_CALLED = "ticket_called"
-    TICKET_FINISHED = "ticket_finished"
-    TICKET_SKIPPED = "ticket_skipped"
-    TICKET_REINSTATED = "ticket_reinstated"
-    TICKET_TRANSFERRED = "ticket_transferred"
-    WINDOW_PAUSED = "window_paused"
-    WINDOW_RESUMED = "window_resumed"
-    CLERK_SIGNED_IN = "clerk_signed_in"
-    CLERK_SIGNED_OUT = "clerk_signed_out"
-    RATING_RECORDED = "rating_recorded"
-    DAY_CLOSED = "day_closed"
-
-
-#: Fields of each event kind beside type/seq/at/kind (documented in docs/protocol.md).
-EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
-    EventKind.TICKET_ISSUED: ("day", "ticket", "slot"),
-    EventKind.TICKET_CALLED: ("ticket", "window", "recall", "staff", "tier", "streak"),
-    EventKind.TICKET_FINISHED: ("ticket_id", "number", "window", "service", "duration_s"),
-    EventKind.TICKET_SKIPPED: ("ticket_id", "number", "window"),
-    EventKind.TICKET_REINSTATED: ("ticket_id", "number", "window", "order"),
-    EventKind.TICKET_TRANSFERRED: ("ticket_id", "number", "window", "from_service", "service"),
-    EventKind.WINDOW_PAUSED: ("window",),
-    EventKind.WINDOW_RESUMED: ("window",),
-    EventKind.CLERK_SIGNED_IN: ("window", "staff", "name"),
-    EventKind.CLERK_SIGNED_OUT: ("window", "staff"),
-    EventKind.RATING_RECORDED: (
-        "ticket_id", "number", "window", "service", "zone", "staff", "score", "points", "channel",
-    ),
-    EventKind.DAY_CLOSED: ("day", "next_day", "closed", "reason", "next_id", "forget_before"),
-}
-
-#: Fields kept in the store but never broadcast (personal data).
-PRIVATE_FIELDS = frozenset({"booking"})
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
-    """One change of hall state. ``data`` holds the kind's fields (EVENT_FIELDS)."""
+    """One change of hall state: its sequence number, time and typed payload.
+
+    ``data`` is the payload's wire object as a read-only mapping (personal data
+    included; ``to_json`` strips it for broadcast).
+    """
 
     seq: int
     at: str  # ISO-8601 in the hall's time zone
-    kind: EventKind
-    data: dict[str, Any]
+    payload: EventPayload
+
+    @property
+    def kind(self) -> EventKind:
+        return self.payload.kind
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return MappingProxyType(self.payload.to_json())
 
     def to_json(self) -> dict[str, Any]:
         """The broadcast form: personal data stripped."""
         return {"type": "event", "seq": self.seq, "at": self.at, "kind": str(self.kind),
-                **_strip_private(self.data)}
+                **_strip_private(self.payload.to_json())}
 
     def to_store(self) -> dict[str, Any]:
         """Everything, personal data included, for the hub's own database."""
-        return dict(self.data)
+        return self.payload.to_store()
+
+    @classmethod
+    def of(cls, seq: int, at: str, kind: EventKind | str, data: Mapping[str, Any]) -> Event:
+        """An event from its kind and wire fields. Raises ProtocolError."""
+        return cls(seq=seq, at=at, payload=parse_event_payload(EventKind(kind), dict(data)))
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Event:
-        """Raises ProtocolError when seq/at/kind are missing or wrong."""
+        """Raises ProtocolError when seq/at/kind are missing or wrong, or a field of
+        the kind's payload is."""
         seq, at, kind = obj.get("seq"), obj.get("at"), obj.get("kind")
         kinds = EventKind.__members__.values()
         if not isinstance(seq, int) or not isinstance(at, str) or not isinstance(kind, str) or (
@@ -107,7 +119,7 @@ class Event:
         ):
             raise ProtocolError("event needs integer seq, string at and a known kind")
         data = {k: v for k, v in obj.items() if k not in ("type", "seq", "at", "kind")}
-        return cls(seq=int(seq), at=at, kind=EventKind(kind), data=data)
+        return cls.of(int(seq), at, kind, data)
 
 
 def _strip_private(value: Any) -> Any:
@@ -535,16 +547,41 @@ def encode(message: dict[str, Any]) -> str:
 
 __all__ = [
     "EVENT_FIELDS",
+    "EVENT_PAYLOADS",
     "MAX_FRAME_BYTES",
+    "PRIVATE_FIELDS",
     "PROTOCOL_VERSION",
     "REQUESTS",
+    "RESULTS",
+    "RESULT_FIELDS",
+    "ClerkSignedIn",
+    "ClerkSignedOut",
     "CloseCode",
+    "DayClosed",
+    "DayResult",
+    "Empty",
+    "Estimate",
     "Event",
     "EventKind",
+    "EventPayload",
     "Hello",
+    "RatingRecorded",
+    "RatingResult",
     "Request",
     "Result",
+    "ResultPayload",
+    "StatusResult",
+    "TicketCalled",
+    "TicketData",
+    "TicketFinished",
+    "TicketIssued",
+    "TicketReinstated",
+    "TicketResult",
+    "TicketSkipped",
+    "TicketTransferred",
     "Welcome",
+    "WindowPaused",
+    "WindowResumed",
     "decode_frame",
     "encode",
     "parse_request",

@@ -13,13 +13,30 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from hall.config import HallConfig
-from hall.protocol import Event, EventKind
+from hall.protocol import (
+    ClerkSignedIn,
+    ClerkSignedOut,
+    DayClosed,
+    Event,
+    EventPayload,
+    RatingRecorded,
+    TicketCalled,
+    TicketData,
+    TicketFinished,
+    TicketIssued,
+    TicketReinstated,
+    TicketSkipped,
+    TicketTransferred,
+    WindowPaused,
+    WindowResumed,
+)
 
 #: Finished-service durations kept per service for estimates.
 DURATIONS_KEPT = 200
@@ -37,6 +54,23 @@ def next_session(label: str) -> str:
     """The label of the numbering session after ``label`` on the same calendar day."""
     base, _, number = label.partition("#")
     return f"{base}#{int(number or 1) + 1}"
+
+
+def hall_day(local: datetime, day_starts: time) -> str:
+    """The hall day a local time belongs to: it starts at ``day_starts``, not midnight."""
+    return (local - timedelta(hours=day_starts.hour, minutes=day_starts.minute)).date().isoformat()
+
+
+def event_days(current: str, payload: EventPayload) -> tuple[str, str]:
+    """The hall day an event is filed under when ``current`` is the day so far, and
+    the day after it: the first ``ticket_issued`` names an unknown day, ``day_closed``
+    files under the day it closes and moves to ``next_day``. The replica (``apply``)
+    and the hub's store both keep their day with this."""
+    if isinstance(payload, DayClosed):
+        return payload.day, payload.next_day
+    if isinstance(payload, TicketIssued) and not current:
+        return payload.day, payload.day
+    return current, current
 
 
 class TicketStatus(StrEnum):
@@ -78,39 +112,32 @@ class Ticket:
     booking: str | None = None  # personal data: stored, never broadcast
     visits: list[Visit] = field(default_factory=list)
 
+    def data(self) -> TicketData:
+        """The protocol's ticket object (``booking`` included: strip it with ``public``)."""
+        return TicketData(id=self.id, number=self.number, service=self.service,
+                          priority=self.priority, status=str(self.status),
+                          issued_at=self.issued_at, window=self.window, order=self.order,
+                          called_at=self.called_at, recalls=self.recalls, booking=self.booking)
+
     def public(self) -> dict[str, Any]:
         """The protocol's ticket object (no personal data)."""
-        return {
-            "id": self.id,
-            "number": self.number,
-            "service": self.service,
-            "priority": self.priority,
-            "status": str(self.status),
-            "issued_at": self.issued_at,
-            "window": self.window,
-            "order": self.order,
-            "called_at": self.called_at,
-            "recalls": self.recalls,
-        }
+        return self.data().public()
 
     def stored(self) -> dict[str, Any]:
-        return {**self.public(), "booking": self.booking}
+        return self.data().stored()
+
+    @classmethod
+    def from_data(cls, data: TicketData) -> Ticket:
+        return cls(id=data.id, number=data.number, service=data.service,
+                   priority=data.priority, status=TicketStatus(data.status),
+                   issued_at=data.issued_at, window=data.window,
+                   order=data.id if data.order is None else data.order,
+                   called_at=data.called_at, recalls=data.recalls, booking=data.booking)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Ticket:
-        return cls(
-            id=int(obj["id"]),
-            number=str(obj["number"]),
-            service=str(obj["service"]),
-            priority=bool(obj["priority"]),
-            status=TicketStatus(obj["status"]),
-            issued_at=str(obj["issued_at"]),
-            window=obj.get("window"),
-            order=int(obj.get("order", obj["id"])),
-            called_at=obj.get("called_at"),
-            recalls=int(obj.get("recalls", 0)),
-            booking=obj.get("booking"),
-        )
+        """Raises ProtocolError (or ValueError for an unknown status)."""
+        return cls.from_data(TicketData.parse(obj))
 
 
 @dataclass(slots=True)
@@ -258,53 +285,46 @@ def apply(state: HallState, event: Event) -> HallState:
     Events about tickets the state does not hold (a replica that started late) are
     applied as far as they can be; ``apply`` never raises on a well-formed event.
     """
-    handler = _HANDLERS.get(event.kind)
+    payload = event.payload
+    state.day, after = event_days(state.day, payload)
+    handler = _HANDLERS.get(type(payload))
     if handler is not None:
-        handler(state, event)
+        handler(state, event.at, payload)
+    state.day = after
     state.seq = max(state.seq, event.seq)
     return state
 
 
-def _issued(state: HallState, event: Event) -> None:
-    data = event.data
-    if not state.day:
-        state.day = str(data.get("day", ""))
-    ticket = Ticket.from_json(data["ticket"])
-    ticket.booking = data["ticket"].get("booking")
+def _issued(state: HallState, at: str, p: TicketIssued) -> None:
+    ticket = Ticket.from_data(p.ticket)
     _add_ticket(state, ticket)
     state.issued[ticket.service] = state.issued.get(ticket.service, 0) + 1
-    slot = data.get("slot")
-    if slot:
-        state.slot_issued[slot] = state.slot_issued.get(slot, 0) + 1
+    if p.slot:
+        state.slot_issued[p.slot] = state.slot_issued.get(p.slot, 0) + 1
     if ticket.booking:
         state.used_bookings[ticket.booking] = state.day
 
 
-def _called(state: HallState, event: Event) -> None:
-    data = event.data
-    raw = data["ticket"]
-    window = state.window(int(data["window"]))
-    ticket = state.tickets.get(int(raw["id"]))
+def _called(state: HallState, at: str, p: TicketCalled) -> None:
+    window = state.window(p.window)
+    ticket = state.tickets.get(p.ticket.id)
     if ticket is None:  # a replica that never saw it issued
-        ticket = Ticket.from_json(raw)
+        ticket = Ticket.from_data(p.ticket)
         ticket.status = TicketStatus.WAITING
         _add_ticket(state, ticket)
     if ticket.status is TicketStatus.WAITING:
         state.queue(ticket.service).remove(ticket)
-    recall = int(data.get("recall", 0))
-    if recall == 0:
+    if p.recall == 0:
         ticket.visits.append(
-            Visit(window=window.number, service=ticket.service, staff=data.get("staff"),
-                  called_at=event.at)
+            Visit(window=window.number, service=ticket.service, staff=p.staff, called_at=at)
         )
     ticket.status = TicketStatus.CALLED
     ticket.window = window.number
-    ticket.called_at = event.at
-    ticket.recalls = recall
+    ticket.called_at = at
+    ticket.recalls = p.recall
     window.ticket = ticket.id
-    tier, place = data.get("tier"), data.get("streak")
-    if tier is not None and place is not None:
-        window.streaks[int(tier)] = int(place)
+    if p.tier is not None and p.streak is not None:
+        window.streaks[p.tier] = p.streak
 
 
 def _release(state: HallState, ticket_id: int, window_number: int) -> Ticket | None:
@@ -314,89 +334,82 @@ def _release(state: HallState, ticket_id: int, window_number: int) -> Ticket | N
     return state.tickets.get(ticket_id)
 
 
-def _finished(state: HallState, event: Event) -> None:
-    data = event.data
-    ticket = _release(state, int(data["ticket_id"]), int(data["window"]))
-    state.window(int(data["window"])).served += 1
-    service = str(data["service"])
-    durations = state.durations.setdefault(service, deque(maxlen=DURATIONS_KEPT))
-    durations.append(float(data.get("duration_s", 0.0)))
+def _finished(state: HallState, at: str, p: TicketFinished) -> None:
+    ticket = _release(state, p.ticket_id, p.window)
+    state.window(p.window).served += 1
+    durations = state.durations.setdefault(p.service, deque(maxlen=DURATIONS_KEPT))
+    durations.append(float(p.duration_s))
     if ticket is not None:
         ticket.status = TicketStatus.FINISHED
 
 
-def _skipped(state: HallState, event: Event) -> None:
-    ticket = _release(state, int(event.data["ticket_id"]), int(event.data["window"]))
+def _skipped(state: HallState, at: str, p: TicketSkipped) -> None:
+    ticket = _release(state, p.ticket_id, p.window)
     if ticket is not None:
         ticket.status = TicketStatus.SKIPPED
         if ticket.visits:
             ticket.visits[-1].skipped = True
 
 
-def _reinstated(state: HallState, event: Event) -> None:
-    ticket = state.tickets.get(int(event.data["ticket_id"]))
-    order = int(event.data["order"])
-    state.next_order = max(state.next_order, order + 1)
+def _reinstated(state: HallState, at: str, p: TicketReinstated) -> None:
+    ticket = state.tickets.get(p.ticket_id)
+    state.next_order = max(state.next_order, p.order + 1)
     if ticket is None:
         return
     ticket.status = TicketStatus.WAITING
     ticket.window = None
-    ticket.order = order
+    ticket.order = p.order
     ticket.recalls = 0
     state.queue(ticket.service).add(ticket)
 
 
-def _transferred(state: HallState, event: Event) -> None:
-    data = event.data
-    ticket = _release(state, int(data["ticket_id"]), int(data["window"]))
+def _transferred(state: HallState, at: str, p: TicketTransferred) -> None:
+    ticket = _release(state, p.ticket_id, p.window)
     if ticket is None:
         return
-    ticket.service = str(data["service"])
+    ticket.service = p.service
     ticket.status = TicketStatus.WAITING
     ticket.window = None
     ticket.recalls = 0
     state.queue(ticket.service).add(ticket)
 
 
-def _paused(state: HallState, event: Event) -> None:
-    state.window(int(event.data["window"])).paused = True
+def _paused(state: HallState, at: str, p: WindowPaused) -> None:
+    state.window(p.window).paused = True
 
 
-def _resumed(state: HallState, event: Event) -> None:
-    state.window(int(event.data["window"])).paused = False
+def _resumed(state: HallState, at: str, p: WindowResumed) -> None:
+    state.window(p.window).paused = False
 
 
-def _signed_in(state: HallState, event: Event) -> None:
-    window = state.window(int(event.data["window"]))
-    window.staff = str(event.data["staff"])
-    window.staff_name = event.data.get("name")
+def _signed_in(state: HallState, at: str, p: ClerkSignedIn) -> None:
+    window = state.window(p.window)
+    window.staff = p.staff
+    window.staff_name = p.name
 
 
-def _signed_out(state: HallState, event: Event) -> None:
-    window = state.window(int(event.data["window"]))
+def _signed_out(state: HallState, at: str, p: ClerkSignedOut) -> None:
+    window = state.window(p.window)
     window.staff = None
     window.staff_name = None
 
 
-def _rated(state: HallState, event: Event) -> None:
-    ticket = state.tickets.get(int(event.data["ticket_id"]))
+def _rated(state: HallState, at: str, p: RatingRecorded) -> None:
+    ticket = state.tickets.get(p.ticket_id)
     if ticket is None:
         return
-    window = int(event.data["window"])
     for visit in reversed(ticket.visits):
-        if visit.window == window:
+        if visit.window == p.window:
             visit.rated = True
             break
 
 
-def _day_closed(state: HallState, event: Event) -> None:
-    data = event.data
-    forget_before = str(data.get("forget_before", ""))
+def _day_closed(state: HallState, at: str, p: DayClosed) -> None:
+    forget_before = p.forget_before or ""
     keep_bookings = {c: d for c, d in state.used_bookings.items() if d >= forget_before}
-    next_id = max(state.next_id, int(data.get("next_id", state.next_id)))
+    next_id = max(state.next_id, state.next_id if p.next_id is None else p.next_id)
     windows = state.windows
     vars(state).update(vars(HallState()))
-    state.day = str(data["next_day"])
     state.next_id = next_id
     state.used_bookings = keep_bookings
     for number, old in windows.items():
@@ -406,19 +419,19 @@ def _day_closed(state: HallState, event: Event) -> None:
         )
 
 
-_HANDLERS = {
-    EventKind.TICKET_ISSUED: _issued,
-    EventKind.TICKET_CALLED: _called,
-    EventKind.TICKET_FINISHED: _finished,
-    EventKind.TICKET_SKIPPED: _skipped,
-    EventKind.TICKET_REINSTATED: _reinstated,
-    EventKind.TICKET_TRANSFERRED: _transferred,
-    EventKind.WINDOW_PAUSED: _paused,
-    EventKind.WINDOW_RESUMED: _resumed,
-    EventKind.CLERK_SIGNED_IN: _signed_in,
-    EventKind.CLERK_SIGNED_OUT: _signed_out,
-    EventKind.RATING_RECORDED: _rated,
-    EventKind.DAY_CLOSED: _day_closed,
+_HANDLERS: dict[type[EventPayload], Callable[[HallState, str, Any], None]] = {
+    TicketIssued: _issued,
+    TicketCalled: _called,
+    TicketFinished: _finished,
+    TicketSkipped: _skipped,
+    TicketReinstated: _reinstated,
+    TicketTransferred: _transferred,
+    WindowPaused: _paused,
+    WindowResumed: _resumed,
+    ClerkSignedIn: _signed_in,
+    ClerkSignedOut: _signed_out,
+    RatingRecorded: _rated,
+    DayClosed: _day_closed,
 }
 
 

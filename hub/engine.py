@@ -11,8 +11,9 @@ Every check happens before the first event is emitted, so a refused request
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,23 +22,42 @@ from hall.config import HallConfig, Window
 from hall.protocol import (
     CallNext,
     CallNumber,
+    ClerkSignedIn,
+    ClerkSignedOut,
     CloseDay,
+    DayClosed,
+    DayResult,
+    Empty,
+    Estimate,
     Event,
-    EventKind,
+    EventPayload,
     Finish,
     Pause,
     Rate,
+    RatingRecorded,
+    RatingResult,
     Recall,
     Reinstate,
     Request,
+    ResultPayload,
     Resume,
     SignIn,
     SignOut,
     Skip,
     Status,
+    StatusResult,
     TakeTicket,
+    TicketCalled,
+    TicketFinished,
     TicketInfo,
+    TicketIssued,
+    TicketReinstated,
+    TicketResult,
+    TicketSkipped,
+    TicketTransferred,
     Transfer,
+    WindowPaused,
+    WindowResumed,
 )
 from hall.state import (
     OPEN_STATUSES,
@@ -48,6 +68,7 @@ from hall.state import (
     apply,
     day_date,
     estimated_wait_min,
+    hall_day,
     next_session,
     people_ahead,
     waiting_by_service,
@@ -58,10 +79,15 @@ from hall.state import (
 
 @dataclass
 class Outcome:
-    """What one request produced: its events (already applied) and its result data."""
+    """What one request produced: its events (already applied) and its result."""
 
     events: list[Event] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
+    result: ResultPayload = field(default_factory=Empty)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The result's wire object (``data`` of the result frame)."""
+        return self.result.to_json()
 
 
 class Engine:
@@ -71,8 +97,6 @@ class Engine:
         self.config = config
         self.state = state if state is not None else HallState()
         self._tz = ZoneInfo(config.hall.timezone)
-        starts = config.hall.day_starts
-        self._day_offset = timedelta(hours=starts.hour, minutes=starts.minute)
         self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
             TakeTicket: self._take_ticket,
             CallNext: self._call_next,
@@ -102,7 +126,7 @@ class Engine:
 
     def hall_day(self, now: datetime) -> str:
         """The hall day ``now`` belongs to: it starts at ``day_starts``, not midnight."""
-        return (self.local(now) - self._day_offset).date().isoformat()
+        return hall_day(self.local(now), self.config.hall.day_starts)
 
     # -- entry points -------------------------------------------------------------------
 
@@ -132,8 +156,8 @@ class Engine:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _emit(self, kind: EventKind, data: dict[str, Any], now: datetime, out: Outcome) -> Event:
-        event = Event(seq=self.state.seq + 1, at=self.local(now).isoformat(), kind=kind, data=data)
+    def _emit(self, payload: EventPayload, now: datetime, out: Outcome) -> Event:
+        event = Event(seq=self.state.seq + 1, at=self.local(now).isoformat(), payload=payload)
         apply(self.state, event)
         out.events.append(event)
         return event
@@ -164,10 +188,13 @@ class Engine:
             raise errors.UnknownTicket(f"no ticket {ticket_id} today")
         return ticket
 
-    def _estimate(self, ticket: Ticket) -> dict[str, Any]:
+    def _estimate(self, ticket: Ticket) -> Estimate:
         ahead = people_ahead(self.state, ticket)
         wait = estimated_wait_min(self.state, self.config, ticket.service, ahead)
-        return {"ticket": ticket.public(), "ahead": ahead, "estimated_wait_min": wait}
+        return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait)
+
+    def _ticket_result(self, ticket_id: int) -> TicketResult:
+        return TicketResult(ticket=self.state.tickets[ticket_id].data())
 
     def _emit_finish(self, ws: WindowState, now: datetime, out: Outcome) -> None:
         """Finish the window's current ticket, if it holds one."""
@@ -179,9 +206,8 @@ class Engine:
         if started:
             duration = max(0.0, (now - datetime.fromisoformat(started)).total_seconds())
         self._emit(
-            EventKind.TICKET_FINISHED,
-            {"ticket_id": ticket.id, "number": ticket.number, "window": ws.number,
-             "service": ticket.service, "duration_s": round(duration, 3)},
+            TicketFinished(ticket_id=ticket.id, number=ticket.number, window=ws.number,
+                           service=ticket.service, duration_s=round(duration, 3)),
             now,
             out,
         )
@@ -191,13 +217,11 @@ class Engine:
         now: datetime,
         out: Outcome,
     ) -> None:
-        public = ticket.public()
-        public.update(status=str(TicketStatus.CALLED), window=ws.number,
-                      called_at=self.local(now).isoformat(), recalls=recall)
+        called = replace(ticket.data(), status=str(TicketStatus.CALLED), window=ws.number,
+                         called_at=self.local(now).isoformat(), recalls=recall, booking=None)
         self._emit(
-            EventKind.TICKET_CALLED,
-            {"ticket": public, "window": ws.number, "recall": recall, "staff": ws.staff,
-             "tier": cycle[0] if cycle else None, "streak": cycle[1] if cycle else None},
+            TicketCalled(ticket=called, window=ws.number, recall=recall, staff=ws.staff,
+                         tier=cycle[0] if cycle else None, streak=cycle[1] if cycle else None),
             now,
             out,
         )
@@ -237,9 +261,9 @@ class Engine:
             order=self.state.next_order,
             booking=req.booking,
         )
-        self._emit(EventKind.TICKET_ISSUED, {"day": self.state.day or day,
-                                             "ticket": ticket.stored(), "slot": slot}, now, out)
-        out.data = self._estimate(self.state.tickets[ticket.id])
+        self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot),
+                   now, out)
+        out.result = self._estimate(self.state.tickets[ticket.id])
 
     def _booking_remembered(self, code: str, day: str) -> bool:
         """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""
@@ -291,10 +315,10 @@ class Engine:
         ticket, cycle = self.choose_next(window, ws)
         self._emit_finish(ws, now, out)
         if ticket is None:
-            out.data = {"ticket": None}
+            out.result = TicketResult(ticket=None)
             return
         self._emit_call(ticket, ws, 0, cycle, now, out)
-        out.data = {"ticket": self.state.tickets[ticket.id].public()}
+        out.result = self._ticket_result(ticket.id)
 
     def _call_number(self, req: CallNumber, now: datetime, out: Outcome) -> None:
         window, ws = self._window(req.window)
@@ -311,7 +335,7 @@ class Engine:
             raise errors.NotCallable(f"{ticket.number} is {ticket.status}")
         self._emit_finish(ws, now, out)
         self._emit_call(ticket, ws, 0, None, now, out)
-        out.data = {"ticket": self.state.tickets[ticket.id].public()}
+        out.result = self._ticket_result(ticket.id)
 
     def _recall(self, req: Recall, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
@@ -319,19 +343,18 @@ class Engine:
         if ticket.recalls >= limit:
             raise errors.RecallLimit(f"{ticket.number} was recalled {limit} times already")
         self._emit_call(ticket, ws, ticket.recalls + 1, None, now, out)
-        out.data = {"ticket": self.state.tickets[ticket.id].public()}
+        out.result = self._ticket_result(ticket.id)
 
     def _skip(self, req: Skip, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
-        self._emit(EventKind.TICKET_SKIPPED,
-                   {"ticket_id": ticket.id, "number": ticket.number, "window": ws.number},
+        self._emit(TicketSkipped(ticket_id=ticket.id, number=ticket.number, window=ws.number),
                    now, out)
-        out.data = {"ticket": ticket.public()}
+        out.result = TicketResult(ticket=ticket.data())
 
     def _finish(self, req: Finish, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
         self._emit_finish(ws, now, out)
-        out.data = {"ticket": ticket.public()}
+        out.result = TicketResult(ticket=ticket.data())
 
     def _reinstate(self, req: Reinstate, now: datetime, out: Outcome) -> None:
         window, _ = self._window(req.window)
@@ -342,11 +365,10 @@ class Engine:
             raise errors.ServiceNotAtWindow(
                 f"window {window.number} does not serve {ticket.service} ({ticket.number})"
             )
-        self._emit(EventKind.TICKET_REINSTATED,
-                   {"ticket_id": ticket.id, "number": ticket.number, "window": window.number,
-                    "order": self.state.next_order},
+        self._emit(TicketReinstated(ticket_id=ticket.id, number=ticket.number,
+                                    window=window.number, order=self.state.next_order),
                    now, out)
-        out.data = self._estimate(ticket)
+        out.result = self._estimate(ticket)
 
     def _transfer(self, req: Transfer, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
@@ -354,11 +376,10 @@ class Engine:
             raise errors.UnknownService(f"no service {req.service!r} in this hall")
         if req.service == ticket.service:
             raise errors.SameService(f"{ticket.number} already waits for {req.service}")
-        self._emit(EventKind.TICKET_TRANSFERRED,
-                   {"ticket_id": ticket.id, "number": ticket.number, "window": ws.number,
-                    "from_service": ticket.service, "service": req.service},
+        self._emit(TicketTransferred(ticket_id=ticket.id, number=ticket.number, window=ws.number,
+                                     from_service=ticket.service, service=req.service),
                    now, out)
-        out.data = self._estimate(ticket)
+        out.result = self._estimate(ticket)
 
     # -- windows and clerks -------------------------------------------------------------
 
@@ -366,13 +387,13 @@ class Engine:
         _, ws = self._window(req.window)
         if ws.paused:
             raise errors.WindowPaused(f"window {ws.number} is paused already")
-        self._emit(EventKind.WINDOW_PAUSED, {"window": ws.number}, now, out)
+        self._emit(WindowPaused(window=ws.number), now, out)
 
     def _resume(self, req: Resume, now: datetime, out: Outcome) -> None:
         _, ws = self._window(req.window)
         if not ws.paused:
             raise errors.WindowNotPaused(f"window {ws.number} is not paused")
-        self._emit(EventKind.WINDOW_RESUMED, {"window": ws.number}, now, out)
+        self._emit(WindowResumed(window=ws.number), now, out)
 
     def _sign_in(self, req: SignIn, now: datetime, out: Outcome) -> None:
         _, ws = self._window(req.window)
@@ -383,23 +404,19 @@ class Engine:
         if ws.staff == staff_id:
             raise errors.AlreadySignedIn(f"{staff_id} is signed in at window {ws.number}")
         if ws.staff is not None:
-            self._emit(EventKind.CLERK_SIGNED_OUT, {"window": ws.number, "staff": ws.staff},
-                       now, out)
+            self._emit(ClerkSignedOut(window=ws.number, staff=ws.staff), now, out)
         for other in sorted(self.state.windows.values(), key=lambda w: w.number):
             if other.staff == staff_id:  # one clerk, one window
-                self._emit(EventKind.CLERK_SIGNED_OUT,
-                           {"window": other.number, "staff": staff_id}, now, out)
-        self._emit(EventKind.CLERK_SIGNED_IN,
-                   {"window": ws.number, "staff": staff_id,
-                    "name": member.name if member else None},
+                self._emit(ClerkSignedOut(window=other.number, staff=staff_id), now, out)
+        self._emit(ClerkSignedIn(window=ws.number, staff=staff_id,
+                                 name=member.name if member else None),
                    now, out)
 
     def _sign_out(self, req: SignOut, now: datetime, out: Outcome) -> None:
         _, ws = self._window(req.window)
         if ws.staff is None:
             raise errors.NotSignedIn(f"no clerk is signed in at window {ws.number}")
-        self._emit(EventKind.CLERK_SIGNED_OUT, {"window": ws.number, "staff": ws.staff},
-                   now, out)
+        self._emit(ClerkSignedOut(window=ws.number, staff=ws.staff), now, out)
 
     # -- rating -------------------------------------------------------------------------
 
@@ -414,14 +431,14 @@ class Engine:
         service = self.config.service(visit.service)
         points = self.config.policy.rating_points[5 - req.score]
         self._emit(
-            EventKind.RATING_RECORDED,
-            {"ticket_id": ticket.id, "number": ticket.number, "window": window.number,
-             "service": visit.service, "zone": service.zone if service else None,
-             "staff": visit.staff, "score": req.score, "points": points, "channel": req.channel},
+            RatingRecorded(ticket_id=ticket.id, number=ticket.number, window=window.number,
+                           service=visit.service, zone=service.zone if service else None,
+                           staff=visit.staff, score=req.score, points=points,
+                           channel=req.channel),
             now,
             out,
         )
-        out.data = {"score": req.score, "points": points}
+        out.result = RatingResult(score=req.score, points=points)
 
     # -- the hall day -------------------------------------------------------------------
 
@@ -432,45 +449,43 @@ class Engine:
         # session of the same day, and day_starts still closes that session tomorrow.
         later = date.fromisoformat(today) > day_date(current)
         next_day = today if later else next_session(current)
-        self._emit_day_closed(now, next_day, req.reason or "manual", out)
-        out.data = {"day": current, "next_day": next_day,
-                    "closed": out.events[-1].data["closed"]}
+        closed = self._emit_day_closed(now, next_day, req.reason or "manual", out)
+        out.result = DayResult(day=current, next_day=next_day, closed=closed.closed)
 
-    def _emit_day_closed(self, now: datetime, next_day: str, reason: str, out: Outcome) -> None:
+    def _emit_day_closed(
+        self, now: datetime, next_day: str, reason: str, out: Outcome
+    ) -> DayClosed:
         closed = sorted(t.id for t in self.state.tickets.values() if t.status in OPEN_STATUSES)
         memory = timedelta(days=self.config.policy.booking_memory_days)
         forget_before = (day_date(next_day) - memory).isoformat()
-        self._emit(
-            EventKind.DAY_CLOSED,
-            {"day": self.state.day or self.hall_day(now), "next_day": next_day, "closed": closed,
-             "reason": reason, "next_id": self.state.next_id,
-             "forget_before": forget_before},
-            now,
-            out,
-        )
+        payload = DayClosed(day=self.state.day or self.hall_day(now), next_day=next_day,
+                            closed=tuple(closed), reason=reason, next_id=self.state.next_id,
+                            forget_before=forget_before)
+        self._emit(payload, now, out)
+        return payload
 
     # -- queries ------------------------------------------------------------------------
 
     def _status(self, req: Status, now: datetime, out: Outcome) -> None:
-        out.data = self.status()
+        out.result = self.status()
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> StatusResult:
         """Waiting counts per service, zone and window, and the wait for a new ticket."""
         by_service = waiting_by_service(self.state)
-        return {
-            "day": self.state.day,
-            "waiting": {
+        return StatusResult(
+            day=self.state.day,
+            waiting=MappingProxyType({
                 "by_service": by_service,
                 "by_zone": waiting_by_zone(self.state, self.config),
                 "by_window": {
                     str(k): v for k, v in waiting_by_window(self.state, self.config).items()
                 },
-            },
-            "estimated_wait_min": {
+            }),
+            estimated_wait_min=MappingProxyType({
                 s.id: estimated_wait_min(self.state, self.config, s.id, by_service.get(s.id, 0))
                 for s in self.config.services
-            },
-        }
+            }),
+        )
 
     def _ticket_info(self, req: TicketInfo, now: datetime, out: Outcome) -> None:
-        out.data = self._estimate(self._ticket_by_id(req.ticket))
+        out.result = self._estimate(self._ticket_by_id(req.ticket))

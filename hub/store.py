@@ -22,8 +22,10 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from sqlite3 import Connection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,8 +33,24 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hall.config import HallConfig
-from hall.protocol import Event, EventKind
-from hall.state import HallState, apply, day_date
+from hall.protocol import (
+    ClerkSignedIn,
+    ClerkSignedOut,
+    DayClosed,
+    Event,
+    EventKind,
+    EventPayload,
+    RatingRecorded,
+    TicketCalled,
+    TicketFinished,
+    TicketIssued,
+    TicketReinstated,
+    TicketSkipped,
+    TicketTransferred,
+    WindowPaused,
+    WindowResumed,
+)
+from hall.state import HallState, apply, day_date, event_days
 
 log = logging.getLogger(__name__)
 
@@ -126,84 +144,15 @@ class Store:
         with self.db.atomic():
             rows = []
             for event in events:
-                if event.kind is EventKind.TICKET_ISSUED and not day:
-                    day = str(event.data.get("day", ""))
-                elif event.kind is EventKind.DAY_CLOSED:
-                    day = str(event.data.get("day", day))
-                rows.append((event.seq, event.at, str(event.kind), day,
-                             json.dumps(event.to_store(), ensure_ascii=False)))
-                self._project(conn, event, day)
-                if event.kind is EventKind.DAY_CLOSED:
-                    day = str(event.data["next_day"])
-            conn.executemany(
-                "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)", rows
-            )
+                payload = event.payload
+                filed, after = event_days(day, payload)
+                rows.append({"seq": event.seq, "at": event.at, "kind": str(event.kind),
+                             "day": filed,
+                             "data": json.dumps(event.to_store(), ensure_ascii=False)})
+                _PROJECTIONS[type(payload)](conn, Filed(event.seq, event.at, filed), payload)
+                day = after
+            conn.executemany(INSERT_EVENT, rows)
         self._day = day
-
-    def _project(self, conn: Any, event: Event, day: str) -> None:
-        data, at, kind = event.data, event.at, event.kind
-        if kind is EventKind.TICKET_ISSUED:
-            t = data["ticket"]
-            conn.execute(
-                "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
-                " booking, issued_seq) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?)",
-                (t["id"], str(data.get("day") or day), t["number"], t["service"],
-                 int(bool(t["priority"])), t["issued_at"], t.get("booking"), event.seq),
-            )
-        elif kind is EventKind.TICKET_CALLED:
-            recall = int(data.get("recall", 0))
-            conn.execute(
-                "UPDATE tickets SET status='called', window=?, called_at=?, recalls=?,"
-                " visits=visits+? WHERE id=?",
-                (data["window"], at, recall, 1 if recall == 0 else 0, data["ticket"]["id"]),
-            )
-        elif kind is EventKind.TICKET_FINISHED:
-            conn.execute("UPDATE tickets SET status='finished', finished_at=? WHERE id=?",
-                         (at, data["ticket_id"]))
-        elif kind is EventKind.TICKET_SKIPPED:
-            conn.execute("UPDATE tickets SET status='skipped' WHERE id=?", (data["ticket_id"],))
-        elif kind is EventKind.TICKET_REINSTATED:
-            conn.execute("UPDATE tickets SET status='waiting', window=NULL, recalls=0 WHERE id=?",
-                         (data["ticket_id"],))
-        elif kind is EventKind.TICKET_TRANSFERRED:
-            conn.execute(
-                "UPDATE tickets SET status='waiting', window=NULL, recalls=0, service=?"
-                " WHERE id=?", (data["service"], data["ticket_id"]),
-            )
-        elif kind is EventKind.RATING_RECORDED:
-            conn.execute(
-                "INSERT INTO ratings (seq, at, day, ticket_id, number, window, service, zone,"
-                " staff, score, points, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (event.seq, at, day, data["ticket_id"], data.get("number"), data["window"],
-                 data.get("service"), data.get("zone"), data.get("staff"), data["score"],
-                 data.get("points"), data.get("channel")),
-            )
-        elif kind in (EventKind.CLERK_SIGNED_IN, EventKind.CLERK_SIGNED_OUT):
-            signed_in = kind is EventKind.CLERK_SIGNED_IN
-            conn.execute(
-                "INSERT INTO attendance (seq, at, day, window, staff, name, action)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.seq, at, day, data["window"], data["staff"], data.get("name"),
-                 "in" if signed_in else "out"),
-            )
-            conn.execute(
-                "INSERT INTO windows (number, staff, staff_name) VALUES (?, ?, ?)"
-                " ON CONFLICT(number) DO UPDATE SET staff=excluded.staff,"
-                " staff_name=excluded.staff_name",
-                (data["window"], data["staff"] if signed_in else None,
-                 data.get("name") if signed_in else None),
-            )
-        elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED):
-            conn.execute(
-                "INSERT INTO windows (number, paused) VALUES (?, ?)"
-                " ON CONFLICT(number) DO UPDATE SET paused=excluded.paused",
-                (data["window"], int(kind is EventKind.WINDOW_PAUSED)),
-            )
-        elif kind is EventKind.DAY_CLOSED:
-            closed = [(at, int(i)) for i in data.get("closed", [])]
-            conn.executemany(
-                "UPDATE tickets SET status='closed', finished_at=? WHERE id=?", closed
-            )
 
     # -- reading ----------------------------------------------------------------------
 
@@ -268,7 +217,141 @@ class Store:
 
 def _event(row: Sequence[Any]) -> Event:
     seq, at, kind, data = row
-    return Event(seq=int(seq), at=str(at), kind=EventKind(kind), data=json.loads(data))
+    return Event.of(int(seq), str(at), kind, json.loads(data))
+
+
+#: The one statement that files an event (named parameters: seq, at, kind, day, data).
+INSERT_EVENT = (
+    "INSERT INTO events (seq, at, kind, day, data) VALUES (:seq, :at, :kind, :day, :data)"
+)
+
+
+# -- projections: one function per event kind, named SQL parameters ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """Where an event stands: its sequence number, time and hall day."""
+
+    seq: int
+    at: str
+    day: str
+
+
+def _issued(conn: Connection, e: Filed, p: TicketIssued) -> None:
+    t = p.ticket
+    conn.execute(
+        "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
+        " booking, issued_seq) VALUES (:id, :day, :number, :service, :priority, 'waiting',"
+        " :issued_at, :booking, :seq)",
+        {"id": t.id, "day": p.day or e.day, "number": t.number, "service": t.service,
+         "priority": int(t.priority), "issued_at": t.issued_at, "booking": t.booking,
+         "seq": e.seq},
+    )
+
+
+def _called(conn: Connection, e: Filed, p: TicketCalled) -> None:
+    conn.execute(
+        "UPDATE tickets SET status='called', window=:window, called_at=:at, recalls=:recall,"
+        " visits=visits+:visit WHERE id=:id",
+        {"window": p.window, "at": e.at, "recall": p.recall, "visit": int(p.recall == 0),
+         "id": p.ticket.id},
+    )
+
+
+def _finished(conn: Connection, e: Filed, p: TicketFinished) -> None:
+    conn.execute("UPDATE tickets SET status='finished', finished_at=:at WHERE id=:id",
+                 {"at": e.at, "id": p.ticket_id})
+
+
+def _skipped(conn: Connection, e: Filed, p: TicketSkipped) -> None:
+    conn.execute("UPDATE tickets SET status='skipped' WHERE id=:id", {"id": p.ticket_id})
+
+
+def _reinstated(conn: Connection, e: Filed, p: TicketReinstated) -> None:
+    conn.execute("UPDATE tickets SET status='waiting', window=NULL, recalls=0 WHERE id=:id",
+                 {"id": p.ticket_id})
+
+
+def _transferred(conn: Connection, e: Filed, p: TicketTransferred) -> None:
+    conn.execute(
+        "UPDATE tickets SET status='waiting', window=NULL, recalls=0, service=:service"
+        " WHERE id=:id", {"service": p.service, "id": p.ticket_id},
+    )
+
+
+def _rated(conn: Connection, e: Filed, p: RatingRecorded) -> None:
+    conn.execute(
+        "INSERT INTO ratings (seq, at, day, ticket_id, number, window, service, zone, staff,"
+        " score, points, channel) VALUES (:seq, :at, :day, :ticket_id, :number, :window,"
+        " :service, :zone, :staff, :score, :points, :channel)",
+        {"seq": e.seq, "at": e.at, "day": e.day, "ticket_id": p.ticket_id, "number": p.number,
+         "window": p.window, "service": p.service, "zone": p.zone, "staff": p.staff,
+         "score": p.score, "points": p.points, "channel": p.channel},
+    )
+
+
+def _attendance(
+    conn: Connection, e: Filed, window: int, staff: str, name: str | None, signed_in: bool
+) -> None:
+    conn.execute(
+        "INSERT INTO attendance (seq, at, day, window, staff, name, action)"
+        " VALUES (:seq, :at, :day, :window, :staff, :name, :action)",
+        {"seq": e.seq, "at": e.at, "day": e.day, "window": window, "staff": staff,
+         "name": name, "action": "in" if signed_in else "out"},
+    )
+    conn.execute(
+        "INSERT INTO windows (number, staff, staff_name) VALUES (:window, :staff, :name)"
+        " ON CONFLICT(number) DO UPDATE SET staff=excluded.staff,"
+        " staff_name=excluded.staff_name",
+        {"window": window, "staff": staff if signed_in else None,
+         "name": name if signed_in else None},
+    )
+
+
+def _signed_in(conn: Connection, e: Filed, p: ClerkSignedIn) -> None:
+    _attendance(conn, e, p.window, p.staff, p.name, signed_in=True)
+
+
+def _signed_out(conn: Connection, e: Filed, p: ClerkSignedOut) -> None:
+    _attendance(conn, e, p.window, p.staff, None, signed_in=False)
+
+
+def _window_paused(conn: Connection, window: int, paused: bool) -> None:
+    conn.execute(
+        "INSERT INTO windows (number, paused) VALUES (:window, :paused)"
+        " ON CONFLICT(number) DO UPDATE SET paused=excluded.paused",
+        {"window": window, "paused": int(paused)},
+    )
+
+
+def _paused(conn: Connection, e: Filed, p: WindowPaused) -> None:
+    _window_paused(conn, p.window, paused=True)
+
+
+def _resumed(conn: Connection, e: Filed, p: WindowResumed) -> None:
+    _window_paused(conn, p.window, paused=False)
+
+
+def _day_closed(conn: Connection, e: Filed, p: DayClosed) -> None:
+    conn.executemany("UPDATE tickets SET status='closed', finished_at=:at WHERE id=:id",
+                     [{"at": e.at, "id": i} for i in p.closed])
+
+
+_PROJECTIONS: dict[type[EventPayload], Callable[[Connection, Filed, Any], None]] = {
+    TicketIssued: _issued,
+    TicketCalled: _called,
+    TicketFinished: _finished,
+    TicketSkipped: _skipped,
+    TicketReinstated: _reinstated,
+    TicketTransferred: _transferred,
+    WindowPaused: _paused,
+    WindowResumed: _resumed,
+    ClerkSignedIn: _signed_in,
+    ClerkSignedOut: _signed_out,
+    RatingRecorded: _rated,
+    DayClosed: _day_closed,
+}
 
 
 def seed_history(

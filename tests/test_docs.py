@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hall.errors import all_error_classes
-from hall.protocol import EVENT_FIELDS, REQUESTS, EventKind
+from hall.protocol import EVENT_FIELDS, REQUESTS, RESULT_FIELDS, EventKind
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PROTOCOL = (DOCS / "protocol.md").read_text(encoding="utf-8")
@@ -51,3 +51,13 @@ def test_every_error_code_is_documented(cls: type) -> None:
 def test_documented_codes_all_exist() -> None:
     codes = {cls.code for cls in all_error_classes()}
     assert set(documented_rows("Error codes")) <= codes
+
+
+@pytest.mark.parametrize("message_type", sorted(RESULT_FIELDS))
+def test_every_result_field_is_documented(message_type: str) -> None:
+    row = documented_rows("Requests and results")[message_type]
+    data = row.rsplit("|", 2)[-2]  # the `data` on success column
+    for name in RESULT_FIELDS[message_type]:
+        assert f"`{name}" in data, f"{message_type}: result field {name} undocumented"
+    if not RESULT_FIELDS[message_type]:
+        assert "`{}`" in data

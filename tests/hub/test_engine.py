@@ -432,7 +432,7 @@ def test_pause_and_resume() -> None:
     assert kinds(engine.execute(Pause(id=1, window=1), MORNING)) == ["window_paused"]
     refused(engine, Pause(id=1, window=1), errors.WindowPaused)
     refused(engine, CallNext(id=1, window=1), errors.WindowPaused)
-    assert engine.status()["estimated_wait_min"]["A"] == 5  # window 4 still serves A
+    assert engine.status().estimated_wait_min["A"] == 5  # window 4 still serves A
     assert kinds(engine.execute(Resume(id=1, window=1), MORNING)) == ["window_resumed"]
     assert call(engine, 1) == "A001"
     refused(engine, Pause(id=1, window=99), errors.UnknownWindow)
@@ -661,18 +661,18 @@ def test_estimated_wait_from_typical_then_recent_times() -> None:
     for _ in range(5):
         take(engine, "A", at(9))
     # nothing timed yet: typical 6 min, 5 ahead over 2 open windows -> 15 min
-    assert engine.status()["estimated_wait_min"]["A"] == 15
+    assert engine.status().estimated_wait_min["A"] == 15
     engine.execute(Pause(id=1, window=2), at(9))
-    assert engine.status()["estimated_wait_min"]["A"] == 30
+    assert engine.status().estimated_wait_min["A"] == 30
     call(engine, 1, at(9))
     call(engine, 1, at(9, 10))  # 10 min service
     call(engine, 1, at(9, 12))  # 2 min service
     # 2 waiting, the two services so far average 6 min, 1 open window
-    assert engine.status()["estimated_wait_min"]["A"] == 12
+    assert engine.status().estimated_wait_min["A"] == 12
     call(engine, 1, at(9, 13))  # 1 min service: sample of 2 -> (2 + 1) / 2 = 1.5 min
-    assert engine.status()["estimated_wait_min"]["A"] == 2  # ceil(1 * 1.5)
+    assert engine.status().estimated_wait_min["A"] == 2  # ceil(1 * 1.5)
     engine.execute(Resume(id=1, window=2), at(9, 13))
-    assert engine.status()["estimated_wait_min"]["A"] == 1  # at least a minute
+    assert engine.status().estimated_wait_min["A"] == 1  # at least a minute
 
 
 def test_refused_query_and_unknown_request() -> None:

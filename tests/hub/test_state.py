@@ -71,10 +71,11 @@ def test_apply_ignores_events_about_unknown_tickets() -> None:
                                        "order": 9}),
         (EventKind.TICKET_TRANSFERRED, {"ticket_id": 7, "number": "A007", "window": 1,
                                         "from_service": "A", "service": "B"}),
-        (EventKind.RATING_RECORDED, {"ticket_id": 7, "window": 1}),
+        (EventKind.RATING_RECORDED, {"ticket_id": 7, "number": "A007", "window": 1,
+                                     "service": "A", "zone": None, "staff": None, "score": 5}),
     ]
     for kind, data in cases:
-        apply(state, Event(seq=state.seq + 1, at=MORNING.isoformat(), kind=kind, data=data))
+        apply(state, Event.of(state.seq + 1, MORNING.isoformat(), kind, data))
     assert state.tickets == {} and state.seq == 4 and state.next_order == 10
 
 

@@ -25,7 +25,7 @@ def test_a_batch_is_written_whole_or_not_at_all(config: HallConfig) -> None:
     events = engine.execute(TakeTicket(id=1, service="A"), NOW).events
     store.write(events)
     more = engine.execute(TakeTicket(id=2, service="A"), NOW).events
-    clash = Event(seq=1, at=more[0].at, kind=EventKind.WINDOW_PAUSED, data={"window": 1})
+    clash = Event.of(1, more[0].at, EventKind.WINDOW_PAUSED, {"window": 1})
     with pytest.raises(sqlite3.IntegrityError):
         store.write([*more, clash])
     assert store.counts()["events"] == 1 and store.counts()["tickets"] == 1

@@ -1,0 +1,401 @@
+"""Typed payloads of protocol v1: the fields of every event kind and of every result.
+
+Each payload is a frozen dataclass whose fields are the wire keys, in wire order.
+``parse`` builds one from a decoded JSON object (raising :class:`ProtocolError`) and
+``to_json`` gives the object back, key for key. Fields with a default may be absent
+(events stored by older hubs); a field marked ``omit_none`` is left out when it is None.
+:mod:`hall.protocol` re-exports all of this; docs/protocol.md's tables are checked
+against :data:`EVENT_FIELDS` and :data:`RESULT_FIELDS`, which come from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from enum import StrEnum
+from types import MappingProxyType, UnionType
+from typing import Any, ClassVar, TypeVar, get_args, get_type_hints
+
+from hall.errors import ProtocolError
+
+#: Fields kept in the store but never broadcast (personal data).
+PRIVATE_FIELDS = frozenset({"booking"})
+
+
+class EventKind(StrEnum):
+    TICKET_ISSUED = "ticket_issued"
+    TICKET_CALLED = "ticket_called"
+    TICKET_FINISHED = "ticket_finished"
+    TICKET_SKIPPED = "ticket_skipped"
+    TICKET_REINSTATED = "ticket_reinstated"
+    TICKET_TRANSFERRED = "ticket_transferred"
+    WINDOW_PAUSED = "window_paused"
+    WINDOW_RESUMED = "window_resumed"
+    CLERK_SIGNED_IN = "clerk_signed_in"
+    CLERK_SIGNED_OUT = "clerk_signed_out"
+    RATING_RECORDED = "rating_recorded"
+    DAY_CLOSED = "day_closed"
+
+
+def _omit_none() -> Any:
+    return field(default=None, metadata={"omit_none": True})
+
+
+P = TypeVar("P", bound="Payload")
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """Base of every payload: generic, type-checked parse and key-for-key to_json."""
+
+    what: ClassVar[str] = "payload"
+
+    def to_json(self) -> dict[str, Any]:
+        """The wire object, private fields included (strip them before broadcasting)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None and f.metadata.get("omit_none"):
+                continue
+            out[f.name] = _encode(value)
+        return out
+
+    def to_store(self) -> dict[str, Any]:
+        """The stored object: ``to_json`` except where a private field is always kept."""
+        return self.to_json()
+
+    @classmethod
+    def parse(cls: type[P], obj: Any) -> P:
+        """Raises ProtocolError when a field is missing or of the wrong type."""
+        if not isinstance(obj, dict):
+            raise ProtocolError(f"{cls.what}: expected a JSON object")
+        hints = _HINTS.get(cls)
+        if hints is None:
+            hints = _HINTS[cls] = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in obj:
+                if f.default is MISSING:
+                    raise ProtocolError(f"{cls.what}: missing field {f.name!r}")
+                continue
+            values[f.name] = _decode(cls.what, f.name, obj[f.name], hints[f.name])
+        return cls(**values)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Payload):
+        return value.to_json()
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, MappingProxyType):
+        return dict(value)
+    return value
+
+
+def _decode(owner: str, name: str, value: Any, expected: Any) -> Any:
+    options = get_args(expected) if isinstance(expected, UnionType) else (expected,)
+    for option in options:
+        if option is type(None):
+            if value is None:
+                return None
+        elif option is bool:
+            if isinstance(value, bool):
+                return value
+        elif option is int:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+        elif option is float:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return value
+        elif option is str:
+            if isinstance(value, str):
+                return value
+        elif isinstance(option, type) and issubclass(option, Payload):
+            if isinstance(value, dict):
+                return option.parse(value)
+        elif getattr(option, "__origin__", None) is tuple:
+            if isinstance(value, list) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value
+            ):
+                return tuple(value)
+        elif isinstance(value, dict):  # free-form objects (status counts)
+            return MappingProxyType(dict(value))
+    raise ProtocolError(f"{owner}: field {name!r} has the wrong type")
+
+
+# -- the ticket object -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TicketData(Payload):
+    """The protocol's ticket object. ``booking`` is private: only ``ticket_issued``
+    stores it, and it is never broadcast."""
+
+    what: ClassVar[str] = "ticket"
+
+    id: int
+    number: str
+    service: str
+    priority: bool
+    status: str
+    issued_at: str
+    window: int | None = None
+    order: int | None = None  # absent in very old events: the id then
+    called_at: str | None = None
+    recalls: int = 0
+    booking: str | None = _omit_none()
+
+    def public(self) -> dict[str, Any]:
+        """The ticket object without personal data (results, welcome, ticket_called)."""
+        return {"id": self.id, "number": self.number, "service": self.service,
+                "priority": self.priority, "status": self.status, "issued_at": self.issued_at,
+                "window": self.window, "order": self.id if self.order is None else self.order,
+                "called_at": self.called_at, "recalls": self.recalls}
+
+    def stored(self) -> dict[str, Any]:
+        """With the booking code (``ticket_issued`` in the store)."""
+        return {**self.public(), "booking": self.booking}
+
+
+# -- events ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventPayload(Payload):
+    kind: ClassVar[EventKind]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketIssued(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.TICKET_ISSUED
+    what: ClassVar[str] = "ticket_issued"
+    day: str
+    ticket: TicketData
+    slot: str | None = None
+
+    def to_store(self) -> dict[str, Any]:
+        return {"day": self.day, "ticket": self.ticket.stored(), "slot": self.slot}
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCalled(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.TICKET_CALLED
+    what: ClassVar[str] = "ticket_called"
+    ticket: TicketData
+    window: int
+    recall: int = 0
+    staff: str | None = None
+    tier: int | None = None
+    streak: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ticket": self.ticket.public(), "window": self.window, "recall": self.recall,
+                "staff": self.staff, "tier": self.tier, "streak": self.streak}
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFinished(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.TICKET_FINISHED
+    what: ClassVar[str] = "ticket_finished"
+    ticket_id: int
+    number: str
+    window: int
+    service: str
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TicketSkipped(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.TICKET_SKIPPED
+    what: ClassVar[str] = "ticket_skipped"
+    ticket_id: int
+    number: str
+    window: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketReinstated(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.TICKET_REINSTATED
+    what: ClassVar[str] = "ticket_reinstated"
+    ticket_id: int
+    number: str
+    window: int
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTransferred(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.TICKET_TRANSFERRED
+    what: ClassVar[str] = "ticket_transferred"
+    ticket_id: int
+    number: str
+    window: int
+    from_service: str
+    service: str
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPaused(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.WINDOW_PAUSED
+    what: ClassVar[str] = "window_paused"
+    window: int
+
+
+@dataclass(frozen=True, slots=True)
+class WindowResumed(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.WINDOW_RESUMED
+    what: ClassVar[str] = "window_resumed"
+    window: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClerkSignedIn(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.CLERK_SIGNED_IN
+    what: ClassVar[str] = "clerk_signed_in"
+    window: int
+    staff: str
+    name: str | None = None  # from the staff list (null without one)
+
+
+@dataclass(frozen=True, slots=True)
+class ClerkSignedOut(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.CLERK_SIGNED_OUT
+    what: ClassVar[str] = "clerk_signed_out"
+    window: int
+    staff: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecorded(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.RATING_RECORDED
+    what: ClassVar[str] = "rating_recorded"
+    ticket_id: int
+    number: str | None
+    window: int
+    service: str | None
+    zone: str | None
+    staff: str | None
+    score: int
+    points: int | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayClosed(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.DAY_CLOSED
+    what: ClassVar[str] = "day_closed"
+    day: str
+    next_day: str
+    closed: tuple[int, ...] = ()
+    reason: str = "day_end"
+    next_id: int | None = None
+    forget_before: str | None = _omit_none()
+
+
+EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
+    cls.kind: cls
+    for cls in (
+        TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
+        TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
+        RatingRecorded, DayClosed,
+    )
+}
+
+#: Fields of each event kind beside type/seq/at/kind (documented in docs/protocol.md).
+EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
+    kind: tuple(f.name for f in fields(cls)) for kind, cls in EVENT_PAYLOADS.items()
+}
+
+
+def parse_event_payload(kind: EventKind, obj: Any) -> EventPayload:
+    """The payload of an event of ``kind``. Raises ProtocolError."""
+    return EVENT_PAYLOADS[kind].parse(obj)
+
+
+# -- results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResultPayload(Payload):
+    """``data`` of a successful result."""
+
+
+@dataclass(frozen=True, slots=True)
+class Empty(ResultPayload):
+    what: ClassVar[str] = "empty result"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketResult(ResultPayload):
+    """The ticket acted on (``call_next``: null when nobody waits)."""
+
+    what: ClassVar[str] = "ticket result"
+    ticket: TicketData | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ticket": self.ticket.public() if self.ticket is not None else None}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate(ResultPayload):
+    """A waiting ticket, the people ahead of it and its wait."""
+
+    what: ClassVar[str] = "estimate"
+    ticket: TicketData
+    ahead: int
+    estimated_wait_min: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ticket": self.ticket.public(), "ahead": self.ahead,
+                "estimated_wait_min": self.estimated_wait_min}
+
+
+@dataclass(frozen=True, slots=True)
+class RatingResult(ResultPayload):
+    what: ClassVar[str] = "rating result"
+    score: int
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayResult(ResultPayload):
+    what: ClassVar[str] = "close_day result"
+    day: str
+    next_day: str
+    closed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusResult(ResultPayload):
+    """Waiting counts (``by_service``, ``by_zone``, ``by_window``) and wait estimates."""
+
+    what: ClassVar[str] = "status result"
+    day: str
+    waiting: MappingProxyType[str, Any]
+    estimated_wait_min: MappingProxyType[str, Any]
+
+
+#: The result payload of each request type.
+RESULTS: dict[str, type[ResultPayload]] = {
+    "take_ticket": Estimate,
+    "call_next": TicketResult,
+    "recall": TicketResult,
+    "skip": TicketResult,
+    "finish": TicketResult,
+    "transfer": Estimate,
+    "pause": Empty,
+    "resume": Empty,
+    "sign_in": Empty,
+    "sign_out": Empty,
+    "rate": RatingResult,
+    "reinstate": Estimate,
+    "call_number": TicketResult,
+    "close_day": DayResult,
+    "status": StatusResult,
+    "ticket_info": Estimate,
+}
+
+#: Fields of each request's result ``data`` (documented in docs/protocol.md).
+RESULT_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(f.name for f in fields(cls)) for name, cls in RESULTS.items()
+}

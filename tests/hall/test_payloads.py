@@ -1,0 +1,135 @@
+"""Typed payloads keep the wire format key for key, and refuse bad input clearly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from hall.errors import ProtocolError
+from hall.protocol import (
+    EVENT_FIELDS,
+    EVENT_PAYLOADS,
+    RESULT_FIELDS,
+    RESULTS,
+    Event,
+    EventKind,
+    TicketData,
+    decode_frame,
+    encode,
+)
+
+TICKET = {"id": 3, "number": "A003", "service": "A", "priority": False, "status": "waiting",
+          "issued_at": "2026-11-02T09:01:00+08:00", "window": None, "order": 3,
+          "called_at": None, "recalls": 0}
+AT = "2026-11-02T09:01:00+08:00"
+
+#: One wire object per kind, as hubs before the typed payloads wrote them.
+WIRE: dict[EventKind, dict[str, Any]] = {
+    EventKind.TICKET_ISSUED: {"day": "2026-11-02", "ticket": {**TICKET, "booking": "BK-1"},
+                              "slot": "A@08:30-10:00"},
+    EventKind.TICKET_CALLED: {"ticket": {**TICKET, "status": "called", "window": 2,
+                                         "called_at": AT}, "window": 2, "recall": 0,
+                              "staff": "0007", "tier": 0, "streak": 1},
+    EventKind.TICKET_FINISHED: {"ticket_id": 3, "number": "A003", "window": 2, "service": "A",
+                                "duration_s": 180.5},
+    EventKind.TICKET_SKIPPED: {"ticket_id": 3, "number": "A003", "window": 2},
+    EventKind.TICKET_REINSTATED: {"ticket_id": 3, "number": "A003", "window": 2, "order": 9},
+    EventKind.TICKET_TRANSFERRED: {"ticket_id": 3, "number": "A003", "window": 2,
+                                   "from_service": "A", "service": "B"},
+    EventKind.WINDOW_PAUSED: {"window": 2},
+    EventKind.WINDOW_RESUMED: {"window": 2},
+    EventKind.CLERK_SIGNED_IN: {"window": 2, "staff": "0007", "name": "张敏"},
+    EventKind.CLERK_SIGNED_OUT: {"window": 2, "staff": "0007"},
+    EventKind.RATING_RECORDED: {"ticket_id": 3, "number": "A003", "window": 2, "service": "A",
+                                "zone": "z1", "staff": "0007", "score": 5, "points": 100,
+                                "channel": "pad"},
+    EventKind.DAY_CLOSED: {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [3, 4],
+                           "reason": "day_end", "next_id": 5, "forget_before": "2026-10-04"},
+}
+
+
+def test_every_kind_has_a_wire_sample() -> None:
+    assert set(WIRE) == set(EventKind) == set(EVENT_PAYLOADS)
+
+
+@pytest.mark.parametrize("kind", list(EventKind))
+def test_events_keep_the_wire_format_key_for_key(kind: EventKind) -> None:
+    event = Event.of(7, AT, kind, WIRE[kind])
+    assert event.to_store() == WIRE[kind]
+    assert list(event.to_store()) == list(WIRE[kind])  # key order too
+    assert tuple(WIRE[kind]) == EVENT_FIELDS[kind]
+    frame = encode(event.to_json())
+    assert "booking" not in frame and "BK-1" not in frame
+    again = Event.parse(decode_frame(frame))
+    assert (again.seq, again.at, again.kind) == (7, AT, kind)
+    broadcast = {k: v for k, v in json.loads(frame).items()
+                 if k not in ("type", "seq", "at", "kind")}
+    assert json.loads(json.dumps(dict(again.data))) == broadcast
+
+
+@pytest.mark.parametrize("kind", list(EventKind))
+def test_broadcast_equals_the_old_stripped_form(kind: EventKind) -> None:
+    wire = json.loads(encode(Event.of(7, AT, kind, WIRE[kind]).to_json()))
+    expected = {"type": "event", "seq": 7, "at": AT, "kind": str(kind), **WIRE[kind]}
+    if kind is EventKind.TICKET_ISSUED:
+        expected["ticket"] = dict(TICKET)
+    assert wire == expected
+
+
+def test_data_is_a_read_only_mapping() -> None:
+    event = Event.of(1, AT, EventKind.WINDOW_PAUSED, {"window": 2})
+    assert event.data["window"] == 2
+    with pytest.raises(TypeError):
+        event.data["window"] = 3  # type: ignore[index]
+
+
+def test_old_stored_events_read_and_write_back_unchanged() -> None:
+    # A day_closed without forget_before, a ticket_called ticket without booking.
+    closed = {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [], "reason": "day_end",
+              "next_id": 5}
+    assert Event.of(1, AT, EventKind.DAY_CLOSED, closed).to_store() == closed
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        (EventKind.WINDOW_PAUSED, {}),
+        (EventKind.WINDOW_PAUSED, {"window": "2"}),
+        (EventKind.WINDOW_PAUSED, {"window": True}),
+        (EventKind.TICKET_CALLED, {"ticket": [], "window": 2}),
+        (EventKind.TICKET_CALLED, {"ticket": {"id": 1}, "window": 2}),
+        (EventKind.DAY_CLOSED, {"day": "d", "next_day": "e", "closed": ["x"]}),
+    ],
+)
+def test_bad_payloads_raise_protocol_errors(kind: EventKind, data: dict[str, Any]) -> None:
+    with pytest.raises(ProtocolError):
+        Event.of(1, AT, kind, data)
+
+
+def test_event_parse_refuses_a_bad_payload() -> None:
+    with pytest.raises(ProtocolError):
+        Event.parse({"type": "event", "seq": 1, "at": AT, "kind": "window_paused"})
+
+
+def test_ticket_public_form_has_no_booking() -> None:
+    ticket = TicketData.parse({**TICKET, "booking": "BK-1"})
+    assert ticket.public() == TICKET and ticket.stored()["booking"] == "BK-1"
+
+
+def test_every_request_has_a_result_payload() -> None:
+    from hall.protocol import REQUESTS
+
+    assert set(RESULTS) == set(REQUESTS) == set(RESULT_FIELDS)
+
+
+def test_results_round_trip() -> None:
+    data = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 8}
+    assert RESULTS["take_ticket"].parse(data).to_json() == data
+    assert RESULTS["call_next"].parse({"ticket": None}).to_json() == {"ticket": None}
+    closed = {"day": "2026-11-02", "next_day": "2026-11-02#2", "closed": [1]}
+    assert RESULTS["close_day"].parse(closed).to_json() == closed
+    assert RESULTS["pause"].parse({}).to_json() == {}
+    with pytest.raises(ProtocolError):
+        RESULTS["rate"].parse({"score": 5})
