@@ -598,12 +598,13 @@ class _Checker:
         return caps
 
     def typical_minutes(self, table: Mapping[str, Any], where: str) -> float:
-        return self.minutes(table, where, "typical_minutes", Service.typical_minutes)
+        return float(self.minutes(table, where, "typical_minutes", Service.typical_minutes))
 
     def max_minutes(self, table: Mapping[str, Any], where: str) -> float | None:
         if "max_minutes" not in table:
             return None
-        return self.minutes(table, where, "max_minutes", None)
+        value = self.minutes(table, where, "max_minutes", None)
+        return None if value is None else float(value)
 
     def minutes(self, table: Mapping[str, Any], where: str, name: str,
                 default: Any) -> Any:

@@ -1,0 +1,94 @@
+"""The real terminal windows on a real hub: buttons, shortcuts, refusals, offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from caller.actions import ACTIONS
+from tests.caller.conftest import WAIT_MS
+from tests.qtkit.conftest import ThreadedHub
+
+
+def _press(qtbot: Any, widget: Any, name: str) -> None:
+    """Press the action's shortcut key on ``widget``."""
+    key = ACTIONS[name].shortcut
+    assert key.startswith("F"), key
+    widget.activateWindow()
+    qtbot.keyClick(widget, getattr(Qt.Key, f"Key_{key}"))
+
+
+def test_every_button_shows_its_shortcut(terminal: Any) -> None:
+    wiring = terminal()
+    for name, button in wiring.terminal.full.actions.buttons.items():
+        assert ACTIONS[name].shortcut in button.text()
+    for name, button in wiring.terminal.strip.actions.buttons.items():
+        assert ACTIONS[name].shortcut in button.text()
+
+
+def test_full_window_sign_in_call_by_shortcut_and_refusal(
+    qtbot: Any, terminal: Any, hall_hub: ThreadedHub
+) -> None:
+    wiring = terminal()
+    full = wiring.terminal.full
+    assert full.sign_row.isVisible() and not full.actions.buttons["call_next"].isEnabled()
+    qtbot.keyClicks(full.staff_input, "1001")
+    qtbot.keyClick(full.staff_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not full.sign_row.isVisible(), timeout=WAIT_MS)
+    assert "王丽" in full.staff.text()
+    hall_hub.issue(2, "A")
+    qtbot.waitUntil(lambda: "A001 A002" in full.waiting.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "call_next")
+    qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
+    assert full.timer.text() == "00:00"
+    _press(qtbot, full, "recall")
+    qtbot.waitUntil(lambda: "重呼 1/5" in full.detail.text(), timeout=WAIT_MS)
+    full.number_input.setText("B404")
+    qtbot.mouseClick(full.actions.buttons["call_number"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "今天没有这个号码" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "skip")
+    qtbot.waitUntil(lambda: full.skipped.count() == 1, timeout=WAIT_MS)
+    _press(qtbot, full, "reinstate")
+    qtbot.waitUntil(lambda: "已恢复排队" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "call_next")  # A001 now waits behind A002
+    qtbot.waitUntil(lambda: full.number.text() == "A002", timeout=WAIT_MS)
+    full.services.setCurrentIndex(full.services.findData("B"))
+    _press(qtbot, full, "transfer")
+    qtbot.waitUntil(lambda: "已转到" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "call_next")
+    qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
+    _press(qtbot, full, "hold")
+    qtbot.waitUntil(lambda: full.held.count() == 1, timeout=WAIT_MS)
+    _press(qtbot, full, "call_back")
+    qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
+    _press(qtbot, full, "finish")
+    qtbot.waitUntil(lambda: "A001 已办结" in full.message.text(), timeout=WAIT_MS)
+    full.reason.setCurrentText("会议")
+    _press(qtbot, full, "pause")
+    qtbot.waitUntil(lambda: full.number.text() == "暂停服务", timeout=WAIT_MS)
+    assert full.detail.text() == "会议"
+    _press(qtbot, full, "resume")
+    qtbot.waitUntil(lambda: full.number.text() == "空闲", timeout=WAIT_MS)
+
+
+def test_compact_strip_and_offline(qtbot: Any, terminal: Any, hall_hub: ThreadedHub) -> None:
+    wiring = terminal(window=2, compact=True)
+    strip = wiring.terminal.strip
+    assert strip.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert strip.number.text() == "未签到"
+    wiring.presenter.act("sign_in", staff="1002")
+    qtbot.waitUntil(lambda: strip.number.text() == "空闲", timeout=WAIT_MS)
+    hall_hub.issue(1, "A")
+    qtbot.waitUntil(lambda: "有人排队了" in strip.message.text(), timeout=WAIT_MS)
+    _press(qtbot, strip, "call_next")
+    qtbot.waitUntil(lambda: strip.number.text() == "A001", timeout=WAIT_MS)
+    hall_hub.stop()
+    qtbot.waitUntil(lambda: strip.number.text() == "离线", timeout=WAIT_MS)
+    assert not any(b.isEnabled() for b in strip.actions.buttons.values())
+    hall_hub.start()
+    qtbot.waitUntil(lambda: strip.number.text() == "A001", timeout=WAIT_MS)
+    _press(qtbot, strip, "finish")
+    qtbot.waitUntil(lambda: "已办结" in strip.message.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(strip.full_button, Qt.MouseButton.LeftButton)
+    assert wiring.terminal.full.isVisible() and not strip.isVisible()
