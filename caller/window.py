@@ -162,6 +162,8 @@ class FullWindow(QWidget):
         grid.addWidget(self.actions.make("sign_out"), 3, 3)
         self.compact_button = QPushButton("精简条")
         grid.addWidget(self.compact_button, 3, 4)
+        for column in range(5):
+            grid.setColumnStretch(column, 1)
         top.addLayout(grid)
 
         self.waiting = _label(size=18)
@@ -236,13 +238,14 @@ class CompactStrip(QWidget):
         self.message = _label(size=16)
         self.message.setMinimumWidth(260)
         self.message.setMaximumWidth(360)
+        self.message.setWordWrap(True)
         row.addWidget(self.message, 1)
         self.full_button = QPushButton("完整")
         row.addWidget(self.full_button)
 
     def redraw(self, view: CallerView) -> None:
         number, _detail, timer = _current_texts(view)
-        if not view.online:
+        if not view.online and view.current is None:
             number = "离线"
         elif not view.signed_in:
             number = "未签到"
@@ -251,7 +254,8 @@ class CompactStrip(QWidget):
         self.timer.setText(timer)
         _paint(self.timer, 20, "#a4161a" if over else "#1b1b1b", bold=True)
         self.waiting.setText(f"等候 {view.total_waiting}")
-        self.message.setText(view.notice or view.message)
+        self.message.setText("离线，正在自动重连…" if not view.online
+                             else view.notice or view.message)
         _paint(self.message, 16, _KIND_COLOUR.get(view.message_kind, "#1b1b1b"))
         self.actions.buttons["pause"].setVisible(not view.paused)
         self.actions.buttons["resume"].setVisible(view.paused)
