@@ -11,8 +11,10 @@ from tests.caller.conftest import WAIT_MS
 from tests.qtkit.conftest import ThreadedHub
 
 
-def _press(qtbot: Any, widget: Any, name: str) -> None:
-    """Press the action's shortcut key on ``widget``."""
+def _press(qtbot: Any, widget: Any, name: str, wiring: Any) -> None:
+    """Press the action's shortcut key on ``widget`` once the last action was answered
+    (an event can show before the result of the request that made it)."""
+    qtbot.waitUntil(lambda: not wiring.presenter.view.busy, timeout=WAIT_MS)
     key = ACTIONS[name].shortcut
     assert key.startswith("F"), key
     widget.activateWindow()
@@ -39,36 +41,36 @@ def test_full_window_sign_in_call_by_shortcut_and_refusal(
     assert "王丽" in full.staff.text()
     hall_hub.issue(2, "A")
     qtbot.waitUntil(lambda: "A001 A002" in full.waiting.text(), timeout=WAIT_MS)
-    _press(qtbot, full, "call_next")
+    _press(qtbot, full, "call_next", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
     assert full.timer.text() == "00:00"
-    _press(qtbot, full, "recall")
+    _press(qtbot, full, "recall", wiring)
     qtbot.waitUntil(lambda: "重呼 1/5" in full.detail.text(), timeout=WAIT_MS)
     full.number_input.setText("B404")
     qtbot.mouseClick(full.actions.buttons["call_number"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "今天没有这个号码" in full.message.text(), timeout=WAIT_MS)
-    _press(qtbot, full, "skip")
+    _press(qtbot, full, "skip", wiring)
     qtbot.waitUntil(lambda: full.skipped.count() == 1, timeout=WAIT_MS)
-    _press(qtbot, full, "reinstate")
+    _press(qtbot, full, "reinstate", wiring)
     qtbot.waitUntil(lambda: "已恢复排队" in full.message.text(), timeout=WAIT_MS)
-    _press(qtbot, full, "call_next")  # A001 now waits behind A002
+    _press(qtbot, full, "call_next", wiring)  # A001 now waits behind A002
     qtbot.waitUntil(lambda: full.number.text() == "A002", timeout=WAIT_MS)
     full.services.setCurrentIndex(full.services.findData("B"))
-    _press(qtbot, full, "transfer")
+    _press(qtbot, full, "transfer", wiring)
     qtbot.waitUntil(lambda: "已转到" in full.message.text(), timeout=WAIT_MS)
-    _press(qtbot, full, "call_next")
+    _press(qtbot, full, "call_next", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
-    _press(qtbot, full, "hold")
+    _press(qtbot, full, "hold", wiring)
     qtbot.waitUntil(lambda: full.held.count() == 1, timeout=WAIT_MS)
-    _press(qtbot, full, "call_back")
+    _press(qtbot, full, "call_back", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
-    _press(qtbot, full, "finish")
+    _press(qtbot, full, "finish", wiring)
     qtbot.waitUntil(lambda: "A001 已办结" in full.message.text(), timeout=WAIT_MS)
     full.reason.setCurrentText("会议")
-    _press(qtbot, full, "pause")
+    _press(qtbot, full, "pause", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "暂停服务", timeout=WAIT_MS)
     assert full.detail.text() == "会议"
-    _press(qtbot, full, "resume")
+    _press(qtbot, full, "resume", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "空闲", timeout=WAIT_MS)
 
 
@@ -81,7 +83,7 @@ def test_compact_strip_and_offline(qtbot: Any, terminal: Any, hall_hub: Threaded
     qtbot.waitUntil(lambda: strip.number.text() == "空闲", timeout=WAIT_MS)
     hall_hub.issue(1, "A")
     qtbot.waitUntil(lambda: "有人排队了" in strip.message.text(), timeout=WAIT_MS)
-    _press(qtbot, strip, "call_next")
+    _press(qtbot, strip, "call_next", wiring)
     qtbot.waitUntil(lambda: strip.number.text() == "A001", timeout=WAIT_MS)
     hall_hub.stop()
     qtbot.waitUntil(lambda: "离线" in strip.message.text(), timeout=WAIT_MS)
@@ -90,7 +92,7 @@ def test_compact_strip_and_offline(qtbot: Any, terminal: Any, hall_hub: Threaded
     hall_hub.start()
     qtbot.waitUntil(lambda: wiring.presenter.view.online, timeout=WAIT_MS)
     assert "离线" not in strip.message.text()
-    _press(qtbot, strip, "finish")
+    _press(qtbot, strip, "finish", wiring)
     qtbot.waitUntil(lambda: "已办结" in strip.message.text(), timeout=WAIT_MS)
     qtbot.mouseClick(strip.full_button, Qt.MouseButton.LeftButton)
     assert wiring.terminal.full.isVisible() and not strip.isVisible()
