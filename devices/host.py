@@ -1,0 +1,324 @@
+"""The device host: ``jiaohao devices serve`` drives the keypads, pads and LED bars of
+windows without a PC, one process per serial bus host.
+
+Each window it serves has its own caller device (``[[caller]] window, device, token``
+in the station file) and so its own hub connection: the hub checks that a keypad acts
+only for its own window, exactly as for a terminal. Each ``[[serial]]`` entry names its
+window. The serial links run in their own threads; their events are handed to the
+asyncio loop, which owns every decision.
+
+A window's bar and keypad are redrawn from the replica after every welcome (also a
+resumed one after a hub restart), so no bar keeps showing a stale number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.events import (
+    DeviceOffline,
+    DeviceOnline,
+    Event,
+    KeyAction,
+    PressIgnored,
+    RatingCancelled,
+    RatingGiven,
+    RatingTimedOut,
+    SendFailed,
+)
+from devices.keypad import Keypad
+from devices.ledbar import LedBar
+from devices.link import SerialLink
+from devices.pad import Pad
+from devices.profiles import load_profile
+from devices.ratings import Rated, RatingBook
+from hall.client import HubClient
+from hall.errors import RequestFailed
+from hall.protocol import Event as HubEvent
+from hall.protocol import Welcome
+from hall.state import HallState
+
+log = logging.getLogger(__name__)
+
+KINDS = ("pad", "keypad", "ledbar")
+
+
+class HostConfigError(ValueError):
+    """The host's station file is wrong: names the file and the key."""
+
+
+@dataclass(frozen=True)
+class SerialEntry:
+    kind: str
+    port: str
+    profile: str
+    window: int
+    address: int | None = None
+
+
+@dataclass(frozen=True)
+class CallerEntry:
+    window: int
+    device: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    hub: str
+    callers: tuple[CallerEntry, ...]
+    serial: tuple[SerialEntry, ...]
+    welcome_text: str | None = None
+
+
+def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
+    """The host's part of a station file. Raises HostConfigError."""
+    def need(table: Mapping[str, Any], key: str, kind: type, at: str) -> Any:
+        value = table.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise HostConfigError(f"{where}: {at}.{key} must be a {kind.__name__}")
+        return value
+
+    station = data.get("station") or {}
+    hub = need(station, "hub", str, "station")
+    callers = []
+    for i, raw in enumerate(data.get("caller") or []):
+        callers.append(CallerEntry(need(raw, "window", int, f"caller[{i}]"),
+                                   need(raw, "device", str, f"caller[{i}]"),
+                                   need(raw, "token", str, f"caller[{i}]")))
+    windows = {c.window for c in callers}
+    if len(windows) != len(callers):
+        raise HostConfigError(f"{where}: two [[caller]] entries for one window")
+    serial, seen = [], set()
+    for i, raw in enumerate(data.get("serial") or []):
+        at = f"serial[{i}]"
+        kind = need(raw, "kind", str, at)
+        if kind not in KINDS:
+            raise HostConfigError(f"{where}: {at}.kind must be one of {', '.join(KINDS)}")
+        window = need(raw, "window", int, at)
+        if window not in windows:
+            raise HostConfigError(f"{where}: {at}: window {window} has no [[caller]] entry")
+        address = raw.get("address")
+        entry = SerialEntry(kind, need(raw, "port", str, at), need(raw, "profile", str, at),
+                            window, address if isinstance(address, int) else None)
+        key = (entry.port, entry.address, entry.kind)
+        if key in seen:
+            raise HostConfigError(f"{where}: {at}: {entry.port} address {entry.address} "
+                                  "is listed twice; one device is driven by one program")
+        seen.add(key)
+        serial.append(entry)
+    host = data.get("host") or {}
+    return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"))
+
+
+def load_host(path: Path) -> HostConfig:
+    """Read a station file. Raises HostConfigError (also for unreadable TOML)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise HostConfigError(f"{path}: {exc}") from exc
+    return parse_host(data, str(path))
+
+
+class WindowDriver:
+    """One window: its hub connection, keypads, pads and bars."""
+
+    def __init__(self, caller: CallerEntry, hub: str, welcome_text: str | None,
+                 backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
+        self.window = caller.window
+        self.keypads: list[Keypad] = []
+        self.pads: list[Pad] = []
+        self.bars: list[LedBar] = []
+        self.book = RatingBook()
+        self._welcome_text = welcome_text
+        self._shown: str | None = None  # what the bars show: a number, "paused", "idle"
+        self.client = HubClient(hub, caller.device, caller.token, on_event=self._on_event,
+                                on_welcome=self._on_welcome, backoff_s=backoff_s)
+
+    # -- hub -> devices -------------------------------------------------------------
+    def _on_welcome(self, _welcome: Welcome, state: HallState) -> None:
+        self._shown = None  # a hub restart or a first welcome: draw everything again
+        self.sync(state)
+
+    def _on_event(self, event: HubEvent, state: HallState) -> None:
+        data = event.data
+        if event.kind == "ticket_finished" and data.get("window") == self.window:
+            self._ask_rating(state, int(data["ticket_id"]), str(data["number"]))
+        recall = event.kind == "ticket_called" and data.get("window") == self.window
+        self.sync(state, again=recall)
+
+    def sync(self, state: HallState, again: bool = False) -> None:
+        """Show the window's state on its bars and keypads (a new call flashes)."""
+        window = state.windows.get(self.window)
+        ticket = state.tickets.get(window.ticket) if window and window.ticket else None
+        if window is not None and window.paused:
+            shown = "paused"
+        elif ticket is not None:
+            shown = ticket.number
+        else:
+            shown = "idle"
+        if shown != self._shown or again:
+            for bar in self.bars:
+                if shown == "paused":
+                    bar.show_paused()
+                elif shown == "idle":
+                    bar.show_welcome(self._welcome_text)
+                else:
+                    bar.show_call(shown, self.window)
+            self._shown = shown
+        waiting = sum(len(q) for s, q in state.queues.items() if s in self._services())
+        for keypad in self.keypads:
+            keypad.show(ticket.number if ticket else None, waiting)
+
+    def _services(self) -> set[str]:
+        for raw in self.client.hall.get("windows", []):
+            if int(raw["number"]) == self.window:
+                return {s for t in raw.get("services", []) for s in ([t] if isinstance(t, str)
+                                                                     else t)}
+        return set()
+
+    def _ask_rating(self, state: HallState, ticket_id: int, number: str) -> None:
+        window = state.windows.get(self.window)
+        staff = window.staff if window else None
+        for pad in self.pads:
+            request_id = pad.request_rating()
+            self.book.asked(pad.address, request_id, Rated(ticket_id, number, self.window, staff))
+
+    # -- devices -> hub -------------------------------------------------------------
+    async def on_device(self, event: Event) -> None:
+        if isinstance(event, KeyAction):
+            await self._key(event)
+        elif isinstance(event, RatingGiven | RatingTimedOut | RatingCancelled):
+            answer = self.book.answer(event)
+            if answer is not None:
+                await self._request("rate", **answer[1])
+
+    async def _key(self, key: KeyAction) -> None:
+        state = self.client.state
+        window = state.windows.get(self.window) if state else None
+        action = key.action
+        if action == "pause":
+            action = "resume" if window is not None and window.paused else "pause"
+        if action in ("call_next", "recall", "skip", "finish", "pause", "resume"):
+            await self._request(action)
+        elif action == "hang":
+            await self._request("skip")
+        elif action == "call_back" and key.digits:
+            await self._request("call_number", number=self._number(key.digits))
+        elif action == "transfer" and key.digits.isdigit():
+            services = [s["id"] for s in self.client.hall.get("services", [])]
+            index = int(key.digits) - 1
+            if 0 <= index < len(services):
+                await self._request("transfer", service=services[index])
+            else:
+                log.warning("window %s: keypad transfer to service %s: no such service",
+                            self.window, key.digits)
+        else:
+            log.info("window %s: keypad key %s does nothing here", self.window, key.action)
+
+    def _number(self, digits: str) -> str:
+        if not digits.isdigit():
+            return digits.upper()
+        windows = {int(w["number"]): w for w in self.client.hall.get("windows", [])}
+        tiers = windows.get(self.window, {}).get("services") or ["A"]
+        first = tiers[0] if isinstance(tiers[0], str) else tiers[0][0]
+        return f"{first}{int(digits):03d}"
+
+    async def _request(self, type_: str, **fields: Any) -> None:
+        try:
+            await self.client.request(type_, **{"window": self.window, **fields})
+        except RequestFailed as failed:
+            log.info("window %s: %s refused: %s", self.window, type_, failed.code)
+            for keypad in self.keypads:
+                keypad.beep()
+        except (ConnectionError, TimeoutError, OSError) as exc:
+            log.warning("window %s: %s not sent: %s", self.window, type_, exc)
+
+
+class DeviceHost:
+    """Every window of a station file, its serial links and hub connections."""
+
+    def __init__(self, config: HostConfig, backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
+        self.config = config
+        self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text, backoff_s)
+                        for c in config.callers}
+        self.links: dict[str, SerialLink] = {}
+        self._owner: dict[tuple[str, int], WindowDriver] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[tuple[str, Event]] = asyncio.Queue()
+        for entry in config.serial:
+            self._attach(entry)
+
+    def _attach(self, entry: SerialEntry) -> None:
+        profile = load_profile(entry.kind, entry.profile)
+        link = self.links.get(entry.port)
+        if link is None:
+            link = SerialLink.for_profile(
+                entry.port, profile, on_event=lambda e, p=entry.port: self._from_link(p, e))
+            self.links[entry.port] = link
+        driver = self.drivers[entry.window]
+        device: Any
+        if entry.kind == "pad":
+            device = Pad(link, profile, entry.address)  # type: ignore[arg-type]
+            driver.pads.append(device)
+        elif entry.kind == "keypad":
+            device = Keypad(link, profile, entry.address)  # type: ignore[arg-type]
+            driver.keypads.append(device)
+        else:
+            device = LedBar(link, profile, entry.address)  # type: ignore[arg-type]
+            driver.bars.append(device)
+        self._owner[(entry.port, device.address)] = driver
+
+    def _from_link(self, port: str, event: Event) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._queue.put_nowait, (port, event))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drive everything until ``stop`` is set."""
+        self._loop = asyncio.get_running_loop()
+        for link in self.links.values():
+            link.start()
+        starts = [asyncio.ensure_future(d.client.connect(timeout_s=365 * 86400.0))
+                  for d in self.drivers.values()]
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                getter = asyncio.ensure_future(self._queue.get())
+                done, _ = await asyncio.wait({getter, stopper},
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if getter not in done:
+                    getter.cancel()
+                    break
+                port, event = getter.result()
+                try:
+                    await self._dispatch(port, event)
+                except Exception:  # one bad event must not stop the hall's devices
+                    log.exception("%s: handling %s failed", port, event)
+        finally:
+            stopper.cancel()
+            for task in starts:
+                task.cancel()
+            for driver in self.drivers.values():
+                await driver.client.close()
+            for link in self.links.values():
+                link.stop()
+
+    async def _dispatch(self, port: str, event: Event) -> None:
+        if isinstance(event, DeviceOnline | DeviceOffline):
+            log.info("%s: %s", port, event)
+            return
+        if isinstance(event, PressIgnored | SendFailed):
+            log.info("%s: %s", port, event)
+            return
+        driver = self._owner.get((port, getattr(event, "address", -1)))
+        if driver is None:
+            log.warning("%s: %s from a device not in the station file: dropped", port, event)
+            return
+        await driver.on_device(event)
