@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from caller.presenter import CallerPresenter
 from caller.window import Terminal
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
-from devices.ratings import Rated, RatingBook
+from devices.ratings import ClerkCard, Rated, RatingBook
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
 from qtkit.results import Reply
@@ -35,6 +35,7 @@ class TerminalPad:
     pad: Any
     link: Any
     book: RatingBook = field(default_factory=RatingBook)
+    card: ClerkCard = field(default_factory=ClerkCard)
 
 
 class Wiring:
@@ -80,6 +81,9 @@ class Wiring:
 
     def _refresh(self) -> None:
         self.presenter.refresh(self.replica.hall, self.replica.state)
+        if self.pad is not None:
+            view = self.presenter.view
+            self.pad.card.update([self.pad.pad], view.staff, view.staff_name)
 
     def _finished(self, ticket: int, number: str, staff: str | None) -> None:
         if self.pad is None:

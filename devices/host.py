@@ -37,7 +37,7 @@ from devices.ledbar import LedBar
 from devices.link import SerialLink
 from devices.pad import Pad
 from devices.profiles import load_profile
-from devices.ratings import Rated, RatingBook
+from devices.ratings import ClerkCard, Rated, RatingBook
 from hall.client import HubClient
 from hall.errors import RequestFailed
 from hall.protocol import Event as HubEvent
@@ -136,6 +136,7 @@ class WindowDriver:
         self.pads: list[Pad] = []
         self.bars: list[LedBar] = []
         self.book = RatingBook()
+        self.card = ClerkCard()
         self._welcome_text = welcome_text
         self._shown: str | None = None  # what the bars show: a number, "paused", "idle"
         self.client = HubClient(hub, caller.device, caller.token, on_event=self._on_event,
@@ -143,7 +144,8 @@ class WindowDriver:
 
     # -- hub -> devices -------------------------------------------------------------
     def _on_welcome(self, _welcome: Welcome, state: HallState) -> None:
-        self._shown = None  # a hub restart or a first welcome: draw everything again
+        self._shown = None
+        self.card = ClerkCard()  # a hub restart or a first welcome: draw everything again
         self.sync(state)
 
     def _on_event(self, event: HubEvent, state: HallState) -> None:
@@ -172,6 +174,8 @@ class WindowDriver:
                 else:
                     bar.show_call(shown, self.window)
             self._shown = shown
+        self.card.update(self.pads, window.staff if window else None,
+                         window.staff_name if window else None)
         waiting = sum(len(q) for s, q in state.queues.items() if s in self._services())
         for keypad in self.keypads:
             keypad.show(ticket.number if ticket else None, waiting)

@@ -10,7 +10,7 @@ and replug mid-rating can never rate the wrong ticket, and no ticket is rated tw
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
 
@@ -50,3 +50,32 @@ class RatingBook:
         self._done.add(rated.ticket)
         return rated, {"window": rated.window, "ticket": rated.ticket,
                        "score": event.score, "channel": "pad"}
+
+
+class _ScreenPad(Protocol):
+    profile: Any
+
+    def show_clerk(self, name: str, staff: str) -> None: ...
+
+    def clear_screen(self) -> None: ...
+
+
+class ClerkCard:
+    """亮牌: a pad with a screen shows the signed-in clerk's name and staff number."""
+
+    def __init__(self) -> None:
+        self._shown: tuple[str, str] | None = None
+
+    def update(self, pads: list[Any], staff: str | None, name: str | None) -> None:
+        """Show ``staff``/``name`` on every pad with a screen when it changed."""
+        clerk = (staff, name or "") if staff else None
+        if clerk == self._shown:
+            return
+        self._shown = clerk
+        for pad in pads:
+            if getattr(pad.profile, "screen", None) is None:
+                continue
+            if clerk is None:
+                pad.clear_screen()
+            else:
+                pad.show_clerk(clerk[1], clerk[0])

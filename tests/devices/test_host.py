@@ -23,11 +23,19 @@ from hall.client import HubClient
 from hall.config import HallConfig
 from hub.server import Hub
 from tests.conftest import TIMEOUT_S
-from tests.hub.conftest import Clock
+from tests.hub.conftest import Clock, make_config
 from tests.hub.conftest import clock as clock  # fixtures, re-exported
-from tests.hub.conftest import config as config
 from tests.hub.conftest import db_path as db_path
 from tests.hub.conftest import hub as hub
+
+
+@pytest.fixture
+def config() -> HallConfig:
+    import dataclasses
+
+    from hall.config import Staff
+
+    return dataclasses.replace(make_config(), staff=(Staff("1001", "王丽"),))
 
 
 async def until(predicate: Any) -> None:
@@ -100,6 +108,11 @@ async def test_keypad_bar_and_pad_through_the_hub(hub: Hub, rig: Rig) -> None:
         assert event.data["number"] == "A001" and event.data["window"] == 1
         assert event.data["score"] == 5
         await until(lambda: bar1.text == "欢迎")
+        async with HubClient(hub.url, "caller-1", "caller-1-secret") as clerk:
+            await clerk.request("sign_in", window=1, staff="1001")
+            await until(lambda: rig.pad.screen == "王丽 工号1001")  # 亮牌
+            await clerk.request("sign_out", window=1)
+            await until(lambda: rig.pad.screen == "")
         rig.keypads[1].press("pause")
         await until(lambda: bar2.text == "暂停服务")
 
