@@ -261,7 +261,7 @@ class CallerPresenter:
         def done(_reply: Reply) -> None:
             self._pause_reason = reason
             self.say("已暂停服务" + (f"（{reason}）" if reason else ""), "ok")
-        self._send(action, "pause", {}, done)
+        self._send(action, "pause", {"reason": reason} if reason else {}, done)
 
     def _do_resume(self, action: Action) -> None:
         def done(_reply: Reply) -> None:
@@ -405,7 +405,8 @@ class CallerPresenter:
             staff=window_state.staff if window_state else None,
             staff_name=window_state.staff_name if window_state else None,
             paused=window_state.paused if window_state else False,
-            pause_reason=self._pause_reason if window_state and window_state.paused else "",
+            pause_reason=(window_state.pause_reason or self._pause_reason
+                          if window_state and window_state.paused else ""),
             current=self._current(),
             recall_limit=hall.policy.recall_limit if hall else 5,
             waiting=self._waiting_counts(),

@@ -239,6 +239,7 @@ class WindowPaused(EventPayload):
     kind: ClassVar[EventKind] = EventKind.WINDOW_PAUSED
     what: ClassVar[str] = "window_paused"
     window: int
+    reason: str | None = None  # why, as the clerk said (会议, 午休 …)
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,7 +292,13 @@ class Transfer(WindowRequest):
 @dataclass(frozen=True)
 class Pause(WindowRequest):
     type: ClassVar[str] = "pause"
-    doc: ClassVar[str] = "Stop calling at the window (暂停服务)."
+    doc: ClassVar[str] = "Stop calling at the window (暂停服务), optionally saying why."
+    reason: str = ""
+
+    def check(self) -> None:
+        super().check()
+        if len(self.reason) > 40:
+            raise ProtocolError("pause: reason must be at most 40 characters")
 
 
 @dataclass(frozen=True)

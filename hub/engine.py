@@ -387,7 +387,7 @@ class Engine:
         _, ws = self._window(req.window)
         if ws.paused:
             raise errors.WindowPaused(f"window {ws.number} is paused already")
-        self._emit(WindowPaused(window=ws.number), now, out)
+        self._emit(WindowPaused(window=ws.number, reason=req.reason.strip() or None), now, out)
 
     def _resume(self, req: Resume, now: datetime, out: Outcome) -> None:
         _, ws = self._window(req.window)

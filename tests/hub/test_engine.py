@@ -10,6 +10,7 @@ import pytest
 
 from hall import errors
 from hall.config import SlotCap, Staff
+from hall.errors import ProtocolError
 from hall.protocol import (
     CallNext,
     CallNumber,
@@ -436,6 +437,20 @@ def test_pause_and_resume() -> None:
     assert kinds(engine.execute(Resume(id=1, window=1), MORNING)) == ["window_resumed"]
     assert call(engine, 1) == "A001"
     refused(engine, Pause(id=1, window=99), errors.UnknownWindow)
+
+
+def test_pause_with_a_reason_until_resumed() -> None:
+    engine = Engine(hall())
+    out = engine.execute(Pause(id=1, window=1, reason=" 午休 "), MORNING)
+    assert out.events[0].data["reason"] == "午休"
+    assert engine.state.windows[1].pause_reason == "午休"
+    assert engine.state.windows[1].public()["pause_reason"] == "午休"
+    engine.execute(Resume(id=1, window=1), MORNING)
+    assert engine.state.windows[1].pause_reason is None
+    out = engine.execute(Pause(id=1, window=1), MORNING)
+    assert out.events[0].data["reason"] is None
+    with pytest.raises(ProtocolError, match="40 characters"):
+        Pause.parse({"type": "pause", "id": 1, "window": 1, "reason": "长" * 41})
 
 
 # -- clerks -------------------------------------------------------------------------------
