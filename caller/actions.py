@@ -27,9 +27,15 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("reinstate", "过号恢复", "F9"),
     Action("hold", "挂起", "F10"),
     Action("call_back", "回呼", "F11"),
+    Action("ask_rating", "请评价", "F12"),
+    Action("call_manager", "请大堂经理", "Ctrl+M"),
     Action("sign_in", "签到", "Ctrl+I"),
     Action("sign_out", "签退", "Ctrl+O"),
 )}
 
 #: Actions a keypad key or the command line may run without asking anything more.
-DIRECT = ("call_next", "recall", "skip", "finish", "pause", "resume", "hold", "call_back")
+DIRECT = ("call_next", "recall", "skip", "finish", "pause", "resume", "hold", "call_back",
+          "ask_rating", "call_manager")
+
+#: Special calls (announce requests): action -> the protocol's call id.
+SPECIAL = {"ask_rating": "rating", "call_manager": "manager"}

@@ -17,13 +17,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from caller.actions import ACTIONS, DIRECT
+from caller.actions import ACTIONS, DIRECT, SPECIAL
 from caller.words import refusal
 
 log = logging.getLogger(__name__)
 
 #: --action names and the request each sends (hold and call_back need the terminal's list).
-CLI_REQUESTS = {name: name for name in DIRECT if name not in ("hold", "call_back")}
+CLI_REQUESTS = [name for name in DIRECT if name not in ("hold", "call_back")]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,7 +47,10 @@ async def run_action(url: str, device: str, token: str, action: str) -> tuple[bo
         if window is None:
             return False, f"{device} is not a caller device of a window"
         try:
-            data = await client.request(action, window=window)
+            if action in SPECIAL:
+                data = await client.request("announce", window=window, call=SPECIAL[action])
+            else:
+                data = await client.request(action, window=window)
         except RequestFailed as failed:
             return False, f"{ACTIONS[action].label}未成功：{refusal(failed.code, failed.message)}"
     ticket = data.get("ticket")

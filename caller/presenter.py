@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from caller.actions import ACTIONS, Action
+from caller.actions import ACTIONS, SPECIAL, Action
 from caller.words import refusal
 from hall.config import HallConfig
 from hall.state import HallState, Ticket, TicketStatus
@@ -287,6 +287,16 @@ class CallerPresenter:
                       f"{reply.data.get('ahead', 0)} 人", "ok")
         self._send(action, "reinstate", {"ticket": ticket}, done)
 
+    def _do_ask_rating(self, action: Action) -> None:
+        self._special(action)
+
+    def _do_call_manager(self, action: Action) -> None:
+        self._special(action)
+
+    def _special(self, action: Action) -> None:
+        self._send(action, "announce", {"call": SPECIAL[action.name]},
+                   lambda _r: self.say(f"{action.label}：已播报", "ok"))
+
     def _do_hold(self, action: Action) -> None:
         # 挂起 is a skip the terminal remembers: the citizen stays listed as held here
         # and 回呼 calls the number back directly (call_number takes skipped tickets).
@@ -381,7 +391,8 @@ class CallerPresenter:
             return frozenset({"sign_in"})
         if view.paused:
             return frozenset({"resume", "sign_out"})
-        on: set[str] = {"sign_out", "pause", "call_next", "call_number"}
+        on: set[str] = {"sign_out", "pause", "call_next", "call_number", "call_manager",
+                        "ask_rating"}
         if view.current is not None:
             on |= {"recall", "skip", "finish", "transfer", "hold"}
             if view.current.recalls >= view.recall_limit:

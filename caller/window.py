@@ -159,6 +159,8 @@ class FullWindow(QWidget):
         self.held = QComboBox()
         grid.addWidget(self.held, 3, 0)
         grid.addWidget(self.actions.make("call_back"), 3, 1)
+        grid.addWidget(self.actions.make("ask_rating"), 3, 2)
+        grid.addWidget(self.actions.make("call_manager"), 2, 4)
         grid.addWidget(self.actions.make("sign_out"), 3, 3)
         self.compact_button = QPushButton("精简条")
         grid.addWidget(self.compact_button, 3, 4)

@@ -152,6 +152,11 @@ class WindowDriver:
         data = event.data
         if event.kind == "ticket_finished" and data.get("window") == self.window:
             self._ask_rating(state, int(data["ticket_id"]), str(data["number"]))
+        if event.kind == "announcement" and data.get("window") == self.window:
+            for bar in self.bars:
+                bar.show_text(str(data["text"]), flash=True)
+            self._shown = None  # the next change redraws the window's own text
+            return
         recall = event.kind == "ticket_called" and data.get("window") == self.window
         self.sync(state, again=recall)
 
@@ -211,6 +216,8 @@ class WindowDriver:
             action = "resume" if window is not None and window.paused else "pause"
         if action in ("call_next", "recall", "skip", "finish", "pause", "resume"):
             await self._request(action)
+        elif action == "ask_rating":
+            await self._request("announce", call="rating")
         elif action == "hang":
             await self._request("skip")
         elif action == "call_back" and key.digits:

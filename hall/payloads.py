@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     CLERK_SIGNED_OUT = "clerk_signed_out"
     RATING_RECORDED = "rating_recorded"
     DAY_CLOSED = "day_closed"
+    ANNOUNCEMENT = "announcement"
 
 
 def _omit_none() -> Any:
@@ -243,6 +244,15 @@ class WindowPaused(EventPayload):
 
 
 @dataclass(frozen=True, slots=True)
+class Announcement(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.ANNOUNCEMENT
+    what: ClassVar[str] = "announcement"
+    window: int
+    call: str  # rating | manager (hall.protocol.SPECIAL_CALLS)
+    text: str  # what displays show, voices say and the window's bar shows
+
+
+@dataclass(frozen=True, slots=True)
 class WindowResumed(EventPayload):
     kind: ClassVar[EventKind] = EventKind.WINDOW_RESUMED
     what: ClassVar[str] = "window_resumed"
@@ -298,7 +308,7 @@ EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
     for cls in (
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
-        RatingRecorded, DayClosed,
+        RatingRecorded, DayClosed, Announcement,
     )
 }
 
@@ -385,6 +395,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "finish": TicketResult,
     "transfer": Estimate,
     "pause": Empty,
+    "announce": Empty,
     "resume": Empty,
     "sign_in": Empty,
     "sign_out": Empty,

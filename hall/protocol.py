@@ -24,6 +24,7 @@ from hall.payloads import (
     PRIVATE_FIELDS,
     RESULT_FIELDS,
     RESULTS,
+    Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -363,6 +364,29 @@ class CallNumber(WindowRequest):
     number: str = ""
 
 
+#: Special calls a window may make that are not tickets: id -> the words shown and said.
+SPECIAL_CALLS: dict[str, str] = {
+    "rating": "请对本次服务进行评价",
+    "manager": "请大堂经理到{window}号窗口",
+}
+
+
+@dataclass(frozen=True)
+class Announce(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "call"})
+    type: ClassVar[str] = "announce"
+    doc: ClassVar[str] = (
+        "A special call that is not a ticket (请评价, 大堂经理请到N号窗口), for displays, "
+        "voice and the window's bar."
+    )
+    call: str = ""
+
+    def check(self) -> None:
+        super().check()
+        if self.call not in SPECIAL_CALLS:
+            raise ProtocolError(f"announce: call must be one of {', '.join(SPECIAL_CALLS)}")
+
+
 @dataclass(frozen=True)
 class CloseDay(Request):
     type: ClassVar[str] = "close_day"
@@ -390,7 +414,7 @@ REQUESTS: dict[str, type[Request]] = {
     cls.type: cls
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
-        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo,
+        Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo,
     )
 }
 
@@ -560,6 +584,9 @@ __all__ = [
     "REQUESTS",
     "RESULTS",
     "RESULT_FIELDS",
+    "SPECIAL_CALLS",
+    "Announce",
+    "Announcement",
     "ClerkSignedIn",
     "ClerkSignedOut",
     "CloseCode",

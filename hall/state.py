@@ -21,6 +21,7 @@ from typing import Any
 
 from hall.config import HallConfig
 from hall.protocol import (
+    Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -437,6 +438,7 @@ _HANDLERS: dict[type[EventPayload], Callable[[HallState, str, Any], None]] = {
     ClerkSignedOut: _signed_out,
     RatingRecorded: _rated,
     DayClosed: _day_closed,
+    Announcement: lambda state, at, p: None,  # said and shown; the state keeps nothing
 }
 
 

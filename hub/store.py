@@ -34,6 +34,7 @@ from sqlite_utils.migrations import Migrations
 
 from hall.config import HallConfig
 from hall.protocol import (
+    Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -351,6 +352,7 @@ _PROJECTIONS: dict[type[EventPayload], Callable[[Connection, Filed, Any], None]]
     ClerkSignedOut: _signed_out,
     RatingRecorded: _rated,
     DayClosed: _day_closed,
+    Announcement: lambda conn, e, p: None,  # kept in the event log only
 }
 
 

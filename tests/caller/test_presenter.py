@@ -90,8 +90,11 @@ def test_every_action_against_a_real_hub(qtbot: Any, make_bridge: Any,
     assert "已办结" in rig.act("finish")
     assert rig.finished and rig.finished[0][1] == number and rig.finished[0][2] == "1001"
 
+    assert "请评价：已播报" in rig.act("ask_rating")
+    assert "请大堂经理：已播报" in rig.act("call_manager")
     assert "已暂停服务（午休）" in rig.act("pause", reason="午休")
     qtbot.waitUntil(lambda: p.view.paused, timeout=WAIT_MS)
+    assert rig.replica.state.windows[1].pause_reason == "午休"
     assert p.view.pause_reason == "午休" and p.view.enabled == {"resume", "sign_out"}
     p.act("call_next")
     assert "窗口暂停中" in p.view.message

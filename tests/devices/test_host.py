@@ -108,6 +108,8 @@ async def test_keypad_bar_and_pad_through_the_hub(hub: Hub, rig: Rig) -> None:
         assert event.data["number"] == "A001" and event.data["window"] == 1
         assert event.data["score"] == 5
         await until(lambda: bar1.text == "欢迎")
+        rig.keypads[0].press("ask_rating")  # a special call: the bar shows it
+        await until(lambda: bar1.text.startswith("请对本次服务"))
         async with HubClient(hub.url, "caller-1", "caller-1-secret") as clerk:
             await clerk.request("sign_in", window=1, staff="1001")
             await until(lambda: rig.pad.screen == "王丽 工号1001")  # 亮牌
