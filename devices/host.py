@@ -130,7 +130,7 @@ class WindowDriver:
     """One window: its hub connection, keypads, pads and bars."""
 
     def __init__(self, caller: CallerEntry, hub: str, welcome_text: str | None,
-                 backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
+                 watcher: HubClient, backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
         self.window = caller.window
         self.keypads: list[Keypad] = []
         self.pads: list[Pad] = []
@@ -139,16 +139,21 @@ class WindowDriver:
         self.card = ClerkCard()
         self._welcome_text = welcome_text
         self._shown: str | None = None  # what the bars show: a number, "paused", "idle"
-        self.client = HubClient(hub, caller.device, caller.token, on_event=self._on_event,
-                                on_welcome=self._on_welcome, backoff_s=backoff_s)
+        self._keypad_shown: tuple[str | None, int | None] = ("", None)
+        self._keypad_due: tuple[str | None, int] | None = None
+        # Requests only: the host's one watching connection keeps the replica for all.
+        self.client = HubClient(hub, caller.device, caller.token, subscribe=False,
+                                backoff_s=backoff_s)
+        self.watcher = watcher
 
     # -- hub -> devices -------------------------------------------------------------
-    def _on_welcome(self, _welcome: Welcome, state: HallState) -> None:
+    def on_welcome(self, state: HallState) -> None:
         self._shown = None
+        self._keypad_shown = ("", None)
         self.card = ClerkCard()  # a hub restart or a first welcome: draw everything again
         self.sync(state)
 
-    def _on_event(self, event: HubEvent, state: HallState) -> None:
+    def on_event(self, event: HubEvent, state: HallState) -> None:
         data = event.data
         if event.kind == "ticket_finished" and data.get("window") == self.window:
             self._ask_rating(state, int(data["ticket_id"]), str(data["number"]))
@@ -182,11 +187,26 @@ class WindowDriver:
         self.card.update(self.pads, window.staff if window else None,
                          window.staff_name if window else None)
         waiting = sum(len(q) for s, q in state.queues.items() if s in self._services())
+        number = ticket.number if ticket else None
+        if number != self._keypad_shown[0]:  # a new ticket shows at once
+            self._show_keypads(number, waiting)
+        else:  # a waiting count changes with every call in the hall: at most once a second
+            self._keypad_due = (number, waiting)
+
+    def _show_keypads(self, number: str | None, waiting: int) -> None:
+        self._keypad_shown, self._keypad_due = (number, waiting), None
         for keypad in self.keypads:
-            keypad.show(ticket.number if ticket else None, waiting)
+            keypad.show(number, waiting)
+
+    def flush(self) -> None:
+        """Send a waiting count that changed since the last second."""
+        due = self._keypad_due
+        if due is not None and due != self._keypad_shown:
+            self._show_keypads(*due)
+        self._keypad_due = None
 
     def _services(self) -> set[str]:
-        for raw in self.client.hall.get("windows", []):
+        for raw in self.watcher.hall.get("windows", []):
             if int(raw["number"]) == self.window:
                 return {s for t in raw.get("services", []) for s in ([t] if isinstance(t, str)
                                                                      else t)}
@@ -209,7 +229,7 @@ class WindowDriver:
                 await self._request("rate", **answer[1])
 
     async def _key(self, key: KeyAction) -> None:
-        state = self.client.state
+        state = self.watcher.state
         window = state.windows.get(self.window) if state else None
         action = key.action
         if action == "pause":
@@ -223,7 +243,7 @@ class WindowDriver:
         elif action == "call_back" and key.digits:
             await self._request("call_number", number=self._number(key.digits))
         elif action == "transfer" and key.digits.isdigit():
-            services = [s["id"] for s in self.client.hall.get("services", [])]
+            services = [s["id"] for s in self.watcher.hall.get("services", [])]
             index = int(key.digits) - 1
             if 0 <= index < len(services):
                 await self._request("transfer", service=services[index])
@@ -236,7 +256,7 @@ class WindowDriver:
     def _number(self, digits: str) -> str:
         if not digits.isdigit():
             return digits.upper()
-        windows = {int(w["number"]): w for w in self.client.hall.get("windows", [])}
+        windows = {int(w["number"]): w for w in self.watcher.hall.get("windows", [])}
         tiers = windows.get(self.window, {}).get("services") or ["A"]
         first = tiers[0] if isinstance(tiers[0], str) else tiers[0][0]
         return f"{first}{int(digits):03d}"
@@ -248,8 +268,10 @@ class WindowDriver:
             log.info("window %s: %s refused: %s", self.window, type_, failed.code)
             for keypad in self.keypads:
                 keypad.beep()
-        except (ConnectionError, TimeoutError, OSError) as exc:
+        except Exception as exc:  # offline, connection lost, timeout: the clerk presses again
             log.warning("window %s: %s not sent: %s", self.window, type_, exc)
+            for keypad in self.keypads:
+                keypad.beep()
 
 
 class DeviceHost:
@@ -257,7 +279,14 @@ class DeviceHost:
 
     def __init__(self, config: HostConfig, backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
         self.config = config
-        self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text, backoff_s)
+        if not config.callers:
+            raise HostConfigError("the station file names no [[caller]]: nothing to serve")
+        first = config.callers[0]
+        # One connection watches the hall for every window (one replica, not one each).
+        self.watcher = HubClient(config.hub, first.device, first.token, backoff_s=backoff_s,
+                                 on_welcome=self._welcomed, on_event=self._event)
+        self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text,
+                                               self.watcher, backoff_s)
                         for c in config.callers}
         self.links: dict[str, SerialLink] = {}
         self._owner: dict[tuple[str, int], WindowDriver] = {}
@@ -286,6 +315,14 @@ class DeviceHost:
             driver.bars.append(device)
         self._owner[(entry.port, device.address)] = driver
 
+    def _welcomed(self, _welcome: Welcome, state: HallState) -> None:
+        for driver in self.drivers.values():
+            driver.on_welcome(state)
+
+    def _event(self, event: HubEvent, state: HallState) -> None:
+        for driver in self.drivers.values():
+            driver.on_event(event, state)
+
     def _from_link(self, port: str, event: Event) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
@@ -296,9 +333,10 @@ class DeviceHost:
         self._loop = asyncio.get_running_loop()
         for link in self.links.values():
             link.start()
-        starts = [asyncio.ensure_future(d.client.connect(timeout_s=365 * 86400.0))
-                  for d in self.drivers.values()]
+        clients = [self.watcher, *(d.client for d in self.drivers.values())]
+        starts = [asyncio.ensure_future(c.connect(timeout_s=365 * 86400.0)) for c in clients]
         stopper = asyncio.ensure_future(stop.wait())
+        flusher = asyncio.ensure_future(self._flush_every(1.0))
         try:
             while not stop.is_set():
                 getter = asyncio.ensure_future(self._queue.get())
@@ -314,12 +352,19 @@ class DeviceHost:
                     log.exception("%s: handling %s failed", port, event)
         finally:
             stopper.cancel()
+            flusher.cancel()
             for task in starts:
                 task.cancel()
-            for driver in self.drivers.values():
-                await driver.client.close()
+            for hub_client in clients:
+                await hub_client.close()
             for link in self.links.values():
                 link.stop()
+
+    async def _flush_every(self, period_s: float) -> None:
+        while True:
+            await asyncio.sleep(period_s)
+            for driver in self.drivers.values():
+                driver.flush()
 
     async def _dispatch(self, port: str, event: Event) -> None:
         if isinstance(event, DeviceOnline | DeviceOffline):
