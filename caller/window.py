@@ -80,6 +80,8 @@ def _status(view: CallerView) -> str:
 
 def _current_texts(view: CallerView) -> tuple[str, str, str]:
     """(number, detail, timer) of the current ticket, or the window's idle words."""
+    if not view.signed_in and view.current is None:
+        return "未签到", "请输入工号签到", ""
     if view.paused:
         return "暂停服务", view.pause_reason or "", ""
     current = view.current
