@@ -88,7 +88,9 @@ class Wiring:
     def _finished(self, ticket: int, number: str, staff: str | None) -> None:
         if self.pad is None:
             return
-        request_id = self.pad.pad.request_rating()
+        timeout = self.station.app.get("rating_timeout_s")
+        request_id = self.pad.pad.request_rating(
+            float(timeout) if isinstance(timeout, int | float) else None)
         self.pad.book.asked(self.pad.pad.address, request_id,
                             Rated(ticket, number, self.presenter.window, staff))
         self.presenter.say(f"{number} 已办结，请群众在评价器上评价", "ok")

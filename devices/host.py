@@ -75,6 +75,7 @@ class HostConfig:
     callers: tuple[CallerEntry, ...]
     serial: tuple[SerialEntry, ...]
     welcome_text: str | None = None
+    rating_timeout_s: float | None = None  # None: the pad profile's default
 
 
 def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
@@ -114,7 +115,12 @@ def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConf
         seen.add(key)
         serial.append(entry)
     host = data.get("host") or {}
-    return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"))
+    timeout = host.get("rating_timeout_s")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                or not 0 < timeout <= 255):
+        raise HostConfigError(f"{where}: host.rating_timeout_s must be 1-255 seconds")
+    return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"),
+                      None if timeout is None else float(timeout))
 
 
 def load_host(path: Path) -> HostConfig:
@@ -130,7 +136,8 @@ class WindowDriver:
     """One window: its hub connection, keypads, pads and bars."""
 
     def __init__(self, caller: CallerEntry, hub: str, welcome_text: str | None,
-                 watcher: HubClient, backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
+                 watcher: HubClient, backoff_s: tuple[float, float] = (0.1, 2.0),
+                 rating_timeout_s: float | None = None) -> None:
         self.window = caller.window
         self.keypads: list[Keypad] = []
         self.pads: list[Pad] = []
@@ -145,6 +152,7 @@ class WindowDriver:
         self.client = HubClient(hub, caller.device, caller.token, subscribe=False,
                                 backoff_s=backoff_s)
         self.watcher = watcher
+        self.rating_timeout_s = rating_timeout_s
 
     # -- hub -> devices -------------------------------------------------------------
     def on_welcome(self, state: HallState) -> None:
@@ -216,7 +224,7 @@ class WindowDriver:
         window = state.windows.get(self.window)
         staff = window.staff if window else None
         for pad in self.pads:
-            request_id = pad.request_rating()
+            request_id = pad.request_rating(self.rating_timeout_s)
             self.book.asked(pad.address, request_id, Rated(ticket_id, number, self.window, staff))
 
     # -- devices -> hub -------------------------------------------------------------
@@ -286,7 +294,7 @@ class DeviceHost:
         self.watcher = HubClient(config.hub, first.device, first.token, backoff_s=backoff_s,
                                  on_welcome=self._welcomed, on_event=self._event)
         self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text,
-                                               self.watcher, backoff_s)
+                                               self.watcher, backoff_s, config.rating_timeout_s)
                         for c in config.callers}
         self.links: dict[str, SerialLink] = {}
         self._owner: dict[tuple[str, int], WindowDriver] = {}
