@@ -48,10 +48,10 @@ def terminal(
 
     made: list[Any] = []
 
-    def make(window: int = 1, compact: bool = False) -> Any:
+    def make(window: int = 1, compact: bool = False, serial: tuple[Any, ...] = ()) -> Any:
         bridge = make_bridge(f"caller-{window}", f"caller-{window}-secret")
         station = Station(hub=hall_hub.url, device=f"caller-{window}",
-                          token=f"caller-{window}-secret")
+                          token=f"caller-{window}-secret", serial=serial)
         wiring = Wiring(station, compact=compact, bridge=bridge,
                         clock=lambda: hall_hub.clock.now.astimezone())
         for window_ in (wiring.terminal.full, wiring.terminal.strip):
