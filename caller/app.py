@@ -14,6 +14,7 @@ from caller.presenter import CallerPresenter
 from caller.window import Terminal
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
 from devices.ratings import ClerkCard, Rated, RatingBook
+from devices.showing import BarShow
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
 from qtkit.results import Reply
@@ -48,12 +49,14 @@ class Wiring:
         self.replica = Replica(self.bridge)
         number = window if window is not None else int(station.app.get("window", 0) or 0)
         self.pad = self._make_pad(station)
+        self.bar_links: dict[str, Any] = {}
+        self.bars = self._make_bars(station)
         self.presenter = CallerPresenter(number, self.bridge, on_finished=self._finished,
                                          **presenter_kw)
         self.terminal = Terminal(self.presenter, compact=compact)
         self.bridge.welcomed.connect(self._welcomed)
-        self.replica.reset.connect(self._refresh)
-        self.replica.applied.connect(lambda _e: self._refresh())
+        self.replica.reset.connect(self._reset)
+        self.replica.applied.connect(self._applied)
         self.bridge.connection_changed.connect(self.presenter.set_online)
         self.bridge.refused.connect(
             lambda reason: self.presenter.say(f"叫号服务器拒绝了本终端：{reason}", "error"))
@@ -79,8 +82,39 @@ class Wiring:
         link = SerialLink.for_profile(spec.port, profile, on_event=events.arrived.emit)
         return TerminalPad(Pad(link, profile, spec.address), link)
 
+    def _make_bars(self, station: Station) -> BarShow | None:
+        specs = [s for s in station.serial if s.kind == "ledbar"]
+        if not specs:
+            return None
+        from devices.ledbar import LedBar
+        from devices.link import SerialLink
+        from devices.profiles import load_ledbar
+
+        bars = []
+        for spec in specs:
+            profile = load_ledbar(spec.profile)
+            link = self.bar_links.get(spec.port)
+            if link is None:
+                link = self.bar_links[spec.port] = SerialLink.for_profile(spec.port, profile)
+            bars.append(LedBar(link, profile, spec.address))
+        welcome = station.app.get("bar_welcome")
+        return BarShow(0, bars, welcome if isinstance(welcome, str) else None)
+
+    def _reset(self) -> None:
+        if self.bars is not None:
+            self.bars.forget()
+        self._refresh()
+
+    def _applied(self, event: Any) -> None:
+        self._refresh()
+        if self.bars is not None:
+            self.bars.event(event, self.replica.state)
+
     def _refresh(self) -> None:
         self.presenter.refresh(self.replica.hall, self.replica.state)
+        if self.bars is not None:
+            self.bars.window = self.presenter.window
+            self.bars.sync(self.replica.state)
         if self.pad is not None:
             view = self.presenter.view
             self.pad.card.update([self.pad.pad], view.staff, view.staff_name)
@@ -114,6 +148,8 @@ class Wiring:
     def start(self) -> None:
         if self.pad is not None:
             self.pad.link.start()
+        for link in self.bar_links.values():
+            link.start()
         self.bridge.start()
         self.terminal.shown.show()
 
@@ -121,6 +157,8 @@ class Wiring:
         self.bridge.stop()
         if self.pad is not None:
             self.pad.link.stop()
+        for link in self.bar_links.values():
+            link.stop()
 
 
 def build(station: Station, compact: bool = False) -> Wiring:

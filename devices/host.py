@@ -38,6 +38,7 @@ from devices.link import SerialLink
 from devices.pad import Pad
 from devices.profiles import load_profile
 from devices.ratings import ClerkCard, Rated, RatingBook
+from devices.showing import BarShow
 from hall.client import HubClient
 from hall.errors import RequestFailed
 from hall.protocol import Event as HubEvent
@@ -144,8 +145,7 @@ class WindowDriver:
         self.bars: list[LedBar] = []
         self.book = RatingBook()
         self.card = ClerkCard()
-        self._welcome_text = welcome_text
-        self._shown: str | None = None  # what the bars show: a number, "paused", "idle"
+        self.bar_show = BarShow(self.window, self.bars, welcome_text)
         self._keypad_shown: tuple[str | None, int | None] = ("", None)
         self._keypad_due: tuple[str | None, int] | None = None
         # Requests only: the host's one watching connection keeps the replica for all.
@@ -156,7 +156,7 @@ class WindowDriver:
 
     # -- hub -> devices -------------------------------------------------------------
     def on_welcome(self, state: HallState) -> None:
-        self._shown = None
+        self.bar_show.forget()
         self._keypad_shown = ("", None)
         self.card = ClerkCard()  # a hub restart or a first welcome: draw everything again
         self.sync(state)
@@ -165,33 +165,18 @@ class WindowDriver:
         data = event.data
         if event.kind == "ticket_finished" and data.get("window") == self.window:
             self._ask_rating(state, int(data["ticket_id"]), str(data["number"]))
-        if event.kind == "announcement" and data.get("window") == self.window:
-            for bar in self.bars:
-                bar.show_text(str(data["text"]), flash=True)
-            self._shown = None  # the next change redraws the window's own text
-            return
-        recall = event.kind == "ticket_called" and data.get("window") == self.window
-        self.sync(state, again=recall)
+        self.bar_show.event(event, state)
+        self.sync_devices(state)
 
-    def sync(self, state: HallState, again: bool = False) -> None:
-        """Show the window's state on its bars and keypads (a new call flashes)."""
+    def sync(self, state: HallState) -> None:
+        """Show the window's state on its bars, pads and keypads."""
+        self.bar_show.sync(state)
+        self.sync_devices(state)
+
+    def sync_devices(self, state: HallState) -> None:
+        """The clerk on the pads, the current number and waiting count on the keypads."""
         window = state.windows.get(self.window)
         ticket = state.tickets.get(window.ticket) if window and window.ticket else None
-        if window is not None and window.paused:
-            shown = "paused"
-        elif ticket is not None:
-            shown = ticket.number
-        else:
-            shown = "idle"
-        if shown != self._shown or again:
-            for bar in self.bars:
-                if shown == "paused":
-                    bar.show_paused()
-                elif shown == "idle":
-                    bar.show_welcome(self._welcome_text)
-                else:
-                    bar.show_call(shown, self.window)
-            self._shown = shown
         self.card.update(self.pads, window.staff if window else None,
                          window.staff_name if window else None)
         waiting = sum(len(q) for s, q in state.queues.items() if s in self._services())

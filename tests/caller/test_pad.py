@@ -7,8 +7,8 @@ import sqlite3
 from contextlib import closing
 from typing import Any
 
-from devices.profiles import load_pad
-from devices.virtual import VirtualBus, VirtualPad
+from devices.profiles import load_ledbar, load_pad
+from devices.virtual import VirtualBar, VirtualBus, VirtualPad
 from qtkit.station import SerialSpec
 from tests.caller.conftest import WAIT_MS
 from tests.qtkit.conftest import ThreadedHub
@@ -37,3 +37,24 @@ def test_finish_asks_the_pad_and_the_key_rates_that_service(
         with closing(sqlite3.connect(hall_hub.db_path)) as db:
             rows = db.execute("SELECT number, window, staff, score FROM ratings").fetchall()
         assert rows == [("A001", 1, "1002", 4)]
+
+
+def test_a_terminal_drives_its_own_bar(qtbot: Any, terminal: Any, hall_hub: ThreadedHub) -> None:
+    profile = load_ledbar("a5-sum")
+    with VirtualBus(profile.framing) as bus:
+        bar = bus.add(VirtualBar(profile, address=4))
+        wiring = terminal(window=4, serial=(SerialSpec("ledbar", bus.path, profile.id, 4, 4),))
+        p = wiring.presenter
+        qtbot.waitUntil(lambda: bar.text != "", timeout=WAIT_MS)
+        idle = bar.text
+        p.act("sign_in", staff="1001")
+        hall_hub.issue(1, "A")
+        qtbot.waitUntil(lambda: "call_next" in p.view.enabled, timeout=WAIT_MS)
+        p.act("call_next")
+        qtbot.waitUntil(lambda: "A001" in bar.text and bar.flashing, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "finish" in p.view.enabled, timeout=WAIT_MS)
+        p.act("finish")
+        qtbot.waitUntil(lambda: bar.text == idle, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "pause" in p.view.enabled, timeout=WAIT_MS)
+        p.act("pause")
+        qtbot.waitUntil(lambda: bar.text == "暂停服务", timeout=WAIT_MS)
