@@ -5,6 +5,7 @@ One table for buttons, shortcuts, keypads and ``jiaohao caller --action NAME``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -32,6 +33,27 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("sign_in", "签到", "Ctrl+I"),
     Action("sign_out", "签退", "Ctrl+O"),
 )}
+
+def key_map(overrides: Mapping[str, object] | None = None) -> dict[str, str]:
+    """Each action's key: the defaults, changed by the station's ``[app.keys]``.
+
+    Raises:
+        ValueError: an unknown action, a key that is not text, or one key for two actions.
+    """
+    keys = {name: action.shortcut for name, action in ACTIONS.items()}
+    for name, key in (overrides or {}).items():
+        if name not in ACTIONS:
+            raise ValueError(f"[app.keys] {name}: no such action; actions: {', '.join(ACTIONS)}")
+        if not isinstance(key, str) or not key.strip():
+            raise ValueError(f"[app.keys] {name}: must be a key such as \"F1\" or \"Ctrl+1\"")
+        keys[name] = key.strip()
+    taken: dict[str, str] = {}
+    for name, key in keys.items():
+        other = taken.setdefault(key.lower(), name)
+        if other != name:
+            raise ValueError(f"[app.keys]: {key} is set for both {other} and {name}")
+    return keys
+
 
 #: Actions a keypad key or the command line may run without asking anything more.
 DIRECT = ("call_next", "recall", "skip", "finish", "pause", "resume", "hold", "call_back",

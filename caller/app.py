@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from caller.actions import key_map
 from caller.presenter import CallerPresenter
 from caller.window import Terminal
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
@@ -53,7 +54,9 @@ class Wiring:
         self.bars = self._make_bars(station)
         self.presenter = CallerPresenter(number, self.bridge, on_finished=self._finished,
                                          **presenter_kw)
-        self.terminal = Terminal(self.presenter, compact=compact)
+        keys = station.app.get("keys")
+        self.terminal = Terminal(self.presenter, compact=compact,
+                                 keys=key_map(keys if isinstance(keys, dict) else None))
         self.bridge.welcomed.connect(self._welcomed)
         self.replica.reset.connect(self._reset)
         self.replica.applied.connect(self._applied)
@@ -165,6 +168,7 @@ def build(station: Station, compact: bool = False) -> Wiring:
     """The terminal for ``station`` (its window comes from the hub's welcome).
 
     Raises:
-        ValueError: the station's pad profile cannot be loaded.
+        ValueError: the station's ``[app.keys]`` are wrong, or a pad or bar profile cannot
+            be loaded.
     """
     return Wiring(station, compact=compact)

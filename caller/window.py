@@ -6,7 +6,7 @@ the presenter; :class:`Terminal` holds both and the shortcuts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caller.actions import ACTIONS
+from caller.actions import ACTIONS, key_map
 from caller.presenter import CallerPresenter, CallerView
 
 PAUSE_REASONS = ("", "临时离开", "会议", "午休", "业务咨询", "系统故障")
@@ -269,15 +269,22 @@ class CompactStrip(QWidget):
 class Terminal(QObject):
     """The full window, the strip, the shortcuts and the one-second timer."""
 
-    def __init__(self, presenter: CallerPresenter, compact: bool = False) -> None:
+    def __init__(self, presenter: CallerPresenter, compact: bool = False,
+                 keys: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.presenter = presenter
+        self.keys = dict(keys or key_map())
         self.full = FullWindow(self.trigger)
         self.strip = CompactStrip(self.trigger)
         self.shortcuts: dict[str, list[QShortcut]] = {}
         for window in (self.full, self.strip):
-            for name, action in ACTIONS.items():
-                shortcut = QShortcut(QKeySequence(action.shortcut), window)
+            for name, button in window.actions.buttons.items():
+                button.setText(f"{ACTIONS[name].label}  {self.keys[name]}")
+            for name in ACTIONS:
+                sequence = QKeySequence(self.keys[name])
+                if sequence.isEmpty():
+                    raise ValueError(f"[app.keys] {name}: {self.keys[name]!r} is not a key")
+                shortcut = QShortcut(sequence, window)
                 shortcut.activated.connect(lambda n=name: self.trigger(n))
                 self.shortcuts.setdefault(name, []).append(shortcut)
         self.full.compact_button.clicked.connect(lambda: self.show_compact(True))

@@ -96,3 +96,22 @@ def test_compact_strip_and_offline(qtbot: Any, terminal: Any, hall_hub: Threaded
     qtbot.waitUntil(lambda: "已办结" in strip.message.text(), timeout=WAIT_MS)
     qtbot.mouseClick(strip.full_button, Qt.MouseButton.LeftButton)
     assert wiring.terminal.full.isVisible() and not strip.isVisible()
+
+
+def test_keys_are_configurable_and_checked(qtbot: Any) -> None:
+    import pytest
+
+    from caller.actions import key_map
+    from caller.presenter import CallerPresenter
+    from caller.window import Terminal
+    from qtkit.results import FakeRequester
+
+    keys = key_map({"call_next": "Ctrl+1"})
+    terminal = Terminal(CallerPresenter(1, FakeRequester()), keys=keys)
+    qtbot.addWidget(terminal.full)
+    qtbot.addWidget(terminal.strip)
+    assert terminal.full.actions.buttons["call_next"].text() == "呼叫下一位  Ctrl+1"
+    with pytest.raises(ValueError, match="no such action"):
+        key_map({"dance": "F1"})
+    with pytest.raises(ValueError, match="both"):
+        key_map({"call_next": "F2"})
