@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--address", type=int, help="bus address (default: the profile's)")
     probe.add_argument("--listen-s", type=float, default=10.0,
                        help="how long to wait for key presses (default 10)")
+    serve = sub.add_parser(
+        "serve", help="drive the keypads, pads and LED bars of windows without a PC",
+        description="Connects to the hub as each window's caller device ([[caller]] in the "
+        "station file) and drives every [[serial]] device listed; see docs/devices.md.")
+    serve.add_argument("--station", type=Path, required=True, help="the host's station file")
     return parser
 
 
@@ -80,10 +85,30 @@ def main(argv: list[str]) -> int:
             return cmd_profiles(args.kind)
         if args.command == "simulate":
             return cmd_simulate(args)
+        if args.command == "serve":
+            return cmd_serve(args.station)
         return cmd_probe(args)
-    except ProfileError as exc:
+    except (ProfileError, ValueError) as exc:
         print(f"jiaohao devices: {exc}", file=sys.stderr)
         return 2
+
+
+def cmd_serve(station: Path) -> int:
+    """Run the device host until interrupted. Raises HostConfigError, ProfileError."""
+    import asyncio
+
+    from devices.host import DeviceHost, load_host
+
+    host = DeviceHost(load_host(station))
+
+    async def run() -> None:
+        await host.run(asyncio.Event())
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def cmd_list() -> int:

@@ -32,9 +32,14 @@ Opener = Callable[[str, SerialSettings, float], Any]
 
 def open_serial(port: str, settings: SerialSettings, timeout_s: float) -> Any:
     """Open a port name (``/dev/ttyUSB0``, ``COM3``) or a pyserial URL (``loop://``,
-    ``socket://127.0.0.1:7000``). Raises serial.SerialException or OSError."""
+    ``socket://127.0.0.1:7000``). Raises serial.SerialException or OSError.
+
+    A device path is opened exclusively (POSIX lock; Windows ports are exclusive
+    anyway), so a terminal and the device host can never both drive one bus: the
+    second one is told the port is busy and keeps retrying until the first lets go."""
+    extra = {} if "://" in port else {"exclusive": True}
     return serial.serial_for_url(
-        port, timeout=timeout_s, write_timeout=1.0, **settings.pyserial_kwargs()
+        port, timeout=timeout_s, write_timeout=1.0, **settings.pyserial_kwargs(), **extra
     )
 
 

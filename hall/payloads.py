@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     DEVICE_STATUS_REPORTED = "device_status_reported"
     TICKET_NOT_PRINTED = "ticket_not_printed"
     TICKET_REPRINTED = "ticket_reprinted"
+    ANNOUNCEMENT = "announcement"
 
 
 def _omit_none() -> Any:
@@ -247,6 +248,16 @@ class WindowPaused(EventPayload):
     kind: ClassVar[EventKind] = EventKind.WINDOW_PAUSED
     what: ClassVar[str] = "window_paused"
     window: int
+    reason: str | None = None  # why, as the clerk said (会议, 午休 …)
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.ANNOUNCEMENT
+    what: ClassVar[str] = "announcement"
+    window: int
+    call: str  # rating | manager (hall.protocol.SPECIAL_CALLS)
+    text: str  # what displays show, voices say and the window's bar shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +355,7 @@ EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
+        Announcement,
     )
 }
 
@@ -445,6 +457,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "finish": TicketResult,
     "transfer": Estimate,
     "pause": Empty,
+    "announce": Empty,
     "resume": Empty,
     "sign_in": Empty,
     "sign_out": Empty,

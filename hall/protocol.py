@@ -25,6 +25,7 @@ from hall.payloads import (
     PRIVATE_FIELDS,
     RESULT_FIELDS,
     RESULTS,
+    Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -308,7 +309,13 @@ class Transfer(WindowRequest):
 @dataclass(frozen=True)
 class Pause(WindowRequest):
     type: ClassVar[str] = "pause"
-    doc: ClassVar[str] = "Stop calling at the window (暂停服务)."
+    doc: ClassVar[str] = "Stop calling at the window (暂停服务), optionally saying why."
+    reason: str = ""
+
+    def check(self) -> None:
+        super().check()
+        if len(self.reason) > 40:
+            raise ProtocolError("pause: reason must be at most 40 characters")
 
 
 @dataclass(frozen=True)
@@ -371,6 +378,29 @@ class CallNumber(WindowRequest):
     type: ClassVar[str] = "call_number"
     doc: ClassVar[str] = "Call a specific waiting or skipped number (e.g. \"A012\") at the window."
     number: str = ""
+
+
+#: Special calls a window may make that are not tickets: id -> the words shown and said.
+SPECIAL_CALLS: dict[str, str] = {
+    "rating": "请对本次服务进行评价",
+    "manager": "请大堂经理到{window}号窗口",
+}
+
+
+@dataclass(frozen=True)
+class Announce(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "call"})
+    type: ClassVar[str] = "announce"
+    doc: ClassVar[str] = (
+        "A special call that is not a ticket (请评价, 大堂经理请到N号窗口), for displays, "
+        "voice and the window's bar."
+    )
+    call: str = ""
+
+    def check(self) -> None:
+        super().check()
+        if self.call not in SPECIAL_CALLS:
+            raise ProtocolError(f"announce: call must be one of {', '.join(SPECIAL_CALLS)}")
 
 
 @dataclass(frozen=True)
@@ -451,7 +481,7 @@ REQUESTS: dict[str, type[Request]] = {
     cls.type: cls
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
-        Rate, Reinstate, CallNumber, CloseDay, Status, TicketInfo, DeviceStatus,
+        Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
         MarkNotPrinted, Reprint,
     )
 }
@@ -623,6 +653,9 @@ __all__ = [
     "REQUESTS",
     "RESULTS",
     "RESULT_FIELDS",
+    "SPECIAL_CALLS",
+    "Announce",
+    "Announcement",
     "ClerkSignedIn",
     "ClerkSignedOut",
     "CloseCode",

@@ -21,6 +21,7 @@ from typing import Any
 
 from hall.config import HallConfig
 from hall.protocol import (
+    Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -148,6 +149,7 @@ class WindowState:
     number: int
     ticket: int | None = None  # the ticket id the window holds (called)
     paused: bool = False
+    pause_reason: str | None = None
     staff: str | None = None
     staff_name: str | None = None
     #: Each tier's place in the priority:normal cycle (tier index -> place).
@@ -159,6 +161,7 @@ class WindowState:
             "number": self.number,
             "ticket": self.ticket,
             "paused": self.paused,
+            "pause_reason": self.pause_reason,
             "staff": self.staff,
             "staff_name": self.staff_name,
             "served": self.served,
@@ -261,6 +264,7 @@ class HallState:
                 number=int(raw["number"]),
                 ticket=raw.get("ticket"),
                 paused=bool(raw.get("paused", False)),
+                pause_reason=raw.get("pause_reason"),
                 staff=raw.get("staff"),
                 staff_name=raw.get("staff_name"),
                 served=int(raw.get("served", 0)),
@@ -378,11 +382,13 @@ def _transferred(state: HallState, at: str, p: TicketTransferred) -> None:
 
 
 def _paused(state: HallState, at: str, p: WindowPaused) -> None:
-    state.window(p.window).paused = True
+    window = state.window(p.window)
+    window.paused, window.pause_reason = True, p.reason
 
 
 def _resumed(state: HallState, at: str, p: WindowResumed) -> None:
-    state.window(p.window).paused = False
+    window = state.window(p.window)
+    window.paused, window.pause_reason = False, None
 
 
 def _signed_in(state: HallState, at: str, p: ClerkSignedIn) -> None:
@@ -435,6 +441,7 @@ _HANDLERS: dict[type[EventPayload], Callable[[HallState, str, Any], None]] = {
     ClerkSignedOut: _signed_out,
     RatingRecorded: _rated,
     DayClosed: _day_closed,
+    Announcement: lambda state, at, p: None,  # said and shown; the state keeps nothing
 }
 
 

@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 from hall import errors
 from hall.config import HallConfig, Window
 from hall.protocol import (
+    SPECIAL_CALLS,
+    Announce,
+    Announcement,
     CallNext,
     CallNumber,
     ClerkSignedIn,
@@ -124,6 +127,7 @@ class Engine:
             Rate: self._rate,
             Reinstate: self._reinstate,
             CallNumber: self._call_number,
+            Announce: self._announce,
             CloseDay: self._close_day,
             Status: self._status,
             TicketInfo: self._ticket_info,
@@ -412,7 +416,12 @@ class Engine:
         _, ws = self._window(req.window)
         if ws.paused:
             raise errors.WindowPaused(f"window {ws.number} is paused already")
-        self._emit(WindowPaused(window=ws.number), now, out)
+        self._emit(WindowPaused(window=ws.number, reason=req.reason.strip() or None), now, out)
+
+    def _announce(self, req: Announce, now: datetime, out: Outcome) -> None:
+        _, ws = self._window(req.window)
+        text = SPECIAL_CALLS[req.call].format(window=ws.number)
+        self._emit(Announcement(window=ws.number, call=req.call, text=text), now, out)
 
     def _resume(self, req: Resume, now: datetime, out: Outcome) -> None:
         _, ws = self._window(req.window)

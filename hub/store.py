@@ -32,6 +32,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hall.protocol import (
+    Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -370,5 +371,6 @@ _PROJECTIONS: dict[type[EventPayload], Callable[[Connection, Filed, Any], None]]
     ClerkSignedOut: _signed_out,
     RatingRecorded: _rated,
     DayClosed: _day_closed,
+    Announcement: lambda conn, e, p: None,  # kept in the event log only
 }
 

@@ -67,6 +67,7 @@ _SERVICE_KEYS = (
     "hours",
     "slot_caps",
     "typical_minutes",
+    "max_minutes",
 )
 _WINDOW_KEYS = ("number", "name", "zone", "services")
 _DEVICE_KEYS = ("id", "role", "token", "token_sha256", "window")
@@ -604,6 +605,7 @@ class _Checker:
             hours = self.hours(table, where)
             slot_caps = self.slot_caps(table, where, hours)
             minutes = self.typical_minutes(table, where)
+            most = self.max_minutes(table, where)
             if len(self.errors) == before and service_id and name and zone:
                 services.append(
                     Service(
@@ -615,6 +617,7 @@ class _Checker:
                         hours=tuple(sorted(hours)),
                         slot_caps=tuple(sorted(slot_caps, key=lambda c: c.hours)),
                         typical_minutes=minutes,
+                        max_minutes=most,
                     )
                 )
         if not data.get("service"):
@@ -682,11 +685,20 @@ class _Checker:
         return caps
 
     def typical_minutes(self, table: Mapping[str, Any], where: str) -> float:
-        value = table.get("typical_minutes", _ABSENT)
-        default = Service.typical_minutes
+        return float(self.minutes(table, where, "typical_minutes", Service.typical_minutes))
+
+    def max_minutes(self, table: Mapping[str, Any], where: str) -> float | None:
+        if "max_minutes" not in table:
+            return None
+        value = self.minutes(table, where, "max_minutes", None)
+        return None if value is None else float(value)
+
+    def minutes(self, table: Mapping[str, Any], where: str, name: str,
+                default: Any) -> Any:
+        value = table.get(name, _ABSENT)
         if value is _ABSENT:
             return default
-        key = f"{where}.typical_minutes"
+        key = f"{where}.{name}"
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.wrong_type(key, "a number of minutes", value)
             return default

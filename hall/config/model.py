@@ -73,6 +73,8 @@ class Service:
     slot_caps: tuple[SlotCap, ...] = ()
     #: Used for wait estimates until enough services have been timed today.
     typical_minutes: float = 5.0
+    #: A ticket served longer than this warns the clerk's terminal (None: never).
+    max_minutes: float | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ class HallConfig:
                     "zone": s.zone,
                     "daily_cap": s.daily_cap,
                     "hours": [str(h) for h in s.hours],
+                    "max_minutes": s.max_minutes,
                 }
                 for s in self.services
             ],
@@ -245,6 +248,10 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def _minutes(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _span(text: str) -> TimeRange:
     start, end = str(text).split("-")
     return TimeRange(_hhmm(start), _hhmm(end))
@@ -265,7 +272,8 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         services=tuple(
             Service(id=str(s["id"]), name=str(s["name"]), zone=str(s["zone"]),
                     name_en=str(s.get("name_en", "")), daily_cap=s.get("daily_cap"),
-                    hours=tuple(_span(h) for h in s.get("hours", [])))
+                    hours=tuple(_span(h) for h in s.get("hours", [])),
+                    max_minutes=_minutes(s.get("max_minutes")))
             for s in obj.get("services", [])
         ),
         windows=tuple(

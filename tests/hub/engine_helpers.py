@@ -29,6 +29,7 @@ from hall.config import (
     Zone,
 )
 from hall.protocol import (
+    Announce,
     CallNext,
     CallNumber,
     CloseDay,
@@ -282,6 +283,7 @@ def a_morning() -> tuple[Engine, list[Event]]:
         CallNext(id=1, window=4),
         Pause(id=1, window=2),
         Resume(id=1, window=2),
+        Announce(id=1, window=3, call="manager"),
         SignOut(id=1, window=1),
     ]
     for minute, request in enumerate(requests):

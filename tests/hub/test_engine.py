@@ -10,7 +10,9 @@ import pytest
 
 from hall import errors
 from hall.config import SlotCap, Staff
+from hall.errors import ProtocolError
 from hall.protocol import (
+    Announce,
     CallNext,
     CallNumber,
     CloseDay,
@@ -438,6 +440,20 @@ def test_pause_and_resume() -> None:
     refused(engine, Pause(id=1, window=99), errors.UnknownWindow)
 
 
+def test_pause_with_a_reason_until_resumed() -> None:
+    engine = Engine(hall())
+    out = engine.execute(Pause(id=1, window=1, reason=" 午休 "), MORNING)
+    assert out.events[0].data["reason"] == "午休"
+    assert engine.state.windows[1].pause_reason == "午休"
+    assert engine.state.windows[1].public()["pause_reason"] == "午休"
+    engine.execute(Resume(id=1, window=1), MORNING)
+    assert engine.state.windows[1].pause_reason is None
+    out = engine.execute(Pause(id=1, window=1), MORNING)
+    assert out.events[0].data["reason"] is None
+    with pytest.raises(ProtocolError, match="40 characters"):
+        Pause.parse({"type": "pause", "id": 1, "window": 1, "reason": "长" * 41})
+
+
 # -- clerks -------------------------------------------------------------------------------
 
 STAFF = (Staff("0101", "张敏"), Staff("0102", "李强"))
@@ -695,3 +711,18 @@ def test_outcome_events_are_numbered_in_sequence() -> None:
     assert engine.state.seq == 5
 
 
+
+
+def test_special_calls_are_announced_and_change_nothing() -> None:
+    engine = Engine(hall())
+    before = engine.state.public()
+    out = engine.execute(Announce(id=1, window=3, call="manager"), MORNING)
+    assert kinds(out) == ["announcement"]
+    assert out.events[0].data["text"] == "请大堂经理到3号窗口"
+    assert engine.execute(Announce(id=1, window=3, call="rating"), MORNING).events[0].data[
+        "text"] == "请对本次服务进行评价"
+    assert {k: v for k, v in engine.state.public().items() if k != "seq"} == \
+        {k: v for k, v in before.items() if k != "seq"}
+    refused(engine, Announce(id=1, window=99, call="rating"), errors.UnknownWindow)
+    with pytest.raises(ProtocolError, match="call must be one of"):
+        Announce.parse({"type": "announce", "id": 1, "window": 1, "call": "sing"})

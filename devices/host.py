@@ -1,0 +1,373 @@
+"""The device host: ``jiaohao devices serve`` drives the keypads, pads and LED bars of
+windows without a PC, one process per serial bus host.
+
+Each window it serves has its own caller device (``[[caller]] window, device, token``
+in the station file) and so its own hub connection: the hub checks that a keypad acts
+only for its own window, exactly as for a terminal. Each ``[[serial]]`` entry names its
+window. The serial links run in their own threads; their events are handed to the
+asyncio loop, which owns every decision.
+
+A window's bar and keypad are redrawn from the replica after every welcome (also a
+resumed one after a hub restart), so no bar keeps showing a stale number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.events import (
+    DeviceOffline,
+    DeviceOnline,
+    Event,
+    KeyAction,
+    PressIgnored,
+    RatingCancelled,
+    RatingGiven,
+    RatingTimedOut,
+    SendFailed,
+)
+from devices.keypad import Keypad
+from devices.ledbar import LedBar
+from devices.link import SerialLink
+from devices.pad import Pad
+from devices.profiles import load_profile
+from devices.ratings import ClerkCard, Rated, RatingBook
+from devices.showing import BarShow
+from hall.client import HubClient
+from hall.errors import RequestFailed
+from hall.protocol import Event as HubEvent
+from hall.protocol import Welcome
+from hall.state import HallState
+
+log = logging.getLogger(__name__)
+
+KINDS = ("pad", "keypad", "ledbar")
+
+
+class HostConfigError(ValueError):
+    """The host's station file is wrong: names the file and the key."""
+
+
+@dataclass(frozen=True)
+class SerialEntry:
+    kind: str
+    port: str
+    profile: str
+    window: int
+    address: int | None = None
+
+
+@dataclass(frozen=True)
+class CallerEntry:
+    window: int
+    device: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    hub: str
+    callers: tuple[CallerEntry, ...]
+    serial: tuple[SerialEntry, ...]
+    welcome_text: str | None = None
+    rating_timeout_s: float | None = None  # None: the pad profile's default
+
+
+def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
+    """The host's part of a station file. Raises HostConfigError."""
+    def need(table: Mapping[str, Any], key: str, kind: type, at: str) -> Any:
+        value = table.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise HostConfigError(f"{where}: {at}.{key} must be a {kind.__name__}")
+        return value
+
+    station = data.get("station") or {}
+    hub = need(station, "hub", str, "station")
+    callers = []
+    for i, raw in enumerate(data.get("caller") or []):
+        callers.append(CallerEntry(need(raw, "window", int, f"caller[{i}]"),
+                                   need(raw, "device", str, f"caller[{i}]"),
+                                   need(raw, "token", str, f"caller[{i}]")))
+    windows = {c.window for c in callers}
+    if len(windows) != len(callers):
+        raise HostConfigError(f"{where}: two [[caller]] entries for one window")
+    serial, seen = [], set()
+    for i, raw in enumerate(data.get("serial") or []):
+        at = f"serial[{i}]"
+        kind = need(raw, "kind", str, at)
+        if kind not in KINDS:
+            raise HostConfigError(f"{where}: {at}.kind must be one of {', '.join(KINDS)}")
+        window = need(raw, "window", int, at)
+        if window not in windows:
+            raise HostConfigError(f"{where}: {at}: window {window} has no [[caller]] entry")
+        address = raw.get("address")
+        entry = SerialEntry(kind, need(raw, "port", str, at), need(raw, "profile", str, at),
+                            window, address if isinstance(address, int) else None)
+        key = (entry.port, entry.address, entry.kind)
+        if key in seen:
+            raise HostConfigError(f"{where}: {at}: {entry.port} address {entry.address} "
+                                  "is listed twice; one device is driven by one program")
+        seen.add(key)
+        serial.append(entry)
+    host = data.get("host") or {}
+    timeout = host.get("rating_timeout_s")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                or not 0 < timeout <= 255):
+        raise HostConfigError(f"{where}: host.rating_timeout_s must be 1-255 seconds")
+    return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"),
+                      None if timeout is None else float(timeout))
+
+
+def load_host(path: Path) -> HostConfig:
+    """Read a station file. Raises HostConfigError (also for unreadable TOML)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise HostConfigError(f"{path}: {exc}") from exc
+    return parse_host(data, str(path))
+
+
+class WindowDriver:
+    """One window: its hub connection, keypads, pads and bars."""
+
+    def __init__(self, caller: CallerEntry, hub: str, welcome_text: str | None,
+                 watcher: HubClient, backoff_s: tuple[float, float] = (0.1, 2.0),
+                 rating_timeout_s: float | None = None) -> None:
+        self.window = caller.window
+        self.keypads: list[Keypad] = []
+        self.pads: list[Pad] = []
+        self.bars: list[LedBar] = []
+        self.book = RatingBook()
+        self.card = ClerkCard()
+        self.bar_show = BarShow(self.window, self.bars, welcome_text)
+        self._keypad_shown: tuple[str | None, int | None] = ("", None)
+        self._keypad_due: tuple[str | None, int] | None = None
+        # Requests only: the host's one watching connection keeps the replica for all.
+        self.client = HubClient(hub, caller.device, caller.token, subscribe=False,
+                                backoff_s=backoff_s)
+        self.watcher = watcher
+        self.rating_timeout_s = rating_timeout_s
+
+    # -- hub -> devices -------------------------------------------------------------
+    def on_welcome(self, state: HallState) -> None:
+        self.bar_show.forget()
+        self._keypad_shown = ("", None)
+        self.card = ClerkCard()  # a hub restart or a first welcome: draw everything again
+        self.sync(state)
+
+    def on_event(self, event: HubEvent, state: HallState) -> None:
+        data = event.data
+        if event.kind == "ticket_finished" and data.get("window") == self.window:
+            self._ask_rating(state, int(data["ticket_id"]), str(data["number"]))
+        self.bar_show.event(event, state)
+        self.sync_devices(state)
+
+    def sync(self, state: HallState) -> None:
+        """Show the window's state on its bars, pads and keypads."""
+        self.bar_show.sync(state)
+        self.sync_devices(state)
+
+    def sync_devices(self, state: HallState) -> None:
+        """The clerk on the pads, the current number and waiting count on the keypads."""
+        window = state.windows.get(self.window)
+        ticket = state.tickets.get(window.ticket) if window and window.ticket else None
+        self.card.update(self.pads, window.staff if window else None,
+                         window.staff_name if window else None)
+        waiting = sum(len(q) for s, q in state.queues.items() if s in self._services())
+        number = ticket.number if ticket else None
+        if number != self._keypad_shown[0]:  # a new ticket shows at once
+            self._show_keypads(number, waiting)
+        else:  # a waiting count changes with every call in the hall: at most once a second
+            self._keypad_due = (number, waiting)
+
+    def _show_keypads(self, number: str | None, waiting: int) -> None:
+        self._keypad_shown, self._keypad_due = (number, waiting), None
+        for keypad in self.keypads:
+            keypad.show(number, waiting)
+
+    def flush(self) -> None:
+        """Send a waiting count that changed since the last second."""
+        due = self._keypad_due
+        if due is not None and due != self._keypad_shown:
+            self._show_keypads(*due)
+        self._keypad_due = None
+
+    def _services(self) -> set[str]:
+        for raw in self.watcher.hall.get("windows", []):
+            if int(raw["number"]) == self.window:
+                return {s for t in raw.get("services", []) for s in ([t] if isinstance(t, str)
+                                                                     else t)}
+        return set()
+
+    def _ask_rating(self, state: HallState, ticket_id: int, number: str) -> None:
+        window = state.windows.get(self.window)
+        staff = window.staff if window else None
+        for pad in self.pads:
+            request_id = pad.request_rating(self.rating_timeout_s)
+            self.book.asked(pad.address, request_id, Rated(ticket_id, number, self.window, staff))
+
+    # -- devices -> hub -------------------------------------------------------------
+    async def on_device(self, event: Event) -> None:
+        if isinstance(event, KeyAction):
+            await self._key(event)
+        elif isinstance(event, RatingGiven | RatingTimedOut | RatingCancelled):
+            answer = self.book.answer(event)
+            if answer is not None:
+                await self._request("rate", **answer[1])
+
+    async def _key(self, key: KeyAction) -> None:
+        state = self.watcher.state
+        window = state.windows.get(self.window) if state else None
+        action = key.action
+        if action == "pause":
+            action = "resume" if window is not None and window.paused else "pause"
+        if action in ("call_next", "recall", "skip", "finish", "pause", "resume"):
+            await self._request(action)
+        elif action == "ask_rating":
+            await self._request("announce", call="rating")
+        elif action == "hang":
+            await self._request("skip")
+        elif action == "call_back" and key.digits:
+            await self._request("call_number", number=self._number(key.digits))
+        elif action == "transfer" and key.digits.isdigit():
+            services = [s["id"] for s in self.watcher.hall.get("services", [])]
+            index = int(key.digits) - 1
+            if 0 <= index < len(services):
+                await self._request("transfer", service=services[index])
+            else:
+                log.warning("window %s: keypad transfer to service %s: no such service",
+                            self.window, key.digits)
+        else:
+            log.info("window %s: keypad key %s does nothing here", self.window, key.action)
+
+    def _number(self, digits: str) -> str:
+        if not digits.isdigit():
+            return digits.upper()
+        windows = {int(w["number"]): w for w in self.watcher.hall.get("windows", [])}
+        tiers = windows.get(self.window, {}).get("services") or ["A"]
+        first = tiers[0] if isinstance(tiers[0], str) else tiers[0][0]
+        return f"{first}{int(digits):03d}"
+
+    async def _request(self, type_: str, **fields: Any) -> None:
+        try:
+            await self.client.request(type_, **{"window": self.window, **fields})
+        except RequestFailed as failed:
+            log.info("window %s: %s refused: %s", self.window, type_, failed.code)
+            for keypad in self.keypads:
+                keypad.beep()
+        except Exception as exc:  # offline, connection lost, timeout: the clerk presses again
+            log.warning("window %s: %s not sent: %s", self.window, type_, exc)
+            for keypad in self.keypads:
+                keypad.beep()
+
+
+class DeviceHost:
+    """Every window of a station file, its serial links and hub connections."""
+
+    def __init__(self, config: HostConfig, backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
+        self.config = config
+        if not config.callers:
+            raise HostConfigError("the station file names no [[caller]]: nothing to serve")
+        first = config.callers[0]
+        # One connection watches the hall for every window (one replica, not one each).
+        self.watcher = HubClient(config.hub, first.device, first.token, backoff_s=backoff_s,
+                                 on_welcome=self._welcomed, on_event=self._event)
+        self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text,
+                                               self.watcher, backoff_s, config.rating_timeout_s)
+                        for c in config.callers}
+        self.links: dict[str, SerialLink] = {}
+        self._owner: dict[tuple[str, int], WindowDriver] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[tuple[str, Event]] = asyncio.Queue()
+        for entry in config.serial:
+            self._attach(entry)
+
+    def _attach(self, entry: SerialEntry) -> None:
+        profile = load_profile(entry.kind, entry.profile)
+        link = self.links.get(entry.port)
+        if link is None:
+            link = SerialLink.for_profile(
+                entry.port, profile, on_event=lambda e, p=entry.port: self._from_link(p, e))
+            self.links[entry.port] = link
+        driver = self.drivers[entry.window]
+        device: Any
+        if entry.kind == "pad":
+            device = Pad(link, profile, entry.address)  # type: ignore[arg-type]
+            driver.pads.append(device)
+        elif entry.kind == "keypad":
+            device = Keypad(link, profile, entry.address)  # type: ignore[arg-type]
+            driver.keypads.append(device)
+        else:
+            device = LedBar(link, profile, entry.address)  # type: ignore[arg-type]
+            driver.bars.append(device)
+        self._owner[(entry.port, device.address)] = driver
+
+    def _welcomed(self, _welcome: Welcome, state: HallState) -> None:
+        for driver in self.drivers.values():
+            driver.on_welcome(state)
+
+    def _event(self, event: HubEvent, state: HallState) -> None:
+        for driver in self.drivers.values():
+            driver.on_event(event, state)
+
+    def _from_link(self, port: str, event: Event) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._queue.put_nowait, (port, event))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drive everything until ``stop`` is set."""
+        self._loop = asyncio.get_running_loop()
+        for link in self.links.values():
+            link.start()
+        clients = [self.watcher, *(d.client for d in self.drivers.values())]
+        starts = [asyncio.ensure_future(c.connect(timeout_s=365 * 86400.0)) for c in clients]
+        stopper = asyncio.ensure_future(stop.wait())
+        flusher = asyncio.ensure_future(self._flush_every(1.0))
+        try:
+            while not stop.is_set():
+                getter = asyncio.ensure_future(self._queue.get())
+                done, _ = await asyncio.wait({getter, stopper},
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if getter not in done:
+                    getter.cancel()
+                    break
+                port, event = getter.result()
+                try:
+                    await self._dispatch(port, event)
+                except Exception:  # one bad event must not stop the hall's devices
+                    log.exception("%s: handling %s failed", port, event)
+        finally:
+            stopper.cancel()
+            flusher.cancel()
+            for task in starts:
+                task.cancel()
+            for hub_client in clients:
+                await hub_client.close()
+            for link in self.links.values():
+                link.stop()
+
+    async def _flush_every(self, period_s: float) -> None:
+        while True:
+            await asyncio.sleep(period_s)
+            for driver in self.drivers.values():
+                driver.flush()
+
+    async def _dispatch(self, port: str, event: Event) -> None:
+        if isinstance(event, DeviceOnline | DeviceOffline):
+            log.info("%s: %s", port, event)
+            return
+        if isinstance(event, PressIgnored | SendFailed):
+            log.info("%s: %s", port, event)
+            return
+        driver = self._owner.get((port, getattr(event, "address", -1)))
+        if driver is None:
+            log.warning("%s: %s from a device not in the station file: dropped", port, event)
+            return
+        await driver.on_device(event)

@@ -1,0 +1,117 @@
+"""The real terminal windows on a real hub: buttons, shortcuts, refusals, offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from caller.actions import ACTIONS
+from tests.caller.conftest import WAIT_MS
+from tests.qtkit.conftest import ThreadedHub
+
+
+def _press(qtbot: Any, widget: Any, name: str, wiring: Any) -> None:
+    """Press the action's shortcut key on ``widget`` once the last action was answered
+    (an event can show before the result of the request that made it)."""
+    qtbot.waitUntil(lambda: not wiring.presenter.view.busy, timeout=WAIT_MS)
+    key = ACTIONS[name].shortcut
+    assert key.startswith("F"), key
+    widget.activateWindow()
+    qtbot.keyClick(widget, getattr(Qt.Key, f"Key_{key}"))
+
+
+def test_every_button_shows_its_shortcut(terminal: Any) -> None:
+    wiring = terminal()
+    for name, button in wiring.terminal.full.actions.buttons.items():
+        assert ACTIONS[name].shortcut in button.text()
+    for name, button in wiring.terminal.strip.actions.buttons.items():
+        assert ACTIONS[name].shortcut in button.text()
+
+
+def test_full_window_sign_in_call_by_shortcut_and_refusal(
+    qtbot: Any, terminal: Any, hall_hub: ThreadedHub
+) -> None:
+    wiring = terminal()
+    full = wiring.terminal.full
+    assert full.sign_row.isVisible() and not full.actions.buttons["call_next"].isEnabled()
+    qtbot.keyClicks(full.staff_input, "1001")
+    qtbot.keyClick(full.staff_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not full.sign_row.isVisible(), timeout=WAIT_MS)
+    assert "王丽" in full.staff.text()
+    hall_hub.issue(2, "A")
+    qtbot.waitUntil(lambda: "A001 A002" in full.waiting.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "call_next", wiring)
+    qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
+    assert full.timer.text() == "00:00"
+    _press(qtbot, full, "recall", wiring)
+    qtbot.waitUntil(lambda: "重呼 1/5" in full.detail.text(), timeout=WAIT_MS)
+    full.number_input.setText("B404")
+    qtbot.mouseClick(full.actions.buttons["call_number"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "今天没有这个号码" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "skip", wiring)
+    qtbot.waitUntil(lambda: full.skipped.count() == 1, timeout=WAIT_MS)
+    _press(qtbot, full, "reinstate", wiring)
+    qtbot.waitUntil(lambda: "已恢复排队" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "call_next", wiring)  # A001 now waits behind A002
+    qtbot.waitUntil(lambda: full.number.text() == "A002", timeout=WAIT_MS)
+    full.services.setCurrentIndex(full.services.findData("B"))
+    _press(qtbot, full, "transfer", wiring)
+    qtbot.waitUntil(lambda: "已转到" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "call_next", wiring)
+    qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
+    _press(qtbot, full, "hold", wiring)
+    qtbot.waitUntil(lambda: full.held.count() == 1, timeout=WAIT_MS)
+    _press(qtbot, full, "call_back", wiring)
+    qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
+    _press(qtbot, full, "finish", wiring)
+    qtbot.waitUntil(lambda: "A001 已办结" in full.message.text(), timeout=WAIT_MS)
+    full.reason.setCurrentText("会议")
+    _press(qtbot, full, "pause", wiring)
+    qtbot.waitUntil(lambda: full.number.text() == "暂停服务", timeout=WAIT_MS)
+    assert full.detail.text() == "会议"
+    _press(qtbot, full, "resume", wiring)
+    qtbot.waitUntil(lambda: full.number.text() == "空闲", timeout=WAIT_MS)
+
+
+def test_compact_strip_and_offline(qtbot: Any, terminal: Any, hall_hub: ThreadedHub) -> None:
+    wiring = terminal(window=2, compact=True)
+    strip = wiring.terminal.strip
+    assert strip.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert strip.number.text() == "未签到"
+    wiring.presenter.act("sign_in", staff="1002")
+    qtbot.waitUntil(lambda: strip.number.text() == "空闲", timeout=WAIT_MS)
+    hall_hub.issue(1, "A")
+    qtbot.waitUntil(lambda: "有人排队了" in strip.message.text(), timeout=WAIT_MS)
+    _press(qtbot, strip, "call_next", wiring)
+    qtbot.waitUntil(lambda: strip.number.text() == "A001", timeout=WAIT_MS)
+    hall_hub.stop()
+    qtbot.waitUntil(lambda: "离线" in strip.message.text(), timeout=WAIT_MS)
+    assert strip.number.text() == "A001"  # the last state stays
+    assert not any(b.isEnabled() for b in strip.actions.buttons.values())
+    hall_hub.start()
+    qtbot.waitUntil(lambda: wiring.presenter.view.online, timeout=WAIT_MS)
+    assert "离线" not in strip.message.text()
+    _press(qtbot, strip, "finish", wiring)
+    qtbot.waitUntil(lambda: "已办结" in strip.message.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(strip.full_button, Qt.MouseButton.LeftButton)
+    assert wiring.terminal.full.isVisible() and not strip.isVisible()
+
+
+def test_keys_are_configurable_and_checked(qtbot: Any) -> None:
+    import pytest
+
+    from caller.actions import key_map
+    from caller.presenter import CallerPresenter
+    from caller.window import Terminal
+    from qtkit.results import FakeRequester
+
+    keys = key_map({"call_next": "Ctrl+1"})
+    terminal = Terminal(CallerPresenter(1, FakeRequester()), keys=keys)
+    qtbot.addWidget(terminal.full)
+    qtbot.addWidget(terminal.strip)
+    assert terminal.full.actions.buttons["call_next"].text() == "呼叫下一位  Ctrl+1"
+    with pytest.raises(ValueError, match="no such action"):
+        key_map({"dance": "F1"})
+    with pytest.raises(ValueError, match="both"):
+        key_map({"call_next": "F2"})

@@ -1,0 +1,190 @@
+"""``jiaohao devices serve`` against a real hub with pty twins of keypads, bars and a pad."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from devices.host import (
+    CallerEntry,
+    DeviceHost,
+    HostConfig,
+    HostConfigError,
+    SerialEntry,
+    parse_host,
+)
+from devices.profiles import load_keypad, load_ledbar, load_pad
+from devices.virtual import VirtualBar, VirtualBus, VirtualKeypad, VirtualPad
+from hall.client import HubClient
+from hall.config import HallConfig
+from hub.server import Hub
+from tests.conftest import TIMEOUT_S
+from tests.hub.conftest import Clock, make_config
+from tests.hub.conftest import clock as clock  # fixtures, re-exported
+from tests.hub.conftest import db_path as db_path
+from tests.hub.conftest import hub as hub
+
+
+@pytest.fixture
+def config() -> HallConfig:
+    import dataclasses
+
+    from hall.config import Staff
+
+    return dataclasses.replace(make_config(), staff=(Staff("1001", "王丽"),))
+
+
+async def until(predicate: Any) -> None:
+    """Wait for a condition the serial threads or the hub make true."""
+    async with asyncio.timeout(TIMEOUT_S):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+@dataclass
+class Rig:
+    host: DeviceHost
+    keypads: list[VirtualKeypad]
+    bars: list[VirtualBar]
+    pad: VirtualPad
+    buses: list[VirtualBus]
+
+
+@pytest.fixture
+async def rig(hub: Hub) -> AsyncIterator[Rig]:
+    kp, bar, pad = load_keypad("ff68-keypad"), load_ledbar("a5-sum"), load_pad("ff68-5key-screen")
+    kbus, bbus, pbus = (VirtualBus(p.framing) for p in (kp, bar, pad))
+    keypads = [kbus.add(VirtualKeypad(kp, address=n)) for n in (1, 2)]
+    bars = [bbus.add(VirtualBar(bar, address=n)) for n in (1, 2)]
+    the_pad = pbus.add(VirtualPad(pad, address=1))
+    for bus in (kbus, bbus, pbus):
+        bus.start()
+    serial = [SerialEntry("keypad", kbus.path, kp.id, n, n) for n in (1, 2)]
+    serial += [SerialEntry("ledbar", bbus.path, bar.id, n, n) for n in (1, 2)]
+    serial.append(SerialEntry("pad", pbus.path, pad.id, 1, 1))
+    config = HostConfig(hub.url, tuple(CallerEntry(n, f"caller-{n}", f"caller-{n}-secret")
+                                       for n in (1, 2)), tuple(serial), welcome_text="欢迎")
+    host = DeviceHost(config, backoff_s=(0.05, 0.2))
+    stop = asyncio.Event()
+    task = asyncio.create_task(host.run(stop))
+    try:
+        yield Rig(host, keypads, bars, the_pad, [kbus, bbus, pbus])  # type: ignore[arg-type]
+    finally:
+        stop.set()
+        await task
+        for bus in (kbus, bbus, pbus):
+            bus.stop()
+
+
+async def test_keypad_bar_and_pad_through_the_hub(hub: Hub, rig: Rig) -> None:
+    bar1, bar2 = rig.bars
+    await until(lambda: bar1.text == "欢迎" and bar2.text == "欢迎")
+    async with HubClient(hub.url, "display-1", "display-secret", keep_events=True) as display, \
+            HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk:
+        await kiosk.request("take_ticket", service="A")
+        rig.buses[0].garbage = True  # noise on the keypads' line is dropped
+        rig.keypads[0].press("call_next")
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                event = await display.events.get()
+                if event.kind == "ticket_called":
+                    break
+        assert event.data["window"] == 1 and event.data["ticket"]["number"] == "A001"
+        await until(lambda: "A001" in bar1.text)
+        assert bar1.flashing and bar2.text == "欢迎"
+        await until(lambda: rig.keypads[0].display.endswith("001"))
+        rig.keypads[0].press("finish")
+        await until(lambda: rig.pad.lit)
+        rig.pad.press_score(5)
+        async with asyncio.timeout(TIMEOUT_S):
+            while True:
+                event = await display.events.get()
+                if event.kind == "rating_recorded":
+                    break
+        assert event.data["number"] == "A001" and event.data["window"] == 1
+        assert event.data["score"] == 5
+        await until(lambda: bar1.text == "欢迎")
+        rig.keypads[0].press("ask_rating")  # a special call: the bar shows it
+        await until(lambda: bar1.text.startswith("请对本次服务"))
+        async with HubClient(hub.url, "caller-1", "caller-1-secret") as clerk:
+            await clerk.request("sign_in", window=1, staff="1001")
+            await until(lambda: rig.pad.screen == "王丽 工号1001")  # 亮牌
+            await clerk.request("sign_out", window=1)
+            await until(lambda: rig.pad.screen == "")
+        rig.keypads[1].press("pause")
+        await until(lambda: bar2.text == "暂停服务")
+
+
+async def test_bars_catch_up_after_a_hub_restart(
+    hub: Hub, rig: Rig, config: HallConfig, db_path: str, clock: Clock
+) -> None:
+    bar1 = rig.bars[0]
+    await until(lambda: bar1.text == "欢迎")
+    port = hub.port
+    async with HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk:
+        await kiosk.request("take_ticket", service="A")
+    await hub.stop()
+    again = Hub(config, db_path, port=port, clock=clock)
+    await again.start()
+    try:
+        async with HubClient(again.url, "admin-1", "admin-secret") as admin:
+            await admin.request("call_next", window=1)
+        await until(lambda: "A001" in bar1.text)  # no stale welcome after the restart
+    finally:
+        await again.stop()
+
+
+async def test_unplug_mid_rating_rates_nothing(hub: Hub, rig: Rig) -> None:
+    async with HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk, \
+            HubClient(hub.url, "display-1", "display-secret", keep_events=True) as display:
+        await kiosk.request("take_ticket", service="A")
+        rig.keypads[0].press("call_next")
+        await until(lambda: "A001" in rig.bars[0].text)
+        rig.keypads[0].press("finish")
+        await until(lambda: rig.pad.lit)
+        pad_bus = rig.buses[2]
+        link = rig.host.links[pad_bus.path]
+        pad_bus.unplug()
+        await until(lambda: not link.online)
+        pad_bus.replug()
+        await until(lambda: link.online)
+        rig.pad.press_score(1)  # answers a request the host no longer holds
+        await kiosk.request("take_ticket", service="A")
+        rig.keypads[0].press("call_next")
+        await until(lambda: "A002" in rig.bars[0].text)
+        kinds = []
+        while not display.events.empty():
+            kinds.append(display.events.get_nowait().kind)
+        assert "rating_recorded" not in kinds
+
+
+def test_station_file_mistakes_are_refused() -> None:
+    base = {"station": {"hub": "ws://h:1"},
+            "caller": [{"window": 1, "device": "caller-1", "token": "t"}]}
+    with pytest.raises(HostConfigError, match="window 2 has no"):
+        parse_host({**base, "serial": [
+            {"kind": "ledbar", "port": "/dev/x", "profile": "a5-sum", "window": 2}]})
+    with pytest.raises(HostConfigError, match="listed twice"):
+        parse_host({**base, "serial": [
+            {"kind": "ledbar", "port": "/dev/x", "profile": "a5-sum", "window": 1,
+             "address": 1}] * 2})
+    with pytest.raises(HostConfigError, match="kind"):
+        parse_host({**base, "serial": [
+            {"kind": "printer", "port": "/dev/x", "profile": "a5-sum", "window": 1}]})
+
+
+def test_one_bus_is_driven_by_one_program() -> None:
+    from devices.link import open_serial
+
+    profile = load_ledbar("a5-sum")
+    with VirtualBus(profile.framing) as bus:
+        first = open_serial(bus.path, profile.serial, 0.1)
+        try:
+            with pytest.raises(OSError, match="exclusively lock"):
+                open_serial(bus.path, profile.serial, 0.1)
+        finally:
+            first.close()
