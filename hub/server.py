@@ -50,7 +50,6 @@ from hub.connections import (
     CLOSE_BAD_CREDENTIALS,
     CLOSE_RATE_LIMITED,
     CLOSE_STORE_FAILED,
-    CLOSE_TOO_SLOW,
     CLOSE_UNSUPPORTED_PROTOCOL,
     Conn,
     HelloJob,
@@ -72,6 +71,10 @@ from hub.store import RESUME_LIMIT, Store
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: A write buffer above this many bytes is "behind" (a reading client drains it in
+#: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
+STALL_MARK_BYTES = 64 * 1024
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -108,7 +111,8 @@ class Hub:
         ping_interval_s: float | None = 20.0,
         ping_timeout_s: float | None = 20.0,
         max_batch: int = 1000,
-        max_write_buffer: int = 8 * 1024 * 1024,
+        max_write_buffer: int = 4 * 1024 * 1024,
+        stall_timeout_s: float = 30.0,
         resume_limit: int = RESUME_LIMIT,
         hello_timeout_s: float = 10.0,
         close_grace_s: float = 2.0,
@@ -131,6 +135,8 @@ class Hub:
         self.ping_timeout_s = ping_timeout_s
         self.max_batch = max_batch
         self.max_write_buffer = max_write_buffer
+        self.stall_timeout_s = stall_timeout_s
+        self._sweeper_task: asyncio.Task[None] | None = None
         self.resume_limit = resume_limit
         self.hello_timeout_s = hello_timeout_s
         self.close_grace_s = close_grace_s
@@ -224,6 +230,7 @@ class Hub:
         self._started_at = time.monotonic()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
+        self._sweeper_task = asyncio.create_task(self._sweeper(), name="jiaohao-sweeper")
         assert self._public is not None
         self._public.start()
         self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
@@ -236,8 +243,9 @@ class Hub:
             return
         self._stopping = True
         self._server.server.close()  # no new connections
-        if self._ticker_task is not None:
-            self._ticker_task.cancel()
+        for task in (self._ticker_task, self._sweeper_task):
+            if task is not None:
+                task.cancel()
         if self._public is not None:
             await self._public.stop()
         if self._writer_task is not None:
@@ -380,10 +388,36 @@ class Hub:
 
     def _check_buffer(self, ws: ServerConnection) -> None:
         if buffered(ws) > self.max_write_buffer:
-            log.warning("closing %s: it does not read its messages", ws.remote_address)
-            self._live.discard(ws)
-            self._partial.pop(ws, None)
-            self._close(ws, CLOSE_TOO_SLOW, "too_slow: the client does not read its messages")
+            self._drop(ws, f"more than {self.max_write_buffer} bytes wait for it")
+
+    def _drop(self, ws: ServerConnection, why: str) -> None:
+        """Cut off a client that stays behind. A close frame would only queue behind
+        what it does not read (and the close would wait on it): the connection is
+        aborted, its buffer freed at once; the client reconnects with ``since``."""
+        log.warning("dropping %s: it does not read its messages (%s)", ws.remote_address, why)
+        for conn in self._conns:
+            if conn.ws is ws:
+                conn.closing = True
+        self._live.discard(ws)
+        self._partial.pop(ws, None)
+        if ws.transport is not None:
+            ws.transport.abort()
+
+    async def _sweeper(self) -> None:
+        """Drop connections whose write buffer has not drained for ``stall_timeout_s``:
+        websockets' keepalive cannot (its ping waits for the buffer to drain first)."""
+        interval = max(0.05, min(5.0, self.stall_timeout_s / 4))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for conn in list(self._conns):
+                if buffered(conn.ws) < STALL_MARK_BYTES:
+                    conn.behind_since = None
+                elif conn.behind_since is None:
+                    conn.behind_since = now
+                elif now - conn.behind_since >= self.stall_timeout_s and not conn.closing:
+                    self._drop(conn.ws, f"its messages have not drained for "
+                                        f"{self.stall_timeout_s:g} s")
 
     def _close(self, ws: ServerConnection, code: int, reason: str) -> None:
         for conn in self._conns:

@@ -190,3 +190,58 @@ async def test_failed_hellos_are_throttled_per_address(
         assert late.ws.close_code == CloseCode.RATE_LIMITED
     finally:
         await hub.stop()
+
+
+async def test_a_client_that_stays_behind_is_dropped_and_resumes(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """websockets' keepalive never times out a client that stopped reading (its ping
+    waits for the buffer to drain), so the hub watches the buffers itself. The last
+    inch, the transport's buffer size, is simulated: loopback buffers take megabytes
+    to fill."""
+    import hub.server as server
+
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=0.3)
+    await hub.start()
+    try:
+        deaf = await client("display-1", hub_=hub)
+        well = await client("admin-1", hub_=hub)
+        stuck = deaf.ws.local_address
+        real = server.buffered
+        monkeypatch.setattr(server, "buffered", lambda ws: 10**6 if (
+            ws.remote_address == stuck) else real(ws))
+        await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
+        await well.ok("status")  # the others go on
+        monkeypatch.setattr(server, "buffered", real)
+        again = await client(None, hub_=hub)
+        welcome = await again.hello("display-1", "display-secret", since=0)
+        assert welcome["resumed"] is True
+    finally:
+        await hub.stop()
+
+
+async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hub.server as server
+
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=3600)
+    await hub.start()
+    try:
+        deaf = await client("display-1", hub_=hub)
+        kiosk = await client("kiosk-1", hub_=hub)
+        stuck = deaf.ws.local_address
+        real = server.buffered
+        monkeypatch.setattr(server, "buffered", lambda ws: hub.max_write_buffer + 1 if (
+            ws.remote_address == stuck) else real(ws))
+        await kiosk.ok("take_ticket", service="A")  # the event would overfill the display
+        await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
+    finally:
+        await hub.stop()
+
+
+async def _until(predicate: Any) -> None:
+    while not predicate():
+        await asyncio.sleep(0.01)
