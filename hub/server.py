@@ -382,12 +382,15 @@ class Hub:
     def _send(self, conn: Conn, result: Result) -> None:
         self._write(conn.ws, [encode_result(result)])
 
-    def _write(self, ws: ServerConnection, texts: list[str]) -> None:
-        write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
-        self._check_buffer(ws)
+    def _write(self, ws: ServerConnection, texts: list[str], *, welcome: bool = False) -> None:
+        frames = b"".join(text_frame(t) for t in texts)
+        write_frames(ws, frames, texts)
+        self._check_buffer(ws, allowance=len(frames) if welcome else 0)
 
-    def _check_buffer(self, ws: ServerConnection) -> None:
-        if buffered(ws) > self.max_write_buffer:
+    def _check_buffer(self, ws: ServerConnection, *, allowance: int = 0) -> None:
+        """Drop ``ws`` past its buffer limit; ``allowance`` bytes just written (a
+        welcome, which may be larger than the limit in a very full hall) don't count."""
+        if buffered(ws) > self.max_write_buffer + allowance:
             self._drop(ws, f"more than {self.max_write_buffer} bytes wait for it")
 
     def _drop(self, ws: ServerConnection, why: str) -> None:
@@ -673,7 +676,7 @@ class Hub:
             text = text[: -len("null}")] + self._public_state_text() + "}"
         texts = [text]
         texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
-        self._write(conn.ws, texts)
+        self._write(conn.ws, texts, welcome=True)
         if conn.ws.state is State.OPEN and not conn.closing:
             self._live.add(conn.ws)
             if hello.subscribe is not True:

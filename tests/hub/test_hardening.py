@@ -245,3 +245,19 @@ async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
 async def _until(predicate: Any) -> None:
     while not predicate():
         await asyncio.sleep(0.01)
+
+
+async def test_a_welcome_larger_than_the_buffer_limit_is_still_sent(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, max_write_buffer=1024)
+    await hub.start()
+    try:
+        kiosk = await client("kiosk-1", hub_=hub)
+        for _ in range(30):  # a welcome of several KiB
+            await kiosk.ok("take_ticket", service="A")
+        display = await client(None, hub_=hub)
+        welcome = await display.hello("display-1", "display-secret")
+        assert len(welcome["state"]["tickets"]) == 30
+    finally:
+        await hub.stop()
