@@ -18,7 +18,8 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from hall.protocol import (
     PROTOCOL_VERSION,
     CloseCode,
     Event,
+    EventKind,
     Hello,
     Result,
     Welcome,
@@ -62,7 +64,7 @@ from hub.connections import (
 )
 from hub.dblock import DatabaseLock
 from hub.engine import Engine
-from hub.fanout import buffered, text_frame, write_frames
+from hub.fanout import buffered, text_frame, text_frame_header, write_frames
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
 from hub.ratelimit import TokenBucket
@@ -71,6 +73,12 @@ from hub.store import RESUME_LIMIT, Store
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: A welcome's state may be this many events, or seconds, older than the hub's; the
+#: events since follow it (docs/protocol.md).
+WELCOME_LAG_EVENTS = 500
+WELCOME_MAX_AGE_S = 5.0
+WELCOME_LAG_BYTES = 256 * 1024
 
 #: A write buffer above this many bytes is "behind" (a reading client drains it in
 #: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
@@ -166,7 +174,13 @@ class Hub:
         self._hall_public = config.public()
         #: The public state encoded once per (engine, seq): a reconnect storm of N
         #: displays costs one encoding, not N, between two batches.
-        self._state_text: tuple[int, int, str] | None = None
+        #: (engine id, seq, encoded state, when it was encoded)
+        self._state_text: tuple[int, int, bytes, float] | None = None
+        #: The latest broadcast events, framed: (seq, kind, frame). A welcome is the
+        #: cached state of a moment ago plus the events since, so a storm of hellos in
+        #: a busy hall does not re-encode the whole state after every call.
+        self._recent: deque[tuple[int, EventKind, str, bytes]] = deque(
+            maxlen=WELCOME_LAG_EVENTS)
         #: Limits of the public pages (their sockets are not counted in the caps above).
         self.public_limits = public_limits
         self.links: TicketLinks | None = None
@@ -546,15 +560,29 @@ class Hub:
             return False
         self._engine = Engine(self.config, state, links=self.links)
         self._state_text = None
+        self._recent.clear()
         self._needs_reload = False
         return True
 
-    def _public_state_text(self) -> str:
+    def _public_state_bytes(self) -> tuple[int, bytes]:
+        """A recent public state (its seq, its UTF-8 JSON) whose later events are all
+        in ``_recent``. A small state is encoded anew for each seq; a large one (over
+        WELCOME_LAG_BYTES, where encoding costs tens of milliseconds) only when it is
+        more than WELCOME_LAG_EVENTS events or WELCOME_MAX_AGE_S seconds behind."""
         engine = self.engine
-        key = (id(engine), engine.state.seq)
-        if self._state_text is None or self._state_text[:2] != key:
-            self._state_text = (*key, encode(engine.state.public()))
-        return self._state_text[2]
+        seq, now = engine.state.seq, time.monotonic()
+        cached = self._state_text
+        if cached is not None and cached[0] == id(engine) and (
+            cached[1] == seq or (
+                len(cached[2]) > WELCOME_LAG_BYTES and now - cached[3] < WELCOME_MAX_AGE_S
+                and self._recent and self._recent[0][0] <= cached[1] + 1
+                and self._recent[-1][0] == seq
+            )
+        ):
+            return cached[1], cached[2]
+        body = encode(engine.state.public()).encode()
+        self._state_text = (id(engine), seq, body, now)
+        return seq, body
 
     def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
         for job in jobs:
@@ -619,6 +647,8 @@ class Hub:
         # events, then its own results, in one write.
         texts = [encode(event.to_json()) for event in batch.events]
         framed = [text_frame(t) for t in texts]
+        self._recent.extend(
+            (e.seq, e.kind, t, f) for e, t, f in zip(batch.events, texts, framed, strict=True))
         frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
@@ -666,17 +696,32 @@ class Hub:
                     or replay[-1].seq != seq
                 ):
                     replay = None  # the store no longer has every event after `since`
-        welcome = Welcome(
-            role=device.role, seq=seq, hall=self._hall_public, state=None,
-            device=device.id, window=device.window, resumed=replay is not None,
-        )
-        text = encode(welcome.to_json())
-        if replay is None:  # splice in the cached state (the last key, sent as null)
+        replayed = [encode(e.to_json()) for e in replay or () if hello.wants(e.kind)]
+        if replay is None:
+            # A recent state, cached as bytes and spliced in (it is the last key, sent as
+            # null), then the events since it: a storm of hellos costs a copy each.
+            at, body = self._public_state_bytes()
+            text = encode(Welcome(
+                role=device.role, seq=at, hall=self._hall_public, state=None,
+                device=device.id, window=device.window, resumed=False).to_json())
             assert text.endswith(',"state":null}')
-            text = text[: -len("null}")] + self._public_state_text() + "}"
-        texts = [text]
-        texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
-        self._write(conn.ws, texts, welcome=True)
+            head = text[: -len("null}")].encode()
+            later = [(t, f) for s, k, t, f in self._recent if s > at and hello.wants(k)]
+            frames = b"".join((text_frame_header(len(head) + len(body) + 1), head, body,
+                               b"}", *(f for _, f in later)))
+
+            def texts() -> Iterator[str]:  # only for a connection with an extension
+                yield head.decode() + body.decode() + "}"
+                yield from (t for t, _ in later)
+
+            write_frames(conn.ws, frames, texts())
+            self._check_buffer(conn.ws, allowance=len(frames))
+        else:
+            welcome = Welcome(
+                role=device.role, seq=seq, hall=self._hall_public, state=None,
+                device=device.id, window=device.window, resumed=True,
+            )
+            self._write(conn.ws, [encode(welcome.to_json()), *replayed], welcome=True)
         if conn.ws.state is State.OPEN and not conn.closing:
             self._live.add(conn.ws)
             if hello.subscribe is not True:

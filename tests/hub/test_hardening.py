@@ -261,3 +261,40 @@ async def test_a_welcome_larger_than_the_buffer_limit_is_still_sent(
         assert len(welcome["state"]["tickets"]) == 30
     finally:
         await hub.stop()
+
+
+async def test_a_large_welcome_is_a_recent_state_and_the_events_since(
+    hub: Hub, client: ClientFactory,
+) -> None:
+    """In a full hall, hellos between calls must not each re-encode the whole state."""
+    from hall.client import HubClient
+    from hub.server import WELCOME_LAG_BYTES
+
+    hub.rate = None  # the fill below is faster than a kiosk may go
+    kiosk = await client("kiosk-1")
+    n = 0
+    while len(hub._public_state_bytes()[1]) <= WELCOME_LAG_BYTES:
+        await asyncio.gather(*(kiosk.ok("take_ticket", service="A") for _ in range(200)))
+        n += 200
+        assert n < 20_000
+    first = await client(None)
+    welcome = await first.hello("display-1", "display-secret")
+    encoded_at = welcome["seq"]
+    caller = await client("caller-3")
+    await caller.ok("call_next", window=3)
+    await caller.ok("call_next", window=3)
+    late = await client(None)
+    welcome = await late.hello("admin-1", "admin-secret")
+    assert welcome["seq"] == encoded_at  # the cached state, not a new encoding
+    events = await late.events_until(hub.engine.state.seq)  # called, finished, called
+    assert [e["seq"] for e in events] == list(range(encoded_at + 1, hub.engine.state.seq + 1))
+    assert [e["kind"] for e in events] == ["ticket_called", "ticket_finished", "ticket_called"]
+    # A real client's replica from such a welcome is the hub's state exactly.
+    display = HubClient(hub.url, "display-1", "display-secret", request_timeout_s=TIMEOUT_S)
+    await display.connect()
+    try:
+        await display.wait_for_seq(hub.engine.state.seq)
+        assert display.state is not None
+        assert display.state.public() == hub.engine.state.public()
+    finally:
+        await display.close()
