@@ -64,8 +64,12 @@ from hall.config import load_config
 from hub.server import Hub
 
 async def main():
-    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0, rate=None,
-              ping_interval_s=None, ping_timeout_s=None)
+    import inspect
+    options = dict(rate=None, ping_interval_s=None, ping_timeout_s=None,
+                   max_connections=100_000, max_per_address=100_000)  # the bench is one address
+    known = inspect.signature(Hub).parameters  # an older hub (before/after) lacks some
+    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0,
+              **{{k: v for k, v in options.items() if k in known}})
     await hub.start()
     print(hub.port, flush=True)
     stop = asyncio.Event()
@@ -77,11 +81,16 @@ asyncio.run(main())
 """
 
 
+#: Where the hub under test comes from: this checkout, or (for before/after figures)
+#: another one named by JIAOHAO_BENCH_HUB_ROOT.
+HUB_ROOT = Path(os.environ.get("JIAOHAO_BENCH_HUB_ROOT") or ROOT)
+
+
 class HubProcess:
     """The hub in a subprocess, without a rate limit (the bench is the flood)."""
 
     def __init__(self, config: Path, db: Path) -> None:
-        code = SERVE.format(root=str(ROOT), config=str(config), db=str(db))
+        code = SERVE.format(root=str(HUB_ROOT), config=str(config), db=str(db))
         started = time.perf_counter()
         self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                                      text=True)
@@ -348,8 +357,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short runs, for a smoke test")
     parser.add_argument("--history", type=int, default=1_000_000,
                         help="historical tickets for the history comparison")
+    parser.add_argument("--hardening", action="store_true",
+                        help="only the hardening figures: welcome sizes, a reconnect storm, "
+                             "clients that stop reading")
     args = parser.parse_args()
     try:
+        if args.hardening:
+            from bench.hub_storm import run_hardening
+
+            asyncio.run(run_hardening(sys.modules[__name__], quick=args.quick))
+            return
         asyncio.run(run(args))
     except RequestFailed as exc:
         print(f"bench failed: {exc}", file=sys.stderr)

@@ -28,6 +28,8 @@ class Conn:
     device: Device | None = None
     refusals: int = 0
     closing: bool = False
+    #: Since when (monotonic s) its write buffer has stayed above the stall mark.
+    behind_since: float | None = None
 
 
 @dataclass

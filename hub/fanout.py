@@ -24,6 +24,16 @@ def text_frame(text: str) -> bytes:
     return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
+def text_frame_header(length: int) -> bytes:
+    """The header of an unmasked, unfragmented server text frame of ``length`` bytes
+    (RFC 6455 5.2): for a payload sent in pieces without joining it first."""
+    if length < 126:
+        return bytes((0x81, length))
+    if length < 1 << 16:
+        return bytes((0x81, 126)) + length.to_bytes(2, "big")
+    return bytes((0x81, 127)) + length.to_bytes(8, "big")
+
+
 def write_frames(ws: ServerConnection, frames: bytes, texts: Iterable[str]) -> bool:
     """Write pre-serialised ``frames`` (the same messages as ``texts``) to ``ws``.
 

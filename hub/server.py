@@ -18,7 +18,8 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ from hall.protocol import (
     CloseCode,
     DeviceStatus,
     Event,
+    EventKind,
     Hello,
     Result,
     Welcome,
@@ -51,7 +53,6 @@ from hub.connections import (
     CLOSE_BAD_CREDENTIALS,
     CLOSE_RATE_LIMITED,
     CLOSE_STORE_FAILED,
-    CLOSE_TOO_SLOW,
     CLOSE_UNSUPPORTED_PROTOCOL,
     Conn,
     HelloJob,
@@ -64,7 +65,7 @@ from hub.connections import (
 )
 from hub.dblock import DatabaseLock
 from hub.engine import Engine
-from hub.fanout import buffered, text_frame, write_frames
+from hub.fanout import buffered, text_frame, text_frame_header, write_frames
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
 from hub.ratelimit import TokenBucket
@@ -73,6 +74,16 @@ from hub.store import RESUME_LIMIT, Store
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: A welcome's state may be this many events, or seconds, older than the hub's; the
+#: events since follow it (docs/protocol.md).
+WELCOME_LAG_EVENTS = 500
+WELCOME_MAX_AGE_S = 5.0
+WELCOME_LAG_BYTES = 256 * 1024
+
+#: A write buffer above this many bytes is "behind" (a reading client drains it in
+#: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
+STALL_MARK_BYTES = 64 * 1024
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -109,7 +120,8 @@ class Hub:
         ping_interval_s: float | None = 20.0,
         ping_timeout_s: float | None = 20.0,
         max_batch: int = 1000,
-        max_write_buffer: int = 8 * 1024 * 1024,
+        max_write_buffer: int = 4 * 1024 * 1024,
+        stall_timeout_s: float = 30.0,
         resume_limit: int = RESUME_LIMIT,
         hello_timeout_s: float = 10.0,
         close_grace_s: float = 2.0,
@@ -132,6 +144,8 @@ class Hub:
         self.ping_timeout_s = ping_timeout_s
         self.max_batch = max_batch
         self.max_write_buffer = max_write_buffer
+        self.stall_timeout_s = stall_timeout_s
+        self._sweeper_task: asyncio.Task[None] | None = None
         self.resume_limit = resume_limit
         self.hello_timeout_s = hello_timeout_s
         self.close_grace_s = close_grace_s
@@ -161,7 +175,13 @@ class Hub:
         self._hall_public = config.public()
         #: The public state encoded once per (engine, seq): a reconnect storm of N
         #: displays costs one encoding, not N, between two batches.
-        self._state_text: tuple[int, int, str] | None = None
+        #: (engine id, seq, encoded state, when it was encoded)
+        self._state_text: tuple[int, int, bytes, float] | None = None
+        #: The latest broadcast events, framed: (seq, kind, frame). A welcome is the
+        #: cached state of a moment ago plus the events since, so a storm of hellos in
+        #: a busy hall does not re-encode the whole state after every call.
+        self._recent: deque[tuple[int, EventKind, str, bytes]] = deque(
+            maxlen=WELCOME_LAG_EVENTS)
         #: Limits of the public pages (their sockets are not counted in the caps above).
         self.public_limits = public_limits
         self.links: TicketLinks | None = None
@@ -225,6 +245,7 @@ class Hub:
         self._started_at = time.monotonic()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
+        self._sweeper_task = asyncio.create_task(self._sweeper(), name="jiaohao-sweeper")
         assert self._public is not None
         self._public.start()
         self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
@@ -237,8 +258,9 @@ class Hub:
             return
         self._stopping = True
         self._server.server.close()  # no new connections
-        if self._ticker_task is not None:
-            self._ticker_task.cancel()
+        for task in (self._ticker_task, self._sweeper_task):
+            if task is not None:
+                task.cancel()
         if self._public is not None:
             await self._public.stop()
         if self._writer_task is not None:
@@ -375,16 +397,45 @@ class Hub:
     def _send(self, conn: Conn, result: Result) -> None:
         self._write(conn.ws, [encode_result(result)])
 
-    def _write(self, ws: ServerConnection, texts: list[str]) -> None:
-        write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
-        self._check_buffer(ws)
+    def _write(self, ws: ServerConnection, texts: list[str], *, welcome: bool = False) -> None:
+        frames = b"".join(text_frame(t) for t in texts)
+        write_frames(ws, frames, texts)
+        self._check_buffer(ws, allowance=len(frames) if welcome else 0)
 
-    def _check_buffer(self, ws: ServerConnection) -> None:
-        if buffered(ws) > self.max_write_buffer:
-            log.warning("closing %s: it does not read its messages", ws.remote_address)
-            self._live.discard(ws)
-            self._partial.pop(ws, None)
-            self._close(ws, CLOSE_TOO_SLOW, "too_slow: the client does not read its messages")
+    def _check_buffer(self, ws: ServerConnection, *, allowance: int = 0) -> None:
+        """Drop ``ws`` past its buffer limit; ``allowance`` bytes just written (a
+        welcome, which may be larger than the limit in a very full hall) don't count."""
+        if buffered(ws) > self.max_write_buffer + allowance:
+            self._drop(ws, f"more than {self.max_write_buffer} bytes wait for it")
+
+    def _drop(self, ws: ServerConnection, why: str) -> None:
+        """Cut off a client that stays behind. A close frame would only queue behind
+        what it does not read (and the close would wait on it): the connection is
+        aborted, its buffer freed at once; the client reconnects with ``since``."""
+        log.warning("dropping %s: it does not read its messages (%s)", ws.remote_address, why)
+        for conn in self._conns:
+            if conn.ws is ws:
+                conn.closing = True
+        self._live.discard(ws)
+        self._partial.pop(ws, None)
+        if ws.transport is not None:
+            ws.transport.abort()
+
+    async def _sweeper(self) -> None:
+        """Drop connections whose write buffer has not drained for ``stall_timeout_s``:
+        websockets' keepalive cannot (its ping waits for the buffer to drain first)."""
+        interval = max(0.05, min(5.0, self.stall_timeout_s / 4))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for conn in list(self._conns):
+                if buffered(conn.ws) < STALL_MARK_BYTES:
+                    conn.behind_since = None
+                elif conn.behind_since is None:
+                    conn.behind_since = now
+                elif now - conn.behind_since >= self.stall_timeout_s and not conn.closing:
+                    self._drop(conn.ws, f"its messages have not drained for "
+                                        f"{self.stall_timeout_s:g} s")
 
     def _close(self, ws: ServerConnection, code: int, reason: str) -> None:
         for conn in self._conns:
@@ -512,15 +563,29 @@ class Hub:
             return False
         self._engine = Engine(self.config, state, links=self.links)
         self._state_text = None
+        self._recent.clear()
         self._needs_reload = False
         return True
 
-    def _public_state_text(self) -> str:
+    def _public_state_bytes(self) -> tuple[int, bytes]:
+        """A recent public state (its seq, its UTF-8 JSON) whose later events are all
+        in ``_recent``. A small state is encoded anew for each seq; a large one (over
+        WELCOME_LAG_BYTES, where encoding costs tens of milliseconds) only when it is
+        more than WELCOME_LAG_EVENTS events or WELCOME_MAX_AGE_S seconds behind."""
         engine = self.engine
-        key = (id(engine), engine.state.seq)
-        if self._state_text is None or self._state_text[:2] != key:
-            self._state_text = (*key, encode(engine.state.public()))
-        return self._state_text[2]
+        seq, now = engine.state.seq, time.monotonic()
+        cached = self._state_text
+        if cached is not None and cached[0] == id(engine) and (
+            cached[1] == seq or (
+                len(cached[2]) > WELCOME_LAG_BYTES and now - cached[3] < WELCOME_MAX_AGE_S
+                and self._recent and self._recent[0][0] <= cached[1] + 1
+                and self._recent[-1][0] == seq
+            )
+        ):
+            return cached[1], cached[2]
+        body = encode(engine.state.public()).encode()
+        self._state_text = (id(engine), seq, body, now)
+        return seq, body
 
     def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
         for job in jobs:
@@ -585,6 +650,8 @@ class Hub:
         # events, then its own results, in one write.
         texts = [encode(event.to_json()) for event in batch.events]
         framed = [text_frame(t) for t in texts]
+        self._recent.extend(
+            (e.seq, e.kind, t, f) for e, t, f in zip(batch.events, texts, framed, strict=True))
         frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
@@ -632,17 +699,32 @@ class Hub:
                     or replay[-1].seq != seq
                 ):
                     replay = None  # the store no longer has every event after `since`
-        welcome = Welcome(
-            role=device.role, seq=seq, hall=self._hall_public, state=None,
-            device=device.id, window=device.window, resumed=replay is not None,
-        )
-        text = encode(welcome.to_json())
-        if replay is None:  # splice in the cached state (the last key, sent as null)
+        replayed = [encode(e.to_json()) for e in replay or () if hello.wants(e.kind)]
+        if replay is None:
+            # A recent state, cached as bytes and spliced in (it is the last key, sent as
+            # null), then the events since it: a storm of hellos costs a copy each.
+            at, body = self._public_state_bytes()
+            text = encode(Welcome(
+                role=device.role, seq=at, hall=self._hall_public, state=None,
+                device=device.id, window=device.window, resumed=False).to_json())
             assert text.endswith(',"state":null}')
-            text = text[: -len("null}")] + self._public_state_text() + "}"
-        texts = [text]
-        texts += [encode(event.to_json()) for event in replay or () if hello.wants(event.kind)]
-        self._write(conn.ws, texts)
+            head = text[: -len("null}")].encode()
+            later = [(t, f) for s, k, t, f in self._recent if s > at and hello.wants(k)]
+            frames = b"".join((text_frame_header(len(head) + len(body) + 1), head, body,
+                               b"}", *(f for _, f in later)))
+
+            def texts() -> Iterator[str]:  # only for a connection with an extension
+                yield head.decode() + body.decode() + "}"
+                yield from (t for t, _ in later)
+
+            write_frames(conn.ws, frames, texts())
+            self._check_buffer(conn.ws, allowance=len(frames))
+        else:
+            welcome = Welcome(
+                role=device.role, seq=seq, hall=self._hall_public, state=None,
+                device=device.id, window=device.window, resumed=True,
+            )
+            self._write(conn.ws, [encode(welcome.to_json()), *replayed], welcome=True)
         if conn.ws.state is State.OPEN and not conn.closing:
             self._live.add(conn.ws)
             if hello.subscribe is not True:

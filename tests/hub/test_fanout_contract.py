@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from importlib.metadata import version
 
+import pytest
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
@@ -41,3 +42,14 @@ async def test_fanout_writes_reach_a_real_client_in_order(
     assert write_frames(ws, b"".join(text_frame(t) for t in texts), texts)
     got = [await asyncio.wait_for(display.events.get(), TIMEOUT_S) for _ in texts]
     assert [e["n"] for e in got] == [1, 2]
+
+
+@pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65535, 65536, 3_650_000])
+def test_a_frame_header_is_what_websockets_writes(length: int) -> None:
+    from websockets.frames import Frame, Opcode
+
+    from hub.fanout import text_frame_header
+
+    payload = b"x" * length
+    assert text_frame_header(length) + payload == Frame(Opcode.TEXT, payload).serialize(
+        mask=False)

@@ -190,3 +190,111 @@ async def test_failed_hellos_are_throttled_per_address(
         assert late.ws.close_code == CloseCode.RATE_LIMITED
     finally:
         await hub.stop()
+
+
+async def test_a_client_that_stays_behind_is_dropped_and_resumes(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """websockets' keepalive never times out a client that stopped reading (its ping
+    waits for the buffer to drain), so the hub watches the buffers itself. The last
+    inch, the transport's buffer size, is simulated: loopback buffers take megabytes
+    to fill."""
+    import hub.server as server
+
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=0.3)
+    await hub.start()
+    try:
+        deaf = await client("display-1", hub_=hub)
+        well = await client("admin-1", hub_=hub)
+        stuck = deaf.ws.local_address
+        real = server.buffered
+        monkeypatch.setattr(server, "buffered", lambda ws: 10**6 if (
+            ws.remote_address == stuck) else real(ws))
+        await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
+        await well.ok("status")  # the others go on
+        monkeypatch.setattr(server, "buffered", real)
+        again = await client(None, hub_=hub)
+        welcome = await again.hello("display-1", "display-secret", since=0)
+        assert welcome["resumed"] is True
+    finally:
+        await hub.stop()
+
+
+async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hub.server as server
+
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=3600)
+    await hub.start()
+    try:
+        deaf = await client("display-1", hub_=hub)
+        kiosk = await client("kiosk-1", hub_=hub)
+        stuck = deaf.ws.local_address
+        real = server.buffered
+        monkeypatch.setattr(server, "buffered", lambda ws: hub.max_write_buffer + 1 if (
+            ws.remote_address == stuck) else real(ws))
+        await kiosk.ok("take_ticket", service="A")  # the event would overfill the display
+        await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
+    finally:
+        await hub.stop()
+
+
+async def _until(predicate: Any) -> None:
+    while not predicate():
+        await asyncio.sleep(0.01)
+
+
+async def test_a_welcome_larger_than_the_buffer_limit_is_still_sent(
+    config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, max_write_buffer=1024)
+    await hub.start()
+    try:
+        kiosk = await client("kiosk-1", hub_=hub)
+        for _ in range(30):  # a welcome of several KiB
+            await kiosk.ok("take_ticket", service="A")
+        display = await client(None, hub_=hub)
+        welcome = await display.hello("display-1", "display-secret")
+        assert len(welcome["state"]["tickets"]) == 30
+    finally:
+        await hub.stop()
+
+
+async def test_a_large_welcome_is_a_recent_state_and_the_events_since(
+    hub: Hub, client: ClientFactory,
+) -> None:
+    """In a full hall, hellos between calls must not each re-encode the whole state."""
+    from hall.client import HubClient
+    from hub.server import WELCOME_LAG_BYTES
+
+    hub.rate = None  # the fill below is faster than a kiosk may go
+    kiosk = await client("kiosk-1")
+    n = 0
+    while len(hub._public_state_bytes()[1]) <= WELCOME_LAG_BYTES:
+        await asyncio.gather(*(kiosk.ok("take_ticket", service="A") for _ in range(200)))
+        n += 200
+        assert n < 20_000
+    first = await client(None)
+    welcome = await first.hello("display-1", "display-secret")
+    encoded_at = welcome["seq"]
+    caller = await client("caller-3")
+    await caller.ok("call_next", window=3)
+    await caller.ok("call_next", window=3)
+    late = await client(None)
+    welcome = await late.hello("admin-1", "admin-secret")
+    assert welcome["seq"] == encoded_at  # the cached state, not a new encoding
+    events = await late.events_until(hub.engine.state.seq)  # called, finished, called
+    assert [e["seq"] for e in events] == list(range(encoded_at + 1, hub.engine.state.seq + 1))
+    assert [e["kind"] for e in events] == ["ticket_called", "ticket_finished", "ticket_called"]
+    # A real client's replica from such a welcome is the hub's state exactly.
+    display = HubClient(hub.url, "display-1", "display-secret", request_timeout_s=TIMEOUT_S)
+    await display.connect()
+    try:
+        await display.wait_for_seq(hub.engine.state.seq)
+        assert display.state is not None
+        assert display.state.public() == hub.engine.state.public()
+    finally:
+        await display.close()
