@@ -18,8 +18,7 @@ import asyncio
 import json
 import logging
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -41,7 +40,6 @@ from hall.protocol import (
     CloseCode,
     DeviceStatus,
     Event,
-    EventKind,
     Hello,
     Result,
     Welcome,
@@ -65,21 +63,16 @@ from hub.connections import (
 )
 from hub.dblock import DatabaseLock
 from hub.engine import Engine
-from hub.fanout import buffered, text_frame, text_frame_header, write_frames
+from hub.fanout import buffered, text_frame, write_frames
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
 from hub.ratelimit import TokenBucket
 from hub.store import RESUME_LIMIT, Store
+from hub.welcome import WelcomeCache
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-#: A welcome's state may be this many events, or seconds, older than the hub's; the
-#: events since follow it (docs/protocol.md).
-WELCOME_LAG_EVENTS = 500
-WELCOME_MAX_AGE_S = 5.0
-WELCOME_LAG_BYTES = 256 * 1024
 
 #: A write buffer above this many bytes is "behind" (a reading client drains it in
 #: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
@@ -173,15 +166,8 @@ class Hub:
         self._stopping = False
         self._started_at = 0.0
         self._hall_public = config.public()
-        #: The public state encoded once per (engine, seq): a reconnect storm of N
-        #: displays costs one encoding, not N, between two batches.
-        #: (engine id, seq, encoded state, when it was encoded)
-        self._state_text: tuple[int, int, bytes, float] | None = None
-        #: The latest broadcast events, framed: (seq, kind, frame). A welcome is the
-        #: cached state of a moment ago plus the events since, so a storm of hellos in
-        #: a busy hall does not re-encode the whole state after every call.
-        self._recent: deque[tuple[int, EventKind, str, bytes]] = deque(
-            maxlen=WELCOME_LAG_EVENTS)
+        #: The public state encoded a moment ago and the events since (hub/welcome.py).
+        self._welcomes = WelcomeCache()
         #: Limits of the public pages (their sockets are not counted in the caps above).
         self.public_limits = public_limits
         self.links: TicketLinks | None = None
@@ -562,30 +548,13 @@ class Hub:
             self._needs_reload = True
             return False
         self._engine = Engine(self.config, state, links=self.links)
-        self._state_text = None
-        self._recent.clear()
+        self._welcomes.clear()
         self._needs_reload = False
         return True
 
     def _public_state_bytes(self) -> tuple[int, bytes]:
-        """A recent public state (its seq, its UTF-8 JSON) whose later events are all
-        in ``_recent``. A small state is encoded anew for each seq; a large one (over
-        WELCOME_LAG_BYTES, where encoding costs tens of milliseconds) only when it is
-        more than WELCOME_LAG_EVENTS events or WELCOME_MAX_AGE_S seconds behind."""
-        engine = self.engine
-        seq, now = engine.state.seq, time.monotonic()
-        cached = self._state_text
-        if cached is not None and cached[0] == id(engine) and (
-            cached[1] == seq or (
-                len(cached[2]) > WELCOME_LAG_BYTES and now - cached[3] < WELCOME_MAX_AGE_S
-                and self._recent and self._recent[0][0] <= cached[1] + 1
-                and self._recent[-1][0] == seq
-            )
-        ):
-            return cached[1], cached[2]
-        body = encode(engine.state.public()).encode()
-        self._state_text = (id(engine), seq, body, now)
-        return seq, body
+        """The recent public state a full welcome would carry (tests read it)."""
+        return self._welcomes.state_bytes(self.engine.state)
 
     def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
         for job in jobs:
@@ -631,27 +600,36 @@ class Hub:
         await self._commit(batch)
 
     async def _commit(self, batch: _Batch) -> None:
-        """Write the batch's events in one transaction, then broadcast them and send the
-        results. When the write fails: every request gets store_failed, nothing is
-        broadcast, and the state is rebuilt from the store."""
+        """Persist the batch's events, then broadcast them and send the results."""
+        if await self._persist(batch):
+            self._broadcast(batch)
+
+    async def _persist(self, batch: _Batch) -> bool:
+        """Write the batch's events in one transaction; False when that fails: then
+        every request has been answered store_failed, nothing is to be broadcast, and
+        the state has been rebuilt from the store."""
         assert self._store is not None
-        if batch.events:
-            try:
-                await self._db(self._store.write, batch.events)
-            except Exception:
-                self._store_failing = True
-                log.exception("writing %d events failed", len(batch.events))
-                await self._reload()
-                for conn, result in batch.results:
-                    self._send(conn, Result.failure(result.id, errors.StoreFailed()))
-                return
-            self._store_failing = False
-        # Each event is encoded and framed once; every connection gets the batch's
-        # events, then its own results, in one write.
+        if not batch.events:
+            return True
+        try:
+            await self._db(self._store.write, batch.events)
+        except Exception:
+            self._store_failing = True
+            log.exception("writing %d events failed", len(batch.events))
+            await self._reload()
+            for conn, result in batch.results:
+                self._send(conn, Result.failure(result.id, errors.StoreFailed()))
+            return False
+        self._store_failing = False
+        return True
+
+    def _broadcast(self, batch: _Batch) -> None:
+        """Send a committed batch: each event encoded and framed once; every live
+        connection gets the batch's events (those it subscribed to), then its own
+        results, in one write. Synchronous, so each client's frames keep their order."""
         texts = [encode(event.to_json()) for event in batch.events]
         framed = [text_frame(t) for t in texts]
-        self._recent.extend(
-            (e.seq, e.kind, t, f) for e, t, f in zip(batch.events, texts, framed, strict=True))
+        self._welcomes.note(batch.events, texts, framed)
         frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
@@ -701,24 +679,9 @@ class Hub:
                     replay = None  # the store no longer has every event after `since`
         replayed = [encode(e.to_json()) for e in replay or () if hello.wants(e.kind)]
         if replay is None:
-            # A recent state, cached as bytes and spliced in (it is the last key, sent as
-            # null), then the events since it: a storm of hellos costs a copy each.
-            at, body = self._public_state_bytes()
-            text = encode(Welcome(
-                role=device.role, seq=at, hall=self._hall_public, state=None,
-                device=device.id, window=device.window, resumed=False).to_json())
-            assert text.endswith(',"state":null}')
-            head = text[: -len("null}")].encode()
-            later = [(t, f) for s, k, t, f in self._recent if s > at and hello.wants(k)]
-            frames = b"".join((text_frame_header(len(head) + len(body) + 1), head, body,
-                               b"}", *(f for _, f in later)))
-
-            def texts() -> Iterator[str]:  # only for a connection with an extension
-                yield head.decode() + body.decode() + "}"
-                yield from (t for t, _ in later)
-
-            write_frames(conn.ws, frames, texts())
-            self._check_buffer(conn.ws, allowance=len(frames))
+            full = self._welcomes.full(self.engine.state, device, hello, self._hall_public)
+            write_frames(conn.ws, full.frames, full.texts)
+            self._check_buffer(conn.ws, allowance=len(full.frames))
         else:
             welcome = Welcome(
                 role=device.role, seq=seq, hall=self._hall_public, state=None,

@@ -268,7 +268,7 @@ async def test_a_large_welcome_is_a_recent_state_and_the_events_since(
 ) -> None:
     """In a full hall, hellos between calls must not each re-encode the whole state."""
     from hall.client import HubClient
-    from hub.server import WELCOME_LAG_BYTES
+    from hub.welcome import WELCOME_LAG_BYTES
 
     hub.rate = None  # the fill below is faster than a kiosk may go
     kiosk = await client("kiosk-1")
