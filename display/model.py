@@ -30,6 +30,14 @@ from hall.state import HallState, Ticket, TicketStatus, waiting_by_service
 KEPT_CALLS = 400
 
 
+#: Device statuses worth showing on the wall, in the words shown.
+DEVICE_PROBLEMS = {
+    "paper_out": "打印机缺纸",
+    "cover_open": "打印机盖未关",
+    "offline": "打印机离线",
+}
+
+
 class Phase(StrEnum):
     """How the newest call is drawn: blinking, then highlighted, then steady."""
 
@@ -254,7 +262,19 @@ class DisplayModel:
         elif event.kind is EventKind.DAY_CLOSED:
             self._calls.clear()
             self._seen.clear()
+        elif event.kind is EventKind.DEVICE_STATUS_REPORTED:
+            self._device_status(event)
         self._changed()
+
+    def _device_status(self, event: Event) -> None:
+        """A kiosk's printer (or another device) said how it is: problems citizens
+        should know of are shown ("1号取号机打印机缺纸"), cleared when it is fine."""
+        device = str(event.data.get("device", ""))
+        words = DEVICE_PROBLEMS.get(str(event.data.get("status", "")))
+        name = device.replace("kiosk-", "") + "号取号机" if device.startswith("kiosk-") else device
+        if device:
+            self.device_problem(device, f"{name}{words}，请到其他取号机或服务台取号"
+                                if words else None)
 
     def device_problem(self, source: str, problem: str | None) -> None:
         """Set (or clear, with None) a device problem shown on the wall, e.g. a kiosk

@@ -200,6 +200,24 @@ def test_device_problems_and_notice() -> None:
     assert hall.model.view().problems == ()
 
 
+def test_a_kiosk_out_of_paper_is_shown_until_it_is_refilled() -> None:
+    from hall.protocol import Event, EventKind
+
+    hall = Hall()
+    state = hall.model._state
+
+    def report(status: str, seq: int) -> None:
+        hall.model.event(Event.of(seq, "2026-03-02T10:00:00+08:00",
+                                  EventKind.DEVICE_STATUS_REPORTED,
+                                  {"device": "kiosk-2", "device_kind": "printer",
+                                   "status": status, "detail": ""}), state)
+
+    report("paper_out", 1)
+    assert hall.model.view().problems == ("2号取号机打印机缺纸，请到其他取号机或服务台取号",)
+    report("paper_near_end", 2)  # issuing goes on: nothing for citizens to know
+    assert hall.model.view().problems == ()
+
+
 def test_a_fresh_welcome_of_another_day_clears_the_calls() -> None:
     hall = Hall()
     hall.take()
