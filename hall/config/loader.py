@@ -532,10 +532,10 @@ class _Checker:
             self.wrong_type("queue.priority_ratio", 'a string "P:N" like "2:1"', value)
             return None
         match = _RATIO.fullmatch(value)
-        if not match or int(match[1]) < 1 or int(match[2]) < 1:
+        if not match or not 1 <= int(match[1]) <= 100 or not 1 <= int(match[2]) <= 100:
             self.error(
                 "queue.priority_ratio",
-                f'must be "P:N" with both numbers at least 1, like "2:1", not {value!r}',
+                f'must be "P:N" with both numbers from 1 to 100, like "2:1", not {value!r}',
             )
             return None
         return int(match[1]), int(match[2])
@@ -547,11 +547,13 @@ class _Checker:
         if (
             not isinstance(value, list)
             or len(value) != 5
-            or not all(isinstance(p, int) and not isinstance(p, bool) for p in value)
+            or not all(isinstance(p, int) and not isinstance(p, bool) and -1000 <= p <= 1000
+                       for p in value)
         ):
             self.error(
                 "queue.rating_points",
-                "must be a list of 5 integers, the points for scores 5..1, like [10, 8, 6, 3, 0]",
+                "must be a list of 5 integers from -1000 to 1000, the points for scores "
+                "5..1, like [10, 8, 6, 3, 0]",
             )
             return None
         return value[0], value[1], value[2], value[3], value[4]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hall.config import check_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "jiaohao" / "examples"
@@ -29,6 +31,18 @@ def test_absurd_numbers_are_refused(tmp_path: Path) -> None:
     window = _problems(tmp_path, text.replace(
         "number = 1\n", "number = 99999999999999999999\n", 1))
     assert any("at most 9999" in p for p in window)
+
+
+@pytest.mark.parametrize("line, key", [
+    ('priority_ratio = "2:99999999999999999999"', "priority_ratio"),
+    ('priority_ratio = "0:1"', "priority_ratio"),
+    ("rating_points = [10, 8, 6, 3, 99999999999999]", "rating_points"),
+])
+def test_absurd_ratios_and_points_are_refused(tmp_path: Path, line: str, key: str) -> None:
+    text = (EXAMPLE / "village.toml").read_text(encoding="utf-8")
+    text = "\n".join(x for x in text.splitlines() if not x.startswith(f"{key} ="))
+    problems = _problems(tmp_path, text.replace("[queue]\n", f"[queue]\n{line}\n", 1))
+    assert any(key in p for p in problems)
 
 
 def test_weak_and_placeholder_tokens_are_warned_about(tmp_path: Path) -> None:
