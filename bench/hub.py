@@ -53,7 +53,7 @@ def hall_toml() -> str:
     for d in range(DISPLAYS):
         lines.append(f'[[device]]\nid = "display-{d}"\nrole = "display"\n'
                      f'token = "display-{d}-token"\n')
-    lines.append('[[device]]\nid = "admin"\nrole = "admin"\ntoken = "admin-token"\n')
+    lines.append('[[device]]\nid = "admin-1"\nrole = "admin"\ntoken = "admin-1-token"\n')
     return "\n".join(lines)
 
 
@@ -181,7 +181,7 @@ async def call_rate(url: str, seconds: float) -> float:
 
 
 async def fill(url: str, tickets: int) -> None:
-    admin = client(url, "admin")
+    admin = client(url, "admin-1")
     await admin.connect()
     try:
         for start in range(0, tickets, 200):

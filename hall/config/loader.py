@@ -810,9 +810,13 @@ class _Checker:
             if token is not None and not token:
                 self.error(f"{where}.token", "must not be empty")
             elif token is not None and not self._demo and _weak_token(token):
-                self.warn(f"{where}.token",
-                          "is weak or a placeholder: give every device a long random token "
-                          "(e.g. `python -c \"import secrets; print(secrets.token_urlsafe())\"`)")
+                # A hub on the hall LAN with a guessable token lets anyone call numbers:
+                # refused, except in a hall marked `[hall] demo = true` (the examples).
+                self.error(f"{where}.token",
+                           "is weak or a placeholder (shorter than 12 characters, or "
+                           "`change-me`): give every device a long random token (e.g. "
+                           "`python -c \"import secrets; print(secrets.token_urlsafe())\"`), "
+                           "or mark a demo hall with `[hall] demo = true`")
             digest = self.text(table, where, "token_sha256")
             if digest is not None:
                 if not _SHA256.fullmatch(digest):

@@ -757,8 +757,11 @@ window = 3
 
 
 def test_design_example_loads() -> None:
-    """The public-contract names as DESIGN.md writes them (the device as a caller)."""
-    config = parse_config(DESIGN_EXAMPLE)
+    """The public-contract names as DESIGN.md writes them (the device as a caller).
+    Its token is a placeholder, which only a hall marked as a demo may keep."""
+    with pytest.raises(ConfigError, match="weak or a placeholder"):
+        parse_config(DESIGN_EXAMPLE)
+    config = parse_config(DESIGN_EXAMPLE.replace("[hall]\n", "[hall]\ndemo = true\n", 1))
     assert config.service("A").daily_cap == 300  # type: ignore[union-attr]
     assert config.window(3).services == ("A", "B")  # type: ignore[union-attr]
     assert config.device("caller-3").window == 3  # type: ignore[union-attr]

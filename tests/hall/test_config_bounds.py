@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,18 +46,21 @@ def test_absurd_ratios_and_points_are_refused(tmp_path: Path, line: str, key: st
     assert any(key in p for p in problems)
 
 
-def test_weak_and_placeholder_tokens_are_warned_about(tmp_path: Path) -> None:
+def test_weak_and_placeholder_tokens_are_refused_outside_a_demo_hall(tmp_path: Path) -> None:
     text = (EXAMPLE / "village.toml").read_text(encoding="utf-8")
     path = tmp_path / "hall.toml"
     path.write_text(text, encoding="utf-8")
-    _, warnings = check_config(path)
-    assert not [w for w in warnings if "weak" in str(w)]  # an example hall: demo = true
+    errors, warnings = check_config(path)
+    assert not [p for p in errors + warnings if "weak" in str(p)]  # demo = true
     text = text.replace("demo = true\n", "")
     path.write_text(text, encoding="utf-8")
-    _, warnings = check_config(path)
-    assert any("weak or a placeholder" in str(w) for w in warnings)
-    first = text.index('token = "')
-    end = text.index('"', first + len('token = "'))
-    path.write_text(text[:first] + 'token = "1' + text[end:], encoding="utf-8")
-    _, warnings = check_config(path)
-    assert any("weak or a placeholder" in str(w) for w in warnings)
+    errors, _ = check_config(path)
+    assert any("weak or a placeholder" in str(e) for e in errors)  # the *-change-me tokens
+    count = iter(range(100))
+    strong = re.sub(r'token = "[^"]*"', lambda _: f'token = "Zx8Qv2LmT4pW9rKc{next(count)}"',
+                    text)
+    first = strong.index('token = "')
+    end = strong.index('"', first + len('token = "'))
+    path.write_text(strong[:first] + 'token = " "' + strong[end + 1:], encoding="utf-8")
+    errors, _ = check_config(path)
+    assert [str(e) for e in errors if "weak" in str(e)] and len(errors) == 1
