@@ -30,7 +30,7 @@ from hall.protocol import (
     parse_request,
 )
 from hub.connections import Conn, HelloJob, RequestJob, authorize, request_id
-from hub.ratelimit import TokenBucket
+from hub.ratelimit import QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ class Gate:
         self.limits = limits or Limits()
         self._per_address: Counter[str] = Counter()
         self._bad_hellos: dict[str, TokenBucket] = {}
+        self._log = QuietLog(log)
 
     # -- connections ------------------------------------------------------------------
 
@@ -89,11 +90,13 @@ class Gate:
     def handshake(self, host: str) -> str | None:
         """Why a new connection from ``host`` is refused (None: it may open)."""
         if self.open >= self.limits.max_connections:
-            log.warning("refusing a connection: %d open (max_connections)", self.open)
+            self._log.warning("total", "refusing a connection: %d open (max_connections)",
+                              self.open)
             return "too many connections to this hub"
         same = self._per_address[host]
         if same >= self.limits.max_per_address:
-            log.warning("refusing a connection from %s: %d open (max_per_address)", host, same)
+            self._log.warning("address", "refusing a connection from %s: %d open "
+                              "(max_per_address)", host, same)
             return "too many connections from this address"
         return None
 
@@ -173,7 +176,8 @@ class Gate:
                 throttle = self._bad_hellos[conn.host] = TokenBucket(
                     self.limits.bad_hello_rate, self.limits.bad_hello_burst, now)
             throttle.take(now)
-            log.warning("bad credentials for device %r from %s", hello.device, conn.host)
+            self._log.warning("credentials", "bad credentials for device %r from %s",
+                              hello.device, conn.host)
             return Close(CloseCode.BAD_CREDENTIALS,
                          "bad_credentials: unknown device or wrong token")
         conn.device = device

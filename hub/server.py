@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -56,8 +56,10 @@ from hub.connections import (
 from hub.dblock import DatabaseLock
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
+from hub.fdlimit import AcceptFailures, socket_budget, soft_limit
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
+from hub.ratelimit import QuietLog
 from hub.store import RESUME_LIMIT, Store
 from hub.welcome import WelcomeCache
 
@@ -114,6 +116,7 @@ class Hub:
         bad_hello_rate: float = 1.0,
         bad_hello_burst: float = 10.0,
         public_limits: PublicLimits | None = None,
+        max_sockets: int | None = None,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -136,6 +139,13 @@ class Hub:
         self.resume_limit = resume_limit
         self.hello_timeout_s = hello_timeout_s
         self.close_grace_s = close_grace_s
+        #: TCP connections held open at once, in any state (handshaking, hall devices,
+        #: public pages); past it a new one is closed as soon as it is accepted. None:
+        #: the open-files limit less a reserve (hub/fdlimit.py), or no cap without one.
+        self.max_sockets = max_sockets
+        self._sockets = 0
+        self._quiet = QuietLog(log)
+        self._loop_handler: Any = None
         self._lock: DatabaseLock | None = None
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
@@ -211,11 +221,13 @@ class Hub:
                 ping_timeout=self.ping_timeout_s,
                 close_timeout=self.close_grace_s,
                 process_request=self._process_request,
+                create_connection=_counted_connections(self),
             )
         except BaseException:
             await self._close_store()
             raise
         self.port = int(self._server.sockets[0].getsockname()[1])
+        self._watch_descriptors()
         self._started_at = time.monotonic()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
@@ -252,7 +264,36 @@ class Hub:
                     conn.ws.transport.abort()
             await closing
         await self._close_store()
+        if self._loop_handler is not None:
+            self._loop_handler.set_exception_handler(None)
+            self._loop_handler = None
         log.info("hub stopped")
+
+    def _watch_descriptors(self) -> None:
+        """Size the socket budget to the open-files limit and fold asyncio's
+        out-of-descriptors tracebacks into one warning now and then."""
+        if self.max_sockets is None:
+            self.max_sockets = socket_budget(soft_limit())
+        caps = self.gate.limits.max_connections + (
+            self.public_limits or PublicLimits()).sockets_total
+        if self.max_sockets is not None and caps > self.max_sockets:
+            log.warning("the connection caps (%d hall + public) exceed the %d sockets the "
+                        "open-files limit allows; raise LimitNOFILE", caps, self.max_sockets)
+        loop = asyncio.get_running_loop()
+        if loop.get_exception_handler() is None:
+            loop.set_exception_handler(AcceptFailures())
+            self._loop_handler = loop
+
+    def _socket_opened(self, transport: asyncio.Transport) -> None:
+        self._sockets += 1
+        if self.max_sockets is None or self._sockets <= self.max_sockets:
+            return
+        transport.abort()  # its descriptor is free again on the next loop turn
+        self._quiet.warning("sockets", "turned a connection away: %d sockets open "
+                            "(max_sockets)", self._sockets - 1)
+
+    def _socket_closed(self) -> None:
+        self._sockets -= 1
 
     async def _close_store(self) -> None:
         if self._executor is None:
@@ -308,6 +349,7 @@ class Hub:
             "seq": engine.state.seq if engine is not None else 0,
             "day": day,
             "connections": len(self._conns),
+            "sockets": self._sockets,
             "uptime_s": round(time.monotonic() - self._started_at, 3),
         }
         response = connection.respond(HTTPStatus.OK, json.dumps(body) + "\n")
@@ -618,6 +660,21 @@ def encode_result(result: Result) -> str:
     except Exception:
         log.exception("cannot encode the result for request %r", result.id)
         return encode(Result.failure(None, errors.InternalError()).to_json())
+
+
+def _counted_connections(hub: Hub) -> type[ServerConnection]:
+    """websockets' connection class, counting TCP connections from accept to close."""
+
+    class Counted(ServerConnection):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            hub._socket_opened(cast(asyncio.Transport, transport))
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            hub._socket_closed()
+            super().connection_lost(exc)
+
+    return Counted
 
 
 def _host(ws: ServerConnection) -> str:
