@@ -40,9 +40,11 @@ from hall.protocol import (
     Event,
     Hello,
     Result,
+    StoreQuery,
     Welcome,
     encode,
 )
+from hall.state import day_date
 from hub.admission import Answer, Close, Gate, Limits
 from hub.connections import (
     CLOSE_STORE_FAILED,
@@ -59,6 +61,7 @@ from hub.fanout import buffered, text_frame, write_frames
 from hub.fdlimit import AcceptFailures, socket_budget, soft_limit
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
+from hub.queries import Reader
 from hub.ratelimit import QuietLog
 from hub.store import RESUME_LIMIT, Store
 from hub.welcome import WelcomeCache
@@ -145,6 +148,7 @@ class Hub:
         self.max_sockets = max_sockets
         self._sockets = 0
         self._quiet = QuietLog(log)
+        self._reader: Reader | None = None  # answers stats and ticket_history
         self._loop_handler: Any = None
         self._lock: DatabaseLock | None = None
         self._store_failing = False  # the last write failed: /healthz says degraded
@@ -264,6 +268,9 @@ class Hub:
                     conn.ws.transport.abort()
             await closing
         await self._close_store()
+        if self._reader is not None:
+            await asyncio.to_thread(self._reader.close)
+            self._reader = None
         if self._loop_handler is not None:
             self._loop_handler.set_exception_handler(None)
             self._loop_handler = None
@@ -462,8 +469,31 @@ class Hub:
             self._send(conn, verdict.result)
         elif isinstance(verdict, Close):
             self._close(conn.ws, verdict.code, verdict.reason)
+        elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
+            task = asyncio.get_running_loop().create_task(
+                self._answer_query(conn, verdict.request))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
         else:
             self._queue.put_nowait(verdict)
+
+    async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
+        """A manager's read of history, beside the writer (hub/queries.py)."""
+        today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
+        try:
+            if self.db_path == ":memory:":  # no second connection sees it: the writer's thread
+                assert self._store is not None
+                data = await self._db(Reader.answer_with, self._store.db, self.config,
+                                      request, today)
+            else:
+                if self._reader is None:
+                    self._reader = Reader(self.config, self.db_path)
+                data = await self._reader.answer(request, today)
+        except Exception:
+            log.exception("answering %s failed", request.type)
+            self._send(conn, Result.failure(request.id, errors.InternalError()))
+            return
+        self._send(conn, Result.success(request.id, data))
 
     # -- the writer ---------------------------------------------------------------------
 

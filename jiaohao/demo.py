@@ -9,7 +9,8 @@ seconds) and writes what a person would have seen and heard into ``--out``:
   rendered back;
 - ``screens/bar-window-3.png`` each window's LED bar as it ended the morning;
 - ``voice/0001-A001.wav`` each call spoken (when espeak-ng is installed);
-- ``report.md`` / ``report.json`` the day's report; ``queue.db`` the hub's store.
+- ``report/`` the day's 日通报 as PDF, XLSX and CSV (`jiaohao report`); ``report.md`` /
+  ``report.json`` the same figures in brief; ``queue.db`` the hub's store.
 
 The kiosk, caller and wall-display apps (Qt) are not part of this version yet, so the
 demo always plays headless.
@@ -114,7 +115,7 @@ def main(argv: list[str]) -> int:
         return 2
     out: Path = args.out
     if out.exists():
-        for sub in ("tickets", "screens", "voice"):
+        for sub in ("tickets", "screens", "voice", "report"):
             shutil.rmtree(out / sub, ignore_errors=True)
         for name in ("queue.db", "queue.db-wal", "queue.db-shm", "report.md", "report.json"):
             (out / name).unlink(missing_ok=True)
@@ -125,7 +126,8 @@ def main(argv: list[str]) -> int:
     print(f"jiaohao demo: {config.hall.name}, writing to {out}/ (headless: the Qt apps come "
           "in a later version)", flush=True)
     asyncio.run(_play(demo, args.tickets, args.windows))
-    print(f"done: {out}/report.md, {out}/tickets/, {out}/screens/, {out}/voice/")
+    print(f"done: {out}/report/ (PDF, XLSX, CSV), {out}/report.md, {out}/tickets/, "
+          f"{out}/screens/, {out}/voice/")
     return 0
 
 
@@ -357,7 +359,26 @@ def _write_report(demo: Demo, hub: Any) -> None:
     (demo.out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
                                           encoding="utf-8")
     (demo.out / "report.md").write_text(report_markdown(report), encoding="utf-8")
+    _write_documents(demo, hub)
     hall = report["hall"]
     demo.say(f"日通报: 取号 {hall['issued']}，办结 {hall['served']}，"
              f"平均等候 {hall['average_wait_min']} 分钟，满意率 "
              f"{(hall['satisfaction'] or 0) * 100:.0f}%")
+
+
+def _write_documents(demo: Demo, hub: Any) -> None:
+    """The day's 日通报 as PDF, XLSX and CSV, as `jiaohao report` writes it."""
+    import sqlite_utils
+
+    from hall.state import day_date
+    from hub.stats import hall_stats
+    from report.cli import write_report
+
+    day = day_date(hub.engine.state.day)
+    db = sqlite_utils.Database(demo.out / "queue.db")
+    try:
+        stats = hall_stats(db, demo.config, day, day)
+    finally:
+        db.close()
+    write_report(stats, demo.config.hall.name, demo.out / "report")
+

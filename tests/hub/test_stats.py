@@ -3,6 +3,7 @@ out by hand, and figures that a hub restart cannot change."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ from hall.protocol import (
     Transfer,
 )
 from hub.engine import Engine
+from hub.server import Hub
 from hub.stats import Tally, hall_stats
 from hub.store import Store
+from tests.hub.conftest import ClientFactory, Clock
 from tests.hub.engine_helpers import at, hall, random_commands, random_halls
 
 STAFF = (Staff("0101", "张三"), Staff("0102", "李四"))
@@ -211,3 +214,44 @@ def test_a_tally_fed_twice_the_same_events_is_not_the_store(tmp_path: Path) -> N
     a = Tally(config).feed(events).to_json("2026-11-02", "2026-11-02")
     b = Tally(config).feed(list(events)).to_json("2026-11-02", "2026-11-02")
     assert a == b and a["total"]["issued"] == 4
+
+
+# -- over the protocol ------------------------------------------------------------------
+
+
+async def test_stats_and_ticket_history_answer_admins_only_over_the_wire(
+    hub: Hub, client: ClientFactory, clock: Clock,
+) -> None:
+    kiosk, caller, admin = (await client("kiosk-1"), await client("caller-1"),
+                            await client("admin-1"))
+    first = (await kiosk.ok("take_ticket", service="A"))["ticket"]
+    await kiosk.ok("take_ticket", service="A")
+    clock.advance(minutes=5)
+    await caller.ok("call_next", window=1)
+    clock.advance(minutes=3)
+    await caller.ok("finish", window=1)
+    await caller.ok("rate", window=1, ticket=first["id"], score=4)
+
+    today = hub.engine.state.day
+    stats = await admin.ok("stats")
+    assert (stats["start"], stats["end"]) == (today, today)
+    assert stats["total"]["issued"] == 2 and stats["total"]["finished"] == 1
+    assert stats["total"]["wait_s"]["max"] == 300.0
+    assert stats["total"]["service_s"]["mean"] == 180.0
+    assert stats["total"]["ratings"]["4"] == 1
+
+    history = await admin.ok("ticket_history", number=first["number"].lower())
+    [ticket] = history["tickets"]
+    assert ticket["id"] == first["id"] and ticket["status"] == "finished"
+    assert [e["kind"] for e in ticket["events"]] == [
+        "ticket_issued", "ticket_called", "ticket_finished", "rating_recorded"]
+    assert "person" not in json.dumps(ticket)
+    assert (await admin.ok("ticket_history", number="Z999"))["tickets"] == []
+
+    for device in (kiosk, caller):
+        refused = await device.request("stats")
+        assert refused["error"]["code"] == "forbidden"
+    bad = await admin.request("stats", start="2026-13-01")
+    assert bad["error"]["code"] == "bad_request"
+    backwards = await admin.request("stats", start="2026-11-02", end="2026-11-01")
+    assert "start must not be after end" in backwards["error"]["message"]
