@@ -14,7 +14,8 @@ setup(
     packages=[
         *find_namespace_packages(include=[p for name in PACKAGES for p in (name, f"{name}.*")]),
         "jiaohao.hardware_profiles",
-        *(f"jiaohao.hardware_profiles.{sub}" for sub in find_namespace_packages("hardware_profiles")),
+        *(f"jiaohao.hardware_profiles.{sub}"
+          for sub in find_namespace_packages("hardware_profiles")),
     ],
     package_dir={"jiaohao.hardware_profiles": "hardware_profiles"},
 )

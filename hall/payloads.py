@@ -118,6 +118,8 @@ def _decode(owner: str, name: str, value: Any, expected: Any) -> Any:
             if isinstance(value, dict):
                 return option.parse(value)
         elif getattr(option, "__origin__", None) is tuple:
+            if isinstance(value, list) and get_args(option)[0] is Any:
+                return tuple(value)  # free-form rows (statistics, ticket history)
             if isinstance(value, list) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value
             ):
@@ -448,6 +450,30 @@ class StatusResult(ResultPayload):
     estimated_wait_min: MappingProxyType[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class StatsResult(ResultPayload):
+    """Figures of a range of days per dimension; rows as docs/supervision.md says."""
+
+    what: ClassVar[str] = "stats result"
+    start: str
+    end: str
+    total: MappingProxyType[str, Any]
+    by_day: tuple[Any, ...]
+    by_hour: tuple[Any, ...]
+    by_zone: tuple[Any, ...]
+    by_service: tuple[Any, ...]
+    by_window: tuple[Any, ...]
+    by_clerk: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryResult(ResultPayload):
+    """The tickets of one number on one date, each with its stored events."""
+
+    what: ClassVar[str] = "ticket_history result"
+    tickets: tuple[Any, ...]
+
+
 #: The result payload of each request type.
 RESULTS: dict[str, type[ResultPayload]] = {
     "take_ticket": Issued,
@@ -470,6 +496,8 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "device_status": Empty,
     "ticket_not_printed": Empty,
     "reprint": Estimate,
+    "stats": StatsResult,
+    "ticket_history": HistoryResult,
 }
 
 #: Fields of each request's result ``data`` (documented in docs/protocol.md).

@@ -6,6 +6,7 @@ while the writer commits), so a report over months never delays a call.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -16,7 +17,9 @@ from sqlite_utils import Database
 from hall.config import HallConfig
 from hall.protocol import Stats, StoreQuery, TicketHistory
 from hub.history import ticket_history
-from hub.stats import hall_stats
+from hub.stats import DayCache, day_partial, hall_stats
+
+log = logging.getLogger(__name__)
 
 
 class Reader:
@@ -29,6 +32,7 @@ class Reader:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiaohao-read")
         self._db: Database | None = None
+        self._cache: DayCache | None = None
 
     async def answer(self, request: StoreQuery, today: date) -> dict[str, Any]:
         """The result data of ``request``; ``today`` is the current hall day's date.
@@ -36,22 +40,39 @@ class Reader:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._answer, request, today)
 
+    async def warm(self, label: str) -> None:
+        """Put the figures of hall day ``label``, just closed, in the day cache, so
+        reports over months only add days up."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._executor, self._warm, label)
+        except Exception:
+            log.exception("keeping the figures of %s failed (reports compute them later)",
+                          label)
+
+    def _warm(self, label: str) -> None:
+        db = self._open()
+        assert self._cache is not None
+        if self._cache.get(label) is None:
+            self._cache.put(label, day_partial(db, self.config, label))
+
     def close(self) -> None:
         self._executor.submit(self._close).result()
         self._executor.shutdown(wait=True)
 
     def _answer(self, request: StoreQuery, today: date) -> dict[str, Any]:
-        return self.answer_with(self._open(), self.config, request, today)
+        db = self._open()
+        return self.answer_with(db, self.config, request, today, self._cache)
 
     @staticmethod
     def answer_with(db: Database, config: HallConfig, request: StoreQuery,
-                    today: date) -> dict[str, Any]:
+                    today: date, cache: DayCache | None = None) -> dict[str, Any]:
         """Answer ``request`` from ``db`` in the calling thread."""
         if isinstance(request, Stats):
             start = date.fromisoformat(request.start) if request.start else None
             end = date.fromisoformat(request.end) if request.end else None
             start, end = start or end or today, end or start or today
-            return hall_stats(db, config, start, end)
+            return hall_stats(db, config, start, end, cache)
         if isinstance(request, TicketHistory):
             on = date.fromisoformat(request.day) if request.day else today
             return {"tickets": ticket_history(db, request.number, on)}
@@ -61,9 +82,13 @@ class Reader:
         if self._db is None:
             conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             self._db = Database(conn)
+            self._cache = DayCache(self.path + "-stats")
         return self._db
 
     def _close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
         if self._db is not None:
             self._db.conn.close()
             self._db = None

@@ -37,6 +37,7 @@ from hall.config import HallConfig
 from hall.protocol import (
     MAX_FRAME_BYTES,
     CloseCode,
+    DayClosed,
     Event,
     Hello,
     Result,
@@ -470,12 +471,20 @@ class Hub:
         elif isinstance(verdict, Close):
             self._close(conn.ws, verdict.code, verdict.reason)
         elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
-            task = asyncio.get_running_loop().create_task(
-                self._answer_query(conn, verdict.request))
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+            self._spawn(self._answer_query(conn, verdict.request))
         else:
             self._queue.put_nowait(verdict)
+
+    def _reader_for(self) -> Reader:
+        if self._reader is None:
+            self._reader = Reader(self.config, self.db_path)
+        return self._reader
+
+    def _spawn(self, step: Awaitable[None]) -> None:
+        """Run ``step`` beside the writer, kept until done (stop waits for nothing)."""
+        task = asyncio.ensure_future(step)
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
         """A manager's read of history, beside the writer (hub/queries.py)."""
@@ -486,9 +495,7 @@ class Hub:
                 data = await self._db(Reader.answer_with, self._store.db, self.config,
                                       request, today)
             else:
-                if self._reader is None:
-                    self._reader = Reader(self.config, self.db_path)
-                data = await self._reader.answer(request, today)
+                data = await self._reader_for().answer(request, today)
         except Exception:
             log.exception("answering %s failed", request.type)
             self._send(conn, Result.failure(request.id, errors.InternalError()))
@@ -588,6 +595,9 @@ class Hub:
         """Persist the batch's events, then broadcast them and send the results."""
         if await self._persist(batch):
             self._broadcast(batch)
+            for event in batch.events:
+                if isinstance(event.payload, DayClosed) and self.db_path != ":memory:":
+                    self._spawn(self._reader_for().warm(event.payload.day))
 
     async def _persist(self, batch: _Batch) -> bool:
         """Write the batch's events in one transaction; False when that fails: then

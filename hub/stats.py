@@ -39,17 +39,7 @@ from sqlite_utils import Database
 
 from hall.config import HallConfig
 from hall.protocol import (
-    ClerkSignedIn,
-    ClerkSignedOut,
-    DayClosed,
     Event,
-    RatingRecorded,
-    TicketCalled,
-    TicketFinished,
-    TicketIssued,
-    TicketReinstated,
-    TicketSkipped,
-    TicketTransferred,
 )
 
 #: Count fields of every row, in the order reports show them.
@@ -67,6 +57,18 @@ class Figures:
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
     scores: Counter[int] = field(default_factory=Counter)
+
+    def dump(self) -> list[Any]:
+        """A compact, JSON-ready form that :meth:`absorb` adds back (the day cache)."""
+        return [dict(self.counts), self.waits, self.services,
+                {str(k): n for k, n in self.scores.items()}]
+
+    def absorb(self, dumped: list[Any]) -> None:
+        counts, waits, services, scores = dumped
+        self.counts.update(counts)
+        self.waits.extend(waits)
+        self.services.extend(services)
+        self.scores.update({int(k): n for k, n in scores.items()})
 
     def to_json(self) -> dict[str, Any]:
         rated = sum(self.scores.values())
@@ -137,64 +139,74 @@ class Tally:
         return self
 
     def add(self, event: Event) -> None:
-        at = datetime.fromisoformat(event.at)
-        self._last = at
-        p = event.payload
-        if isinstance(p, TicketIssued):
-            self._issued(p, at)
-        elif isinstance(p, TicketCalled):
-            self._called(p, at)
-        elif isinstance(p, TicketFinished):
-            self._leg_ends(p.ticket_id, "finished", at)
-        elif isinstance(p, TicketSkipped):
-            ticket = self._leg_ends(p.ticket_id, "skipped", at)
-            if ticket is not None:
-                ticket.skipped = True
-        elif isinstance(p, TicketReinstated):
-            if p.ticket_id in self._tickets:
-                self._tickets[p.ticket_id].skipped = False
-        elif isinstance(p, TicketTransferred):
-            ticket = self._leg_ends(p.ticket_id, "transferred", at)
-            if ticket is not None:
-                ticket.current_service = p.service
-        elif isinstance(p, RatingRecorded):
-            self._rated(p, at)
-        elif isinstance(p, ClerkSignedIn):
-            self._sign_in(p.window, p.staff, p.name, at)
-        elif isinstance(p, ClerkSignedOut):
-            self._sign_out(p.window, at)
-        elif isinstance(p, DayClosed):
-            self._day_closed(p, at)
+        self.add_raw(str(event.kind), event.at, event.payload.to_json())
 
-    def _issued(self, p: TicketIssued, at: datetime) -> None:
-        issued_at = datetime.fromisoformat(p.ticket.issued_at)
-        self._day = p.day
-        ticket = _Ticket(issued_at, p.day, p.ticket.service, self._hour(issued_at),
-                         current_service=p.ticket.service)
-        self._tickets[p.ticket.id] = ticket
-        rows = self._rows(ticket.day, self._hour(at), p.ticket.service)
-        for figures in rows:
+    def feed_raw(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> Tally:
+        """Feed (kind, at, wire data) triples, as the store holds them: the fast path
+        (no typed payloads are built)."""
+        add = self.add_raw
+        for kind, at, data in rows:
+            add(kind, at, data)
+        return self
+
+    def add_raw(self, kind: str, at_text: str, d: dict[str, Any]) -> None:
+        handler = self._handlers.get(kind)
+        if handler is None:
+            return
+        at = datetime.fromisoformat(at_text)
+        self._last = at
+        handler(d, at)
+
+    @property
+    def _handlers(self) -> dict[str, Any]:
+        handlers = self.__dict__.get("_handler_table")
+        if handlers is None:
+            handlers = self.__dict__["_handler_table"] = {
+                "ticket_issued": self._issued,
+                "ticket_called": self._called,
+                "ticket_finished": lambda d, at: self._leg_ends(d["ticket_id"], "finished", at),
+                "ticket_skipped": self._skipped,
+                "ticket_reinstated": self._reinstated,
+                "ticket_transferred": self._transferred,
+                "rating_recorded": self._rated,
+                "clerk_signed_in": lambda d, at: self._sign_in(
+                    d["window"], d["staff"], d.get("name"), at),
+                "clerk_signed_out": lambda d, at: self._sign_out(d["window"], at),
+                "day_closed": self._day_closed,
+            }
+        return handlers
+
+    def _issued(self, d: dict[str, Any], at: datetime) -> None:
+        t = d["ticket"]
+        issued_at = datetime.fromisoformat(t["issued_at"])
+        self._day = day = d["day"]
+        ticket = _Ticket(issued_at, day, t["service"], self._hour(issued_at),
+                         current_service=t["service"])
+        self._tickets[t["id"]] = ticket
+        booked = bool(t.get("booking"))
+        for figures in self._rows(day, self._hour(at), t["service"]):
             figures.counts["issued"] += 1
-            if p.ticket.booking:
+            if booked:
                 figures.counts["bookings_kept"] += 1
 
-    def _called(self, p: TicketCalled, at: datetime) -> None:
-        ticket = self._tickets.get(p.ticket.id)
+    def _called(self, d: dict[str, Any], at: datetime) -> None:
+        ticket = self._tickets.get(d["ticket"]["id"])
         if ticket is None:
             return  # issued before the range: its call is not this range's figure
-        clerk = p.staff or self._at_window.get(p.window)
-        rows = self._rows(ticket.day, self._hour(at), ticket.current_service, p.window, clerk)
-        if p.recall:
+        window = d["window"]
+        clerk = d.get("staff") or self._at_window.get(window)
+        rows = self._rows(ticket.day, self._hour(at), ticket.current_service, window, clerk)
+        if d.get("recall"):
             for figures in rows:
                 figures.counts["recalled"] += 1
             return
-        ticket.leg = (ticket.current_service, p.window, clerk, at)
+        ticket.leg = (ticket.current_service, window, clerk, at)
         for figures in rows:
             figures.counts["called"] += 1
         if not ticket.waited:
             ticket.waited = True
             wait = (at - ticket.issued_at).total_seconds()
-            for figures in self._rows(ticket.day, ticket.hour, ticket.service, p.window, clerk):
+            for figures in self._rows(ticket.day, ticket.hour, ticket.service, window, clerk):
                 figures.waits.append(wait)
 
     def _leg_ends(self, ticket_id: int, outcome: str, at: datetime) -> _Ticket | None:
@@ -203,21 +215,37 @@ class Tally:
             return ticket
         service, window, clerk, called_at = ticket.leg
         ticket.leg = None
+        served = (at - called_at).total_seconds()
         for figures in self._rows(ticket.day, self._hour(at), service, window, clerk):
             figures.counts[outcome] += 1
             if outcome != "skipped":
-                figures.services.append((at - called_at).total_seconds())
+                figures.services.append(served)
         return ticket
 
-    def _rated(self, p: RatingRecorded, at: datetime) -> None:
-        ticket = self._tickets.get(p.ticket_id)
-        day = ticket.day if ticket is not None else self._day
-        for figures in self._rows(day, self._hour(at), p.service, p.window, p.staff,
-                                  zone=p.zone):
-            figures.scores[p.score] += 1
+    def _skipped(self, d: dict[str, Any], at: datetime) -> None:
+        ticket = self._leg_ends(d["ticket_id"], "skipped", at)
+        if ticket is not None:
+            ticket.skipped = True
 
-    def _day_closed(self, p: DayClosed, at: datetime) -> None:
-        for ticket_id in p.closed:
+    def _reinstated(self, d: dict[str, Any], at: datetime) -> None:
+        ticket = self._tickets.get(d["ticket_id"])
+        if ticket is not None:
+            ticket.skipped = False
+
+    def _transferred(self, d: dict[str, Any], at: datetime) -> None:
+        ticket = self._leg_ends(d["ticket_id"], "transferred", at)
+        if ticket is not None:
+            ticket.current_service = d["service"]
+
+    def _rated(self, d: dict[str, Any], at: datetime) -> None:
+        ticket = self._tickets.get(d["ticket_id"])
+        day = ticket.day if ticket is not None else self._day
+        for figures in self._rows(day, self._hour(at), d.get("service"), d["window"],
+                                  d.get("staff"), zone=d.get("zone")):
+            figures.scores[d["score"]] += 1
+
+    def _day_closed(self, d: dict[str, Any], at: datetime) -> None:
+        for ticket_id in d.get("closed", ()):
             ticket = self._tickets.get(ticket_id)
             if ticket is None or ticket.skipped:
                 continue  # a no-show was counted when it was skipped
@@ -226,7 +254,7 @@ class Tally:
         for window in list(self._at_window):
             self._sign_out(window, at)
         self._tickets.clear()  # ids are not reused, but nothing of the day is open now
-        self._day = p.next_day
+        self._day = d["next_day"]
 
     # -- attendance ---------------------------------------------------------------------
 
@@ -253,10 +281,14 @@ class Tally:
     # -- rows ---------------------------------------------------------------------------
 
     def _hour(self, at: datetime) -> str:
-        return f"{at.astimezone(self._tz).hour:02d}"
+        return _HOURS[at.astimezone(self._tz).hour]
 
     def _row(self, dimension: str, key: str) -> Figures:
-        return self.rows[dimension].setdefault(key, Figures())
+        rows = self.rows[dimension]
+        figures = rows.get(key)
+        if figures is None:
+            figures = rows[key] = Figures()
+        return figures
 
     def _rows(self, day: str | None, hour: str, service: str | None,
               window: int | None = None, clerk: str | None = None, *,
@@ -276,6 +308,41 @@ class Tally:
         if clerk:
             out.append(self._row("by_clerk", clerk))
         return out
+
+    # -- partials: one day's figures kept and added up ----------------------------------
+
+    def partial(self) -> dict[str, Any]:
+        """Everything this tally counted, JSON-ready; a session still open ends at the
+        last event read. :meth:`merge` of the partials of several days gives the same
+        figures as one tally fed all their events."""
+        clerks = {}
+        for staff, clerk in self._clerks.items():
+            seconds = clerk.signed_in_s
+            if clerk.since is not None and self._last is not None:
+                seconds += (self._last - clerk.since).total_seconds()
+            clerks[staff] = [clerk.name, clerk.sessions, seconds,
+                             clerk.first_in.isoformat() if clerk.first_in else None,
+                             clerk.last_out.isoformat() if clerk.last_out else None]
+        rows = {d: {k: f.dump() for k, f in keyed.items()} for d, keyed in self.rows.items()}
+        return {"total": self.total.dump(), "rows": rows, "clerks": clerks}
+
+    def merge(self, partial: dict[str, Any]) -> Tally:
+        self.total.absorb(partial["total"])
+        for dimension, rows in partial["rows"].items():
+            for key, dumped in rows.items():
+                self._row(dimension, key).absorb(dumped)
+        for staff, (name, sessions, seconds, first_in, last_out) in partial["clerks"].items():
+            clerk = self._clerks.setdefault(staff, _Clerk())
+            clerk.name = name or clerk.name
+            clerk.sessions += sessions
+            clerk.signed_in_s += seconds
+            first = datetime.fromisoformat(first_in) if first_in else None
+            last = datetime.fromisoformat(last_out) if last_out else None
+            if first is not None and (clerk.first_in is None or first < clerk.first_in):
+                clerk.first_in = first
+            if last is not None and (clerk.last_out is None or last > clerk.last_out):
+                clerk.last_out = last
+        return self
 
     # -- the answer -----------------------------------------------------------------------
 
@@ -318,6 +385,9 @@ class Tally:
                 "last_out": clerk.last_out.isoformat() if clerk.last_out else None}
 
 
+_HOURS = tuple(f"{h:02d}" for h in range(24))
+
+
 def _sort_key(key: str) -> tuple[int, str]:
     return (int(key), "") if key.isdigit() else (0, key)
 
@@ -332,17 +402,101 @@ def day_range(start: date, end: date) -> tuple[str, str]:
     return start.isoformat(), (end + timedelta(days=1)).isoformat()
 
 
-def stored_events(db: Database, start: date, end: date) -> Iterator[Event]:
-    """The stored events of hall days ``start``..``end``, in order (an indexed range)."""
+def stored_events(db: Database, start: date, end: date) -> Iterator[tuple[str, str, Any]]:
+    """(kind, at, data) of the stored events of hall days ``start``..``end``, in order
+    (an indexed range; only the kinds statistics read)."""
     low, high = day_range(start, end)
+    marks = ",".join("?" * len(_KINDS))
     cursor = db.execute(
-        "SELECT seq, at, kind, data FROM events WHERE day >= ? AND day < ? ORDER BY seq",
-        [low, high])
-    for seq, at, kind, data in cursor:
-        yield Event.of(int(seq), str(at), kind, json.loads(data))
+        f"SELECT kind, at, data FROM events WHERE day >= ? AND day < ? AND kind IN ({marks})"
+        " ORDER BY seq", [low, high, *_KINDS])
+    loads = json.loads
+    for kind, at, data in cursor:
+        yield kind, at, loads(data)
 
 
-def hall_stats(db: Database, config: HallConfig, start: date, end: date) -> dict[str, Any]:
-    """The ``stats`` answer for calendar dates ``start``..``end`` inclusive."""
-    return Tally(config).feed(stored_events(db, start, end)).to_json(
-        start.isoformat(), end.isoformat())
+#: The event kinds statistics read.
+_KINDS = ("ticket_issued", "ticket_called", "ticket_finished", "ticket_skipped",
+          "ticket_reinstated", "ticket_transferred", "rating_recorded", "clerk_signed_in",
+          "clerk_signed_out", "day_closed")
+
+
+def day_partial(db: Database, config: HallConfig, label: str) -> dict[str, Any]:
+    """The partial figures of one hall day (one numbering session) from its events."""
+    marks = ",".join("?" * len(_KINDS))
+    cursor = db.execute(
+        f"SELECT kind, at, data FROM events WHERE day = ? AND kind IN ({marks}) ORDER BY seq",
+        [label, *_KINDS])
+    loads = json.loads
+    return Tally(config).feed_raw((k, a, loads(d)) for k, a, d in cursor).partial()
+
+
+class DayCache:
+    """Partial figures of closed hall days, which can no longer change, kept in a small
+    SQLite file beside the hub's database (``queue.db-stats``; delete it at will: it is
+    rebuilt from the events). Reports over months then add up days instead of reading
+    every event again. A cache that cannot be opened or written is skipped."""
+
+    #: Bumped when a definition changes: older entries are recomputed.
+    VERSION = 1
+
+    def __init__(self, path: str) -> None:
+        import sqlite3
+
+        self._db: Database | None = None
+        try:
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=2)
+            conn.execute("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY,"
+                         " version INTEGER NOT NULL, data TEXT NOT NULL)")
+            self._db = Database(conn)
+        except sqlite3.Error:
+            self._db = None
+
+    def get(self, label: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT data FROM days WHERE day = ? AND version = ?",
+                               [label, self.VERSION]).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put(self, label: str, partial: dict[str, Any]) -> None:
+        import sqlite3
+
+        if self._db is None:
+            return
+        try:
+            with self._db.conn:
+                self._db.execute("INSERT OR REPLACE INTO days (day, version, data)"
+                                 " VALUES (?, ?, ?)",
+                                 [label, self.VERSION, json.dumps(partial, separators=(",", ":"))])
+        except sqlite3.Error:
+            pass  # read-only or busy: computed again next time
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+
+
+def closed(db: Database, label: str) -> bool:
+    """Whether hall day ``label`` has ended (its ``day_closed`` is stored)."""
+    return db.execute("SELECT 1 FROM events WHERE day = ? AND kind = 'day_closed' LIMIT 1",
+                      [label]).fetchone() is not None
+
+
+def hall_stats(db: Database, config: HallConfig, start: date, end: date,
+               cache: DayCache | None = None) -> dict[str, Any]:
+    """The ``stats`` answer for calendar dates ``start``..``end`` inclusive: the
+    partials of each hall day added up (closed days from ``cache`` when it has them)."""
+    low, high = day_range(start, end)
+    labels = [row[0] for row in db.execute(
+        "SELECT DISTINCT day FROM events WHERE day >= ? AND day < ?", [low, high])]
+    total = Tally(config)
+    for label in labels:
+        partial = cache.get(label) if cache is not None else None
+        if partial is None:
+            partial = day_partial(db, config, label)
+            if cache is not None and closed(db, label):
+                cache.put(label, partial)
+        total.merge(partial)
+    return total.to_json(start.isoformat(), end.isoformat())

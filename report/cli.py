@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hall.config import ConfigError, load_config
-from hub.stats import hall_stats
+from hub.stats import DayCache, hall_stats
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
 
@@ -67,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
-        stats = hall_stats(db, config, start, end)
+        cache = DayCache(str(db_path) + "-stats")  # shared with the hub; skipped if read-only
+        try:
+            stats = hall_stats(db, config, start, end, cache)
+        finally:
+            cache.close()
     except sqlite3.Error as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1

@@ -37,8 +37,10 @@ from hall.protocol import (
     SignIn,
     SignOut,
     Skip,
+    Stats,
     Status,
     TakeTicket,
+    TicketHistory,
     TicketInfo,
     Transfer,
     Welcome,
@@ -74,6 +76,8 @@ EXAMPLES: list[Request] = [
     DeviceStatus(id=19, device_kind="printer", status="paper_out", detail="缺纸"),
     MarkNotPrinted(id=20, ticket=42),
     Reprint(id=21, ticket=42),
+    Stats(id=22, start="2026-11-01", end="2026-11-30"),
+    TicketHistory(id=23, number="A012", day="2026-11-20"),
 ]
 
 

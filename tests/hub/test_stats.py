@@ -29,7 +29,7 @@ from hall.protocol import (
 )
 from hub.engine import Engine
 from hub.server import Hub
-from hub.stats import Tally, hall_stats
+from hub.stats import DayCache, Tally, hall_stats, stored_events
 from hub.store import Store
 from tests.hub.conftest import ClientFactory, Clock
 from tests.hub.engine_helpers import at, hall, random_commands, random_halls
@@ -185,6 +185,14 @@ def test_figures_are_the_same_whether_or_not_the_hub_restarted(
     first, last = date(2026, 11, 1), date(2027, 12, 31)
     figures = hall_stats(restarted.db, config, first, last)
     assert figures == hall_stats(straight.db, config, first, last)
+    # Added up from day partials, cold or from the cache, or read in one go: the same.
+    cache = DayCache(str(folder / "stats-cache.db"))
+    assert hall_stats(restarted.db, config, first, last, cache) == figures
+    assert hall_stats(restarted.db, config, first, last, cache) == figures
+    cache.close()
+    one_go = Tally(config).feed_raw(stored_events(straight.db, first, last)).to_json(
+        first.isoformat(), last.isoformat())
+    assert one_go == figures
     straight.close()
     restarted.close()
 
