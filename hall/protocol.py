@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, get_type_hints
@@ -477,12 +478,69 @@ class Reprint(Request):
             raise ProtocolError("reprint: person must be a salted hash, 64 hex digits")
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+class StoreQuery(Request):
+    """A read of the hall's history (admin only): answered from the store beside the
+    writer, never delaying a call; it changes nothing and emits no event."""
+
+
+@dataclass(frozen=True)
+class Stats(StoreQuery):
+    type: ClassVar[str] = "stats"
+    doc: ClassVar[str] = (
+        "Figures of calendar dates start..end (default: today) per day, hour, zone, "
+        "service, window and clerk, from the stored events (docs/supervision.md)."
+    )
+    start: str | None = None
+    end: str | None = None
+
+    def check(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and not _is_date(value):
+                raise ProtocolError(f"stats: {name} must be a date, YYYY-MM-DD")
+        if self.start and self.end and self.start > self.end:
+            raise ProtocolError("stats: start must not be after end")
+        if self.start and self.end and (
+            date.fromisoformat(self.end) - date.fromisoformat(self.start)).days > MAX_STATS_DAYS:
+            raise ProtocolError(f"stats: at most {MAX_STATS_DAYS} days at once")
+
+
+@dataclass(frozen=True)
+class TicketHistory(StoreQuery):
+    required: ClassVar[frozenset[str]] = frozenset({"number"})
+    type: ClassVar[str] = "ticket_history"
+    doc: ClassVar[str] = (
+        "Every stored event of the ticket(s) with this number on a date (default: today), "
+        "oldest first (电子监察)."
+    )
+    number: str = ""
+    day: str | None = None
+
+    def check(self) -> None:
+        if not 1 <= len(self.number.strip()) <= 16:
+            raise ProtocolError("ticket_history: number must be 1-16 characters, e.g. A012")
+        if self.day is not None and not _is_date(self.day):
+            raise ProtocolError("ticket_history: day must be a date, YYYY-MM-DD")
+
+
+#: The longest range one ``stats`` request may cover (a year and a bit).
+MAX_STATS_DAYS = 400
+
+
 REQUESTS: dict[str, type[Request]] = {
     cls.type: cls
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
         Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
-        MarkNotPrinted, Reprint,
+        MarkNotPrinted, Reprint, Stats, TicketHistory,
     )
 }
 

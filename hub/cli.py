@@ -38,6 +38,8 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.log_level != "DEBUG":  # a line per connection opened and closed: noise
+        logging.getLogger("websockets").setLevel(logging.WARNING)
     if args.check:
         return _check(Path(args.config))
     if not args.db:
@@ -46,6 +48,9 @@ def main(argv: list[str]) -> int:
     config = _load(Path(args.config))
     if config is None:
         return 2
+    from hub.fdlimit import raise_soft_limit
+
+    raise_soft_limit()  # up to LimitNOFILE's hard limit: every socket is a descriptor
     try:
         return asyncio.run(_serve(config, args.db, args.host, args.port))
     except KeyboardInterrupt:

@@ -25,6 +25,8 @@ CLOSE_STORE_FAILED = CloseCode.STORE_FAILED
 class Conn:
     ws: ServerConnection
     bucket: TokenBucket | None
+    #: The peer's address (the per-address caps and throttles are keyed on it).
+    host: str = ""
     device: Device | None = None
     refusals: int = 0
     closing: bool = False

@@ -20,11 +20,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -36,37 +36,33 @@ from hall import errors
 from hall.config import HallConfig
 from hall.protocol import (
     MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
     CloseCode,
-    DeviceStatus,
     Event,
     Hello,
     Result,
+    StoreQuery,
     Welcome,
-    decode_frame,
     encode,
-    parse_request,
 )
+from hall.state import day_date
+from hub.admission import Answer, Close, Gate, Limits
 from hub.connections import (
-    CLOSE_BAD_CREDENTIALS,
-    CLOSE_RATE_LIMITED,
     CLOSE_STORE_FAILED,
-    CLOSE_UNSUPPORTED_PROTOCOL,
     Conn,
     HelloJob,
     Job,
     RequestJob,
     Stop,
     Tick,
-    authorize,
-    request_id,
 )
 from hub.dblock import DatabaseLock
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
+from hub.fdlimit import AcceptFailures, socket_budget, soft_limit
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
-from hub.ratelimit import TokenBucket
+from hub.queries import Reader
+from hub.ratelimit import QuietLog
 from hub.store import RESUME_LIMIT, Store
 from hub.welcome import WelcomeCache
 
@@ -123,15 +119,19 @@ class Hub:
         bad_hello_rate: float = 1.0,
         bad_hello_burst: float = 10.0,
         public_limits: PublicLimits | None = None,
+        max_sockets: int | None = None,
     ) -> None:
         self.config = config
         self.db_path = db_path
         self.host = host
         self.port = port
         self.clock = clock or utc_now
-        self.rate = rate
-        self.burst = burst
-        self.flood_close_after = flood_close_after
+        #: Connection caps, rate limits and the hello checks (hub/admission.py).
+        self.gate = Gate(config, Limits(
+            rate=rate, burst=burst, flood_close_after=flood_close_after,
+            max_connections=max_connections, max_per_address=max_per_address,
+            bad_hello_rate=bad_hello_rate, bad_hello_burst=bad_hello_burst,
+        ))
         self.tick_interval_s = tick_interval_s
         self.ping_interval_s = ping_interval_s
         self.ping_timeout_s = ping_timeout_s
@@ -142,12 +142,14 @@ class Hub:
         self.resume_limit = resume_limit
         self.hello_timeout_s = hello_timeout_s
         self.close_grace_s = close_grace_s
-        self.max_connections = max_connections
-        self.max_per_address = max_per_address
-        self.bad_hello_rate = bad_hello_rate
-        self.bad_hello_burst = bad_hello_burst
-        #: Per address: failed hellos allowed (guessing tokens is throttled).
-        self._bad_hellos: dict[str, TokenBucket] = {}
+        #: TCP connections held open at once, in any state (handshaking, hall devices,
+        #: public pages); past it a new one is closed as soon as it is accepted. None:
+        #: the open-files limit less a reserve (hub/fdlimit.py), or no cap without one.
+        self.max_sockets = max_sockets
+        self._sockets = 0
+        self._quiet = QuietLog(log)
+        self._reader: Reader | None = None  # answers stats and ticket_history
+        self._loop_handler: Any = None
         self._lock: DatabaseLock | None = None
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
@@ -223,11 +225,13 @@ class Hub:
                 ping_timeout=self.ping_timeout_s,
                 close_timeout=self.close_grace_s,
                 process_request=self._process_request,
+                create_connection=_counted_connections(self),
             )
         except BaseException:
             await self._close_store()
             raise
         self.port = int(self._server.sockets[0].getsockname()[1])
+        self._watch_descriptors()
         self._started_at = time.monotonic()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
@@ -264,7 +268,39 @@ class Hub:
                     conn.ws.transport.abort()
             await closing
         await self._close_store()
+        if self._reader is not None:
+            await asyncio.to_thread(self._reader.close)
+            self._reader = None
+        if self._loop_handler is not None:
+            self._loop_handler.set_exception_handler(None)
+            self._loop_handler = None
         log.info("hub stopped")
+
+    def _watch_descriptors(self) -> None:
+        """Size the socket budget to the open-files limit and fold asyncio's
+        out-of-descriptors tracebacks into one warning now and then."""
+        if self.max_sockets is None:
+            self.max_sockets = socket_budget(soft_limit())
+        caps = self.gate.limits.max_connections + (
+            self.public_limits or PublicLimits()).sockets_total
+        if self.max_sockets is not None and caps > self.max_sockets:
+            log.warning("the connection caps (%d hall + public) exceed the %d sockets the "
+                        "open-files limit allows; raise LimitNOFILE", caps, self.max_sockets)
+        loop = asyncio.get_running_loop()
+        if loop.get_exception_handler() is None:
+            loop.set_exception_handler(AcceptFailures())
+            self._loop_handler = loop
+
+    def _socket_opened(self, transport: asyncio.Transport) -> None:
+        self._sockets += 1
+        if self.max_sockets is None or self._sockets <= self.max_sockets:
+            return
+        transport.abort()  # its descriptor is free again on the next loop turn
+        self._quiet.warning("sockets", "turned a connection away: %d sockets open "
+                            "(max_sockets)", self._sockets - 1)
+
+    def _socket_closed(self) -> None:
+        self._sockets -= 1
 
     async def _close_store(self) -> None:
         if self._executor is None:
@@ -320,6 +356,7 @@ class Hub:
             "seq": engine.state.seq if engine is not None else 0,
             "day": day,
             "connections": len(self._conns),
+            "sockets": self._sockets,
             "uptime_s": round(time.monotonic() - self._started_at, 3),
         }
         response = connection.respond(HTTPStatus.OK, json.dumps(body) + "\n")
@@ -329,17 +366,10 @@ class Hub:
 
     def _admit(self, connection: ServerConnection) -> HttpResponse | None:
         """Refuse the handshake (503) past the total or the per-address connection cap."""
-        if len(self._conns) >= self.max_connections:
-            log.warning("refusing a connection: %d open (max_connections)", len(self._conns))
-            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
-                                      "too many connections to this hub\n")
-        host = _host(connection)
-        same = sum(1 for conn in self._conns if _host(conn.ws) == host)
-        if same >= self.max_per_address:
-            log.warning("refusing a connection from %s: %d open (max_per_address)", host, same)
-            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
-                                      "too many connections from this address\n")
-        return None
+        refusal = self.gate.handshake(_host(connection))
+        if refusal is None:
+            return None
+        return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, refusal + "\n")
 
     # -- connections ----------------------------------------------------------------------
 
@@ -349,10 +379,7 @@ class Hub:
         ):
             await self._public.serve(ws)
             return
-        bucket = None
-        if self.rate is not None:
-            bucket = TokenBucket(self.rate, self.burst, time.monotonic())
-        conn = Conn(ws, bucket)
+        conn = self.gate.opened(ws, _host(ws), time.monotonic())
         self._conns.add(conn)
         deadline = asyncio.get_running_loop().call_later(
             self.hello_timeout_s, self._hello_expired, conn)
@@ -369,6 +396,7 @@ class Hub:
             pass
         finally:
             deadline.cancel()
+            self.gate.closed(conn)
             self._conns.discard(conn)
             self._live.discard(ws)
             self._partial.pop(ws, None)
@@ -434,81 +462,38 @@ class Hub:
         task.add_done_callback(self._closing.discard)
 
     def _on_message(self, conn: Conn, message: str | bytes) -> None:
-        """Check one frame; queue it for the writer or answer at once. Synchronous."""
-        obj: dict[str, Any] | None = None
-        not_json: errors.NotJson | None = None
-        try:
-            obj = decode_frame(message)
-        except errors.NotJson as exc:
-            not_json = exc
-        rid = request_id(obj)
-        if conn.bucket is not None and not conn.bucket.take(time.monotonic()):
-            conn.refusals += 1
-            if conn.refusals >= self.flood_close_after:
-                self._close(conn.ws, CLOSE_RATE_LIMITED,
-                            f"rate_limited: {conn.refusals} requests over the limit")
-            else:
-                self._send(conn, Result.failure(rid, errors.RateLimited(
-                    f"more than {self.rate:g} requests per second; wait and retry")))
-            return
-        if obj is None:
-            self._send(conn, Result.failure(None, not_json or errors.NotJson()))
-            return
-        if "\\u" in message and not _utf8_safe(obj):  # e.g. a lone surrogate "\ud800"
-            self._send(conn, Result.failure(None, errors.ProtocolError(
-                "the frame holds a lone surrogate (\\ud800-\\udfff), which is not text")))
-            return
-        if obj["type"] == "hello":
-            self._on_hello(conn, obj, rid)
-            return
-        try:
-            request = parse_request(obj)
-        except errors.QueueError as exc:
-            self._send(conn, Result.failure(rid, exc))
-            return
-        refusal = authorize(conn.device, request)
-        if refusal is not None:
-            self._send(conn, Result.failure(request.id, refusal))
-            return
-        if isinstance(request, DeviceStatus) and conn.device is not None:
-            request = replace(request, device=conn.device.id)  # a device speaks for itself
-        self._queue.put_nowait(RequestJob(conn, request))
+        """Check one frame (hub/admission.py); queue it for the writer, answer it at
+        once, or close the connection. Synchronous."""
+        verdict = self.gate.frame(conn, message, time.monotonic())
+        if isinstance(verdict, Answer):
+            self._send(conn, verdict.result)
+        elif isinstance(verdict, Close):
+            self._close(conn.ws, verdict.code, verdict.reason)
+        elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
+            task = asyncio.get_running_loop().create_task(
+                self._answer_query(conn, verdict.request))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+        else:
+            self._queue.put_nowait(verdict)
 
-    def _on_hello(self, conn: Conn, obj: dict[str, Any], rid: str | int | None) -> None:
-        if conn.device is not None:
-            self._send(conn, Result.failure(rid, errors.ProtocolError(
-                "hello was already accepted on this connection")))
-            return
+    async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
+        """A manager's read of history, beside the writer (hub/queries.py)."""
+        today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
         try:
-            hello = Hello.parse(obj)
-        except errors.ProtocolError as exc:
-            self._send(conn, Result.failure(rid, exc))
+            if self.db_path == ":memory:":  # no second connection sees it: the writer's thread
+                assert self._store is not None
+                data = await self._db(Reader.answer_with, self._store.db, self.config,
+                                      request, today)
+            else:
+                if self._reader is None:
+                    self._reader = Reader(self.config, self.db_path)
+                data = await self._reader.answer(request, today)
+        except Exception:
+            log.exception("answering %s failed", request.type)
+            self._send(conn, Result.failure(request.id, errors.InternalError()))
             return
-        if hello.protocol != PROTOCOL_VERSION:
-            self._close(conn.ws, CLOSE_UNSUPPORTED_PROTOCOL,
-                        f"unsupported_protocol: this hub speaks protocol {PROTOCOL_VERSION}")
-            return
-        host = _host(conn.ws)
-        throttle = self._bad_hellos.get(host)
-        if throttle is not None and throttle.tokens < 1.0 and not throttle.take(time.monotonic()):
-            self._close(conn.ws, CLOSE_RATE_LIMITED,
-                        "rate_limited: too many failed hellos from this address; wait")
-            return
-        device = self.config.device(hello.device)
-        if device is None or not device.accepts(hello.token):
-            if throttle is None:
-                if len(self._bad_hellos) > 10_000:
-                    self._bad_hellos.clear()
-                throttle = self._bad_hellos[host] = TokenBucket(
-                    self.bad_hello_rate, self.bad_hello_burst, time.monotonic())
-            throttle.take(time.monotonic())
-            log.warning("bad credentials for device %r from %s", hello.device,
-                        conn.ws.remote_address)
-            self._close(conn.ws, CLOSE_BAD_CREDENTIALS,
-                        "bad_credentials: unknown device or wrong token")
-            return
-        conn.device = device
-        self._queue.put_nowait(HelloJob(conn, hello))
+        self._send(conn, Result.success(request.id, data))
 
     # -- the writer ---------------------------------------------------------------------
 
@@ -695,15 +680,6 @@ class Hub:
 
 
 
-def _utf8_safe(obj: Any) -> bool:
-    """Whether ``obj`` (decoded JSON) encodes to UTF-8, i.e. holds no lone surrogate."""
-    try:
-        encode(obj).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def encode_result(result: Result) -> str:
     """``result`` as one frame; never raises, so one odd answer cannot cost the rest of
     a committed batch theirs (the request itself is refused at parse time)."""
@@ -714,6 +690,21 @@ def encode_result(result: Result) -> str:
     except Exception:
         log.exception("cannot encode the result for request %r", result.id)
         return encode(Result.failure(None, errors.InternalError()).to_json())
+
+
+def _counted_connections(hub: Hub) -> type[ServerConnection]:
+    """websockets' connection class, counting TCP connections from accept to close."""
+
+    class Counted(ServerConnection):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            hub._socket_opened(cast(asyncio.Transport, transport))
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            hub._socket_closed()
+            super().connection_lost(exc)
+
+    return Counted
 
 
 def _host(ws: ServerConnection) -> str:

@@ -99,6 +99,12 @@ def _meta(db: Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
 
 
+@MIGRATIONS(name="0003_events_by_day")
+def _events_by_day(db: Database) -> None:
+    # Statistics and reports read the events of a range of days (hub/stats.py).
+    db.execute("CREATE INDEX events_day_seq ON events (day, seq)")
+
+
 #: Largest number of events one resume may replay; older ``since`` gets a full welcome.
 RESUME_LIMIT = 10_000
 

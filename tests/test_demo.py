@@ -43,3 +43,5 @@ def test_headless_demo_writes_tickets_bars_voice_and_report(tmp_path: Path) -> N
     assert report["hall"]["served"] == 6
     assert report["hall"]["ratings"] == 6  # every service event rated once on the pad
     assert "日通报" in (out / "report.md").read_text(encoding="utf-8")
+    documents = sorted(p.suffix for p in (out / "report").iterdir())
+    assert {".pdf", ".xlsx", ".csv", ".json"} <= set(documents)

@@ -14,7 +14,8 @@ windows, the morning plays by itself and what people saw and heard goes into
   ``screens/bar-window-N.png`` each window's LED bar at the end;
 - ``tickets/A001.bin`` the exact printer bytes, ``tickets/A001.png`` them rendered;
 - ``voice/0001-A001-window-1.wav`` each call spoken (when espeak-ng is installed);
-- ``report.md`` / ``report.json`` the day's report; ``queue.db`` the hub's store.
+- ``report/`` the day's 日通报 as PDF, XLSX and CSV (as `jiaohao report` writes it);
+  ``report.md`` / ``report.json`` the same figures in brief; ``queue.db`` the hub's store.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_EXAMPLE = "dongxiang.toml"
-OUTPUTS = ("tickets", "screens", "voice")
+OUTPUTS = ("tickets", "screens", "voice", "report")
 OLD_FILES = ("queue.db", "queue.db-wal", "queue.db-shm", "report.md", "report.json")
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ def _run(args: argparse.Namespace, config: Any, out: Path, db_path: Path, ticket
     say(f"日通报: 取号 {total['issued']}，办结 {total['served']}，平均等候 "
         f"{total['average_wait_min']} 分钟，满意率 {(total['satisfaction'] or 0) * 100:.0f}%")
     print(f"done — look at {out}/screens/ (what people saw), {out}/tickets/ (the paper), "
-          f"{out}/voice/ (the calls), {out}/report.md (the day)", flush=True)
+          f"{out}/voice/ (the calls), {out}/report/ and {out}/report.md (the day)", flush=True)
     gave_up = result[0] if result else []
     if gave_up and not screen:
         print(f"jiaohao demo: parts of the morning did not happen: {'; '.join(gave_up)}",

@@ -82,16 +82,24 @@ class WavFolderBackend:
 
 
 def write_report(out: Path, db_path: Path, config: Any, day: Any) -> dict[str, Any]:
-    """``report.md`` and ``report.json`` for ``day`` from the hub's store; the report."""
+    """``report.md`` and ``report.json`` for ``day`` from the hub's store, and the
+    日通报 as PDF, XLSX and CSV in ``report/`` (as `jiaohao report` writes it); the
+    report."""
     import sqlite_utils
 
+    from hall.state import day_date
     from hub.report import day_report, report_markdown
+    from hub.stats import hall_stats
+    from report.cli import write_report as write_documents
 
     db = sqlite_utils.Database(db_path)
     try:
         report = day_report(db, config, day)
+        date = day_date(day)
+        stats = hall_stats(db, config, date, date)
     finally:
         db.close()
+    write_documents(stats, config.hall.name, out / "report")
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
                                      encoding="utf-8")
     (out / "report.md").write_text(report_markdown(report), encoding="utf-8")

@@ -155,7 +155,7 @@ async def test_connections_past_the_per_address_cap_are_refused(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
     hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
-    hub.max_per_address = 2
+    hub.gate.limits.max_per_address = 2
     await hub.start()
     try:
         await client("display-1", hub_=hub)
@@ -163,7 +163,7 @@ async def test_connections_past_the_per_address_cap_are_refused(
         with pytest.raises(InvalidStatus) as refused:
             await connect(hub.url, open_timeout=TIMEOUT_S)
         assert refused.value.response.status_code == 503
-        hub.max_per_address, hub.max_connections = 10, 2
+        hub.gate.limits.max_per_address, hub.gate.limits.max_connections = 10, 2
         with pytest.raises(InvalidStatus):
             await connect(hub.url, open_timeout=TIMEOUT_S)
     finally:
@@ -174,7 +174,7 @@ async def test_failed_hellos_are_throttled_per_address(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
     hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
-    hub.bad_hello_rate, hub.bad_hello_burst = 0.01, 3
+    hub.gate.limits.bad_hello_rate, hub.gate.limits.bad_hello_burst = 0.01, 3
     await hub.start()
     try:
         for _ in range(3):
@@ -270,7 +270,7 @@ async def test_a_large_welcome_is_a_recent_state_and_the_events_since(
     from hall.client import HubClient
     from hub.welcome import WELCOME_LAG_BYTES
 
-    hub.rate = None  # the fill below is faster than a kiosk may go
+    hub.gate.limits.rate = None  # the fill below is faster than a kiosk may go
     kiosk = await client("kiosk-1")
     n = 0
     while len(hub._public_state_bytes()[1]) <= WELCOME_LAG_BYTES:

@@ -1,0 +1,100 @@
+"""`jiaohao report`: the 日通报 of a day, or the report of a period, as PDF, XLSX and CSV
+from the hub's SQLite file (read-only: safe while the hub runs)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from hall.config import ConfigError, load_config
+from hub.stats import hall_stats
+from report.sheets import write_csv, write_xlsx
+from report.tables import tables
+
+FORMATS = ("pdf", "xlsx", "csv", "json")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jiaohao report",
+        description="Write the day's report (日通报) or a period's report as PDF, XLSX and "
+                    "CSV from the hub's database.")
+    parser.add_argument("--config", required=True, help="the hall configuration (TOML)")
+    parser.add_argument("--db", required=True, help="the hub's SQLite database file")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--day", type=_date, help="one day, YYYY-MM-DD")
+    when.add_argument("--from", dest="start", type=_date, help="first day of a period")
+    parser.add_argument("--to", dest="end", type=_date, help="last day of a period (with --from)")
+    parser.add_argument("--out", required=True, type=Path, help="folder to write into")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help=f"comma-separated, of {', '.join(FORMATS)} (default: all)")
+    return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    start: date = args.day or args.start
+    end: date = args.day or args.end or args.start
+    if end < start:
+        parser.error("--to is before --from")
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        parser.error(f"unknown format(s): {', '.join(unknown)}")
+    try:
+        config = load_config(Path(args.config))
+    except ConfigError as exc:
+        print(f"jiaohao report: the hall config cannot be used: {exc}", file=sys.stderr)
+        return 2
+    db_path = Path(args.db)
+    if not db_path.is_file():
+        print(f"jiaohao report: no database at {db_path}", file=sys.stderr)
+        return 2
+    try:
+        db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
+        stats = hall_stats(db, config, start, end)
+    except sqlite3.Error as exc:
+        print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
+        return 1
+    written = write_report(stats, config.hall.name, args.out, formats)
+    for path in written:
+        print(path)
+    return 0
+
+
+def write_report(stats: dict[str, Any], hall_name: str, out: Path,
+                 formats: list[str] | tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write the report of ``stats`` into ``out``; the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    start, end = str(stats["start"]), str(stats["end"])
+    stem = f"report-{start}" if start == end else f"report-{start}-{end}"
+    laid_out = tables(stats)
+    written: list[Path] = []
+    if "json" in formats:
+        path = out / f"{stem}.json"
+        path.write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(path)
+    if "xlsx" in formats:
+        written.append(write_xlsx(stats, hall_name, laid_out, out / f"{stem}.xlsx"))
+    if "csv" in formats:
+        written += write_csv(laid_out, out, stem)
+    if "pdf" in formats:
+        from report.pdf import render_pdf  # Qt only when a PDF is asked for
+
+        written.append(render_pdf(stats, hall_name, out / f"{stem}.pdf"))
+    return written

@@ -1,0 +1,157 @@
+"""The report's tables and chart series from the ``stats`` figures: plain Python, shared
+by the PDF, the XLSX and the CSV so all three show the same numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+#: (heading, how a row's value is read) for every column after the row's name.
+Column = tuple[str, Callable[[dict[str, Any]], Any]]
+
+
+def _minutes(field: str, stat: str) -> Callable[[dict[str, Any]], float | None]:
+    def read(row: dict[str, Any]) -> float | None:
+        value = row[field][stat]
+        return None if value is None else round(value / 60, 1)
+    return read
+
+
+def _count(name: str) -> Callable[[dict[str, Any]], int]:
+    return lambda row: int(row[name])
+
+
+def _share(name: str) -> Callable[[dict[str, Any]], float | None]:
+    return lambda row: None if row[name] is None else round(row[name] * 100, 1)
+
+
+COLUMNS: tuple[Column, ...] = (
+    ("取号", _count("issued")),
+    ("叫号", _count("called")),
+    ("重呼", _count("recalled")),
+    ("办结", _count("finished")),
+    ("过号", _count("skipped")),
+    ("转移", _count("transferred")),
+    ("未办结", _count("closed_unfinished")),
+    ("预约", _count("bookings_kept")),
+    ("平均等候(分)", _minutes("wait_s", "mean")),
+    ("中位等候(分)", _minutes("wait_s", "median")),
+    ("P90等候(分)", _minutes("wait_s", "p90")),
+    ("最长等候(分)", _minutes("wait_s", "max")),
+    ("平均办理(分)", _minutes("service_s", "mean")),
+    ("最长办理(分)", _minutes("service_s", "max")),
+    ("评价数", lambda row: sum(row["ratings"].values())),
+    ("差评", lambda row: row["ratings"]["1"] + row["ratings"]["2"]),
+    ("满意率(%)", _share("satisfaction")),
+    ("参评率(%)", _share("rated_share")),
+)
+
+#: Extra columns of the clerks' table.
+ATTENDANCE: tuple[Column, ...] = (
+    ("签到次数", lambda row: row["attendance"]["sessions"]),
+    ("在岗(时)", lambda row: round(row["attendance"]["signed_in_s"] / 3600, 2)),
+)
+
+#: (section title, key of the stats answer, name column heading).
+SECTIONS = (
+    ("全厅合计", "total", "范围"),
+    ("按日", "by_day", "日期"),
+    ("按时段", "by_hour", "时段"),
+    ("按区域", "by_zone", "区域"),
+    ("按业务", "by_service", "业务"),
+    ("按窗口", "by_window", "窗口"),
+    ("按人员", "by_clerk", "人员"),
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    key: str  # the stats key, also the sheet and CSV name
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def tables(stats: dict[str, Any]) -> list[Table]:
+    """Every table of the report, in order."""
+    out = []
+    for title, key, name in SECTIONS:
+        columns = COLUMNS + (ATTENDANCE if key == "by_clerk" else ())
+        source = [{"name": period(stats), **stats["total"]}] if key == "total" else stats[key]
+        if key == "by_day" and len(source) < 2:
+            continue  # a one-day report: the total says it
+        header = (name, *(heading for heading, _ in columns))
+        rows = tuple((row["name"], *(read(row) for _, read in columns)) for row in source)
+        out.append(Table(title, key, header, rows))
+    return out
+
+
+def period(stats: dict[str, Any]) -> str:
+    start, end = stats["start"], stats["end"]
+    return start if start == end else f"{start} 至 {end}"
+
+
+def headline(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    """The few figures a manager reads first, as (label, text)."""
+    total = stats["total"]
+
+    def minutes(value: float | None) -> str:
+        return "—" if value is None else f"{value / 60:.1f} 分钟"
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f}%"
+
+    rated = sum(total["ratings"].values())
+    bad = total["ratings"]["1"] + total["ratings"]["2"]
+    return [
+        ("取号", str(total["issued"])),
+        ("办结", str(total["finished"])),
+        ("过号", str(total["skipped"])),
+        ("平均等候", minutes(total["wait_s"]["mean"])),
+        ("P90 等候", minutes(total["wait_s"]["p90"])),
+        ("平均办理", minutes(total["service_s"]["mean"])),
+        ("评价 / 差评", f"{rated} / {bad}"),
+        ("满意率", share(total["satisfaction"])),
+    ]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    unit: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+
+
+def charts(stats: dict[str, Any]) -> list[Chart]:
+    """The report's charts: arrivals vs served per hour, waits per zone, satisfaction
+    per window (only windows with ratings)."""
+    hours = stats["by_hour"]
+    zones = stats["by_zone"]
+    rated = [w for w in stats["by_window"] if w["satisfaction"] is not None]
+    out = [
+        Chart("每小时取号与办结", "人次", tuple(h["name"] for h in hours), (
+            Series("取号", tuple(float(h["issued"]) for h in hours)),
+            Series("办结", tuple(float(h["finished"]) for h in hours)),
+        )),
+        Chart("各区域等候时间", "分钟", tuple(z["name"] for z in zones), (
+            Series("平均", tuple(_min(z["wait_s"]["mean"]) for z in zones)),
+            Series("P90", tuple(_min(z["wait_s"]["p90"]) for z in zones)),
+        )),
+    ]
+    if rated:
+        out.append(Chart("各窗口满意率", "%", tuple(w["name"] for w in rated), (
+            Series("满意率", tuple(round(w["satisfaction"] * 100, 1) for w in rated)),
+        )))
+    return out
+
+
+def _min(seconds: float | None) -> float:
+    return 0.0 if seconds is None else round(seconds / 60, 1)
