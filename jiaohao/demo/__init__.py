@@ -176,11 +176,17 @@ def _quiet_offscreen_warnings() -> None:
 
 
 def _headless_sizes(hall: Any) -> None:
+    """Each app at the size of its real screen, shown (offscreen) from the start so it
+    has laid itself out before its first screenshot."""
     hall.kiosk.window.resize(1080, 1920)
     hall.wall.window.resize(1920, 1080)
+    hall.devices_window.adjustSize()
+    for window in (hall.kiosk.window, hall.wall.window, hall.devices_window,
+                   hall.printer_window):
+        window.show()
     for booth in hall.booths:
         booth.wiring.terminal.full.resize(980, 520)
-    hall.devices_window.adjustSize()
+        booth.wiring.terminal.full.show()
 
 
 def _show(hall: Any, app: Any) -> None:
