@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 #: the pad's keys, best first (score 5 = 非常满意 … 1 = 非常不满意, the 差评)
 PAD_KEYS = ((5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意"))
-TICKETS_SHOWN = 6
+TICKETS_SHOWN = 3
 
 
 def _pixmap(image: Any) -> QPixmap:
@@ -66,7 +66,7 @@ class PrinterWindow(QWidget):
         layout.addWidget(scroll, 1)
         self.tickets: list[QLabel] = []
         self.show_paper()
-        self.resize(1000, 520)
+        self.resize(1290, 520)
 
     def show_paper(self) -> None:
         out = bool(self.faults.paper_out)
