@@ -190,24 +190,29 @@ def _headless_sizes(hall: Any) -> None:
 
 
 def _show(hall: Any, app: Any) -> None:
-    """Tile the windows on the primary screen: kiosk left, wall right, the caller
-    strips under the wall, the printer and the twins below (a person may move them)."""
+    """Tile the windows on the primary screen: the kiosk on the left; on the right the
+    wall, the caller terminals' strips, then the LED bars and pads beside the printer
+    (a person may move them)."""
     area = app.primaryScreen().availableGeometry()
     x0, y0, w, h = area.x(), area.y(), area.width(), area.height()
     kiosk_w = max(480, w // 3)
-    right = w - kiosk_w
+    x, right = x0 + kiosk_w, w - kiosk_w
     hall.kiosk.window.setGeometry(x0, y0, kiosk_w, h)
-    wall_h = right * 9 // 16 // 2 + h // 4
-    hall.wall.window.setGeometry(x0 + kiosk_w, y0, right, wall_h)
+    strips = [b.wiring.terminal for b in hall.booths]
+    for terminal in strips:
+        terminal.show_compact(True)
+    strip_h = max(64, max(t.strip.sizeHint().height() for t in strips))
+    devices = hall.devices_window.sizeHint()
+    bottom_h = max(300, devices.height())
+    wall_h = max(240, h - bottom_h - strip_h * len(strips))
+    hall.wall.window.setGeometry(x, y0, right, wall_h)
     y = y0 + wall_h
-    for booth in hall.booths:
-        strip = booth.wiring.terminal
-        strip.show_compact(True)
-        strip.strip.setGeometry(x0 + kiosk_w, y, right, 64)
-        y += 64
-    rest = max(200, y0 + h - y)
-    hall.devices_window.setGeometry(x0 + kiosk_w, y, right // 2, rest)
-    hall.printer_window.setGeometry(x0 + kiosk_w + right // 2, y, right - right // 2, rest)
+    for terminal in strips:
+        terminal.strip.setGeometry(x, y, right, strip_h)
+        y += strip_h
+    devices_w = min(max(devices.width(), right // 2), right - 320)
+    hall.devices_window.setGeometry(x, y, devices_w, bottom_h)
+    hall.printer_window.setGeometry(x + devices_w, y, right - devices_w, bottom_h)
     for window in (hall.kiosk.window, hall.wall.window, hall.devices_window,
                    hall.printer_window):
         window.show()

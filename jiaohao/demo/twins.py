@@ -73,7 +73,7 @@ class PrinterWindow(QWidget):
         self.status.setText("打印机缺纸！取号机将暂停出票" if out
                             else "打印机正常 · 最近打出的号票")
         self.status.setStyleSheet(f"font-size: 18px; color: {'#b00020' if out else '#1b1b1b'};")
-        self.paper_button.setText("装纸 (refill)" if out else "模拟缺纸 (paper out)")
+        self.paper_button.setText("装纸" if out else "模拟缺纸")
 
     def _toggle_paper(self) -> None:
         self.faults.paper_out = not self.faults.paper_out
@@ -82,8 +82,9 @@ class PrinterWindow(QWidget):
     def add_ticket(self, number: str, picture: str) -> None:
         """A ticket came out: newest on the left, the last few kept."""
         pixmap = QPixmap(picture)
-        if not pixmap.isNull():
-            pixmap = pixmap.scaledToHeight(min(pixmap.height(), 440),
+        if not pixmap.isNull():  # the whole ticket in the window's height
+            target = max(160, min(440, self.height() - 110))
+            pixmap = pixmap.scaledToHeight(min(pixmap.height(), target),
                                            Qt.TransformationMode.SmoothTransformation)
         label = QLabel()
         label.setPixmap(pixmap)
@@ -111,28 +112,31 @@ class DevicesWindow(QWidget):
     def __init__(self, windows: Sequence[Twins], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("窗口屏与评价器 · LED bars and evaluator pads")
-        self.setStyleSheet("QPushButton { min-width: 96px; padding: 4px 8px; }")
+        self.setStyleSheet("QPushButton { min-width: 84px; min-height: 32px; padding: 2px 6px;"
+                           " font-size: 15px; }")
         self.windows = list(windows)
         grid = QGridLayout(self)
+        grid.setVerticalSpacing(2)
         self._bars: list[QLabel] = []
         self._pads: list[QLabel] = []
         self._keys: list[list[QPushButton]] = []
         self._shown: list[tuple[str, bool] | None] = []
-        for row, twins in enumerate(self.windows):
-            grid.addWidget(QLabel(twins.name), row, 0)
+        for i, twins in enumerate(self.windows):
+            grid.addWidget(QLabel(twins.name), 2 * i, 0, 2, 1)
             bar = QLabel()
-            grid.addWidget(bar, row, 1)
+            grid.addWidget(bar, 2 * i, 1)
+            below = QHBoxLayout()
             pad = QLabel()
-            pad.setMinimumWidth(220)
-            grid.addWidget(pad, row, 2)
-            keys = QHBoxLayout()
+            pad.setFixedWidth(250)
+            below.addWidget(pad)
             buttons = []
             for score, text in PAD_KEYS:
                 button = QPushButton(text)
                 button.clicked.connect(lambda _c=False, p=twins.pad, s=score: p.press_score(s))
-                keys.addWidget(button)
+                below.addWidget(button)
                 buttons.append(button)
-            grid.addLayout(keys, row, 3)
+            below.addStretch(1)
+            grid.addLayout(below, 2 * i + 1, 1)
             self._bars.append(bar)
             self._pads.append(pad)
             self._keys.append(buttons)
@@ -151,12 +155,14 @@ class DevicesWindow(QWidget):
             shown = (twins.bar.text, bool(twins.bar.flashing))
             if shown != self._shown[i]:
                 self._shown[i] = shown
-                picture = render_bar(shown[0] or " ", flashing=shown[1], dot_px=3)
-                self._bars[i].setPixmap(_pixmap(picture))
+                self._bars[i].setPixmap(_pixmap(render_bar(shown[0] or " ", dot_px=3)))
+                # a flashing bar gets a yellow frame (the picture stays one line high)
+                self._bars[i].setStyleSheet(
+                    f"border: 3px solid {'#f5c400' if shown[1] else 'transparent'};")
             lit = bool(twins.pad.lit)
             words = twins.pad.screen or "（评价器）"
-            self._pads[i].setText(f"{words}\n{'● 请您评价' if lit else '○ 等待'}")
-            self._pads[i].setStyleSheet(f"color: {'#0a7d28' if lit else '#555'};")
+            self._pads[i].setText(f"{'● 请您评价' if lit else '○ 评价器'} · {words}")
+            self._pads[i].setStyleSheet(f"font-size: 15px; color: {'#0a7d28' if lit else '#555'};")
             for button in self._keys[i]:
                 button.setEnabled(lit)
 
