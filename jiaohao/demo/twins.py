@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -83,7 +84,7 @@ class PrinterWindow(QWidget):
         """A ticket came out: newest on the left, the last few kept."""
         pixmap = QPixmap(picture)
         if not pixmap.isNull():  # the whole ticket in the window's height
-            target = max(160, min(440, self.height() - 110))
+            target = max(160, min(440, self.height() - 140))
             pixmap = pixmap.scaledToHeight(min(pixmap.height(), target),
                                            Qt.TransformationMode.SmoothTransformation)
         label = QLabel()
@@ -124,6 +125,7 @@ class DevicesWindow(QWidget):
         for i, twins in enumerate(self.windows):
             grid.addWidget(QLabel(twins.name), 2 * i, 0, 2, 1)
             bar = QLabel()
+            bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             grid.addWidget(bar, 2 * i, 1)
             below = QHBoxLayout()
             pad = QLabel()
