@@ -294,6 +294,16 @@ class WallWindow(QWidget):
         else:
             self.update(_q(self._plan.newest))
 
+    def control_texts(self) -> list[str]:
+        """What this frame shows, as text (qtkit/control.py): the connection, the newest
+        call, the recent calls."""
+        v = self._view
+        out = ["已连接" if v.connected else "未连接"]
+        if v.newest is not None:
+            out.append(f"请{v.newest.call.number}号到{v.newest.call.window_name}")
+        out += [f"{row.call.number} {row.call.window_name}" for row in v.recent]
+        return out
+
     # -- geometry -----------------------------------------------------------------------
 
     @property

@@ -38,11 +38,14 @@ class ProfileError(ValueError):
 
 
 def default_root() -> Path:
-    """The profile root: ``$JIAOHAO_PROFILES`` or the project's ``hardware_profiles/``."""
+    """The profile root: ``$JIAOHAO_PROFILES``, else a checkout's ``hardware_profiles/``,
+    else the copy an installed wheel carries (``jiaohao/hardware_profiles``)."""
     env = os.environ.get(ROOT_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "hardware_profiles"
+    top = Path(__file__).resolve().parent.parent
+    checkout = top / "hardware_profiles"
+    return checkout if checkout.is_dir() else top / "jiaohao" / "hardware_profiles"
 
 
 def list_profiles(kind: str, root: Path | None = None) -> list[str]:

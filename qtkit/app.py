@@ -120,6 +120,9 @@ def place_window(window: QWidget, placement: Placement) -> None:
     Raises:
         ValueError: ``placement.screen`` names a screen that does not exist.
     """
+    from qtkit.control import attach_from_environment
+
+    attach_from_environment(window)  # only when JIAOHAO_CONTROL is set (tests, support)
     screens = QGuiApplication.screens()
     screen = QGuiApplication.primaryScreen()
     if placement.screen is not None:

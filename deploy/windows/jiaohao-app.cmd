@@ -1,11 +1,11 @@
 @echo off
-rem Start one jiaohao app at log-on and restart it if it exits.
-rem Copy to shell:startup (see docs\deployment.md) and edit the four values below.
-set JIAOHAO_APP=display
-set JIAOHAO_HUB=ws://192.0.2.10:8765
-set JIAOHAO_DEVICE=display-1
-set JIAOHAO_TOKEN=change-me
+rem Start one jiaohao app full screen at log-on and restart it if it exits.
+rem Put a shortcut to this file in the auto-login user's start-up folder (Win+R,
+rem shell:startup); see docs\deployment.md. Set the app below; its station file is
+rem C:\jiaohao\<app>.toml (hub address, device id, token, printer or serial ports).
+set JIAOHAO_APP=kiosk
+set JIAOHAO_HOME=C:\jiaohao
 :again
-"%~dp0..\..\.venv\Scripts\jiaohao.exe" %JIAOHAO_APP% --hub %JIAOHAO_HUB% --device %JIAOHAO_DEVICE% --token %JIAOHAO_TOKEN%
+"%JIAOHAO_HOME%\venv\Scripts\jiaohao.exe" %JIAOHAO_APP% --station "%JIAOHAO_HOME%\%JIAOHAO_APP%.toml" --fullscreen
 timeout /t 3 /nobreak >nul
 goto again

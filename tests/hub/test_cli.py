@@ -125,3 +125,25 @@ def test_check_lists_every_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "service[0] (a).id" in done.stdout
     assert "at least one [[window]]" in done.stdout
+
+
+def test_backup_copies_a_database_in_use_with_what_is_still_in_the_wal(
+    tmp_path: Path,
+) -> None:
+    from hub.cli import main as hub_main
+    from hub.store import Store
+    from tests.hub.engine_helpers import hall
+    from tests.hub.test_stats import SCRIPT, play
+
+    live = Store.open(str(tmp_path / "queue.db"))  # left open: the hub still runs
+    live.write(play(hall(), SCRIPT[:3]))
+    assert (tmp_path / "queue.db-wal").stat().st_size > 0
+    copy = tmp_path / "copy.db"
+    assert hub_main(["backup", "--db", str(tmp_path / "queue.db"), "--out", str(copy)]) == 0
+    copied = Store.open(str(copy))
+    assert copied.counts()["tickets"] == 3 and copied.last_seq() == live.last_seq()
+    copied.close()
+    assert hub_main(["backup", "--db", str(tmp_path / "queue.db"), "--out", str(copy)]) == 2
+    assert hub_main(["backup", "--db", str(tmp_path / "none.db"),
+                     "--out", str(tmp_path / "x.db")]) == 2
+    live.close()
