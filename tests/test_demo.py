@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -76,3 +77,29 @@ def test_headless_demo_writes_screens_tickets_voice_and_report(tmp_path: Path) -
     assert "日通报" in (out / "report.md").read_text(encoding="utf-8")
     documents = sorted(p.suffix for p in (out / "report").iterdir())
     assert {".pdf", ".xlsx", ".csv", ".json"} <= set(documents)
+
+
+def test_a_touch_on_the_kiosk_keeps_the_scripted_citizens_away(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+
+    from jiaohao.demo.hall import TouchWatch
+
+    kiosk, other = QWidget(), QWidget()
+    button, elsewhere = QPushButton("取号", kiosk), QPushButton("呼叫", other)
+    QVBoxLayout(kiosk).addWidget(button)
+    QVBoxLayout(other).addWidget(elsewhere)
+    for widget in (kiosk, other):
+        qtbot.addWidget(widget)
+        widget.show()
+    watch = TouchWatch(kiosk)
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(watch)
+    try:
+        qtbot.mouseClick(elsewhere, Qt.MouseButton.LeftButton)
+        assert watch.last == float("-inf")  # a click on another window is not the kiosk's
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert watch.last > float("-inf")
+    finally:
+        app.removeEventFilter(watch)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QWidget
 
 from jiaohao.demo.clock import DemoClock
 from jiaohao.demo.output import TicketFolder
@@ -22,6 +24,25 @@ log = logging.getLogger(__name__)
 PAD_PROFILE = "ff68-5key-screen"
 BAR_PROFILE = "a5-sum"
 START_TIMEOUT_S = 30.0
+#: the scripted citizens leave the kiosk alone this long after a person touched it
+PERSON_AT_KIOSK_S = 20.0
+
+
+class TouchWatch(QObject):
+    """Notes when a person last touched (clicked, typed on) one window."""
+
+    TOUCHES = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.last = float("-inf")  # time.monotonic() of the last touch
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.TOUCHES and isinstance(watched, QWidget) and (
+                watched is self.window or self.window.isAncestorOf(watched)):
+            self.last = time.monotonic()
+        return False
 
 
 class HubThread:
@@ -135,6 +156,8 @@ class DemoHall:
         self.kiosk = build_kiosk(app, HubBridge(url, kiosk_device.id, _token(kiosk_device)),
                                  TicketPrinter(profile, self.printer.connection),
                                  clock=self.clock)
+        self.kiosk_touches = TouchWatch(self.kiosk.window)
+        app.installEventFilter(self.kiosk_touches)
         self.wall = WallApp(HubBridge(url, display_device.id, _token(display_device)),
                             speaker=self._speaker())
         self.wall.window.clock = self.clock
@@ -194,6 +217,11 @@ class DemoHall:
         """A job left the virtual printer (its thread): keep it, show it."""
         saved = self.tickets.save(raw)
         self.relay.printed.emit(saved.number, str(saved.picture))
+
+    @property
+    def person_at_kiosk(self) -> bool:
+        """A person touched the kiosk a moment ago (they joined the demo)."""
+        return time.monotonic() - self.kiosk_touches.last < PERSON_AT_KIOSK_S
 
     @property
     def online(self) -> bool:

@@ -25,6 +25,9 @@ from qtkit.screenshot import grab
 
 log = logging.getLogger(__name__)
 
+#: real seconds the apps get to redraw before a screenshot
+SETTLE_S = 0.3
+
 
 @dataclass(frozen=True)
 class Until:
@@ -179,7 +182,7 @@ class Morning:
         for booth in hall.booths:
             self.say(f"{booth.name}: {booth.staff.name}（工号 {booth.staff.id}）签到")
         yield Until(lambda: all(b.bar.text for b in hall.booths), "the LED bars to light", 10)
-        yield Pause(0.3)
+        yield Pause(SETTLE_S)
         self.shot("wall-0830-hall-opens", hall.wall.window)
         self.shot("kiosk-home", hall.kiosk.window)
         while (self.issued < self.tickets or self.keep_serving
@@ -201,8 +204,9 @@ class Morning:
     def citizen(self) -> Generator[Step, None, bool]:
         """One citizen takes a ticket at the kiosk; False when none came out."""
         p = self.kiosk
-        if p.busy or p.screen not in (Screen.IDLE, Screen.HOME, Screen.TAKEN, Screen.MESSAGE):
-            return False  # someone is using the kiosk (a person joined the demo)
+        if self.hall.person_at_kiosk or p.busy or p.screen not in (
+                Screen.IDLE, Screen.HOME, Screen.TAKEN, Screen.MESSAGE):
+            return False  # a person is using the kiosk: they joined the demo
         service = self.rng.choice(self.services)
         if p.screen is Screen.IDLE:
             p.wake()
@@ -213,7 +217,7 @@ class Morning:
         if service.zone:
             p.open_zone(service.zone)
         if self.once("kiosk-services"):
-            yield Pause(0.2)
+            yield Pause(SETTLE_S)
             self.shot("kiosk-choose-a-service", self.hall.kiosk.window)
         saved = len(self.hall.tickets.saved)
         p.take(service.id)
@@ -232,9 +236,10 @@ class Morning:
         self.say(f"取号 {taken.number}{flag} {service.name}，前面 {taken.ahead} 人"
                  f"{'' if taken.printed else ' — 未打印：' + taken.problem}")
         if self.once("kiosk-ticket"):
-            yield Pause(0.2)
+            yield Pause(SETTLE_S)
             self.shot(f"kiosk-ticket-{taken.number}-taken", self.hall.kiosk.window)
         if priority:
+            yield Pause(SETTLE_S)
             self.shot(f"kiosk-priority-ticket-{taken.number}", self.hall.kiosk.window)
         return True
 
@@ -244,10 +249,11 @@ class Morning:
         hall.printer_window.show_paper()
         self.say("取号机打印机缺纸")
         yield from self.citizen()
+        yield Pause(SETTLE_S)
         self.shot("kiosk-printer-out-of-paper", hall.kiosk.window)
         yield Until(lambda: bool(hall.wall.model.view().problems),
                     "the wall to show the kiosk out of paper", 15)
-        yield Pause(0.2)
+        yield Pause(SETTLE_S)
         self.shot("wall-kiosk-out-of-paper", hall.wall.window)
         self.shot("printer-out-of-paper", hall.printer_window)
         yield Minutes(2)
@@ -335,7 +341,7 @@ class Morning:
         """The pad lights up after the finish; the citizen presses a key."""
         yield Until(lambda: bool(booth.pad.lit), f"{booth.name}'s pad to light up", 15)
         if self.once("pad-lit"):
-            yield Pause(0.4)
+            yield Pause(SETTLE_S)
             self.shot(f"leds-and-pads-window-{booth.number}-asks-rating", self.hall.devices_window)
         # the pad drops a second press of the same key within its bounce time
         bounce = booth.wiring.pad.pad.profile.bounce_s
@@ -349,7 +355,7 @@ class Morning:
         words = "差评！" if score <= 2 else ""
         self.say(f"{booth.name}: {number} 评价 {score} 分{words}")
         if score <= 2:
-            yield Pause(0.2)
+            yield Pause(SETTLE_S)
             self.shot(f"caller-window-{booth.number}-bad-rating-{number}",
                       booth.wiring.terminal.full)
 
@@ -358,4 +364,4 @@ class Morning:
         seq = hall.hub.seq
         yield Until(lambda: hall.wall.replica.ready and hall.wall.replica.state.seq >= seq,
                     "the wall to catch up", 10)
-        yield Pause(0.3)
+        yield Pause(SETTLE_S)
