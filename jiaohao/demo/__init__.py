@@ -25,6 +25,7 @@ import logging
 import os
 import random
 import shutil
+import signal
 import sys
 import tempfile
 from contextlib import nullcontext
@@ -145,6 +146,9 @@ def _run(args: argparse.Namespace, config: Any, out: Path, db_path: Path, ticket
     else:
         _headless_sizes(hall)
     runner.start()
+    # Ctrl+C ends the demo the normal way (the report is still written); the runner's
+    # timer gives Python the moments to notice the signal.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
     try:
         app.exec()
     finally:
