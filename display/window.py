@@ -14,7 +14,7 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -237,6 +237,8 @@ class WallWindow(QWidget):
         self._model = model
         self._palette = palette
         self._tz: tzinfo | None = None
+        #: the time the header shows (the demo gives its accelerated clock)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.set_timezone(timezone)
         self._view: View = model.view()
         self.painted_view: View | None = None
@@ -363,7 +365,8 @@ class WallWindow(QWidget):
         painter.fillRect(0, p.header.bottom, p.width, p.status.y - p.header.bottom, bg)
 
     def _now(self) -> datetime:
-        return datetime.now(self._tz) if self._tz is not None else datetime.now().astimezone()
+        now = self.clock()
+        return now.astimezone(self._tz) if self._tz is not None else now.astimezone()
 
     def _paint_header(self, painter: QPainter) -> None:
         p, v = self._plan, self._view

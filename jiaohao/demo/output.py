@@ -1,0 +1,106 @@
+"""What the demo leaves behind, without Qt: tickets, voice files and the day's report."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_NUMBER = re.compile(r"[A-Z]{1,3}\d{3,4}")
+
+
+@dataclass(frozen=True)
+class SavedTicket:
+    number: str
+    raw: Path
+    picture: Path
+
+
+class TicketFolder:
+    """Keeps each printer job as ``NUMBER.bin`` (the exact bytes) and ``NUMBER.png``
+    (those bytes rendered back, as the paper would look). Called from the virtual
+    printer's thread."""
+
+    def __init__(self, folder: Path, width_dots: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.width_dots = width_dots
+        self.saved: list[SavedTicket] = []
+        self._lock = threading.Lock()
+
+    def save(self, raw: bytes) -> SavedTicket:
+        """Write one job. Raises OSError when the folder cannot be written."""
+        from printer.render import render
+
+        rendered = render(raw, self.width_dots)
+        found = _NUMBER.search("".join(rendered.lines).replace(" ", ""))
+        with self._lock:
+            stem = found.group(0) if found else f"ticket-{len(self.saved) + 1:03d}"
+            taken = {t.raw.stem for t in self.saved}
+            name, again = stem, 1
+            while name in taken:  # a reprint keeps the first copy
+                again += 1
+                name = f"{stem}-{again}"
+            saved = SavedTicket(stem, self.folder / f"{name}.bin", self.folder / f"{name}.png")
+            saved.raw.write_bytes(raw)
+            rendered.image.save(saved.picture)
+            self.saved.append(saved)
+        return saved
+
+
+class WavFolderBackend:
+    """A voice backend writing each announcement to ``NNNN-A001-window-3.wav``
+    (espeak-ng), for a demo with nobody listening."""
+
+    def __init__(self, folder: Path) -> None:
+        from voice.espeak import EspeakVoice
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.voice = EspeakVoice()
+        self.name = "espeak-ng to WAV files"
+        self.count = 0
+
+    def play(self, item: Any) -> None:
+        from voice.audio import AudioError
+        from voice.backends import render
+
+        try:
+            audio = render(self.voice, item)
+        except AudioError as exc:
+            log.warning("%s not spoken: %s", item.number, exc)
+            return
+        self.count += 1
+        path = self.folder / f"{self.count:04d}-{item.number}-window-{item.window}.wav"
+        path.write_bytes(audio.wav_bytes())
+
+
+def write_report(out: Path, db_path: Path, config: Any, day: Any) -> dict[str, Any]:
+    """``report.md`` and ``report.json`` for ``day`` from the hub's store, and the
+    日通报 as PDF, XLSX and CSV in ``report/`` (as `jiaohao report` writes it); the
+    report."""
+    import sqlite_utils
+
+    from hall.state import day_date
+    from hub.report import day_report, report_markdown
+    from hub.stats import hall_stats
+    from report.cli import write_report as write_documents
+
+    db = sqlite_utils.Database(db_path)
+    try:
+        report = day_report(db, config, day)
+        date = day_date(day)
+        stats = hall_stats(db, config, date, date)
+    finally:
+        db.close()
+    write_documents(stats, config.hall.name, out / "report")
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
+                                     encoding="utf-8")
+    (out / "report.md").write_text(report_markdown(report), encoding="utf-8")
+    return report
