@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     TICKET_NOT_PRINTED = "ticket_not_printed"
     TICKET_REPRINTED = "ticket_reprinted"
     ANNOUNCEMENT = "announcement"
+    ALERT_RAISED = "alert_raised"
+    ALERT_CLEARED = "alert_cleared"
 
 
 def _omit_none() -> Any:
@@ -351,13 +353,39 @@ class TicketReprinted(EventPayload):
     number: str
 
 
+@dataclass(frozen=True, slots=True)
+class AlertRaised(EventPayload):
+    """Something in the hall needs a manager: a long wait or queue, a window paused or a
+    citizen served too long, a device in trouble. Raised once, cleared once."""
+
+    kind: ClassVar[EventKind] = EventKind.ALERT_RAISED
+    what: ClassVar[str] = "alert_raised"
+    alert: str  # stable id, e.g. "wait:zone:tax"
+    category: str  # wait | queue | overdue | pause | device
+    scope: str = ""  # zone:<id> | service:<id> | window:<n> | device:<id>
+    level: str = "warning"  # warning | critical
+    message: str = ""
+    value: float | None = None
+    limit: float | None = None
+    since: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCleared(EventPayload):
+    kind: ClassVar[EventKind] = EventKind.ALERT_CLEARED
+    what: ClassVar[str] = "alert_cleared"
+    alert: str
+    since: str = ""
+    cleared: str = ""
+
+
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
     cls.kind: cls
     for cls in (
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
-        Announcement,
+        Announcement, AlertRaised, AlertCleared,
     )
 }
 

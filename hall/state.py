@@ -21,10 +21,13 @@ from typing import Any
 
 from hall.config import HallConfig
 from hall.protocol import (
+    AlertCleared,
+    AlertRaised,
     Announcement,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
+    DeviceStatusReported,
     Event,
     EventPayload,
     RatingRecorded,
@@ -155,10 +158,12 @@ class WindowState:
     #: Each tier's place in the priority:normal cycle (tier index -> place).
     streaks: dict[int, int] = field(default_factory=dict)
     served: int = 0  # tickets finished today
+    paused_at: str | None = None  # when the pause began (None: before the state was read)
 
     def public(self) -> dict[str, Any]:
         return {
             "number": self.number,
+            "paused_at": self.paused_at,
             "ticket": self.ticket,
             "paused": self.paused,
             "pause_reason": self.pause_reason,
@@ -211,6 +216,10 @@ class HallState:
     slot_issued: dict[str, int] = field(default_factory=dict)  # "A@08:30-10:00" -> count
     durations: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
     used_bookings: dict[str, str] = field(default_factory=dict)  # code -> day (hub only)
+    #: Open alerts (alert_raised not yet cleared), by alert id.
+    alerts: dict[str, AlertRaised] = field(default_factory=dict)
+    #: Devices reporting a fault (anything but "ok"): device id -> its last report.
+    faults: dict[str, DeviceStatusReported] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowState:
         state = self.windows.get(number)
@@ -243,6 +252,8 @@ class HallState:
             # The timed services themselves, so a replica's averages and wait
             # estimates stay those of the hub as later services are timed.
             "service_s": {s: list(d) for s, d in self.durations.items() if d},
+            "alerts": [a.to_json() for a in self.alerts.values()],
+            "faults": [f.to_json() for f in self.faults.values()],
         }
 
     @classmethod
@@ -268,9 +279,16 @@ class HallState:
                 staff=raw.get("staff"),
                 staff_name=raw.get("staff_name"),
                 served=int(raw.get("served", 0)),
+                paused_at=raw.get("paused_at"),
             )
         for service, timed in obj.get("service_s", {}).items():
             state.durations[service] = deque(map(float, timed), maxlen=DURATIONS_KEPT)
+        for raw in obj.get("alerts", []):
+            alert = AlertRaised.parse(raw)
+            state.alerts[alert.alert] = alert
+        for raw in obj.get("faults", []):
+            fault = DeviceStatusReported.parse(raw)
+            state.faults[fault.device] = fault
         return state
 
 
@@ -383,12 +401,27 @@ def _transferred(state: HallState, at: str, p: TicketTransferred) -> None:
 
 def _paused(state: HallState, at: str, p: WindowPaused) -> None:
     window = state.window(p.window)
-    window.paused, window.pause_reason = True, p.reason
+    window.paused, window.pause_reason, window.paused_at = True, p.reason, at
 
 
 def _resumed(state: HallState, at: str, p: WindowResumed) -> None:
     window = state.window(p.window)
-    window.paused, window.pause_reason = False, None
+    window.paused, window.pause_reason, window.paused_at = False, None, None
+
+
+def _alert_raised(state: HallState, at: str, p: AlertRaised) -> None:
+    state.alerts[p.alert] = p
+
+
+def _alert_cleared(state: HallState, at: str, p: AlertCleared) -> None:
+    state.alerts.pop(p.alert, None)
+
+
+def _device_status(state: HallState, at: str, p: DeviceStatusReported) -> None:
+    if p.status == "ok":
+        state.faults.pop(p.device, None)
+    else:
+        state.faults[p.device] = p
 
 
 def _signed_in(state: HallState, at: str, p: ClerkSignedIn) -> None:
@@ -429,6 +462,9 @@ def _day_closed(state: HallState, at: str, p: DayClosed) -> None:
 
 
 _HANDLERS: dict[type[EventPayload], Callable[[HallState, str, Any], None]] = {
+    AlertRaised: _alert_raised,
+    AlertCleared: _alert_cleared,
+    DeviceStatusReported: _device_status,
     TicketIssued: _issued,
     TicketCalled: _called,
     TicketFinished: _finished,

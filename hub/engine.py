@@ -21,6 +21,8 @@ from hall import errors
 from hall.config import HallConfig, Window
 from hall.protocol import (
     SPECIAL_CALLS,
+    AlertCleared,
+    AlertRaised,
     Announce,
     Announcement,
     CallNext,
@@ -85,6 +87,7 @@ from hall.state import (
     waiting_by_window,
     waiting_by_zone,
 )
+from hub import alerts
 from hub.links import TicketLinks
 
 
@@ -101,6 +104,10 @@ class Outcome:
         return self.result.to_json()
 
 
+#: How often ``tick`` looks at alerts (it runs before every batch of requests).
+ALERTS_EVERY = timedelta(seconds=5)
+
+
 class Engine:
     """The hall's queue rules over one :class:`HallState`."""
 
@@ -113,6 +120,7 @@ class Engine:
         #: Makes each ticket's public page address (given to the kiosk that took it).
         self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
+        self._alerts_due: datetime | None = None  # alerts are looked at every ALERTS_EVERY
         self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
             TakeTicket: self._take_ticket,
             CallNext: self._call_next,
@@ -153,12 +161,27 @@ class Engine:
     def tick(self, now: datetime) -> list[Event]:
         """Close the hall day if ``now`` lies in a later one. The hub calls this before
         each batch of requests and on a timer, so a day closes even in a silent hall."""
-        today = self.hall_day(now)
-        if not self.state.day or date.fromisoformat(today) <= day_date(self.state.day):
-            return []
         outcome = Outcome()
-        self._emit_day_closed(now, today, "day_end", outcome)
+        today = self.hall_day(now)
+        if self.state.day and date.fromisoformat(today) > day_date(self.state.day):
+            self._emit_day_closed(now, today, "day_end", outcome)
+        elif self._alerts_due is None or now >= self._alerts_due:
+            self._alerts_due = now + ALERTS_EVERY
+            self._update_alerts(now, outcome)
         return outcome.events
+
+    def _update_alerts(self, now: datetime, out: Outcome) -> None:
+        """Raise the alerts the hall deserves now and clear those it no longer does."""
+        want = alerts.wanted(self.state, self.config, now)
+        at = self.local(now).isoformat()
+        for alert_id, raised in list(self.state.alerts.items()):
+            if alert_id not in want:
+                self._emit(AlertCleared(alert=alert_id, since=raised.since, cleared=at), now, out)
+        for alert_id, w in want.items():
+            if alert_id not in self.state.alerts:
+                self._emit(AlertRaised(alert=w.alert, category=w.category, scope=w.scope,
+                                       level=w.level, message=w.message, value=w.value,
+                                       limit=w.limit, since=at), now, out)
 
     def execute(self, request: Request, now: datetime) -> Outcome:
         """Run one request at ``now``.

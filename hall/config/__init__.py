@@ -35,6 +35,7 @@ from hall.config.model import (
     Window,
     Zone,
 )
+from hall.config.supervision import AlertRules, FollowUp, Limits
 from hall.config.voice import Speaker, VoiceSettings
 
 __all__ = [
@@ -47,12 +48,15 @@ __all__ = [
     "_STAFF_KEYS",
     "_WINDOW_KEYS",
     "_ZONE_KEYS",
+    "AlertRules",
     "ConfigError",
     "ConfigProblem",
     "Device",
     "DisplaySettings",
+    "FollowUp",
     "HallConfig",
     "HallInfo",
+    "Limits",
     "Policy",
     "Role",
     "Service",

@@ -33,6 +33,7 @@ from hall.config.model import (
     Window,
     Zone,
 )
+from hall.config.supervision import check_alerts, check_followup
 from hall.config.voice import check_voice
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 FILE_KEY = "(file)"
 
 _TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "display",
-             "voice")
+             "voice", "alerts", "followup")
 _HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url", "demo")
 _QUEUE_KEYS = (
     "recall_limit",
@@ -369,8 +370,12 @@ class _Checker:
         staff = self.check_staff(data, zone_ids)
         display = self.check_display(data)
         voice = check_voice(self, data, zone_ids)
+        alerts = check_alerts(self, data, zone_ids, set(self._service_ids))
+        followup = check_followup(self, data)
         self.check_usage(data)
         if self.errors or hall is None or policy is None or display is None or voice is None:
+            return None
+        if alerts is None or followup is None:
             return None
         return HallConfig(
             hall=hall,
@@ -382,6 +387,8 @@ class _Checker:
             policy=policy,
             display=display,
             voice=voice,
+            alerts=alerts,
+            followup=followup,
             source=source,
         )
 

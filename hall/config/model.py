@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
 
@@ -158,6 +159,8 @@ class HallConfig:
     policy: Policy = Policy()
     display: DisplaySettings = DisplaySettings()
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    alerts: AlertRules = field(default_factory=AlertRules)
+    followup: FollowUp = field(default_factory=FollowUp)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from hall import config as hall_config
 from hall.config import ConfigError, parse_config
+from hall.config.supervision import ALERT_KEYS, FOLLOWUP_KEYS
 from hall.config.voice import VOICE_KEYS
 from tests.hall.test_config import BASE
 
@@ -29,6 +30,8 @@ TABLE_KEYS = {
     "staff": hall_config._STAFF_KEYS,
     "display": hall_config._DISPLAY_KEYS,
     "voice": VOICE_KEYS,
+    "alerts": ALERT_KEYS,
+    "followup": FOLLOWUP_KEYS,
 }
 
 

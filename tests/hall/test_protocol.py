@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -352,6 +353,12 @@ def _check_event(event: Event) -> None:
 
 def test_engine_events_carry_their_documented_fields() -> None:
     engine, events = a_morning()
+    later = MORNING + timedelta(hours=3)
+    for status, seconds in (("paper_out", 0), ("ok", 10)):  # an alert raised, then cleared
+        now = later + timedelta(seconds=seconds)
+        events += engine.execute(DeviceStatus(id=1, device="kiosk-1", device_kind="printer",
+                                              status=status), now).events
+        events += engine.tick(now)
     events += engine.tick(MORNING.replace(day=3))
     assert {e.kind for e in events} == set(EventKind)
     for event in events:

@@ -575,8 +575,9 @@ def test_tick_closes_the_day_at_day_starts() -> None:
     call(engine, 1, at(9))  # A001 called
     call(engine, 1, at(9, 5))  # A001 finished, A002 called
     engine.execute(Skip(id=1, window=1), at(9, 6))  # A002 skipped; B001 waits
-    assert engine.tick(at(23, 59)) == []
-    assert engine.tick(at(5, 59, day=3)) == []  # still the hall day of the 2nd
+    # (the ticks raise alerts now: B001 waits and window 2 is paused for hours)
+    assert "day_closed" not in kinds(engine.tick(at(23, 59)))
+    assert "day_closed" not in kinds(engine.tick(at(5, 59, day=3)))  # still the 2nd's day
     events = engine.tick(at(6, 0, day=3))
     assert kinds(events) == ["day_closed"]
     assert events[0].data == {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [2, 3],
