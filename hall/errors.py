@@ -194,6 +194,17 @@ class NotWaiting(QueueError):
     doc = "The ticket no longer waits (called, finished, closed): nothing to reprint."
 
 
+class UnknownCase(QueueError):
+    code = "unknown_case"
+    doc = "No 差评 follow-up case has that id."
+
+
+class CaseRefused(QueueError):
+    code = "case_refused"
+    doc = ("The action does not fit the case's state (a closed case, an extension past "
+           "the limit) or lacks its text.")
+
+
 class RequestFailed(Exception):
     """Raised by the client when the hub answered ``ok: false``."""
 

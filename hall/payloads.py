@@ -40,6 +40,8 @@ class EventKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     ALERT_RAISED = "alert_raised"
     ALERT_CLEARED = "alert_cleared"
+    CASE_OPENED = "case_opened"
+    CASE_UPDATED = "case_updated"
 
 
 def _omit_none() -> Any:
@@ -301,6 +303,8 @@ class RatingRecorded(EventPayload):
     score: int
     points: int | None = None
     channel: str | None = None
+    #: Why, for a 差评 on a pad that asks (等候时间长 …); absent otherwise.
+    reason: str | None = _omit_none()
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,13 +383,33 @@ class AlertCleared(EventPayload):
     cleared: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class CaseOpened(EventPayload):
+    """A rating of 1 or 2 opened a 差评 follow-up case (docs/supervision.md)."""
+
+    kind: ClassVar[EventKind] = EventKind.CASE_OPENED
+    what: ClassVar[str] = "case_opened"
+    case: MappingProxyType[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseUpdated(EventPayload):
+    """A manager acted on a case: ``action`` and the case as it is now."""
+
+    kind: ClassVar[EventKind] = EventKind.CASE_UPDATED
+    what: ClassVar[str] = "case_updated"
+    action: str
+    by: str
+    case: MappingProxyType[str, Any]
+
+
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
     cls.kind: cls
     for cls in (
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
-        Announcement, AlertRaised, AlertCleared,
+        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated,
     )
 }
 
@@ -502,6 +526,18 @@ class HistoryResult(ResultPayload):
     tickets: tuple[Any, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CasesResult(ResultPayload):
+    what: ClassVar[str] = "cases result"
+    cases: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult(ResultPayload):
+    what: ClassVar[str] = "case_update result"
+    case: MappingProxyType[str, Any]
+
+
 #: The result payload of each request type.
 RESULTS: dict[str, type[ResultPayload]] = {
     "take_ticket": Issued,
@@ -526,6 +562,8 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "reprint": Estimate,
     "stats": StatsResult,
     "ticket_history": HistoryResult,
+    "cases": CasesResult,
+    "case_update": CaseResult,
 }
 
 #: Fields of each request's result ``data`` (documented in docs/protocol.md).

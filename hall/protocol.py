@@ -29,6 +29,10 @@ from hall.payloads import (
     AlertCleared,
     AlertRaised,
     Announcement,
+    CaseOpened,
+    CaseResult,
+    CasesResult,
+    CaseUpdated,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -356,11 +360,14 @@ class Rate(WindowRequest):
     ticket: int = 0
     score: int = 0
     channel: str = "pad"
+    reason: str | None = None  # why, for a 差评 on a pad that asks
 
     def check(self) -> None:
         super().check()
         if not 1 <= self.score <= 5:
             raise ProtocolError("rate: score must be 1 to 5")
+        if self.reason is not None and not 1 <= len(self.reason.strip()) <= 40:
+            raise ProtocolError("rate: reason must be 1-40 characters")
         if self.channel not in ("pad", "phone", "kiosk", "web"):
             raise ProtocolError("rate: channel must be pad, phone, kiosk or web")
 
@@ -533,6 +540,48 @@ class TicketHistory(StoreQuery):
             raise ProtocolError("ticket_history: day must be a date, YYYY-MM-DD")
 
 
+@dataclass(frozen=True)
+class Cases(Request):
+    type: ClassVar[str] = "cases"
+    doc: ClassVar[str] = "The 差评 follow-up cases, newest first, optionally by state or overdue."
+    state: str | None = None
+    overdue: bool | None = None
+
+    def check(self) -> None:
+        if self.state is not None and self.state not in CASE_STATES:
+            raise ProtocolError("cases: state must be one of " + ", ".join(CASE_STATES))
+
+
+@dataclass(frozen=True)
+class CaseUpdate(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"case", "action"})
+    type: ClassVar[str] = "case_update"
+    doc: ClassVar[str] = (
+        "Act on a 差评 case: start, fix, cannot_fix, note, callback (回访) or extend; "
+        "each an event in the audit trail."
+    )
+    case: int = 0
+    action: str = ""
+    text: str = ""
+    reached: bool | None = None
+    satisfied: bool | None = None
+    days: int | None = None
+    by: str = ""  # set by the hub from the connection, whatever the client sent
+
+    def check(self) -> None:
+        if self.case < 1:
+            raise ProtocolError("case_update: case must be a case id")
+        if self.action not in CASE_ACTIONS:
+            raise ProtocolError("case_update: action must be one of " + ", ".join(CASE_ACTIONS))
+        if len(self.text) > 500:
+            raise ProtocolError("case_update: text must be at most 500 characters")
+        if self.days is not None and not 1 <= self.days <= 60:
+            raise ProtocolError("case_update: days must be 1 to 60")
+
+
+CASE_STATES = ("open", "in_progress", "fixed", "cannot_fix")
+CASE_ACTIONS = ("start", "fix", "cannot_fix", "note", "callback", "extend")
+
 #: The longest range one ``stats`` request may cover (a year and a bit).
 MAX_STATS_DAYS = 400
 
@@ -542,7 +591,7 @@ REQUESTS: dict[str, type[Request]] = {
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
         Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
-        MarkNotPrinted, Reprint, Stats, TicketHistory,
+        MarkNotPrinted, Reprint, Stats, TicketHistory, Cases, CaseUpdate,
     )
 }
 
@@ -718,6 +767,10 @@ __all__ = [
     "AlertRaised",
     "Announce",
     "Announcement",
+    "CaseOpened",
+    "CaseResult",
+    "CaseUpdated",
+    "CasesResult",
     "ClerkSignedIn",
     "ClerkSignedOut",
     "CloseCode",

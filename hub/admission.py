@@ -21,6 +21,7 @@ from hall import errors
 from hall.config import HallConfig
 from hall.protocol import (
     PROTOCOL_VERSION,
+    CaseUpdate,
     CloseCode,
     DeviceStatus,
     Hello,
@@ -148,6 +149,8 @@ class Gate:
             return Answer(Result.failure(request.id, refusal))
         if isinstance(request, DeviceStatus) and conn.device is not None:
             request = replace(request, device=conn.device.id)  # a device speaks for itself
+        elif isinstance(request, CaseUpdate) and conn.device is not None:
+            request = replace(request, by=conn.device.id)  # who acted, for the audit trail
         return RequestJob(conn, request)
 
     def hello(self, conn: Conn, obj: dict[str, Any], rid: str | int | None,

@@ -27,6 +27,12 @@ from hall.protocol import (
     Announcement,
     CallNext,
     CallNumber,
+    CaseOpened,
+    CaseResult,
+    Cases,
+    CasesResult,
+    CaseUpdate,
+    CaseUpdated,
     ClerkSignedIn,
     ClerkSignedOut,
     CloseDay,
@@ -87,7 +93,7 @@ from hall.state import (
     waiting_by_window,
     waiting_by_zone,
 )
-from hub import alerts
+from hub import alerts, cases
 from hub.links import TicketLinks
 
 
@@ -113,10 +119,12 @@ class Engine:
 
     def __init__(
         self, config: HallConfig, state: HallState | None = None, *,
-        links: TicketLinks | None = None,
+        links: TicketLinks | None = None, cases: dict[int, dict[str, Any]] | None = None,
     ) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
+        #: 差评 follow-up cases, all days (hub/cases.py): loaded from the store at start.
+        self.cases: dict[int, dict[str, Any]] = dict(cases or {})
         #: Makes each ticket's public page address (given to the kiosk that took it).
         self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
@@ -142,6 +150,8 @@ class Engine:
             DeviceStatus: self._device_status,
             MarkNotPrinted: self._not_printed,
             Reprint: self._reprint,
+            Cases: self._cases,
+            CaseUpdate: self._case_update,
         }
 
     # -- time ---------------------------------------------------------------------------
@@ -487,15 +497,45 @@ class Engine:
             raise errors.AlreadyRated(f"{ticket.number} is rated already at window {window.number}")
         service = self.config.service(visit.service)
         points = self.config.policy.rating_points[5 - req.score]
-        self._emit(
-            RatingRecorded(ticket_id=ticket.id, number=ticket.number, window=window.number,
-                           service=visit.service, zone=service.zone if service else None,
-                           staff=visit.staff, score=req.score, points=points,
-                           channel=req.channel),
-            now,
-            out,
-        )
+        rated = RatingRecorded(ticket_id=ticket.id, number=ticket.number, window=window.number,
+                               service=visit.service, zone=service.zone if service else None,
+                               staff=visit.staff, score=req.score, points=points,
+                               channel=req.channel,
+                               reason=req.reason.strip() if req.reason else None)
+        self._emit(rated, now, out)
+        if req.score <= cases.BAD:
+            case = cases.open_case(max(self.cases, default=0) + 1, rated,
+                                   self.state.day or self.hall_day(now), self.local(now),
+                                   self.config.followup)
+            self._emit_case(CaseOpened(case=MappingProxyType(case)), case, now, out)
         out.result = RatingResult(score=req.score, points=points)
+
+    # -- 差评 follow-up -------------------------------------------------------------------
+
+    def _emit_case(self, payload: CaseOpened | CaseUpdated, case: dict[str, Any],
+                   now: datetime, out: Outcome) -> None:
+        self._emit(payload, now, out)
+        self.cases[int(case["id"])] = case
+
+    def _cases(self, req: Cases, now: datetime, out: Outcome) -> None:
+        today = self.local(now).date()
+        chosen = [cases.shown(c, today) for c in self.cases.values()
+                  if (req.state is None or c["state"] == req.state)
+                  and (req.overdue is None or cases.overdue(c, today) == req.overdue)]
+        chosen.sort(key=lambda c: int(c["id"]), reverse=True)
+        out.result = CasesResult(cases=tuple(chosen))
+
+    def _case_update(self, req: CaseUpdate, now: datetime, out: Outcome) -> None:
+        case = self.cases.get(req.case)
+        if case is None:
+            raise errors.UnknownCase(f"no case {req.case}")
+        by = req.by or "admin"
+        new = cases.act(case, req.action, by=by, at=self.local(now),
+                        followup=self.config.followup, text=req.text, reached=req.reached,
+                        satisfied=req.satisfied, days=req.days)
+        self._emit_case(CaseUpdated(action=req.action, by=by, case=MappingProxyType(new)),
+                        new, now, out)
+        out.result = CaseResult(case=MappingProxyType(cases.shown(new, self.local(now).date())))
 
     # -- the hall day -------------------------------------------------------------------
 

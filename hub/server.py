@@ -213,7 +213,8 @@ class Hub:
             state = await self._db(self._store.load_state)
             secret = await self._db(self._store.secret, "ticket_links")
             self.links = TicketLinks(secret, self.config.hall.public_url)
-            self._engine = Engine(self.config, state, links=self.links)
+            cases = await self._db(self._store.load_cases)
+            self._engine = Engine(self.config, state, links=self.links, cases=cases)
             self._public = PublicSide(self.config, self.links, lambda: self.engine.state,
                                       limits=self.public_limits)
             self._server = await serve(
@@ -535,11 +536,12 @@ class Hub:
         assert self._store is not None
         try:
             state = await self._db(self._store.load_state)
+            cases = await self._db(self._store.load_cases)
         except Exception:
             log.exception("cannot rebuild the state from the store")
             self._needs_reload = True
             return False
-        self._engine = Engine(self.config, state, links=self.links)
+        self._engine = Engine(self.config, state, links=self.links, cases=cases)
         self._welcomes.clear()
         self._needs_reload = False
         return True

@@ -33,6 +33,8 @@ from sqlite_utils.migrations import Migrations
 
 from hall.protocol import (
     Announcement,
+    CaseOpened,
+    CaseUpdated,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -103,6 +105,15 @@ def _meta(db: Database) -> None:
 def _events_by_day(db: Database) -> None:
     # Statistics and reports read the events of a range of days (hub/stats.py).
     db.execute("CREATE INDEX events_day_seq ON events (day, seq)")
+
+
+@MIGRATIONS(name="0004_cases")
+def _cases(db: Database) -> None:
+    # 差评 follow-up cases as they stand now (their history is the case_* events), and
+    # which ratings were pushed to the provincial platform (jiaohao ratings export).
+    db.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+               " deadline TEXT NOT NULL, data TEXT NOT NULL)")
+    db.execute("CREATE TABLE pushed (seq INTEGER PRIMARY KEY, at TEXT NOT NULL)")
 
 
 #: Largest number of events one resume may replay; older ``since`` gets a full welcome.
@@ -230,6 +241,10 @@ class Store:
                 state.used_bookings.setdefault(str(booking), str(day))
         self._day = state.day
         return state
+
+    def load_cases(self) -> dict[int, dict[str, Any]]:
+        """Every 差评 follow-up case as it stands (hub/cases.py). Raises sqlite3.Error."""
+        return {int(i): json.loads(d) for i, d in self.db.execute("SELECT id, data FROM cases")}
 
     # -- history for reports and the benchmark -----------------------------------------
 
@@ -359,6 +374,17 @@ def _resumed(conn: Connection, e: Filed, p: WindowResumed) -> None:
     _window_paused(conn, p.window, paused=False)
 
 
+def _case(conn: Connection, e: Filed, p: CaseOpened | CaseUpdated) -> None:
+    case = dict(p.case)
+    conn.execute(
+        "INSERT INTO cases (id, state, deadline, data) VALUES (:id, :state, :deadline, :data)"
+        " ON CONFLICT(id) DO UPDATE SET state=excluded.state, deadline=excluded.deadline,"
+        " data=excluded.data",
+        {"id": case["id"], "state": case["state"], "deadline": case["deadline"],
+         "data": json.dumps(case, ensure_ascii=False)},
+    )
+
+
 def _day_closed(conn: Connection, e: Filed, p: DayClosed) -> None:
     conn.executemany("UPDATE tickets SET status='closed', finished_at=:at WHERE id=:id",
                      [{"at": e.at, "id": i} for i in p.closed])
@@ -378,5 +404,7 @@ _PROJECTIONS: dict[type[EventPayload], Callable[[Connection, Filed, Any], None]]
     RatingRecorded: _rated,
     DayClosed: _day_closed,
     Announcement: lambda conn, e, p: None,  # kept in the event log only
+    CaseOpened: _case,
+    CaseUpdated: _case,
 }
 

@@ -26,6 +26,11 @@ TICKET = {"id": 3, "number": "A003", "service": "A", "priority": False, "status"
 AT = "2026-11-02T09:01:00+08:00"
 
 #: One wire object per kind, as hubs before the typed payloads wrote them.
+CASE = {"id": 1, "ticket": 3, "number": "A003", "day": "2026-11-02", "window": 2,
+        "staff": "0007", "score": 1, "reason": None, "rated_at": "2026-11-02T10:00:00+08:00",
+        "state": "open", "deadline": "2026-11-09", "extensions": 0, "notes": [],
+        "callbacks": [], "pushed": False}
+
 WIRE: dict[EventKind, dict[str, Any]] = {
     EventKind.TICKET_ISSUED: {"day": "2026-11-02", "ticket": {**TICKET, "booking": "BK-1"},
                               "slot": "A@08:30-10:00"},
@@ -46,13 +51,16 @@ WIRE: dict[EventKind, dict[str, Any]] = {
                              "message": "办税服务区 最长等候 42 分钟（上限 30 分钟）",
                              "value": 42.0, "limit": 30.0,
                              "since": "2026-11-02T10:12:00+08:00"},
+    EventKind.CASE_OPENED: {"case": CASE},
+    EventKind.CASE_UPDATED: {"action": "start", "by": "admin-1",
+                             "case": {**CASE, "state": "in_progress"}},
     EventKind.ALERT_CLEARED: {"alert": "wait:zone:tax", "since": "2026-11-02T10:12:00+08:00",
                               "cleared": "2026-11-02T10:40:00+08:00"},
     EventKind.CLERK_SIGNED_IN: {"window": 2, "staff": "0007", "name": "张敏"},
     EventKind.CLERK_SIGNED_OUT: {"window": 2, "staff": "0007"},
     EventKind.RATING_RECORDED: {"ticket_id": 3, "number": "A003", "window": 2, "service": "A",
-                                "zone": "z1", "staff": "0007", "score": 5, "points": 100,
-                                "channel": "pad"},
+                                "zone": "z1", "staff": "0007", "score": 2, "points": 100,
+                                "channel": "pad", "reason": "等候时间长"},
     EventKind.DAY_CLOSED: {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [3, 4],
                            "reason": "day_end", "next_id": 5, "forget_before": "2026-10-04"},
     EventKind.DEVICE_STATUS_REPORTED: {"device": "kiosk-1", "device_kind": "printer",

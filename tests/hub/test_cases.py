@@ -1,0 +1,139 @@
+"""差评 follow-up cases (hub/cases.py): opened by a rating of 1 or 2, deadlines in working
+days across a weekend, a holiday and a make-up working day (调休), every transition an
+event, refusals, the extension limit, the overdue flag; over the wire the admin role
+alone may act, and a hub restart keeps every case."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hall import errors
+from hall.config import FollowUp, HallConfig
+from hall.protocol import Cases, CaseUpdate, Event, Finish, Rate
+from hub.engine import Engine
+from hub.server import Hub
+from tests.hub.conftest import ClientFactory, Clock
+from tests.hub.engine_helpers import at, call, hall, take
+
+#: Thursday 5 November 2026; Monday the 9th a holiday, Sunday the 8th worked (调休).
+FOLLOWUP = FollowUp(deadline_workdays=3, extension_workdays=2, max_extensions=1,
+                    holidays=frozenset({date(2026, 11, 9)}),
+                    workdays=frozenset({date(2026, 11, 8)}))
+
+
+def config() -> HallConfig:
+    return dataclasses.replace(hall(), followup=FOLLOWUP)
+
+
+def kinds(events: list[Event]) -> list[str]:
+    return [str(e.kind) for e in events]
+
+
+def served(engine: Engine, day: int = 5) -> int:
+    """A001 taken, called and finished at window 1 that morning; its ticket id."""
+    ticket = take(engine, "A", at(9, day=day))
+    call(engine, 1, at(9, 5, day=day))
+    engine.execute(Finish(id=1, window=1), at(9, 20, day=day))
+    return ticket.id
+
+
+def test_working_days_skip_weekends_and_holidays_and_count_make_up_days() -> None:
+    thursday = date(2026, 11, 5)
+    assert [FOLLOWUP.add_workdays(thursday, n) for n in (1, 2, 3, 4)] == [
+        date(2026, 11, 6), date(2026, 11, 8), date(2026, 11, 10), date(2026, 11, 11)]
+    assert not FOLLOWUP.is_workday(date(2026, 11, 7)) and FOLLOWUP.is_workday(date(2026, 11, 8))
+
+
+@pytest.mark.parametrize(("score", "opens"), [(1, True), (2, True), (3, False), (5, False)])
+def test_only_a_bad_rating_opens_a_case(score: int, opens: bool) -> None:
+    engine = Engine(config())
+    ticket = served(engine)
+    out = engine.execute(Rate(id=1, window=1, ticket=ticket, score=score), at(9, 21, day=5))
+    assert ("case_opened" in kinds(out.events)) is opens
+
+
+def test_a_case_from_opening_to_fixed_with_every_step_an_event() -> None:
+    engine = Engine(config())
+    ticket = served(engine)
+    out = engine.execute(Rate(id=1, window=1, ticket=ticket, score=1, reason="等候时间长"),
+                         at(9, 21, day=5))
+    assert kinds(out.events) == ["rating_recorded", "case_opened"]
+    case = out.events[1].data["case"]
+    assert (case["id"], case["number"], case["state"], case["deadline"], case["reason"]) == (
+        1, "A001", "open", "2026-11-10", "等候时间长")
+
+    def update(action: str, day: int, **kw: object) -> dict[str, object]:
+        out = engine.execute(CaseUpdate(id=1, case=1, action=action, by="admin-1", **kw),
+                             at(10, day=day))
+        assert kinds(out.events) == ["case_updated"]
+        assert out.events[0].data["action"] == action and out.events[0].data["by"] == "admin-1"
+        return dict(out.result.to_json()["case"])
+
+    assert update("start", 6)["state"] == "in_progress"
+    extended = update("extend", 6, text="需要协调业务科室")
+    assert extended["deadline"] == "2026-11-12" and extended["extensions"] == 1
+    with pytest.raises(errors.CaseRefused, match="at most 1"):
+        engine.execute(CaseUpdate(id=1, case=1, action="extend", text="再延"), at(10, day=6))
+    called = update("callback", 11, reached=True, satisfied=False, text="群众仍不满意")
+    assert called["callbacks"][0]["reached"] is True
+    with pytest.raises(errors.CaseRefused, match="text"):
+        engine.execute(CaseUpdate(id=1, case=1, action="fix"), at(10, day=12))
+    fixed = update("fix", 12, text="已调整窗口排班")
+    assert fixed["state"] == "fixed" and fixed["overdue"] is False
+    with pytest.raises(errors.CaseRefused):
+        engine.execute(CaseUpdate(id=1, case=1, action="start"), at(10, day=12))
+    note = update("note", 13, text="复核通过")  # notes stay possible when closed
+    assert [n["text"] for n in note["notes"]][-1] == "复核通过"
+    with pytest.raises(errors.UnknownCase):
+        engine.execute(CaseUpdate(id=1, case=9, action="start"), at(10, day=13))
+
+
+def test_an_open_case_past_its_deadline_is_overdue() -> None:
+    engine = Engine(config())
+    ticket = served(engine)
+    engine.execute(Rate(id=1, window=1, ticket=ticket, score=2), at(9, 21, day=5))
+
+    def overdue(day: int, **kw: object) -> list[int]:
+        out = engine.execute(Cases(id=1, **kw), at(12, day=day))  # type: ignore[arg-type]
+        return [c["id"] for c in out.result.to_json()["cases"] if c["overdue"]]
+
+    assert overdue(10) == []  # the deadline day itself is still in time
+    assert overdue(11) == [1]
+    assert overdue(11, overdue=False) == [] and overdue(11, state="fixed") == []
+
+
+async def test_only_admins_act_on_cases_and_a_restart_keeps_them(
+    hub: Hub, client: ClientFactory, clock: Clock, tmp_path: Path,
+) -> None:
+    kiosk, caller, admin = (await client("kiosk-1"), await client("caller-1"),
+                            await client("admin-1"))
+    ticket = (await kiosk.ok("take_ticket", service="A"))["ticket"]
+    await caller.ok("call_next", window=1)
+    await caller.ok("finish", window=1)
+    await caller.ok("rate", window=1, ticket=ticket["id"], score=1, reason="态度不好")
+    [case] = (await admin.ok("cases"))["cases"]
+    assert case["state"] == "open" and case["reason"] == "态度不好"
+    for device in (kiosk, caller):
+        refused = await device.request("case_update", case=case["id"], action="start")
+        assert refused["error"]["code"] == "forbidden"
+    started = await admin.ok("case_update", case=case["id"], action="start",
+                             by="someone-else")
+    assert started["case"]["state"] == "in_progress"
+    assert started["case"]["notes"] == []
+
+    await hub.stop()
+    again = Hub(hub.config, hub.db_path, port=0, clock=clock)
+    await again.start()
+    try:
+        admin2 = await client("admin-1", hub_=again)
+        [kept] = (await admin2.ok("cases"))["cases"]
+        assert kept["state"] == "in_progress"
+        fixed = await admin2.ok("case_update", case=kept["id"], action="fix", text="已整改")
+        assert fixed["case"]["state"] == "fixed"
+        assert again.engine.cases[kept["id"]]["notes"][0]["by"] == "admin-1"
+    finally:
+        await again.stop()
