@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "kiosk": ("kiosk.cli", "run the ticket kiosk app"),
     "caller": ("caller.cli", "run a window's caller app"),
     "display": ("display.cli", "run a wall display"),
+    "ratings": ("report.ratings", "the hall's ratings (好差评) for upward reporting"),
     "report": ("report.cli", "the day's report (日通报) or a period's, as PDF, XLSX and CSV"),
     "voice": ("voice.cli", "headless announcer, one call to a WAV, a demo clip pack"),
     "demo": ("jiaohao.demo", "run a whole demo hall on this machine"),

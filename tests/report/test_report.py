@@ -134,3 +134,31 @@ number = 3
 name = "3号窗口"
 services = ["C"]
 """
+
+
+def test_ratings_export_marks_what_was_pushed(store_file: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from report.ratings import COLUMNS
+    from report.ratings import main as ratings_main
+
+    first = tmp_path / "first.csv"
+    args = ["export", "--db", str(store_file), "--from", "2026-11-01", "--to", "2026-11-30"]
+    assert ratings_main([*args, "--out", str(first), "--unpushed", "--mark-pushed"]) == 0
+    with first.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0]) == COLUMNS
+    assert [(r["number"], r["score"], r["pushed"]) for r in rows] == [
+        ("A002", "5", "False"), ("A001", "2", "False")]  # as they were when exported
+    again = tmp_path / "again.json"
+    assert ratings_main([*args, "--out", str(again), "--unpushed"]) == 0
+    assert json.loads(again.read_text(encoding="utf-8")) == []
+    every = tmp_path / "every.json"
+    assert ratings_main([*args, "--out", str(every)]) == 0
+    exported = json.loads(every.read_text(encoding="utf-8"))
+    assert [r["pushed"] for r in exported] == [True, True] and exported[0]["pushed_at"]
+    assert "2 rating(s) and marked them pushed" in capsys.readouterr().out
+    backwards = ["export", "--db", str(store_file), "--from", "2026-11-30", "--to",
+                 "2026-11-01", "--out", str(every)]
+    assert ratings_main(backwards) == 2
