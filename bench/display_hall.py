@@ -53,6 +53,7 @@ def hall_toml(windows: int = 200, displays: int = 4) -> str:
         lines.append(f'[[device]]\nid = "caller-{n}"\nrole = "caller"\n'
                      f'token = "caller-{n}-token"\nwindow = {n}\n')
     lines.append('[[device]]\nid = "kiosk-1"\nrole = "kiosk"\ntoken = "kiosk-1-token"\n')
+    lines.append('[[device]]\nid = "admin-1"\nrole = "admin"\ntoken = "admin-1-token"\n')
     for d in range(1, displays + 1):
         lines.append(f'[[device]]\nid = "display-{d}"\nrole = "display"\n'
                      f'token = "display-{d}-token"\n')

@@ -10,6 +10,7 @@ against :data:`EVENT_FIELDS` and :data:`RESULT_FIELDS`, which come from here.
 
 from __future__ import annotations
 
+import copyreg
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from types import MappingProxyType, UnionType
@@ -42,6 +43,15 @@ class EventKind(StrEnum):
     ALERT_CLEARED = "alert_cleared"
     CASE_OPENED = "case_opened"
     CASE_UPDATED = "case_updated"
+
+
+def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
+    return MappingProxyType, (dict(mapping),)
+
+
+# Free-form objects inside payloads are read-only mappings; let copy.deepcopy (the Qt
+# kit hands the GUI thread deep copies of events) and pickle rebuild them.
+copyreg.pickle(MappingProxyType, _reduce_mapping)
 
 
 def _omit_none() -> Any:

@@ -1,6 +1,7 @@
 """One ticket's whole history from the store (电子监察): every event that concerns it,
 oldest first, found by its number and calendar date.
 
+Its 差评 follow-up case's events are included, whatever day they were filed on.
 A number names one ticket per numbering session; a date with a manual ``close_day``
 has several sessions (``2026-11-20``, ``2026-11-20#2``), so a lookup can find several
 tickets. Reads indexed ranges only: the date's tickets, then that date's events whose
@@ -40,7 +41,10 @@ def ticket_history(db: Database, number: str, on: date) -> list[dict[str, Any]]:
     for ticket_id, day, found, service, status in tickets:
         rows = db.execute(
             "SELECT seq, at, kind, data FROM events WHERE day = :day AND " + _MATCH
-            + " ORDER BY seq", {"day": day, "id": ticket_id},
+            + " UNION ALL SELECT seq, at, kind, data FROM events"
+            " WHERE kind IN ('case_opened', 'case_updated')"  # its 差评 case, any later day
+            " AND json_extract(data, '$.case.ticket') = :id ORDER BY seq",
+            {"day": day, "id": ticket_id},
         ).fetchall()
         events = []
         for seq, at, kind, data in rows:

@@ -1,0 +1,59 @@
+"""The wiring of the dashboard: bridge → replica → model → window, and a one-second
+timer that lets the model fetch what became stale (coalesced, never per event)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, QTimer
+
+from hall.protocol import Event
+from qtkit.bridge import HubBridge
+from qtkit.replica import Replica
+from supervisor.model import Dashboard
+from supervisor.window import DashboardWindow
+
+
+class SupervisorApp(QObject):
+    def __init__(self, bridge: HubBridge, clock: Callable[[], datetime] | None = None,
+                 figures_every_s: float = 10.0) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.replica = Replica(bridge)
+        self.model = Dashboard(bridge, clock or (lambda: datetime.now(UTC)), figures_every_s)
+        self.window = DashboardWindow(self.model)
+        self.replica.reset.connect(self._live)
+        self.replica.applied.connect(self._applied)
+        bridge.connection_changed.connect(self.model.set_connected)
+        bridge.refused.connect(lambda reason: self.model.say(f"叫号系统拒绝了本设备：{reason}",
+                                                             "error"))
+        self._live_due = False
+        self._seconds = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+
+    def _live(self) -> None:
+        self.model.refresh_live(self.replica.hall, self.replica.state)
+
+    def _applied(self, event: Event) -> None:
+        self.model.event(str(event.kind))
+        self._live_due = True
+
+    def _tick(self) -> None:
+        """Once a second: the live panel if events came (a burst redraws once), else
+        every 15 s for the running minutes; then whatever figures are stale."""
+        self._seconds += 1
+        if self.replica.ready and (self._live_due or self._seconds % 15 == 0):
+            self._live_due = False
+            self._live()
+        self.model.tick()
+
+    def start(self) -> None:
+        self.bridge.start()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.bridge.stop()
