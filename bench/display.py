@@ -115,6 +115,63 @@ def sequential_calls(
     return paint, voice
 
 
+REMOTE_CALLER = """
+import asyncio, sys, time
+sys.path.insert(0, {root!r})
+from hall.client import HubClient
+
+async def main():
+    callers = {{}}
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    print("ready", flush=True)
+    while line := await reader.readline():
+        window = int(line)
+        caller = callers.get(window)
+        if caller is None:
+            caller = callers[window] = HubClient({url!r}, f"caller-{{window}}",
+                                                 f"caller-{{window}}-token", subscribe=False)
+            await caller.connect()
+        sent = time.perf_counter()  # CLOCK_MONOTONIC: the same clock as the bench's
+        await caller.request("call_next", window=window)
+        print(sent, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def remote_calls(
+    app: QApplication, hall: BigHall, wall: WallApp, probe: Probe, handed: list[float],
+    count: int, offset: int,
+) -> tuple[list[float], list[float]]:
+    """As :func:`sequential_calls`, but each call_next comes from another process, as a
+    caller PC's would (the load generator does not share this process's interpreter)."""
+    caller = subprocess.Popen(
+        [sys.executable, "-c", REMOTE_CALLER.format(root=str(ROOT), url=hall.url)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert caller.stdin is not None and caller.stdout is not None
+    assert caller.stdout.readline().strip() == "ready"
+    paint: list[float] = []
+    voice: list[float] = []
+    try:
+        for n in range(offset, offset + count):
+            window = n % hall.windows + 1
+            before = len(probe.painted), len(handed)
+            caller.stdin.write(f"{window}\n")
+            caller.stdin.flush()
+            spin(app, lambda w=window, b=before: (
+                len(handed) > b[1] and len(probe.painted) > b[0]
+                and _painted_window(wall) == w))
+            sent = float(caller.stdout.readline())
+            paint.append((probe.painted[-1] - sent) * 1000)
+            voice.append((handed[-1] - sent) * 1000)
+    finally:
+        caller.stdin.close()
+        caller.wait(10)
+    return paint, voice
+
+
 def spin(app: QApplication, done: Callable[[], bool], timeout_s: float = 120.0) -> None:
     """Run Qt's events until ``done()``."""
     end = time.monotonic() + timeout_s
@@ -258,6 +315,9 @@ def main() -> int:
 
         # call_next by a caller -> the frame showing it, one call at a time
         call_paint, call_voice = sequential_calls(app, hall, wall, probe, handed, calls, 0)
+        hall.issue(calls)
+        spin(app, lambda: len(probe.received) >= 2 * calls + paced_n + voice_n)
+        remote_paint, remote_voice = remote_calls(app, hall, wall, probe, handed, calls, calls)
 
         # the same with this screen speaking (espeak-ng renders in this process)
         call_audio: list[float] = []
@@ -267,8 +327,8 @@ def main() -> int:
             speaker = VoiceSpeaker(AudioBackend(EspeakVoice(), sink))
             speaker.configure(wall.replica.hall)
             wall.model.on_announce(speaker.announce)
-            voiced_paint, _ = sequential_calls(app, hall, wall, probe, handed, voice_n, calls,
-                                               sink)
+            voiced_paint, _ = sequential_calls(app, hall, wall, probe, handed, voice_n,
+                                               2 * calls, sink)
             call_audio = sink.latencies
             speaker.close()  # later calls reach a closed speaker: not spoken
 
@@ -299,7 +359,11 @@ def main() -> int:
     print(f"wall 1920×1080, hall of 200 windows, "
           f"{'quick' if args.quick else 'full'} run, {os.cpu_count()} cores shared, "
           f"load average at the end {load}")
-    print(f"call_next sent → frame painted     {summary(call_paint)}")
+    print(f"call_next sent → frame painted     {summary(call_paint)}   "
+          "(the caller a thread of this process)")
+    print(f"call_next sent → frame painted     {summary(remote_paint)}   "
+          "(the caller another process, as a caller PC)")
+    print(f"  … → handed to voice              {summary(remote_voice)}")
     if voiced_paint:
         print(f"  the same, this screen speaking   {summary(voiced_paint)}")
     print(f"event received → frame painted     {summary(steady)}   (20 calls/s)")
