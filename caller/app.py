@@ -136,7 +136,7 @@ class Wiring:
         if self.pad is None or not isinstance(
                 event, RatingGiven | RatingTimedOut | RatingCancelled):
             return
-        answer = self.pad.book.answer(event)
+        answer = self.pad.book.answer(event, self.pad.pad)
         if answer is None:
             return
         rated, fields = answer

@@ -217,7 +217,8 @@ class WindowDriver:
         if isinstance(event, KeyAction):
             await self._key(event)
         elif isinstance(event, RatingGiven | RatingTimedOut | RatingCancelled):
-            answer = self.book.answer(event)
+            pad = next((p for p in self.pads if p.address == event.address), None)
+            answer = self.book.answer(event, pad)
             if answer is not None:
                 await self._request("rate", **answer[1])
 

@@ -290,6 +290,12 @@ class Pad(BusDevice):
             self._screen_text = text
             self.send(frame)
 
+    @property
+    def screen_text(self) -> str | None:
+        """What the screen was last told to show (None: nothing yet)."""
+        with self.lock:
+            return self._screen_text
+
     def clear_screen(self) -> None:
         """Blank the screen (after sign-out). Raises ValueError without a screen."""
         self.show_text("")

@@ -126,6 +126,8 @@ class ScreenSpec:
     encoding: str = "gbk"
     max_bytes: int = 32
     template: str = "{name} {staff}"
+    #: After a 差评 (1 or 2), the screen asks why and the keys choose a reason.
+    ask_reason: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,12 +353,13 @@ def load_pad(profile_id: str, root: Path | None = None) -> PadProfile:
     screen = None
     if r.has("screen"):
         s = r.table("screen")
-        s.reject_unknown({"command", "encoding", "max_bytes", "template"})
+        s.reject_unknown({"command", "encoding", "max_bytes", "template", "ask_reason"})
         screen = ScreenSpec(
             command=_command(s, "command"),
             encoding=_encoding(s, "encoding", "gbk"),
             max_bytes=s.int_range("max_bytes", 1, 1000, 32),
             template=s.get("template", str, "{name} {staff}"),
+            ask_reason=s.get("ask_reason", bool, False),
         )
     timing = r.table("timing", {})
     timing.reject_unknown({"bounce_s", "default_timeout_s"})

@@ -25,11 +25,28 @@ class Rated:
     staff: str | None
 
 
+#: The reasons a 差评 citizen can pick on a pad with a screen, by the key's level
+#: (5 … 1): (the screen's short word, the reason sent with the rating).
+REASONS = {5: ("等候久", "等候时间长"), 4: ("态度", "服务态度不好"), 3: ("效率", "办事效率低"),
+           2: ("未办结", "未能一次办结"), 1: ("其他", "其他")}
+#: The prompt on the pad's screen, e.g. "5等候久4态度3效率2未办结1其他" (29 GBK bytes).
+REASON_PROMPT = "".join(f"{level}{short}" for level, (short, _) in REASONS.items())
+#: How long the pad waits for a reason before the rating is sent without one.
+REASON_TIMEOUT_S = 20.0
+
+
 class RatingBook:
-    """Open pad requests by (pad address, request id)."""
+    """Open pad requests by (pad address, request id).
+
+    After a 差评 on a pad whose screen can ask (profile ``[screen] ask_reason``), the
+    book asks once more, for a reason: the screen lists them, a key picks one, and the
+    rating goes out with it. No reason in time, or the pad lost mid-way: the rating goes
+    out without one; it is never dropped and never tied to another ticket.
+    """
 
     def __init__(self) -> None:
         self._open: dict[tuple[int, int], Rated] = {}
+        self._reasons: dict[tuple[int, int], tuple[Rated, dict[str, Any], str | None]] = {}
         self._done: set[int] = set()  # tickets already sent for rating
 
     def asked(self, address: int, request_id: int, rated: Rated) -> None:
@@ -40,16 +57,49 @@ class RatingBook:
         return len(self._open)
 
     def answer(
-        self, event: RatingGiven | RatingTimedOut | RatingCancelled
+        self, event: RatingGiven | RatingTimedOut | RatingCancelled, pad: Any = None,
     ) -> tuple[Rated, dict[str, Any]] | None:
         """The ``rate`` request fields for a key, or None (timeout, cancel, unknown or
-        already rated request)."""
-        rated = self._open.pop((event.address, event.request_id), None)
+        already rated request, or a 差评 whose reason ``pad`` is now asking for)."""
+        key = (event.address, event.request_id)
+        if key in self._reasons:  # the answer to "why?"
+            asked, given, screen = self._reasons.pop(key)
+            if isinstance(event, RatingGiven) and event.score in REASONS:
+                given = {**given, "reason": REASONS[event.score][1]}
+            _show(pad, screen)
+            return asked, given
+        rated = self._open.pop(key, None)
         if rated is None or not isinstance(event, RatingGiven) or rated.ticket in self._done:
             return None
         self._done.add(rated.ticket)
-        return rated, {"window": rated.window, "ticket": rated.ticket,
-                       "score": event.score, "channel": "pad"}
+        fields = {"window": rated.window, "ticket": rated.ticket, "score": event.score,
+                  "channel": "pad"}
+        if event.score <= 2 and _asks_reason(pad):
+            screen = pad.screen_text
+            try:
+                pad.show_text(REASON_PROMPT)
+                request_id = pad.request_rating(REASON_TIMEOUT_S)
+            except (ValueError, OSError):
+                _show(pad, screen)
+                return rated, fields  # it cannot ask: rated without a reason
+            self._reasons[(pad.address, request_id)] = (rated, fields, screen)
+            return None
+        return rated, fields
+
+
+def _asks_reason(pad: Any) -> bool:
+    screen = getattr(getattr(pad, "profile", None), "screen", None)
+    return bool(getattr(screen, "ask_reason", False))
+
+
+def _show(pad: Any, text: str | None) -> None:
+    """Put the screen back as it was before the reason prompt (the clerk's card)."""
+    if pad is None or not _asks_reason(pad):
+        return
+    try:
+        pad.show_text(text or "")
+    except (ValueError, OSError):
+        pass
 
 
 class _ScreenPad(Protocol):

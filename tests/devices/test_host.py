@@ -188,3 +188,64 @@ def test_one_bus_is_driven_by_one_program() -> None:
                 open_serial(bus.path, profile.serial, 0.1)
         finally:
             first.close()
+
+
+async def _rated_event(display: HubClient) -> Any:
+    async with asyncio.timeout(TIMEOUT_S):
+        while True:
+            event = await display.events.get()
+            if event.kind == "rating_recorded":
+                return event
+
+
+async def _serve(rig: Rig, kiosk: HubClient, number: str) -> None:
+    await kiosk.request("take_ticket", service="A")
+    rig.keypads[0].press("call_next")
+    await until(lambda: number in rig.bars[0].text)
+    rig.keypads[0].press("finish")
+    await until(lambda: rig.pad.lit)
+
+
+async def test_a_bad_rating_on_a_screen_pad_asks_why_and_sends_the_reason(
+    hub: Hub, rig: Rig,
+) -> None:
+    from devices.ratings import REASON_PROMPT
+
+    async with HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk, \
+            HubClient(hub.url, "display-1", "display-secret", keep_events=True) as display:
+        await _serve(rig, kiosk, "A001")
+        card = rig.pad.screen
+        rig.pad.press_score(1)
+        await until(lambda: rig.pad.screen == REASON_PROMPT and rig.pad.lit)
+        assert not hub.engine.cases  # not rated yet: the pad is asking why
+        rig.pad.press_score(5)  # the first reason: 等候时间长
+        event = await _rated_event(display)
+        assert (event.data["number"], event.data["score"], event.data["reason"]) == (
+            "A001", 1, "等候时间长")
+        await until(lambda: rig.pad.screen == card)  # the clerk's card again
+        assert hub.engine.cases[1]["reason"] == "等候时间长"
+
+
+async def test_a_reason_step_cut_short_still_records_the_rating_without_one(
+    hub: Hub, rig: Rig,
+) -> None:
+    from devices.ratings import REASON_PROMPT
+
+    async with HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk, \
+            HubClient(hub.url, "display-1", "display-secret", keep_events=True) as display:
+        await _serve(rig, kiosk, "A001")
+        rig.pad.press_score(2)
+        await until(lambda: rig.pad.screen == REASON_PROMPT and rig.pad.lit)
+        pad_bus = rig.buses[2]
+        link = rig.host.links[pad_bus.path]
+        pad_bus.unplug()  # mid-reason: the rating must not be lost nor misattributed
+        event = await _rated_event(display)
+        assert (event.data["number"], event.data["score"]) == ("A001", 2)
+        assert "reason" not in event.data
+        pad_bus.replug()
+        await until(lambda: link.online)
+        rig.pad.press_score(4)  # a stray key after the replug rates nothing
+        await _serve(rig, kiosk, "A002")
+        rig.pad.press_score(5)
+        second = await _rated_event(display)
+        assert (second.data["number"], second.data["score"]) == ("A002", 5)
