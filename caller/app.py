@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -83,7 +84,13 @@ class Wiring:
         events = _PadEvents(self.bridge)
         events.arrived.connect(self._pad_event)
         link = SerialLink.for_profile(spec.port, profile, on_event=events.arrived.emit)
-        return TerminalPad(Pad(link, profile, spec.address), link)
+        photos = self.station.app.get("photos")
+        folder = None
+        if isinstance(photos, str) and photos:
+            folder = Path(photos)
+            if not folder.is_absolute() and self.station.file is not None:
+                folder = Path(self.station.file).parent / folder
+        return TerminalPad(Pad(link, profile, spec.address), link, card=ClerkCard(folder))
 
     def _make_bars(self, station: Station) -> BarShow | None:
         specs = [s for s in station.serial if s.kind == "ledbar"]

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,8 @@ class HostConfig:
     serial: tuple[SerialEntry, ...]
     welcome_text: str | None = None
     rating_timeout_s: float | None = None  # None: the pad profile's default
+    #: Clerks' photos for pads that show them (亮牌): ``<folder>/<staff>.png``.
+    photos: Path | None = None
 
 
 def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
@@ -120,8 +122,12 @@ def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConf
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
                                 or not 0 < timeout <= 255):
         raise HostConfigError(f"{where}: host.rating_timeout_s must be 1-255 seconds")
+    photos = host.get("photos")
+    if photos is not None and not isinstance(photos, str):
+        raise HostConfigError(f"{where}: host.photos must be a folder (text)")
     return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"),
-                      None if timeout is None else float(timeout))
+                      None if timeout is None else float(timeout),
+                      None if photos is None else Path(photos))
 
 
 def load_host(path: Path) -> HostConfig:
@@ -130,7 +136,10 @@ def load_host(path: Path) -> HostConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise HostConfigError(f"{path}: {exc}") from exc
-    return parse_host(data, str(path))
+    config = parse_host(data, str(path))
+    if config.photos is not None and not config.photos.is_absolute():
+        config = replace(config, photos=path.parent / config.photos)  # beside the file
+    return config
 
 
 class WindowDriver:
@@ -138,13 +147,14 @@ class WindowDriver:
 
     def __init__(self, caller: CallerEntry, hub: str, welcome_text: str | None,
                  watcher: HubClient, backoff_s: tuple[float, float] = (0.1, 2.0),
-                 rating_timeout_s: float | None = None) -> None:
+                 rating_timeout_s: float | None = None, photos: Path | None = None) -> None:
         self.window = caller.window
         self.keypads: list[Keypad] = []
         self.pads: list[Pad] = []
         self.bars: list[LedBar] = []
         self.book = RatingBook()
-        self.card = ClerkCard()
+        self.photos = photos
+        self.card = ClerkCard(photos)
         self.bar_show = BarShow(self.window, self.bars, welcome_text)
         self._keypad_shown: tuple[str | None, int | None] = ("", None)
         self._keypad_due: tuple[str | None, int] | None = None
@@ -158,7 +168,8 @@ class WindowDriver:
     def on_welcome(self, state: HallState) -> None:
         self.bar_show.forget()
         self._keypad_shown = ("", None)
-        self.card = ClerkCard()  # a hub restart or a first welcome: draw everything again
+        # a hub restart or a first welcome: draw everything again
+        self.card = ClerkCard(self.photos)
         self.sync(state)
 
     def on_event(self, event: HubEvent, state: HallState) -> None:
@@ -280,7 +291,8 @@ class DeviceHost:
         self.watcher = HubClient(config.hub, first.device, first.token, backoff_s=backoff_s,
                                  on_welcome=self._welcomed, on_event=self._event)
         self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text,
-                                               self.watcher, backoff_s, config.rating_timeout_s)
+                                               self.watcher, backoff_s, config.rating_timeout_s,
+                                               config.photos)
                         for c in config.callers}
         self.links: dict[str, SerialLink] = {}
         self._owner: dict[tuple[str, int], WindowDriver] = {}

@@ -52,7 +52,16 @@ class KeyConfirm:
     key: str
 
 
-PadCommand = StartRating | CancelRating | ShowText | KeyConfirm
+@dataclass(frozen=True)
+class PhotoPart:
+    """One frame of the clerk's photo (part ``part`` of ``parts``, from 0)."""
+
+    part: int
+    parts: int
+    data: bytes
+
+
+PadCommand = StartRating | CancelRating | ShowText | KeyConfirm | PhotoPart
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,11 @@ def pad_frame(profile: PadProfile, address: int, command: PadCommand) -> Frame:
         return profile.start.frame(address)
     if isinstance(command, CancelRating):
         return profile.cancel.frame(address)
+    if isinstance(command, PhotoPart):
+        if profile.photo is None:
+            raise ValueError(f"pad profile {profile.id} shows no photo")
+        return Frame(address, profile.photo.command.func,
+                     bytes([command.part, command.parts]) + command.data)
     if isinstance(command, ShowText):
         if profile.screen is None:
             raise ValueError(f"pad profile {profile.id} has no screen")
@@ -99,6 +113,40 @@ def pad_frame(profile: PadProfile, address: int, command: PadCommand) -> Frame:
     if reply is None:
         raise ValueError(f"pad profile {profile.id} has no key confirmation")
     return reply
+
+
+def photo_frames(profile: PadProfile, address: int, raster: bytes) -> list[Frame]:
+    """The frames that put a 1-bit ``raster`` (``PhotoSpec.size`` bytes) on the pad.
+    Raises ValueError without a photo command or for a raster of the wrong size."""
+    photo = profile.photo
+    if photo is None:
+        raise ValueError(f"pad profile {profile.id} shows no photo")
+    if len(raster) != photo.size:
+        raise ValueError(f"a photo for {profile.id} is {photo.size} bytes, not {len(raster)}")
+    chunks = [raster[i:i + photo.chunk] for i in range(0, len(raster), photo.chunk)]
+    return [Frame(address, photo.command.func, bytes([n, len(chunks)]) + chunk)
+            for n, chunk in enumerate(chunks)]
+
+
+def photo_raster(path: str, width: int, height: int) -> bytes:
+    """A picture file as the pad's 1-bit raster: scaled to fill ``width`` × ``height``
+    (centre cropped), dithered, rows of whole bytes, 1 = dark. Raises OSError or
+    ValueError for a file that is not a readable picture."""
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as picture:
+        picture.load()
+        fitted = ImageOps.fit(picture.convert("L"), (width, height))
+    bitmap = fitted.convert("1")  # Floyd-Steinberg; 0 = black
+    row_bytes = (width + 7) // 8
+    out = bytearray(row_bytes * height)
+    pixels = bitmap.load()
+    assert pixels is not None
+    for y in range(height):
+        for x in range(width):
+            if not pixels[x, y]:
+                out[y * row_bytes + x // 8] |= 0x80 >> (x % 8)
+    return bytes(out)
 
 
 def encode_pad(profile: PadProfile, address: int, command: PadCommand) -> bytes:
@@ -142,6 +190,9 @@ def command_from_frame(profile: PadProfile, frame: Frame) -> PadCommand | None:
             return StartRating(int(frame.data))
     if frame.func == cancel.func and frame.data == cancel.data:
         return CancelRating()
+    photo = profile.photo
+    if photo is not None and frame.func == photo.command.func and len(frame.data) >= 2:
+        return PhotoPart(frame.data[0], frame.data[1], bytes(frame.data[2:]))
     screen = profile.screen
     if screen is not None and frame.func == screen.command.func:
         try:
@@ -244,6 +295,7 @@ class Pad(BusDevice):
         super().__init__(link, profile, profile.default_address if address is None else address)
         self.session = RatingSession(profile, self.address)
         self._screen_text: str | None = None
+        self._photo: bytes | None = None
 
     @property
     def pending(self) -> int | None:
@@ -290,6 +342,15 @@ class Pad(BusDevice):
             self._screen_text = text
             self.send(frame)
 
+    def show_photo(self, raster: bytes) -> None:
+        """Show the clerk's photo (亮牌) on a pad that can; shown again after an outage.
+        Raises ValueError without a photo command or for a raster of the wrong size."""
+        frames = photo_frames(self.profile, self.address, raster)
+        with self.lock:
+            self._photo = raster
+            for frame in frames:
+                self.send(frame)
+
     @property
     def screen_text(self) -> str | None:
         """What the screen was last told to show (None: nothing yet)."""
@@ -329,5 +390,9 @@ class Pad(BusDevice):
     def on_link(self, online: bool, now: float) -> None:
         if not online:
             self._emit(self.session.lost())
-        elif self._screen_text is not None and self.profile.screen is not None:
-            self.send(pad_frame(self.profile, self.address, ShowText(self._screen_text)))
+        else:
+            if self._screen_text is not None and self.profile.screen is not None:
+                self.send(pad_frame(self.profile, self.address, ShowText(self._screen_text)))
+            if self._photo is not None and self.profile.photo is not None:
+                for frame in photo_frames(self.profile, self.address, self._photo):
+                    self.send(frame)

@@ -131,6 +131,22 @@ class ScreenSpec:
 
 
 @dataclass(frozen=True)
+class PhotoSpec:
+    """A pad that shows the clerk's photo (亮牌): a 1-bit picture ``width`` × ``height``,
+    rows of whole bytes, most significant bit leftmost, 1 = dark, sent in frames of the
+    ``command``'s func whose data is [part, parts, up to ``chunk`` bytes]."""
+
+    command: Command
+    width: int = 64
+    height: int = 80
+    chunk: int = 200
+
+    @property
+    def size(self) -> int:
+        return (self.width + 7) // 8 * self.height
+
+
+@dataclass(frozen=True)
 class PadProfile(DeviceProfile):
     key_func: int
     key_encoding: str  # "byte": DATA[0] is the key code; "ascii": DATA[0] is a character
@@ -140,6 +156,7 @@ class PadProfile(DeviceProfile):
     bounce_s: float
     default_timeout_s: float
     screen: ScreenSpec | None
+    photo: PhotoSpec | None = None
 
     def key_label(self, code: int) -> str:
         return chr(code) if self.key_encoding == "ascii" else f"{code:02X}"
@@ -318,7 +335,7 @@ def load_pad(profile_id: str, root: Path | None = None) -> PadProfile:
     """Read ``hardware_profiles/pads/<id>.toml``. Raises ProfileError."""
     raw = load_raw("pads", profile_id, root)
     r = raw.reader()
-    r.reject_unknown(_COMMON_KEYS | {"protocol", "keys", "screen", "timing"})
+    r.reject_unknown(_COMMON_KEYS | {"protocol", "keys", "screen", "photo", "timing"})
     common = _common(r, profile_id, raw.file, "pad")
     proto = r.table("protocol")
     proto.reject_unknown({"key_func", "key_encoding", "start", "cancel"})
@@ -361,6 +378,14 @@ def load_pad(profile_id: str, root: Path | None = None) -> PadProfile:
             template=s.get("template", str, "{name} {staff}"),
             ask_reason=s.get("ask_reason", bool, False),
         )
+    photo = None
+    if r.has("photo"):
+        ph = r.table("photo")
+        ph.reject_unknown({"command", "width", "height", "chunk"})
+        photo = PhotoSpec(command=_command(ph, "command"),
+                          width=ph.int_range("width", 8, 480, 64),
+                          height=ph.int_range("height", 8, 480, 80),
+                          chunk=ph.int_range("chunk", 16, 240, 200))
     timing = r.table("timing", {})
     timing.reject_unknown({"bounce_s", "default_timeout_s"})
     return PadProfile(
@@ -373,6 +398,7 @@ def load_pad(profile_id: str, root: Path | None = None) -> PadProfile:
         bounce_s=timing.get("bounce_s", float, 0.3),
         default_timeout_s=timing.get("default_timeout_s", float, 30.0),
         screen=screen,
+        photo=photo,
     )
 
 

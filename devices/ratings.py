@@ -9,10 +9,18 @@ and replug mid-rating can never rate the wrong ticket, and no ticket is rated tw
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
+from devices.pad import photo_raster
+
+log = logging.getLogger(__name__)
+
+#: A photo file larger than this is not read (a pad's picture is a few hundred bytes).
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -111,9 +119,12 @@ class _ScreenPad(Protocol):
 
 
 class ClerkCard:
-    """亮牌: a pad with a screen shows the signed-in clerk's name and staff number."""
+    """亮牌: a pad with a screen shows the signed-in clerk's name and staff number, and a
+    pad that can shows the clerk's photo: ``<photos>/<staff number>.png`` (or ``.jpg``),
+    a folder the station file names. A clerk without a photo file gets the text only."""
 
-    def __init__(self) -> None:
+    def __init__(self, photos: Path | None = None) -> None:
+        self.photos = photos
         self._shown: tuple[str, str] | None = None
 
     def update(self, pads: list[Any], staff: str | None, name: str | None) -> None:
@@ -123,9 +134,30 @@ class ClerkCard:
             return
         self._shown = clerk
         for pad in pads:
-            if getattr(pad.profile, "screen", None) is None:
-                continue
-            if clerk is None:
-                pad.clear_screen()
-            else:
-                pad.show_clerk(clerk[1], clerk[0])
+            if getattr(pad.profile, "screen", None) is not None:
+                if clerk is None:
+                    pad.clear_screen()
+                else:
+                    pad.show_clerk(clerk[1], clerk[0])
+            photo = getattr(pad.profile, "photo", None)
+            if photo is not None:
+                pad.show_photo(self._raster(clerk[0] if clerk else None, photo))
+
+    def _raster(self, staff: str | None, photo: Any) -> bytes:
+        """The clerk's photo as the pad's raster; blank without a clerk or a photo file."""
+        blank = bytes(photo.size)
+        if staff is None or self.photos is None:
+            return blank
+        for suffix in (".png", ".jpg", ".jpeg"):
+            path = self.photos / f"{staff}{suffix}"
+            if path.is_file():
+                if path.stat().st_size > MAX_PHOTO_BYTES:
+                    log.warning("%s is over %d bytes: not shown", path, MAX_PHOTO_BYTES)
+                    return blank
+                try:
+                    return photo_raster(str(path), photo.width, photo.height)
+                except (OSError, ValueError) as exc:
+                    log.warning("cannot show the photo %s: %s", path, exc)
+                    return blank
+        log.info("no photo of clerk %s in %s", staff, self.photos)
+        return blank

@@ -107,6 +107,10 @@ class VirtualPad(VirtualDevice):
         super().__init__(profile, address)
         self.lit = False
         self.screen = ""
+        #: The photo shown (the pad's 1-bit raster), and how many were received whole.
+        self.photo: bytes | None = None
+        self.photos_shown = 0
+        self._parts: dict[int, bytes] = {}
         self.confirmations = 0
         self.countdown_s: int | None = None
 
@@ -120,6 +124,13 @@ class VirtualPad(VirtualDevice):
             self.lit = False
         elif isinstance(command, pd.ShowText):
             self.screen = command.text
+        elif isinstance(command, pd.PhotoPart):
+            if command.part == 0:
+                self._parts = {}
+            self._parts[command.part] = command.data
+            if len(self._parts) == command.parts:  # the whole picture: show it
+                self.photo = b"".join(self._parts[n] for n in range(command.parts))
+                self.photos_shown += 1
         elif isinstance(command, pd.KeyConfirm):
             self.confirmations += 1
             self.lit = False

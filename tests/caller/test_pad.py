@@ -58,3 +58,38 @@ def test_a_terminal_drives_its_own_bar(qtbot: Any, terminal: Any, hall_hub: Thre
         qtbot.waitUntil(lambda: "pause" in p.view.enabled, timeout=WAIT_MS)
         p.act("pause")
         qtbot.waitUntil(lambda: bar.text == "暂停服务", timeout=WAIT_MS)
+
+
+def test_a_terminal_shows_the_clerks_photo_on_its_pad_and_asks_why_after_a_bad_rating(
+    qtbot: Any, terminal: Any, hall_hub: ThreadedHub, tmp_path: Any,
+) -> None:
+    from PIL import Image
+
+    from devices.pad import photo_raster
+    from devices.ratings import REASON_PROMPT
+
+    Image.new("L", (120, 150), 40).save(tmp_path / "1002.jpg")
+    profile = load_pad("ff68-5key-photo")
+    with VirtualBus(profile.framing) as bus:
+        pad = bus.add(VirtualPad(profile, address=1))
+        wiring = terminal(serial=(SerialSpec("pad", bus.path, profile.id, 1, 1),),
+                          app={"photos": str(tmp_path)})
+        p = wiring.presenter
+        p.act("sign_in", staff="1002")
+        expected = photo_raster(str(tmp_path / "1002.jpg"), 64, 80)
+        qtbot.waitUntil(lambda: pad.photo == expected, timeout=WAIT_MS)
+        hall_hub.issue(1, "A")
+        qtbot.waitUntil(lambda: "call_next" in p.view.enabled, timeout=WAIT_MS)
+        p.act("call_next")
+        qtbot.waitUntil(lambda: "finish" in p.view.enabled, timeout=WAIT_MS)
+        p.act("finish")
+        qtbot.waitUntil(lambda: pad.lit, timeout=WAIT_MS)
+        pad.press_score(2)
+        qtbot.waitUntil(lambda: pad.screen == REASON_PROMPT and pad.lit, timeout=WAIT_MS)
+        pad.press_score(3)  # 办事效率低
+        qtbot.waitUntil(lambda: "A001 评价已记录" in p.view.message, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: pad.screen == "李强 工号1002", timeout=WAIT_MS)
+        with closing(sqlite3.connect(hall_hub.db_path)) as db:
+            row = db.execute("SELECT r.score, json_extract(e.data, '$.reason') FROM ratings r"
+                             " JOIN events e ON e.seq = r.seq").fetchone()
+        assert row == (2, "办事效率低")

@@ -34,6 +34,8 @@ def host_command(kind: str, entry: dict[str, Any]) -> Any:
             "cancel": pd.CancelRating,
             "text": lambda: pd.ShowText(entry["text"]),
             "confirm": lambda: pd.KeyConfirm(entry["key"]),
+            "photo": lambda: pd.PhotoPart(entry["part"], entry["parts"],
+                                          bytes.fromhex(entry["data"])),
         }[what]()
     if kind == "keypad":
         if what == "beep":

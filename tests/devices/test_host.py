@@ -249,3 +249,60 @@ async def test_a_reason_step_cut_short_still_records_the_rating_without_one(
         rig.pad.press_score(5)
         second = await _rated_event(display)
         assert (second.data["number"], second.data["score"]) == ("A002", 5)
+
+
+async def test_a_photo_pad_shows_the_signed_in_clerks_photo_again_after_a_replug(
+    hub: Hub, tmp_path: Any,
+) -> None:
+    from PIL import Image, ImageDraw
+
+    from devices.pad import photo_raster
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    face = Image.new("RGB", (300, 400), "white")
+    ImageDraw.Draw(face).ellipse((60, 60, 240, 300), fill="black")
+    face.save(folder / "1001.png")
+    profile = load_pad("ff68-5key-photo")
+    bus = VirtualBus(profile.framing)
+    pad = bus.add(VirtualPad(profile, address=1))
+    bus.start()
+    config = HostConfig(hub.url, (CallerEntry(1, "caller-1", "caller-1-secret"),),
+                        (SerialEntry("pad", bus.path, profile.id, 1, 1),), photos=folder)
+    host = DeviceHost(config, backoff_s=(0.05, 0.2))
+    stop = asyncio.Event()
+    task = asyncio.create_task(host.run(stop))
+    try:
+        async with HubClient(hub.url, "caller-1", "caller-1-secret") as caller:
+            await caller.request("sign_in", window=1, staff="1001")
+            expected = photo_raster(str(folder / "1001.png"), 64, 80)
+            await until(lambda: pad.photo == expected and "王丽" in pad.screen)
+            assert any(expected)  # the face is there, not a blank picture
+            shown = pad.photos_shown
+            link = host.links[bus.path]
+            bus.unplug()
+            await until(lambda: not link.online)
+            bus.replug()
+            await until(lambda: link.online and pad.photos_shown > shown)
+            assert pad.photo == expected
+            await caller.request("sign_out", window=1)
+            await until(lambda: pad.photo == bytes(640) and pad.screen == "")
+    finally:
+        stop.set()
+        await task
+        bus.stop()
+
+
+def test_photo_frames_round_trip_and_refuse_a_wrong_size() -> None:
+    from devices.pad import PhotoPart, command_from_frame, photo_frames
+
+    profile = load_pad("ff68-5key-photo")
+    raster = bytes(range(256)) * 2 + bytes(128)
+    frames = photo_frames(profile, 1, raster)
+    parts = [command_from_frame(profile, f) for f in frames]
+    assert all(isinstance(p, PhotoPart) for p in parts) and len(parts) == 4
+    assert b"".join(p.data for p in parts if isinstance(p, PhotoPart)) == raster
+    with pytest.raises(ValueError, match="640 bytes"):
+        photo_frames(profile, 1, b"\x00" * 10)
+    with pytest.raises(ValueError, match="no photo"):
+        photo_frames(load_pad("ff68-5key-screen"), 1, raster)
