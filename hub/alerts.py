@@ -21,8 +21,8 @@ from hall.config import HallConfig, Limits
 from hall.state import HallState, TicketStatus
 
 #: Faults a device may report, in words for managers.
-FAULTS = {"paper_out": "缺纸", "paper_low": "纸将用完", "cover_open": "机盖打开",
-          "offline": "离线", "error": "故障"}
+FAULTS = {"paper_out": "缺纸", "paper_near_end": "纸将用完", "cover_open": "机盖打开",
+          "offline": "离线", "unknown": "状态不明"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def wanted(state: HallState, config: HallConfig, now: datetime) -> dict[str, Wan
         for device, fault in state.faults.items():
             words = FAULTS.get(fault.status, fault.status)
             detail = f"：{fault.detail}" if fault.detail else ""
-            level = "critical" if fault.status in ("paper_out", "offline", "error") else "warning"
+            level = "critical" if fault.status in ("paper_out", "offline") else "warning"
             _add(out, "device", f"device:{device}", None, None,
                  f"{device} {fault.device_kind} {words}{detail}", level=level)
     return out

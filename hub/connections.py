@@ -36,7 +36,7 @@ class Conn:
 
 @dataclass
 class RequestJob:
-    conn: Conn
+    conn: Conn | None  # None: the hub's own request (a device gone silent); no answer
     request: Request
 
 

@@ -33,11 +33,12 @@ from websockets.http11 import Response as HttpResponse
 from websockets.protocol import State
 
 from hall import errors
-from hall.config import HallConfig
+from hall.config import Device, HallConfig, Role
 from hall.protocol import (
     MAX_FRAME_BYTES,
     CloseCode,
     DayClosed,
+    DeviceStatus,
     Event,
     Hello,
     Result,
@@ -82,7 +83,7 @@ def utc_now() -> datetime:
 @dataclass
 class _Batch:
     events: list[Event] = field(default_factory=list)
-    results: list[tuple[Conn, Result]] = field(default_factory=list)
+    results: list[tuple[Conn | None, Result]] = field(default_factory=list)
 
 
 class Hub:
@@ -121,6 +122,7 @@ class Hub:
         bad_hello_burst: float = 10.0,
         public_limits: PublicLimits | None = None,
         max_sockets: int | None = None,
+        offline_after_s: float | None = 120.0,
     ) -> None:
         self.config = config
         self.db_path = db_path
@@ -147,6 +149,11 @@ class Hub:
         #: public pages); past it a new one is closed as soon as it is accepted. None:
         #: the open-files limit less a reserve (hub/fdlimit.py), or no cap without one.
         self.max_sockets = max_sockets
+        #: A kiosk, terminal or display whose connection stays closed this long is
+        #: reported offline by the hub itself (None: never).
+        self.offline_after_s = offline_after_s
+        self._gone: dict[str, asyncio.TimerHandle] = {}
+        self._reported_offline: set[str] = set()
         self._sockets = 0
         self._quiet = QuietLog(log)
         self._reader: Reader | None = None  # answers stats and ticket_history
@@ -249,6 +256,9 @@ class Hub:
         if self._stopping or self._server is None:
             return
         self._stopping = True
+        for timer in self._gone.values():
+            timer.cancel()
+        self._gone.clear()
         self._server.server.close()  # no new connections
         for task in (self._ticker_task, self._sweeper_task):
             if task is not None:
@@ -398,6 +408,8 @@ class Hub:
             pass
         finally:
             deadline.cancel()
+            if conn.device is not None and not self._stopping:
+                self._device_left(conn)
             self.gate.closed(conn)
             self._conns.discard(conn)
             self._live.discard(ws)
@@ -410,8 +422,9 @@ class Hub:
             self._close(conn.ws, CloseCode.HELLO_TIMEOUT,
                         f"hello_timeout: say hello within {self.hello_timeout_s:g} s")
 
-    def _send(self, conn: Conn, result: Result) -> None:
-        self._write(conn.ws, [encode_result(result)])
+    def _send(self, conn: Conn | None, result: Result) -> None:
+        if conn is not None:  # None: the hub's own request, answered to nobody
+            self._write(conn.ws, [encode_result(result)])
 
     def _write(self, ws: ServerConnection, texts: list[str], *, welcome: bool = False) -> None:
         frames = b"".join(text_frame(t) for t in texts)
@@ -471,10 +484,50 @@ class Hub:
             self._send(conn, verdict.result)
         elif isinstance(verdict, Close):
             self._close(conn.ws, verdict.code, verdict.reason)
+        elif isinstance(verdict, HelloJob):
+            assert conn.device is not None
+            self._device_back(conn.device)
+            self._queue.put_nowait(verdict)
         elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
             self._spawn(self._answer_query(conn, verdict.request))
         else:
             self._queue.put_nowait(verdict)
+
+    # -- devices that go silent ------------------------------------------------------------
+
+    def _device_left(self, conn: Conn) -> None:
+        """A device's connection closed: if it is not back within ``offline_after_s``,
+        the hub reports it offline itself (an alert, like any device fault)."""
+        device = conn.device
+        if device is None or device.role is Role.ADMIN or self.offline_after_s is None:
+            return
+        if any(c is not conn and c.device is not None and c.device.id == device.id
+               for c in self._conns):
+            return  # still connected another way
+        timer = self._gone.pop(device.id, None)
+        if timer is not None:
+            timer.cancel()
+        self._gone[device.id] = asyncio.get_running_loop().call_later(
+            self.offline_after_s, self._report_offline, device)
+
+    def _report_offline(self, device: Device) -> None:
+        self._gone.pop(device.id, None)
+        if self._stopping:
+            return
+        self._reported_offline.add(device.id)
+        self._queue.put_nowait(RequestJob(None, DeviceStatus(
+            id="hub", device_kind=str(device.role), status="offline",
+            detail=f"连接中断超过 {self.offline_after_s:g} 秒", device=device.id)))
+
+    def _device_back(self, device: Device) -> None:
+        timer = self._gone.pop(device.id, None)
+        if timer is not None:
+            timer.cancel()
+        if device.id in self._reported_offline:
+            self._reported_offline.discard(device.id)
+            self._queue.put_nowait(RequestJob(None, DeviceStatus(
+                id="hub", device_kind=str(device.role), status="ok", detail="已重新连接",
+                device=device.id)))
 
     def _reader_for(self) -> Reader:
         if self._reader is None:
@@ -577,7 +630,7 @@ class Hub:
                 continue
             except Exception:
                 log.exception("request %r from %s failed", job.request,
-                              job.conn.device.id if job.conn.device else "?")
+                              job.conn.device.id if job.conn and job.conn.device else "hub")
                 # The engine may be half-way through a change: keep what came before,
                 # then rebuild the state from the store.
                 await self._commit(batch)
@@ -630,7 +683,8 @@ class Hub:
         frames = b"".join(framed)
         own: dict[ServerConnection, list[str]] = {}
         for conn, result in batch.results:
-            own.setdefault(conn.ws, []).append(encode_result(result))
+            if conn is not None:
+                own.setdefault(conn.ws, []).append(encode_result(result))
         for ws in list(self._live):
             mine = own.pop(ws, [])
             ev_frames, ev_texts = frames, texts

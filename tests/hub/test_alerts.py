@@ -166,3 +166,39 @@ number = 1
 name = "1号窗口"
 services = ["A"]
 """
+
+
+async def test_a_device_silent_too_long_is_reported_offline_by_the_hub_and_back_when_it_returns(
+    config: HallConfig, tmp_path: object, clock: Clock, client: ClientFactory,
+) -> None:
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,  # type: ignore[operator]
+              offline_after_s=0.05)
+    await hub.start()
+    try:
+        admin = await client("admin-1", hub_=hub)
+        kiosk = await client("kiosk-1", hub_=hub)
+        await kiosk.close()
+
+        async def next_kind(kind: str) -> dict[str, object]:
+            while True:
+                event = await admin.events.get()
+                if event["kind"] == kind:
+                    return event
+
+        gone = await next_kind("device_status_reported")
+        assert (gone["device"], gone["status"], gone["device_kind"]) == (
+            "kiosk-1", "offline", "kiosk")
+        clock.advance(seconds=10)
+        await admin.ok("status")  # the engine looks at alerts before each batch
+        raised = await next_kind("alert_raised")
+        assert raised["alert"] == "device:device:kiosk-1" and raised["level"] == "critical"
+        await client("kiosk-1", hub_=hub)  # back
+        back = await next_kind("device_status_reported")
+        assert (back["device"], back["status"]) == ("kiosk-1", "ok")
+        clock.advance(seconds=10)
+        await admin.ok("status")
+        cleared = await next_kind("alert_cleared")
+        assert cleared["alert"] == "device:device:kiosk-1"
+        await admin.close()  # an admin leaving is never reported
+    finally:
+        await hub.stop()
