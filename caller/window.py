@@ -100,7 +100,7 @@ class FullWindow(QWidget):
     def __init__(self, trigger: Callable[[str], None]) -> None:
         super().__init__()
         self.setWindowTitle("窗口呼叫终端")
-        self.actions = _Buttons(trigger)
+        self.action_buttons = _Buttons(trigger)
         top = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = _label(size=22, bold=True)
@@ -120,7 +120,7 @@ class FullWindow(QWidget):
         self.staff_input.returnPressed.connect(lambda: trigger("sign_in"))
         sign.addWidget(_label("工号"))
         sign.addWidget(self.staff_input, 1)
-        sign.addWidget(self.actions.make("sign_in"))
+        sign.addWidget(self.action_buttons.make("sign_in"))
         top.addWidget(self.sign_row)
 
         now = QHBoxLayout()
@@ -139,35 +139,37 @@ class FullWindow(QWidget):
 
         grid = QGridLayout()
         for i, name in enumerate(("call_next", "recall", "skip", "finish", "hold")):
-            grid.addWidget(self.actions.make(name), 0, i)
+            grid.addWidget(self.action_buttons.make(name), 0, i)
         self.services = QComboBox()
         grid.addWidget(self.services, 1, 0)
-        grid.addWidget(self.actions.make("transfer"), 1, 1)
+        grid.addWidget(self.action_buttons.make("transfer"), 1, 1)
         self.reason = QComboBox()
         self.reason.setEditable(True)
         self.reason.addItems(PAUSE_REASONS)
-        self.reason.lineEdit().setPlaceholderText("暂停原因")
+        editor = self.reason.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText("暂停原因")
         grid.addWidget(self.reason, 1, 2)
-        grid.addWidget(self.actions.make("pause"), 1, 3)
-        grid.addWidget(self.actions.make("resume"), 1, 4)
+        grid.addWidget(self.action_buttons.make("pause"), 1, 3)
+        grid.addWidget(self.action_buttons.make("resume"), 1, 4)
         self.number_input = QLineEdit()
         self.number_input.setPlaceholderText("号码，如 A012")
         self.number_input.returnPressed.connect(lambda: trigger("call_number"))
         grid.addWidget(self.number_input, 2, 0)
-        grid.addWidget(self.actions.make("call_number"), 2, 1)
+        grid.addWidget(self.action_buttons.make("call_number"), 2, 1)
         self.skipped = QComboBox()
         grid.addWidget(self.skipped, 2, 2)
-        grid.addWidget(self.actions.make("reinstate"), 2, 3)
+        grid.addWidget(self.action_buttons.make("reinstate"), 2, 3)
         self.held = QComboBox()
         grid.addWidget(self.held, 3, 0)
-        grid.addWidget(self.actions.make("call_back"), 3, 1)
-        grid.addWidget(self.actions.make("ask_rating"), 3, 2)
-        grid.addWidget(self.actions.make("call_manager"), 2, 4)
-        grid.addWidget(self.actions.make("sign_out"), 3, 3)
+        grid.addWidget(self.action_buttons.make("call_back"), 3, 1)
+        grid.addWidget(self.action_buttons.make("ask_rating"), 3, 2)
+        grid.addWidget(self.action_buttons.make("call_manager"), 2, 4)
+        grid.addWidget(self.action_buttons.make("sign_out"), 3, 3)
         self.compact_button = QPushButton("精简条")
         grid.addWidget(self.compact_button, 3, 4)
-        for column in range(5):
-            grid.setColumnStretch(column, 1)
+        for index in range(5):
+            grid.setColumnStretch(index, 1)
         top.addLayout(grid)
 
         self.waiting = _label(size=18)
@@ -215,7 +217,7 @@ class FullWindow(QWidget):
         self.notice.setText(view.notice)
         self.message.setText(view.message)
         _paint(self.message, 20, _KIND_COLOUR.get(view.message_kind, "#1b1b1b"))
-        self.actions.redraw(view)
+        self.action_buttons.redraw(view)
 
 
 class CompactStrip(QWidget):
@@ -226,7 +228,7 @@ class CompactStrip(QWidget):
     def __init__(self, trigger: Callable[[str], None]) -> None:
         super().__init__(None, Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool)
         self.setWindowTitle("呼叫条")
-        self.actions = _Buttons(trigger)
+        self.action_buttons = _Buttons(trigger)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
         self.number = _label(size=28, bold=True)
@@ -238,7 +240,7 @@ class CompactStrip(QWidget):
         row.addWidget(self.timer)
         row.addWidget(self.waiting)
         for name in self.STRIP_ACTIONS:
-            row.addWidget(self.actions.make(name))
+            row.addWidget(self.action_buttons.make(name))
         self.message = _label(size=16)
         self.message.setMinimumWidth(260)
         self.message.setMaximumWidth(360)
@@ -261,9 +263,9 @@ class CompactStrip(QWidget):
         self.message.setText("离线，正在自动重连…" if not view.online
                              else view.notice or view.message)
         _paint(self.message, 16, _KIND_COLOUR.get(view.message_kind, "#1b1b1b"))
-        self.actions.buttons["pause"].setVisible(not view.paused)
-        self.actions.buttons["resume"].setVisible(view.paused)
-        self.actions.redraw(view)
+        self.action_buttons.buttons["pause"].setVisible(not view.paused)
+        self.action_buttons.buttons["resume"].setVisible(view.paused)
+        self.action_buttons.redraw(view)
 
 
 class Terminal(QObject):
@@ -278,7 +280,7 @@ class Terminal(QObject):
         self.strip = CompactStrip(self.trigger)
         self.shortcuts: dict[str, list[QShortcut]] = {}
         for window in (self.full, self.strip):
-            for name, button in window.actions.buttons.items():
+            for name, button in window.action_buttons.buttons.items():
                 button.setText(f"{ACTIONS[name].label}  {self.keys[name]}")
             for name in ACTIONS:
                 sequence = QKeySequence(self.keys[name])

@@ -23,9 +23,9 @@ def _press(qtbot: Any, widget: Any, name: str, wiring: Any) -> None:
 
 def test_every_button_shows_its_shortcut(terminal: Any) -> None:
     wiring = terminal()
-    for name, button in wiring.terminal.full.actions.buttons.items():
+    for name, button in wiring.terminal.full.action_buttons.buttons.items():
         assert ACTIONS[name].shortcut in button.text()
-    for name, button in wiring.terminal.strip.actions.buttons.items():
+    for name, button in wiring.terminal.strip.action_buttons.buttons.items():
         assert ACTIONS[name].shortcut in button.text()
 
 
@@ -34,7 +34,7 @@ def test_full_window_sign_in_call_by_shortcut_and_refusal(
 ) -> None:
     wiring = terminal()
     full = wiring.terminal.full
-    assert full.sign_row.isVisible() and not full.actions.buttons["call_next"].isEnabled()
+    assert full.sign_row.isVisible() and not full.action_buttons.buttons["call_next"].isEnabled()
     qtbot.keyClicks(full.staff_input, "1001")
     qtbot.keyClick(full.staff_input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not full.sign_row.isVisible(), timeout=WAIT_MS)
@@ -47,7 +47,7 @@ def test_full_window_sign_in_call_by_shortcut_and_refusal(
     _press(qtbot, full, "recall", wiring)
     qtbot.waitUntil(lambda: "重呼 1/5" in full.detail.text(), timeout=WAIT_MS)
     full.number_input.setText("B404")
-    qtbot.mouseClick(full.actions.buttons["call_number"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(full.action_buttons.buttons["call_number"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "今天没有这个号码" in full.message.text(), timeout=WAIT_MS)
     _press(qtbot, full, "skip", wiring)
     qtbot.waitUntil(lambda: full.skipped.count() == 1, timeout=WAIT_MS)
@@ -88,7 +88,7 @@ def test_compact_strip_and_offline(qtbot: Any, terminal: Any, hall_hub: Threaded
     hall_hub.stop()
     qtbot.waitUntil(lambda: "离线" in strip.message.text(), timeout=WAIT_MS)
     assert strip.number.text() == "A001"  # the last state stays
-    assert not any(b.isEnabled() for b in strip.actions.buttons.values())
+    assert not any(b.isEnabled() for b in strip.action_buttons.buttons.values())
     hall_hub.start()
     qtbot.waitUntil(lambda: wiring.presenter.view.online, timeout=WAIT_MS)
     assert "离线" not in strip.message.text()
@@ -110,7 +110,7 @@ def test_keys_are_configurable_and_checked(qtbot: Any) -> None:
     terminal = Terminal(CallerPresenter(1, FakeRequester()), keys=keys)
     qtbot.addWidget(terminal.full)
     qtbot.addWidget(terminal.strip)
-    assert terminal.full.actions.buttons["call_next"].text() == "呼叫下一位  Ctrl+1"
+    assert terminal.full.action_buttons.buttons["call_next"].text() == "呼叫下一位  Ctrl+1"
     with pytest.raises(ValueError, match="no such action"):
         key_map({"dance": "F1"})
     with pytest.raises(ValueError, match="both"):
