@@ -21,6 +21,7 @@ from hall.config.loader import (
     load_config,
     parse_config,
 )
+from hall.config.county import CountyLink
 from hall.config.model import (
     Device,
     DisplaySettings,
@@ -51,6 +52,7 @@ __all__ = [
     "AlertRules",
     "ConfigError",
     "ConfigProblem",
+    "CountyLink",
     "Device",
     "DisplaySettings",
     "FollowUp",

@@ -33,6 +33,7 @@ from hall.config.model import (
     Window,
     Zone,
 )
+from hall.config.county import CountyLink, check_county
 from hall.config.supervision import check_alerts, check_followup
 from hall.config.voice import check_voice
 
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 FILE_KEY = "(file)"
 
 _TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "display",
-             "voice", "alerts", "followup")
+             "voice", "alerts", "followup", "county")
 _HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url", "demo")
 _QUEUE_KEYS = (
     "recall_limit",
@@ -372,10 +373,11 @@ class _Checker:
         voice = check_voice(self, data, zone_ids)
         alerts = check_alerts(self, data, zone_ids, set(self._service_ids))
         followup = check_followup(self, data)
+        county = check_county(self, data)
         self.check_usage(data)
         if self.errors or hall is None or policy is None or display is None or voice is None:
             return None
-        if alerts is None or followup is None:
+        if alerts is None or followup is None or county is False:
             return None
         return HallConfig(
             hall=hall,
@@ -389,6 +391,7 @@ class _Checker:
             voice=voice,
             alerts=alerts,
             followup=followup,
+            county=county if isinstance(county, CountyLink) else None,
             source=source,
         )
 
