@@ -103,7 +103,7 @@ def _meta(db: Database) -> None:
 
 @MIGRATIONS(name="0003_events_by_day")
 def _events_by_day(db: Database) -> None:
-    # Statistics and reports read the events of a range of days (hub/stats.py).
+    # Statistics and reports read the events of a range of days (ledger/stats.py).
     db.execute("CREATE INDEX events_day_seq ON events (day, seq)")
 
 
