@@ -28,12 +28,17 @@ MAX_BATCH = 50_000
 @dataclass(frozen=True)
 class CountyLink:
     """Where and how the hall ships its events: a ``postgresql://`` URL without a
-    password, the hall's stable id, the largest batch and the idle poll interval."""
+    password, the hall's stable id, the largest batch and the idle poll interval.
+    The default (no ``[county]`` table) ships nowhere."""
 
-    url: str
-    hall_id: str
+    url: str = ""
+    hall_id: str = ""
     batch: int = 2000
     interval_s: float = 2.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
 
 
 class _Checks(Protocol):
@@ -59,14 +64,15 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def check_county(checks: _Checks, data: Mapping[str, Any]) -> CountyLink | None | bool:
-    """``[county]`` checked: the link, None when absent, False after errors."""
+def check_county(checks: _Checks, data: Mapping[str, Any]) -> CountyLink | None:
+    """``[county]`` checked: the link (one that ships nowhere when the table is
+    absent), None after errors."""
     value = data.get("county")
     if value is None:
-        return None
+        return CountyLink()
     if not isinstance(value, dict):
         checks.wrong_type("county", "a [county] table", value)
-        return False
+        return None
     checks.known_keys(value, "county", COUNTY_KEYS)
     ok = True
     url = value.get("url")
@@ -94,6 +100,6 @@ def check_county(checks: _Checks, data: Mapping[str, Any]) -> CountyLink | None 
         checks.error("county.interval_s", f"must be from 0.05 to 3600 seconds, not {interval!r}")
         ok = False
     if not ok:
-        return False
+        return None
     assert isinstance(url, str) and isinstance(hall_id, str)
     return CountyLink(url, hall_id, int(batch), float(interval))

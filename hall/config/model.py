@@ -162,8 +162,8 @@ class HallConfig:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     alerts: AlertRules = field(default_factory=AlertRules)
     followup: FollowUp = field(default_factory=FollowUp)
-    #: Where the hall ships its event log (``[county]``); None: it ships nowhere.
-    county: CountyLink | None = None
+    #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
+    county: CountyLink = CountyLink()
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
