@@ -20,7 +20,7 @@ PERSONAL_KEYS = frozenset({"booking", "person"})
 
 def shipped(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """The data of one stored event as the county receives it (``data`` unchanged)."""
-    out = _strip(data)
+    out: dict[str, Any] = _strip(data)
     if kind == "ticket_issued":
         ticket = data.get("ticket")
         if isinstance(ticket, dict) and ticket.get("booking"):

@@ -227,9 +227,9 @@ def init(url: str) -> int:
         version = int(row[0] or 0) if row else 0
         for number, statements in enumerate(MIGRATIONS, start=1):
             if number > version:
-                conn.execute(statements)  # type: ignore[arg-type]
+                conn.execute(statements)
                 conn.execute("INSERT INTO county_schema (version) VALUES (%s)", (number,))
-        conn.execute(DEFINITIONS)  # type: ignore[arg-type]
+        conn.execute(DEFINITIONS)
         return len(MIGRATIONS)
 
 

@@ -266,11 +266,11 @@ class Shipper:
                 try:
                     assert link is not None
                     link.report(exc)
-                except Exception as again:  # noqa: BLE001 - reported below, retried later
+                except Exception as again:
                     log.warning("county link: the divergence could not be recorded: %s", again)
                 self._set("diverged", link, exc.hall_seq, exc.detail)
                 self._stopping.wait(DIVERGED_RECHECK_S)  # nudges do not help here
-            except Exception as exc:  # noqa: BLE001 - the shipper must never die
+            except Exception as exc:
                 message = _describe(exc)
                 old = self.status()
                 if old.last_error != message:

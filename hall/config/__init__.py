@@ -6,6 +6,7 @@ Import from here: ``from hall.config import HallConfig, load_config``.
 
 from __future__ import annotations
 
+from hall.config.county import CountyLink
 from hall.config.loader import (
     FILE_KEY,
     ConfigError,
@@ -14,7 +15,6 @@ from hall.config.loader import (
     load_config,
     parse_config,
 )
-from hall.config.county import CountyLink
 from hall.config.model import (
     Device,
     DisplaySettings,

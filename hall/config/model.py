@@ -163,7 +163,7 @@ class HallConfig:
     alerts: AlertRules = field(default_factory=AlertRules)
     followup: FollowUp = field(default_factory=FollowUp)
     #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
-    county: CountyLink = CountyLink()
+    county: CountyLink = field(default_factory=CountyLink)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -136,3 +136,10 @@ def write_hall(path: Path, events: list[Event]) -> None:
             store.write(events[i:i + 50])
     finally:
         store.close()
+
+
+def hall_file(folder: Path, days: int, seed: int, name: str = "queue.db") -> Path:
+    """A hub database in ``folder`` holding ``days`` scripted days of the test hall."""
+    path = folder / name
+    write_hall(path, play_days(hall_config(), days=days, seed=seed))
+    return path
