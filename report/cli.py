@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from hall.config import ConfigError, load_config
-from ledger.stats import DayCache, hall_stats
+from ledger.stats import stats_of_file
+from ledger.store import DatabaseError
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
 
@@ -66,13 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jiaohao report: no database at {db_path}", file=sys.stderr)
         return 2
     try:
-        db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
-        cache = DayCache(str(db_path) + "-stats")  # shared with the hub; skipped if read-only
-        try:
-            stats = hall_stats(db, config, start, end, cache)
-        finally:
-            cache.close()
-    except sqlite3.Error as exc:
+        stats = stats_of_file(db_path, config, start, end)
+    except DatabaseError as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1
     written = write_report(stats, config.hall.name, args.out, formats)
