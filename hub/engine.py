@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall import errors
+from hall.calling import call_order
 from hall.config import HallConfig, Window
 from hall.protocol import (
     SPECIAL_CALLS,
@@ -359,33 +360,13 @@ class Engine:
         self, window: Window, ws: WindowState
     ) -> tuple[Ticket | None, tuple[int, int] | None]:
         """The ticket ``window`` would call now, and (tier, new place in its cycle) when
-        the call advances a tier's priority:normal cycle (None otherwise).
-
-        Tiers in order of preference; within the first tier anyone waits in, the oldest
-        priority ticket goes first, but when normal tickets wait as well the window
-        alternates ``priority_ratio`` (P priority calls, then N normal ones). Each tier
-        keeps its own place in that cycle, so calls from another tier cannot restart it
-        (which would let priority tickets pass a waiting normal one without end)."""
-        p_calls, n_calls = self.config.policy.priority_ratio
-        for index, tier in enumerate(window.tiers):
-            best_p: tuple[int, int] | None = None
-            best_n: tuple[int, int] | None = None
-            for service in tier:
-                queue = self.state.queues.get(service)
-                if queue is None:
-                    continue
-                if queue.priority and (best_p is None or queue.priority[0] < best_p):
-                    best_p = queue.priority[0]
-                if queue.normal and (best_n is None or queue.normal[0] < best_n):
-                    best_n = queue.normal[0]
-            if best_p is not None and best_n is not None:
-                place = ws.streaks.get(index, 0)
-                chosen = best_p if place < p_calls else best_n
-                return self.state.tickets[chosen[1]], (index, (place + 1) % (p_calls + n_calls))
-            only = best_p if best_p is not None else best_n
-            if only is not None:
-                return self.state.tickets[only[1]], None
-        return None, None
+        the call advances a tier's priority:normal cycle (None otherwise); the rule is
+        :func:`hall.calling.call_order`, which terminals use to list the order too."""
+        order = call_order(self.state, window.tiers, ws.streaks,
+                           self.config.policy.priority_ratio)
+        if not order:
+            return None, None
+        return self.state.tickets[order[0].ticket], order[0].cycle
 
     def _call_next(self, req: CallNext, now: datetime, out: Outcome) -> None:
         window, ws = self._window(req.window)
@@ -417,6 +398,8 @@ class Engine:
 
     def _recall(self, req: Recall, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
+        if ws.paused:  # paused mid-service: finish, skip or transfer, but call nobody
+            raise errors.WindowPaused(f"window {ws.number} is paused: resume to recall")
         limit = self.config.policy.recall_limit
         if ticket.recalls >= limit:
             raise errors.RecallLimit(f"{ticket.number} was recalled {limit} times already")

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hall.config import ConfigError, load_config
-from hub.stats import DayCache, hall_stats
+from ledger.stats import DayCache, hall_stats
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
 

@@ -89,7 +89,7 @@ def write_report(out: Path, db_path: Path, config: Any, day: Any) -> dict[str, A
 
     from hall.state import day_date
     from hub.report import day_report, report_markdown
-    from hub.stats import hall_stats
+    from ledger.stats import hall_stats
     from report.cli import write_report as write_documents
 
     db = sqlite_utils.Database(db_path)

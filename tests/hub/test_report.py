@@ -7,7 +7,7 @@ from datetime import timedelta
 from hall.protocol import CallNext, Finish, Rate, Skip, TakeTicket
 from hub.engine import Engine
 from hub.report import day_report, report_markdown
-from hub.store import Store
+from ledger.store import Store
 from tests.hub.engine_helpers import at, hall
 
 

@@ -1,4 +1,4 @@
-"""`jiaohao report`: the scripted day of tests/hub/test_stats.py as XLSX (read back with
+"""`jiaohao report`: the scripted day of tests/ledger/test_stats.py as XLSX (read back with
 openpyxl and checked against the statistics), CSV and a PDF whose pages carry the
 Chinese text (read back with Qt's PDF reader) and render."""
 
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from hub.stats import hall_stats
-from hub.store import Store
+from ledger.stats import hall_stats
+from ledger.store import Store
 from report.cli import main as report_main
 from report.cli import write_report
 from tests.hub.engine_helpers import hall
-from tests.hub.test_stats import SCRIPT, STAFF, play
+from tests.ledger.test_stats import SCRIPT, STAFF, play
 
 DAY = date(2026, 11, 2)
 

@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from sqlite3 import Connection
 from typing import Any
 
@@ -103,7 +105,7 @@ def _meta(db: Database) -> None:
 
 @MIGRATIONS(name="0003_events_by_day")
 def _events_by_day(db: Database) -> None:
-    # Statistics and reports read the events of a range of days (hub/stats.py).
+    # Statistics and reports read the events of a range of days (ledger/stats.py).
     db.execute("CREATE INDEX events_day_seq ON events (day, seq)")
 
 
@@ -194,17 +196,12 @@ class Store:
     # -- reading ----------------------------------------------------------------------
 
     def last_seq(self) -> int:
-        row = self.db.execute("SELECT max(seq) FROM events").fetchone()
-        return int(row[0] or 0)
+        return last_seq(self.db)
 
     def events_after(self, seq: int, limit: int = RESUME_LIMIT) -> list[Event]:
         """Up to ``limit`` events with a sequence number above ``seq``, in order,
         personal data included (strip with ``Event.to_json`` before sending)."""
-        rows = self.db.execute(
-            "SELECT seq, at, kind, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        ).fetchall()
-        return [_event(row) for row in rows]
+        return [logged.event for logged in events_after(self.db, seq, limit)]
 
     def load_state(self) -> HallState:
         """The hall state now: the current hall day's events replayed through
@@ -254,6 +251,46 @@ class Store:
             name: int(self.db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
             for name in ("events", "tickets", "ratings", "attendance")
         }
+
+
+# -- the event log, for readers beside the hub (shipping, audits) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """One event as the log keeps it, and the hall day it is filed under (a
+    numbering session: ``2026-11-20``, or ``2026-11-20#2`` after a manual close)."""
+
+    event: Event
+    day: str
+
+
+def events_after(db: Database, seq: int, limit: int) -> list[Logged]:
+    """The event log from sequence number ``seq`` (exclusive), oldest first, at most
+    ``limit`` events: read it in bounded batches by passing the last ``seq`` seen.
+    Personal data is included (``Event.to_json`` strips it). An indexed range read,
+    safe on a :func:`read_only` connection while the hub writes. Raises sqlite3.Error."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    rows = db.execute(
+        "SELECT seq, at, kind, data, day FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        (seq, limit),
+    ).fetchall()
+    return [Logged(Event.of(int(n), str(at), kind, json.loads(data)), str(day))
+            for n, at, kind, data, day in rows]
+
+
+def last_seq(db: Database) -> int:
+    """The sequence number of the newest event stored (0 when there is none)."""
+    row = db.execute("SELECT max(seq) FROM events").fetchone()
+    return int(row[0] or 0)
+
+
+def read_only(path: str | Path, *, timeout: float = 5.0) -> Database:
+    """The database at ``path`` opened for reading only (a report, an export, a
+    shipper beside a running hub: WAL lets it read while the hub commits). Raises
+    sqlite3.Error when there is no database there."""
+    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout))
 
 
 def _event(row: Sequence[Any]) -> Event:

@@ -16,8 +16,8 @@ from sqlite_utils import Database
 
 from hall.config import HallConfig
 from hall.protocol import Stats, StoreQuery, TicketHistory
-from hub.history import ticket_history
-from hub.stats import DayCache, day_partial, hall_stats
+from ledger.history import ticket_history
+from ledger.stats import DayCache, day_partial, hall_stats
 
 log = logging.getLogger(__name__)
 
