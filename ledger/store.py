@@ -286,11 +286,24 @@ def last_seq(db: Database) -> int:
     return int(row[0] or 0)
 
 
+#: What the ledger raises when the database cannot be read or written (callers catch
+#: this rather than importing sqlite3 themselves).
+DatabaseError = sqlite3.Error
+
+
 def read_only(path: str | Path, *, timeout: float = 5.0) -> Database:
     """The database at ``path`` opened for reading only (a report, an export, a
     shipper beside a running hub: WAL lets it read while the hub commits). Raises
-    sqlite3.Error when there is no database there."""
-    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout))
+    :data:`DatabaseError` when there is no database there."""
+    return open_existing(path, write=False, timeout=timeout)
+
+
+def open_existing(path: str | Path, *, write: bool, timeout: float = 5.0) -> Database:
+    """The database at ``path``, never created, for reading (``write=False``) or for a
+    short write beside the hub's (WAL and a busy timeout of ``timeout`` seconds).
+    Raises :data:`DatabaseError` when there is no database there."""
+    mode = "rw" if write else "ro"
+    return Database(sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=timeout))
 
 
 def _event(row: Sequence[Any]) -> Event:
