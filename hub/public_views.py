@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hall.config import HallConfig, Window
-from hall.state import HallState, TicketStatus, estimated_wait_min, people_ahead
+from hall.forecast import Snapshot
+from hall.state import HallState, TicketStatus, people_ahead
 
 #: Calls kept for the wall screen's list.
 RECENT_CALLS = 12
@@ -51,9 +53,11 @@ def _hall(config: HallConfig) -> dict[str, Any]:
     return {"name": config.hall.name, "name_en": config.hall.name_en}
 
 
-def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[str, Any]:
-    """The phone page's view of one ticket of today; ``status: "expired"`` when the
-    hall day it belonged to has closed."""
+def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
+                now: datetime) -> dict[str, Any]:
+    """The phone page's view of one ticket of today at ``now``; ``status: "expired"``
+    when the hall day it belonged to has closed. ``wait_range_min`` is null when no
+    window can serve the ticket now (the page says it cannot estimate)."""
     ticket = state.tickets.get(ticket_id)
     if ticket is None:
         return {"type": "ticket", "status": "expired", "hall": _hall(config)}
@@ -62,6 +66,7 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[st
     window = config.window(ticket.window) if ticket.window is not None else None
     ahead = people_ahead(state, ticket)
     waiting = ticket.status is TicketStatus.WAITING
+    wait = Snapshot(state, config, now).wait(ticket.service, ahead, ticket.priority)
     return {
         "type": "ticket",
         "hall": _hall(config),
@@ -76,9 +81,8 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[st
         "window_name": window.name if window and not waiting else None,
         "recalls": ticket.recalls,
         "ahead": ahead,
-        "estimated_wait_min": (
-            estimated_wait_min(state, config, ticket.service, ahead) if waiting else 0
-        ),
+        "estimated_wait_min": wait.minutes if waiting else 0,
+        "wait_range_min": (wait.range if wait.known else None) if waiting else [0, 0],
         "issued_at": ticket.issued_at,
         "called_at": ticket.called_at,
     }

@@ -228,7 +228,7 @@ class Hub:
             cases = await self._db(self._store.load_cases)
             self._engine = Engine(self.config, state, links=self.links, cases=cases)
             self._public = PublicSide(self.config, self.links, lambda: self.engine.state,
-                                      limits=self.public_limits)
+                                      limits=self.public_limits, clock=self.clock)
             self._server = await serve(
                 self._handler,
                 self.host,
