@@ -5,6 +5,7 @@ Import from here: ``from hall.config import HallConfig, load_config``.
 
 from __future__ import annotations
 
+from hall.config.connections import ConnectionLimits
 from hall.config.loader import (
     _DEVICE_KEYS,
     _DISPLAY_KEYS,
@@ -51,6 +52,7 @@ __all__ = [
     "AlertRules",
     "ConfigError",
     "ConfigProblem",
+    "ConnectionLimits",
     "Device",
     "DisplaySettings",
     "FollowUp",

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hall.config.connections import check_connections
 from hall.config.model import (
     Device,
     DisplaySettings,
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 FILE_KEY = "(file)"
 
 _TOP_KEYS = ("hall", "queue", "zone", "service", "window", "device", "staff", "display",
-             "voice", "alerts", "followup")
+             "voice", "alerts", "followup", "connections")
 _HALL_KEYS = ("name", "name_en", "timezone", "day_starts", "public_url", "demo")
 _QUEUE_KEYS = (
     "recall_limit",
@@ -372,10 +373,11 @@ class _Checker:
         voice = check_voice(self, data, zone_ids)
         alerts = check_alerts(self, data, zone_ids, set(self._service_ids))
         followup = check_followup(self, data)
+        connections = check_connections(self, data)
         self.check_usage(data)
         if self.errors or hall is None or policy is None or display is None or voice is None:
             return None
-        if alerts is None or followup is None:
+        if alerts is None or followup is None or connections is None:
             return None
         return HallConfig(
             hall=hall,
@@ -389,6 +391,7 @@ class _Checker:
             voice=voice,
             alerts=alerts,
             followup=followup,
+            connections=connections,
             source=source,
         )
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from hall import config as hall_config
 from hall.config import ConfigError, parse_config
+from hall.config.connections import CONNECTION_KEYS
 from hall.config.supervision import ALERT_KEYS, FOLLOWUP_KEYS
 from hall.config.voice import VOICE_KEYS
 from tests.hall.test_config import BASE
@@ -32,6 +33,7 @@ TABLE_KEYS = {
     "voice": VOICE_KEYS,
     "alerts": ALERT_KEYS,
     "followup": FOLLOWUP_KEYS,
+    "connections": CONNECTION_KEYS,
 }
 
 
