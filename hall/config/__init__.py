@@ -7,6 +7,7 @@ Import from here: ``from hall.config import HallConfig, load_config``.
 from __future__ import annotations
 
 from hall.config.connections import ConnectionLimits
+from hall.config.county import CountyLink
 from hall.config.loader import (
     FILE_KEY,
     ConfigError,
@@ -38,6 +39,7 @@ __all__ = [
     "ConfigError",
     "ConfigProblem",
     "ConnectionLimits",
+    "CountyLink",
     "Device",
     "DisplaySettings",
     "FollowUp",

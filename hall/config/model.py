@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hall.config.connections import ConnectionLimits
+from hall.config.county import CountyLink
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -163,6 +164,8 @@ class HallConfig:
     alerts: AlertRules = field(default_factory=AlertRules)
     followup: FollowUp = field(default_factory=FollowUp)
     connections: ConnectionLimits = field(default_factory=ConnectionLimits)
+    #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
+    county: CountyLink = field(default_factory=CountyLink)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
