@@ -54,6 +54,8 @@ DRIFT = 0.18
 ARRIVALS_OVER = timedelta(minutes=60)
 #: The range is these quantiles of the wait.
 LOW_Q, HIGH_Q = 0.10, 0.90
+#: The largest share of calls that priority tickets are taken to pass a normal one by.
+MAX_LOST = 0.9
 #: Weight of a waiting service's work on a shared window, by its tier relative to ours.
 EARLIER_TIER, LATER_TIER = 2.0, 0.5
 
@@ -155,6 +157,7 @@ class _ServiceView:
     time: ServiceTime
     capacity: float  # windows' worth serving it now
     idle: int  # staffed, unpaused windows serving it that hold no ticket
+    idle_share: float  # their shares
     priority_rate: float  # priority tickets per second, recently
     normal_waiting: int
 
@@ -186,16 +189,18 @@ class Snapshot:
     def _view(self, service: str) -> _ServiceView:
         view = self._views.get(service)
         if view is None:
-            capacity, idle = 0.0, 0
+            capacity, idle, idle_share = 0.0, 0, 0.0
             for window in self._staffed:
                 share = window_share(self.state, window, service, self.service_time)
                 capacity += share
                 ws = self.state.windows.get(window.number)
                 if share > 0 and (ws is None or ws.ticket is None):
                     idle += 1
+                    idle_share += share
             queue = self.state.queues.get(service)
             view = self._views[service] = _ServiceView(
                 time=self.service_time(service), capacity=capacity, idle=idle,
+                idle_share=idle_share,
                 priority_rate=self._rates.get(service, 0.0),
                 normal_waiting=len(queue.normal) if queue else 0)
         return view
@@ -205,22 +210,26 @@ class Snapshot:
         view = self._view(service)
         if view.capacity <= 0:
             return UNKNOWN
-        if ahead < view.idle:  # a clerk is free for it now
-            return Wait(0, 0, max(1, math.ceil(view.time.mean_s / 60 / 4)))
+        if ahead < view.idle:  # a clerk is free for it now: 无需等候
+            return Wait(0, 0, 0)
         p_calls, n_calls = self.config.policy.priority_ratio
         cycle = p_calls + n_calls
         if priority:
-            lost = n_calls / cycle if view.normal_waiting and cycle else 0.0
+            lost = min(n_calls / cycle, MAX_LOST) if view.normal_waiting and cycle else 0.0
         else:
             need = view.priority_rate * view.time.mean_s / view.capacity
-            lost = min(p_calls / cycle if cycle else 0.0, need)
+            # (capped: even a hall calling only priority tickets serves a normal one at
+            # some point, and the estimate must stay finite)
+            lost = min(p_calls / cycle if cycle else 0.0, need, MAX_LOST)
         rate = view.capacity * (1.0 - lost)  # windows' worth of calls for this lane
         m, sd = view.time.mean_s, view.time.sd_s
         cv2 = (sd / m) ** 2
         # Until the next call: the services in progress have (1 + cv²)/2 of a mean left
-        # (renewal theory); those idle windows start now take a whole one.
-        busy = max(0.0, view.capacity - view.idle)
-        residual = (busy * (1.0 + cv2) / 2.0 + view.idle) / (busy + view.idle)
+        # (renewal theory; at most one mean, so that more windows never add to it);
+        # those the idle windows start now take a whole one.
+        busy = max(0.0, view.capacity - view.idle_share)
+        left = min(1.0, (1.0 + cv2) / 2.0)
+        residual = (busy * left + view.idle_share) / (busy + view.idle_share)
         calls = ahead - view.idle + residual
         mean = calls * m / rate
         var = (calls + 1) * sd ** 2 / rate ** 2 + (DRIFT * mean) ** 2
