@@ -51,7 +51,7 @@ MIN_DURATION_S = 10.0
 #: How much the hall may change while a citizen waits (relative sd of the wait).
 DRIFT = 0.18
 #: Priority arrivals are counted over this look-back.
-ARRIVALS_OVER = timedelta(minutes=60)
+ARRIVALS_OVER = timedelta(minutes=30)
 #: The range is these quantiles of the wait.
 LOW_Q, HIGH_Q = 0.10, 0.90
 #: The largest share of calls that priority tickets are taken to pass a normal one by.
