@@ -339,6 +339,11 @@ class Transfer(WindowRequest):
     service: str = ""
 
 
+#: The usual reasons for a pause (暂停原因), offered by terminals and keypads; any text
+#: of up to 40 characters is accepted.
+PAUSE_REASONS = ("临时离开", "会议", "午休", "业务咨询", "系统故障")
+
+
 @dataclass(frozen=True)
 class Pause(WindowRequest):
     type: ClassVar[str] = "pause"
