@@ -1,7 +1,8 @@
 """Screenshots of the wall display from real windows, idle, busy and during a special
 call (请大堂经理到3号窗口 on a busy hall), at three sizes.
 
-    xvfb-run -a -s "-screen 0 3840x2160x24" .venv/bin/python scripts/display_screenshots.py [--states special]
+    xvfb-run -a -s "-screen 0 3840x2160x24" .venv/bin/python scripts/display_screenshots.py
+    (--states special: only the special call's)
 
 Each state gets its own hub (in its own process) on the 200-window bench hall; three
 wall screens (1920×1080, 3840×2160, 1080×1920) connect to it as real displays. The
