@@ -353,6 +353,10 @@ class WindowDriver:
         return f"{first}{int(digits):03d}"
 
     async def _request(self, type_: str, **fields: Any) -> None:
+        if not self.client.connected:  # say so at once rather than wait for a timeout
+            self._refuse(f"{type_} not sent: not connected to the hub (it reconnects by "
+                         "itself; press again then)")
+            return
         try:
             await self.client.request(type_, **{"window": self.window, **fields})
         except RequestFailed as failed:
