@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from hall.client import HubClient
 from hub.server import Hub
 from tests.conftest import TIMEOUT_S
@@ -75,3 +77,23 @@ async def test_station_says_special_calls_of_its_zone_in_their_own_words(tmp_pat
         await station.close()
         await hub.stop()
     assert [s.text.split(" / ")[0] for s in backend.spoken] == ["请大堂经理到三号窗口"]
+
+
+async def test_the_station_says_at_start_whether_calls_will_be_heard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    from voice.cli import main
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a fresh PC: no player installed
+    hub = Hub(make_config(), str(tmp_path / "queue.db"), port=0, clock=Clock())
+    await hub.start()
+    try:  # a wrong token: refused at once, after the start-up words
+        code = await asyncio.to_thread(main, ["station", "--hub", hub.url, "--device",
+                                              "display-1", "--token", "wrong"])
+    finally:
+        await hub.stop()
+    assert code == 2
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "jiaohao voice: 语音播报暂不可用，请留意屏幕叫号"
+    assert any("calls will NOT be heard: no audio player" in r.getMessage()
+               for r in caplog.records)
