@@ -97,3 +97,34 @@ async def test_the_station_says_at_start_whether_calls_will_be_heard(
     assert out.splitlines()[0] == "jiaohao voice: 语音播报暂不可用，请留意屏幕叫号"
     assert any("calls will NOT be heard: no audio player" in r.getMessage()
                for r in caplog.records)
+
+
+async def test_a_burst_of_eight_calls_from_four_windows_is_all_said(tmp_path: Path) -> None:
+    """As filed: 8 calls from 4 windows in 2 s left 3 unspoken (at most 4 waited)."""
+    config = make_config()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    await hub.start()
+    backend = RecordingBackend(duration_s=0.05)  # each call "takes" a while: a backlog
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=Clock())
+    kiosk = HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False)
+    callers = [HubClient(hub.url, f"caller-{n}", f"caller-{n}-secret", subscribe=False)
+               for n in (1, 2, 3, 4)]
+    try:
+        await station.start(TIMEOUT_S)
+        await kiosk.connect(TIMEOUT_S)
+        for _ in range(8):
+            await kiosk.request("take_ticket", service="A")
+        for caller in callers:
+            await caller.connect(TIMEOUT_S)
+        for _ in range(2):
+            await asyncio.gather(*(c.request("call_next", window=n)
+                                   for n, c in enumerate(callers, start=1)))
+        assert await asyncio.to_thread(backend.wait_for, 8, TIMEOUT_S)
+        assert await asyncio.to_thread(station.player.wait_idle, TIMEOUT_S)  # type: ignore[union-attr]
+    finally:
+        for caller in callers:
+            await caller.close()
+        await kiosk.close()
+        await station.close()
+        await hub.stop()
+    assert sorted(s.number for s in backend.spoken) == [f"A{n:03d}" for n in range(1, 9)]
