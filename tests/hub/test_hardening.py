@@ -16,6 +16,7 @@ from websockets.exceptions import InvalidStatus
 from hall.config import HallConfig
 from hall.protocol import CloseCode
 from hub.server import Hub
+from hub.settings import HubSettings
 from ledger.dblock import DatabaseInUse
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
@@ -51,7 +52,8 @@ async def test_a_lone_surrogate_token_is_a_clean_refusal(
 async def test_a_client_that_never_says_hello_is_closed(
     config: HallConfig, tmp_path: Path, clock: Clock
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, hello_timeout_s=0.2)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(hello_timeout_s=0.2))
     await hub.start()
     try:
         async with connect(hub.url, open_timeout=TIMEOUT_S) as ws:
@@ -94,8 +96,7 @@ async def test_healthz_is_degraded_while_the_store_cannot_write(
     hub: Hub, client: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kiosk = await client("kiosk-1")
-    store = hub._store
-    assert store is not None
+    store = hub._thread.store
     real_write = store.write
 
     def disk_full(events: Any) -> None:
@@ -138,8 +139,8 @@ async def test_a_reconnect_storm_encodes_the_state_once(
 async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
-    hub.close_grace_s = 0.5
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(close_grace_s=0.5))
     await hub.start()
     deaf = await client("display-1", hub_=hub)
     deaf._reader.cancel()  # it stops reading: the hub's close frame is never answered
@@ -202,7 +203,8 @@ async def test_a_client_that_stays_behind_is_dropped_and_resumes(
     to fill."""
     import hub.server as server
 
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=0.3)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(stall_timeout_s=0.3))
     await hub.start()
     try:
         deaf = await client("display-1", hub_=hub)
@@ -227,14 +229,15 @@ async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
 ) -> None:
     import hub.server as server
 
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=3600)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(stall_timeout_s=3600))
     await hub.start()
     try:
         deaf = await client("display-1", hub_=hub)
         kiosk = await client("kiosk-1", hub_=hub)
         stuck = deaf.ws.local_address
         real = server.buffered
-        monkeypatch.setattr(server, "buffered", lambda ws: hub.max_write_buffer + 1 if (
+        monkeypatch.setattr(server, "buffered", lambda ws: hub.settings.max_write_buffer + 1 if (
             ws.remote_address == stuck) else real(ws))
         await kiosk.ok("take_ticket", service="A")  # the event would overfill the display
         await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
@@ -250,7 +253,8 @@ async def _until(predicate: Any) -> None:
 async def test_a_welcome_larger_than_the_buffer_limit_is_still_sent(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, max_write_buffer=1024)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(max_write_buffer=1024))
     await hub.start()
     try:
         kiosk = await client("kiosk-1", hub_=hub)
