@@ -46,6 +46,7 @@ from hall.protocol import (
     Event,
     EventPayload,
     Finish,
+    GiveUpTicket,
     Issued,
     MarkNotPrinted,
     Pause,
@@ -150,6 +151,7 @@ class Engine:
             TicketInfo: self._ticket_info,
             DeviceStatus: self._device_status,
             MarkNotPrinted: self._not_printed,
+            GiveUpTicket: self._give_up,
             Reprint: self._reprint,
             Cases: self._cases,
             CaseUpdate: self._case_update,
@@ -283,6 +285,20 @@ class Engine:
     # -- taking a number ----------------------------------------------------------------
 
     def _take_ticket(self, req: TakeTicket, now: datetime, out: Outcome) -> None:
+        # A kiosk that gave up waiting told its citizen no number came out: a request
+        # reaching us after that (a hub frozen or swamped meanwhile) issues nothing.
+        if req.give_up_at is not None and now > datetime.fromisoformat(req.give_up_at):
+            raise errors.RequestExpired(f"take_ticket reached the hub after {req.give_up_at}")
+        if req.request is not None and req.request in self.state.requests:
+            # The same touch asked again: the same ticket, never a second one.
+            earlier = self.state.tickets.get(self.state.requests[req.request])
+            if earlier is None or earlier.status is TicketStatus.CLOSED:
+                raise errors.RequestExpired("this take_ticket was given up")
+            estimate = self._estimate(earlier)
+            out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
+                                estimated_wait_min=estimate.estimated_wait_min,
+                                link=self.links.url(earlier.id) if self.links else None)
+            return
         service = self.config.service(req.service)
         if service is None:
             raise errors.UnknownService(f"no service {req.service!r} in this hall")
@@ -321,8 +337,8 @@ class Engine:
             booking=req.booking,
             person=req.person,
         )
-        self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot),
-                   now, out)
+        self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
+                                request=req.request), now, out)
         estimate = self._estimate(self.state.tickets[ticket.id])
         out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                             estimated_wait_min=estimate.estimated_wait_min,
@@ -579,6 +595,16 @@ class Engine:
     def _not_printed(self, req: MarkNotPrinted, now: datetime, out: Outcome) -> None:
         ticket = self._ticket_by_id(req.ticket)
         self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number), now, out)
+
+    def _give_up(self, req: GiveUpTicket, now: datetime, out: Outcome) -> None:
+        """The kiosk stopped waiting for ``req.request``'s answer and told the citizen
+        so: a ticket issued for it that still waits is closed (nobody holds it)."""
+        ticket_id = self.state.requests.get(req.request)
+        ticket = self.state.tickets.get(ticket_id) if ticket_id is not None else None
+        if ticket is not None and ticket.status is TicketStatus.WAITING:
+            self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number,
+                                        given_up=True), now, out)
+        out.result = TicketResult(ticket=ticket.data() if ticket is not None else None)
 
     def _reprint(self, req: Reprint, now: datetime, out: Outcome) -> None:
         if req.person is not None:

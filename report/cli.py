@@ -1,5 +1,5 @@
-"""`jiaohao report`: the 日通报 of a day, or the report of a period, as PDF, XLSX and CSV
-from the hub's SQLite file (read-only: safe while the hub runs)."""
+"""`jiaohao report`: the 日通报 of a day, or the report of a period, as PDF, XLSX, CSV,
+JSON and Markdown from the hub's SQLite file (read-only: safe while the hub runs)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from typing import Any
 from hall.config import ConfigError, load_config
 from ledger.stats import stats_of_file
 from ledger.store import DatabaseError
+from report.markdown import markdown
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
 
-FORMATS = ("pdf", "xlsx", "csv", "json")
+FORMATS = ("pdf", "xlsx", "csv", "json", "md")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +86,10 @@ def write_report(stats: dict[str, Any], hall_name: str, out: Path,
     if "json" in formats:
         path = out / f"{stem}.json"
         path.write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(path)
+    if "md" in formats:
+        path = out / f"{stem}.md"
+        path.write_text(markdown(stats, hall_name), encoding="utf-8")
         written.append(path)
     if "xlsx" in formats:
         written.append(write_xlsx(stats, hall_name, laid_out, out / f"{stem}.xlsx"))
