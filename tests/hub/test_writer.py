@@ -57,7 +57,7 @@ def test_an_unexpected_error_stops_the_batch_there(monkeypatch: pytest.MonkeyPat
 
 def test_deliveries_frame_each_event_once_and_respect_subscriptions() -> None:
     engine = Engine(hall())
-    kiosk, caller, wall = conn("k"), conn("c", CALLER), conn("w")
+    kiosk, caller = conn("k"), conn("c", CALLER)
     run = execute(engine, [RequestJob(kiosk, TakeTicket(id=1, service="A")),
                            RequestJob(caller, CallNext(id=2, window=1)),
                            RequestJob(None, DeviceStatus(id="hub", device_kind="kiosk",
