@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -69,6 +69,9 @@ from hub.welcome import WelcomeCache
 from hub.writer import Batch, deliveries, encode_result, execute
 from ledger.queries import Reader
 from ledger.store import Store
+
+if TYPE_CHECKING:
+    from county.ship import Shipper
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +144,8 @@ class Hub:
         self._welcomes = WelcomeCache()
         self.links: TicketLinks | None = None
         self._public: PublicSide | None = None
+        #: The county shipper (``[county]`` in the hall config), None when not shipping.
+        self.county: Shipper | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -195,6 +200,7 @@ class Hub:
         self.sockets.watch(self.gate.limits.max_connections
                            + self.settings.public_limits.sockets_total)
         self._started_at = time.monotonic()
+        self._start_county()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
         self._sweeper_task = asyncio.create_task(self._sweeper(), name="jiaohao-sweeper")
@@ -230,12 +236,29 @@ class Hub:
                 if conn.ws.transport is not None:
                     conn.ws.transport.abort()
             await closing
+        if self.county is not None:
+            await asyncio.to_thread(self.county.stop)
         await self._thread.close()
         if self._reader is not None:
             await asyncio.to_thread(self._reader.close)
             self._reader = None
         self.sockets.unwatch()
         log.info("hub stopped")
+
+    def _start_county(self) -> None:
+        """Ship the event log to the county on a thread of its own (docs/county.md);
+        the queue never waits for it. Not for an in-memory database (no second
+        connection sees it)."""
+        link = self.config.county
+        if not link.enabled:
+            return
+        if self.db_path == ":memory:":
+            log.warning("[county] is set but the database is in memory: nothing is shipped")
+            return
+        from county.ship import Shipper  # psycopg only in halls that ship
+
+        self.county = Shipper(link, self.db_path, self.config.public())
+        self.county.start()
 
     async def _db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn`` in the database thread."""
@@ -273,6 +296,7 @@ class Hub:
             "connections": len(self._conns),
             "sockets": self.sockets.open,
             "uptime_s": round(time.monotonic() - self._started_at, 3),
+            "county": self.county.status().to_json() if self.county is not None else None,
         }
         response = connection.respond(HTTPStatus.OK, json.dumps(body) + "\n")
         del response.headers["Content-Type"]
@@ -546,6 +570,8 @@ class Hub:
                 self._send(conn, Result.failure(result.id, errors.StoreFailed()))
             return False
         self._store_failing = False
+        if self.county is not None:
+            self.county.nudge()
         return True
 
     def _deliver(self, batch: Batch) -> None:
