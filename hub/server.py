@@ -21,10 +21,10 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -40,7 +40,6 @@ from hall.protocol import (
     DayClosed,
     DeviceStatus,
     Event,
-    Hello,
     Result,
     StoreQuery,
 )
@@ -58,15 +57,15 @@ from hub.connections import (
 )
 from hub.dbthread import StoreThread
 from hub.engine import Engine
-from hub.fanout import buffered, text_frame, write_frames
 from hub.fdlimit import SocketBudget
 from hub.links import TicketLinks
+from hub.peers import Peers
 from hub.presence import Presence
 from hub.public import PUBLIC_WS_PATH, PublicSide
 from hub.resume import events_to_replay
 from hub.settings import HubSettings
 from hub.welcome import WelcomeCache
-from hub.writer import Batch, deliveries, encode_result, execute
+from hub.writer import Batch, deliveries, execute
 from ledger.queries import Reader
 from ledger.store import Store
 
@@ -77,9 +76,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: A write buffer above this many bytes is "behind" (a reading client drains it in
-#: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
-STALL_MARK_BYTES = 64 * 1024
 
 
 def utc_now() -> datetime:
@@ -131,11 +127,8 @@ class Hub:
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
         self._ticker_task: asyncio.Task[None] | None = None
-        self._conns: set[Conn] = set()
-        self._live: set[ServerConnection] = set()  # welcomed: they receive events
-        #: Welcomed connections that subscribed to only some event kinds (or none).
-        self._partial: dict[ServerConnection, Hello] = {}
-        self._closing: set[asyncio.Task[None]] = set()
+        #: The hall devices' connections, and writing to them (hub/peers.py).
+        self.peers = Peers(settings.max_write_buffer)
         self._needs_reload = False
         self._stopping = False
         self._started_at = 0.0
@@ -162,7 +155,7 @@ class Hub:
 
     @property
     def connections(self) -> int:
-        return len(self._conns)
+        return len(self.peers)
 
     async def start(self) -> None:
         """Open the store, rebuild the state, and listen.
@@ -232,9 +225,7 @@ class Hub:
         try:
             await asyncio.wait_for(asyncio.shield(closing), self.settings.close_grace_s)
         except TimeoutError:
-            for conn in list(self._conns):
-                if conn.ws.transport is not None:
-                    conn.ws.transport.abort()
+            self.peers.abort_all()
             await closing
         if self.county is not None:
             await asyncio.to_thread(self.county.stop)
@@ -293,7 +284,7 @@ class Hub:
             "status": "degraded" if self._needs_reload or self._store_failing else "ok",
             "seq": engine.state.seq if engine is not None else 0,
             "day": day,
-            "connections": len(self._conns),
+            "connections": len(self.peers),
             "sockets": self.sockets.open,
             "uptime_s": round(time.monotonic() - self._started_at, 3),
             "county": self.county.status().to_json() if self.county is not None else None,
@@ -319,7 +310,7 @@ class Hub:
             await self._public.serve(ws)
             return
         conn = self.gate.opened(ws, _host(ws), time.monotonic())
-        self._conns.add(conn)
+        self.peers.add(conn)
         deadline = asyncio.get_running_loop().call_later(
             self.settings.hello_timeout_s, self._hello_expired, conn)
         try:
@@ -330,101 +321,44 @@ class Hub:
                     self._on_message(conn, message)
                 except Exception:  # never let one bad frame take the hub down
                     log.exception("unexpected error on a frame from %s", ws.remote_address)
-                    self._send(conn, Result.failure(None, errors.InternalError()))
+                    self.peers.send(conn, Result.failure(None, errors.InternalError()))
         except ConnectionClosed:
             pass
         finally:
             deadline.cancel()
             self.gate.closed(conn)
-            self._conns.discard(conn)
+            self.peers.remove(conn)
             if conn.device is not None:
-                device_id = conn.device.id
-                self.presence.left(conn.device, any(
-                    c.device is not None and c.device.id == device_id for c in self._conns))
-            self._live.discard(ws)
-            self._partial.pop(ws, None)
+                self.presence.left(conn.device, self.peers.connected(conn.device.id))
 
     def _hello_expired(self, conn: Conn) -> None:
         if conn.device is None and not conn.closing:
             timeout = self.settings.hello_timeout_s
             log.info("closing %s: no hello within %g s", conn.ws.remote_address, timeout)
-            self._close(conn.ws, CloseCode.HELLO_TIMEOUT,
+            self.peers.close(conn.ws, CloseCode.HELLO_TIMEOUT,
                         f"hello_timeout: say hello within {timeout:g} s")
 
-    def _send(self, conn: Conn | None, result: Result) -> None:
-        if conn is not None:  # None: the hub's own request, answered to nobody
-            self._write(conn.ws, [encode_result(result)])
-
-    def _write(self, ws: ServerConnection, texts: list[str], *, welcome: bool = False) -> None:
-        frames = b"".join(text_frame(t) for t in texts)
-        self._write_frames(ws, frames, texts, welcome=welcome)
-
-    def _write_frames(self, ws: ServerConnection, frames: bytes, texts: Iterable[str], *,
-                      welcome: bool = False) -> None:
-        write_frames(ws, frames, texts)
-        self._check_buffer(ws, allowance=len(frames) if welcome else 0)
-
-    def _check_buffer(self, ws: ServerConnection, *, allowance: int = 0) -> None:
-        """Drop ``ws`` past its buffer limit; ``allowance`` bytes just written (a
-        welcome, which may be larger than the limit in a very full hall) don't count."""
-        limit = self.settings.max_write_buffer
-        if buffered(ws) > limit + allowance:
-            self._drop(ws, f"more than {limit} bytes wait for it")
-
-    def _drop(self, ws: ServerConnection, why: str) -> None:
-        """Cut off a client that stays behind. A close frame would only queue behind
-        what it does not read (and the close would wait on it): the connection is
-        aborted, its buffer freed at once; the client reconnects with ``since``."""
-        log.warning("dropping %s: it does not read its messages (%s)", ws.remote_address, why)
-        for conn in self._conns:
-            if conn.ws is ws:
-                conn.closing = True
-        self._live.discard(ws)
-        self._partial.pop(ws, None)
-        if ws.transport is not None:
-            ws.transport.abort()
-
     async def _sweeper(self) -> None:
-        """Drop connections whose write buffer has not drained for ``stall_timeout_s``:
-        websockets' keepalive cannot (its ping waits for the buffer to drain first)."""
         stall_timeout_s = self.settings.stall_timeout_s
         interval = max(0.05, min(5.0, stall_timeout_s / 4))
         while True:
             await asyncio.sleep(interval)
-            now = time.monotonic()
-            for conn in list(self._conns):
-                if buffered(conn.ws) < STALL_MARK_BYTES:
-                    conn.behind_since = None
-                elif conn.behind_since is None:
-                    conn.behind_since = now
-                elif now - conn.behind_since >= stall_timeout_s and not conn.closing:
-                    self._drop(conn.ws, f"its messages have not drained for "
-                                        f"{stall_timeout_s:g} s")
-
-    def _close(self, ws: ServerConnection, code: int, reason: str) -> None:
-        for conn in self._conns:
-            if conn.ws is ws:
-                conn.closing = True
-        self._live.discard(ws)
-        self._partial.pop(ws, None)
-        task = asyncio.get_running_loop().create_task(ws.close(code, reason))
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+            self.peers.sweep(time.monotonic(), stall_timeout_s)
 
     def _on_message(self, conn: Conn, message: str | bytes) -> None:
         """Check one frame (hub/admission.py); queue it for the writer, answer it at
         once, or close the connection. Synchronous."""
         verdict = self.gate.frame(conn, message, time.monotonic())
         if isinstance(verdict, Answer):
-            self._send(conn, verdict.result)
+            self.peers.send(conn, verdict.result)
         elif isinstance(verdict, Close):
-            self._close(conn.ws, verdict.code, verdict.reason)
+            self.peers.close(conn.ws, verdict.code, verdict.reason)
         elif isinstance(verdict, HelloJob):
             assert conn.device is not None
             self.presence.back(conn.device)
             self._queue.put_nowait(verdict)
         elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
-            self._spawn(self._answer_query(conn, verdict.request))
+            self.peers.spawn(self._answer_query(conn, verdict.request))
         else:
             self._queue.put_nowait(verdict)
 
@@ -445,12 +379,6 @@ class Hub:
             self._reader = Reader(self.config, self.db_path)
         return self._reader
 
-    def _spawn(self, step: Awaitable[None]) -> None:
-        """Run ``step`` beside the writer, kept until done (stop waits for nothing)."""
-        task = asyncio.ensure_future(step)
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
-
     async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
         """A manager's read of history, beside the writer (ledger/queries.py)."""
         today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
@@ -463,9 +391,9 @@ class Hub:
                 data = await self._reader_for().answer(request, today)
         except Exception:
             log.exception("answering %s failed", request.type)
-            self._send(conn, Result.failure(request.id, errors.InternalError()))
+            self.peers.send(conn, Result.failure(request.id, errors.InternalError()))
             return
-        self._send(conn, Result.success(request.id, data))
+        self.peers.send(conn, Result.success(request.id, data))
 
     # -- the writer ---------------------------------------------------------------------
 
@@ -516,7 +444,7 @@ class Hub:
 
     def _refuse(self, jobs: list[RequestJob], error: errors.QueueError) -> None:
         for job in jobs:
-            self._send(job.conn, Result.failure(job.request.id, error))
+            self.peers.send(job.conn, Result.failure(job.request.id, error))
 
     async def _run_batch(self, jobs: list[RequestJob]) -> None:
         """Execute a batch (hub/writer.py decides), commit it, deliver it; rebuild the
@@ -538,7 +466,7 @@ class Hub:
             # The engine may be half-way through a change: keep what came before
             # (committed above), then rebuild the state from the store.
             reloaded = await self._reload()
-            self._send(run.failed.conn, Result.failure(run.failed.request.id,
+            self.peers.send(run.failed.conn, Result.failure(run.failed.request.id,
                                                         errors.InternalError()))
             if not reloaded:
                 self._refuse(run.rest, errors.StoreFailed())
@@ -551,7 +479,7 @@ class Hub:
             self._deliver(batch)
             for event in batch.events:
                 if isinstance(event.payload, DayClosed) and self.db_path != ":memory:":
-                    self._spawn(self._reader_for().warm(event.payload.day))
+                    self.peers.spawn(self._reader_for().warm(event.payload.day))
 
     async def _persist(self, batch: Batch) -> bool:
         """Write the batch's events in one transaction; False when that fails: then
@@ -567,7 +495,7 @@ class Hub:
             log.exception("writing %d events failed", len(batch.events))
             await self._reload()
             for conn, result in batch.results:
-                self._send(conn, Result.failure(result.id, errors.StoreFailed()))
+                self.peers.send(conn, Result.failure(result.id, errors.StoreFailed()))
             return False
         self._store_failing = False
         if self.county is not None:
@@ -577,12 +505,9 @@ class Hub:
     def _deliver(self, batch: Batch) -> None:
         """Send a committed batch: each connection its share (hub/writer.py) in one
         write. Synchronous, so each client's frames keep their order."""
-        encoded, plan = deliveries(batch, self._live, self._partial)
+        encoded, plan = deliveries(batch, self.peers.live, self.peers.partial)
         self._welcomes.note(batch.events, encoded.texts, encoded.framed)
-        for delivery in plan:
-            ws = cast(ServerConnection, delivery.to)
-            write_frames(ws, delivery.frames, delivery.texts)
-            self._check_buffer(ws)
+        self.peers.deliver(plan)
         if self._public is not None and batch.events:
             self._public.after_commit(batch.events)
 
@@ -594,7 +519,8 @@ class Hub:
         if conn.ws.state is not State.OPEN or conn.closing:
             return
         if self._needs_reload and not await self._reload():
-            self._close(conn.ws, CLOSE_STORE_FAILED, "store_failed: the hub cannot read its store")
+            self.peers.close(conn.ws, CLOSE_STORE_FAILED,
+                             "store_failed: the hub cannot read its store")
             return
         assert self._store is not None
         seq, since = self.engine.state.seq, hello.since
@@ -609,14 +535,12 @@ class Hub:
                 replay = None  # the store no longer has every event after `since`
         if replay is None:
             full = self._welcomes.full(self.engine.state, device, hello, self._hall_public)
-            self._write_frames(conn.ws, full.frames, full.texts, welcome=True)
+            self.peers.write_frames(conn.ws, full.frames, full.texts, welcome=True)
         else:
-            self._write(conn.ws, resume.resumed_texts(device, hello, seq, self._hall_public,
+            self.peers.write(conn.ws, resume.resumed_texts(device, hello, seq, self._hall_public,
                                                       replay), welcome=True)
         if conn.ws.state is State.OPEN and not conn.closing:
-            self._live.add(conn.ws)
-            if hello.subscribe is not True:
-                self._partial[conn.ws] = hello
+            self.peers.make_live(conn.ws, hello)
 
 
 def _host(ws: ServerConnection) -> str:

@@ -201,7 +201,7 @@ async def test_a_client_that_stays_behind_is_dropped_and_resumes(
     waits for the buffer to drain), so the hub watches the buffers itself. The last
     inch, the transport's buffer size, is simulated: loopback buffers take megabytes
     to fill."""
-    import hub.server as server
+    import hub.peers as peers
 
     hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
               settings=HubSettings(stall_timeout_s=0.3))
@@ -210,12 +210,12 @@ async def test_a_client_that_stays_behind_is_dropped_and_resumes(
         deaf = await client("display-1", hub_=hub)
         well = await client("admin-1", hub_=hub)
         stuck = deaf.ws.local_address
-        real = server.buffered
-        monkeypatch.setattr(server, "buffered", lambda ws: 10**6 if (
+        real = peers.buffered
+        monkeypatch.setattr(peers, "buffered", lambda ws: 10**6 if (
             ws.remote_address == stuck) else real(ws))
         await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
         await well.ok("status")  # the others go on
-        monkeypatch.setattr(server, "buffered", real)
+        monkeypatch.setattr(peers, "buffered", real)
         again = await client(None, hub_=hub)
         welcome = await again.hello("display-1", "display-secret", since=0)
         assert welcome["resumed"] is True
@@ -227,7 +227,7 @@ async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import hub.server as server
+    import hub.peers as peers
 
     hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
               settings=HubSettings(stall_timeout_s=3600))
@@ -236,8 +236,8 @@ async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
         deaf = await client("display-1", hub_=hub)
         kiosk = await client("kiosk-1", hub_=hub)
         stuck = deaf.ws.local_address
-        real = server.buffered
-        monkeypatch.setattr(server, "buffered", lambda ws: hub.settings.max_write_buffer + 1 if (
+        real = peers.buffered
+        monkeypatch.setattr(peers, "buffered", lambda ws: hub.settings.max_write_buffer + 1 if (
             ws.remote_address == stuck) else real(ws))
         await kiosk.ok("take_ticket", service="A")  # the event would overfill the display
         await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
