@@ -42,6 +42,7 @@ class WallApp(QObject):
         self.speaker = speaker
         if speaker is not None:
             self.model.on_announce(speaker.announce)
+            self.model.on_special(speaker.announce_special)
         self.window = WallWindow(self.model, palette)
         self.replica.reset.connect(self._reset)
         self.replica.applied.connect(self._applied)

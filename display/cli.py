@@ -15,6 +15,7 @@ import logging
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     station.file)
     app = application(sys.argv[:1])
     fonts = setup_fonts(app)
-    speaker = make_speaker(settings.voice, settings.clips)
+    speaker = make_speaker(settings.voice, settings.clips, clock=lambda: datetime.now(UTC))
     wall = WallApp(HubBridge(station.hub, station.device, station.token),
                    settings.screen, speaker.speaker, settings.notice)
     problems = [p for p in (fonts.problem, speaker.problem) if p]

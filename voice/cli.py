@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _say(args: argparse.Namespace) -> int:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
     item = Announcer(config).offer({"ticket": {"id": 0, "number": args.number},
-                                    "window": args.window})
+                                    "window": args.window}, datetime.now(UTC))
     if item is None:
         print("jiaohao voice: nothing to say (quiet hours, or the window cannot be read)",
               file=sys.stderr)
@@ -91,18 +92,23 @@ def _say(args: argparse.Namespace) -> int:
 
 async def _station(args: argparse.Namespace) -> int:
     from hall.client import HubRefused
-    from voice.backends import default_backend
+    from voice.backends import default_backend, heard
     from voice.station import Station
 
-    station = Station(args.hub, args.device, args.token, default_backend(args.clips),
-                      speaker=args.speaker)
+    backend = default_backend(args.clips)
+    ok, lobby, detail = heard(backend)
+    # said at start, before connecting: whoever sets the PC up hears of a mute PC at once
+    (log.info if ok else log.warning)("%s", detail)
+    print(f"jiaohao voice: {lobby}", flush=True)
+    station = Station(args.hub, args.device, args.token, backend,
+                      clock=lambda: datetime.now(UTC), speaker=args.speaker)
     try:
         await station.start()
     except (HubRefused, TimeoutError, OSError, ValueError) as exc:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
-    print(f"jiaohao voice: announcing as {args.device} with {station.backend.name}",
-          flush=True)
+    print(f"jiaohao voice: announcing as {args.device} with {station.backend.name}"
+          f"{'' if ok else ' (calls will not be heard)'}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

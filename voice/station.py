@@ -1,14 +1,17 @@
 """A headless announcer: a loudspeaker PC (no screen) connected to the hub as a
-display device, saying the calls of its speaker's zones.
+display device, saying the calls and special calls of its speaker's zones.
 
 It takes the hall (zones, windows, ``[voice]``) from each ``welcome``, listens only to
-``ticket_called`` events and hands them to a :class:`~voice.player.Player`.
+``ticket_called`` and ``announcement`` events and hands them to a
+:class:`~voice.player.Player`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from hall.client import HubClient
@@ -25,14 +28,17 @@ class Station:
     """Connects to the hub and speaks. ``speaker`` picks a ``[[voice.speaker]]``."""
 
     def __init__(self, url: str, device: str, token: str, backend: Backend, *,
-                 speaker: str | None = None) -> None:
+                 clock: Callable[[], datetime], speaker: str | None = None,
+                 settle_s: float | None = None) -> None:
         self.backend = backend
         self.speaker = speaker
+        self.clock = clock
+        self.settle_s = settle_s
         self.player: Player | None = None
         self.problem = ""
         self.client = HubClient(url, device, token, on_welcome=self._welcomed,
                                 on_event=self._event,
-                                subscribe=(EventKind.TICKET_CALLED,))
+                                subscribe=(EventKind.TICKET_CALLED, EventKind.ANNOUNCEMENT))
 
     async def start(self, timeout_s: float | None = None) -> None:
         """Raises:
@@ -58,10 +64,15 @@ class Station:
             log.error("cannot announce: %s", exc)
             return
         if self.player is None:
-            self.player = Player(announcer, self.backend)
+            extra = {} if self.settle_s is None else {"settle_s": self.settle_s}
+            self.player = Player(announcer, self.backend, clock=self.clock, **extra)
         else:  # a reconnection may bring a changed hall: its rules from now on
             self.player.replace_rules(announcer)
 
     def _event(self, event: Event, state: Any) -> None:
-        if event.kind is EventKind.TICKET_CALLED and self.player is not None:
+        if self.player is None:
+            return
+        if event.kind is EventKind.TICKET_CALLED:
             self.player.offer(event.data)
+        elif event.kind is EventKind.ANNOUNCEMENT:
+            self.player.offer_special(event.data)
