@@ -81,6 +81,7 @@ class CloseCode(IntEnum):
     RATE_LIMITED = 4008
     TOO_SLOW = 4009  # the client did not read its messages: reconnect with since
     HELLO_TIMEOUT = 4010  # no hello soon enough after connecting: reconnect and say hello
+    TRY_AGAIN_LATER = 1013  # the device has too many connections open: reconnect later
 
     @property
     def fatal(self) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from websockets.asyncio.server import ServerConnection
 
+from hub.admission import Gate, Opening
 from hub.ratelimit import QuietLog
 
 log = logging.getLogger(__name__)
@@ -128,28 +129,42 @@ class SocketBudget:
             self._loop.set_exception_handler(None)
             self._loop = None
 
-    def opened(self, transport: asyncio.Transport) -> None:
+    def opened(self, transport: asyncio.Transport) -> bool:
+        """Count a TCP connection just accepted; False (and it is closed at once) past
+        the budget."""
         self.open += 1
         if self.max_sockets is None or self.open <= self.max_sockets:
-            return
+            return True
         transport.abort()  # its descriptor is free again on the next loop turn
         self._quiet.warning("sockets", "turned a connection away: %d sockets open "
                             "(max_sockets)", self.open - 1)
+        return False
 
     def closed(self) -> None:
         self.open -= 1
 
-    def connection_class(self) -> type[ServerConnection]:
-        """websockets' connection class, counting TCP connections from accept to close."""
+    def connection_class(self, gate: Gate) -> type[ServerConnection]:
+        """websockets' connection class, counting TCP connections from accept to close
+        and, until their hello, against their address (``gate``, hub/admission.py)."""
         budget = self
 
         class Counted(ServerConnection):
+            #: Its place among its address's connections before hello (None: none).
+            opening: Opening | None = None
+
             def connection_made(self, transport: asyncio.BaseTransport) -> None:
                 super().connection_made(transport)
-                budget.opened(cast(asyncio.Transport, transport))
+                tcp = cast(asyncio.Transport, transport)
+                if not budget.opened(tcp):
+                    return
+                peer = transport.get_extra_info("peername")
+                self.opening = gate.accept(str(peer[0]) if peer else "")
+                if self.opening is None:
+                    tcp.abort()
 
             def connection_lost(self, exc: Exception | None) -> None:
                 budget.closed()
+                gate.release(self.opening)
                 super().connection_lost(exc)
 
         return Counted

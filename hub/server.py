@@ -45,7 +45,7 @@ from hall.protocol import (
 )
 from hall.state import day_date
 from hub import resume
-from hub.admission import Answer, Close, Gate
+from hub.admission import Answer, Close, Gate, Opening
 from hub.connections import (
     CLOSE_STORE_FAILED,
     Conn,
@@ -113,6 +113,11 @@ class Hub:
         self.settings = settings = settings or HubSettings()
         #: Connection caps, rate limits and the hello checks (hub/admission.py).
         self.gate = Gate(config, settings.limits)
+        #: A connection that has not said hello by then is closed; the opening
+        #: handshake must be done within ``handshake_timeout_s``.
+        self.hello_timeout_s = settings.hello_timeout_s or config.connections.hello_timeout_s
+        self.handshake_timeout_s = (settings.handshake_timeout_s
+                                    or config.connections.handshake_timeout_s)
         #: Open TCP connections, and their budget (hub/fdlimit.py).
         self.sockets = SocketBudget(settings.max_sockets)
         #: The store in the hub's one database thread (hub/dbthread.py).
@@ -183,8 +188,9 @@ class Hub:
                 ping_interval=self.settings.ping_interval_s,
                 ping_timeout=self.settings.ping_timeout_s,
                 close_timeout=self.settings.close_grace_s,
+                open_timeout=self.handshake_timeout_s,
                 process_request=self._process_request,
-                create_connection=self.sockets.connection_class(),
+                create_connection=self.sockets.connection_class(self.gate),
             )
         except BaseException:
             await self._thread.close()
@@ -295,7 +301,7 @@ class Hub:
         return response
 
     def _admit(self, connection: ServerConnection) -> HttpResponse | None:
-        """Refuse the handshake (503) past the total or the per-address connection cap."""
+        """Refuse the handshake (503) past the hall's connection cap."""
         refusal = self.gate.handshake(_host(connection))
         if refusal is None:
             return None
@@ -307,12 +313,14 @@ class Hub:
         if self._public is not None and ws.request is not None and (
             ws.request.path.split("?", 1)[0] == PUBLIC_WS_PATH
         ):
+            self.gate.release(getattr(ws, "opening", None))  # the public side counts it
             await self._public.serve(ws)
             return
-        conn = self.gate.opened(ws, _host(ws), time.monotonic())
+        place: Opening | None = getattr(ws, "opening", None)
+        conn = self.gate.opened(ws, _host(ws), time.monotonic(), place)
         self.peers.add(conn)
         deadline = asyncio.get_running_loop().call_later(
-            self.settings.hello_timeout_s, self._hello_expired, conn)
+            self.hello_timeout_s, self._hello_expired, conn)
         try:
             async for message in ws:
                 if conn.closing or self._stopping:
@@ -333,7 +341,7 @@ class Hub:
 
     def _hello_expired(self, conn: Conn) -> None:
         if conn.device is None and not conn.closing:
-            timeout = self.settings.hello_timeout_s
+            timeout = self.hello_timeout_s
             log.info("closing %s: no hello within %g s", conn.ws.remote_address, timeout)
             self.peers.close(conn.ws, CloseCode.HELLO_TIMEOUT,
                         f"hello_timeout: say hello within {timeout:g} s")

@@ -3,7 +3,9 @@
 Every field has the value a hall runs with; tests and benches replace a few
 (``dataclasses.replace`` or keyword arguments). Admission limits (connection caps,
 rate limits, the failed-hello throttle) are :class:`hub.admission.Limits`, kept
-together under ``limits``; the public pages' limits under ``public_limits``.
+together under ``limits`` and by default read from the hall config's ``[connections]``
+(as are the hello and handshake deadlines); the public pages' limits are under
+``public_limits``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from ledger.store import RESUME_LIMIT
 @dataclass(frozen=True)
 class HubSettings:
     #: Who may connect and how fast: per-connection token bucket (``rate=None``: no
-    #: limit), connection caps in total and per address, the failed-hello throttle.
-    limits: Limits = field(default_factory=Limits)
+    #: limit), connection caps in total, per device and per address before hello, the
+    #: failed-hello throttle. None: the hall config's ``[connections]``.
+    limits: Limits | None = None
     #: Limits of the public pages (their sockets are not counted in ``limits``).
     public_limits: PublicLimits = field(default_factory=PublicLimits)
     #: ``engine.tick`` runs at least this often (the hall day closes on time).
@@ -36,8 +39,12 @@ class HubSettings:
     stall_timeout_s: float = 30.0
     #: A hello with ``since`` more than this many events behind gets a full welcome.
     resume_limit: int = RESUME_LIMIT
-    #: A connection that has not said hello by then is closed (4002).
-    hello_timeout_s: float = 10.0
+    #: A connection that has not said hello by then is closed (4002). None: the hall
+    #: config's ``[connections] hello_timeout_s``.
+    hello_timeout_s: float | None = None
+    #: The opening handshake (the HTTP request) must be complete within this. None: the
+    #: hall config's ``[connections] handshake_timeout_s``.
+    handshake_timeout_s: float | None = None
     #: Clients get this long to answer the hub's close before they are cut off.
     close_grace_s: float = 2.0
     #: TCP connections held open at once, in any state (handshaking, hall devices,
