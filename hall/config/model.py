@@ -227,6 +227,7 @@ class HallConfig:
             "queue": {
                 "recall_limit": self.policy.recall_limit,
                 "priority_ratio": list(self.policy.priority_ratio),
+                "require_sign_in": self.policy.require_sign_in,
             },
             "display": {
                 "notice": self.display.notice,
@@ -292,7 +293,8 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         ),
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
         policy=Policy(recall_limit=int(queue.get("recall_limit", 5)),
-                      priority_ratio=(int(ratio[0]), int(ratio[1]))),
+                      priority_ratio=(int(ratio[0]), int(ratio[1])),
+                      require_sign_in=bool(queue.get("require_sign_in", False))),
         display=DisplaySettings(notice=str(screen.get("notice", "")),
                                 blink_s=float(screen.get("blink_s", 3.0)),
                                 highlight_s=float(screen.get("highlight_s", 10.0))),
