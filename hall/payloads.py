@@ -421,8 +421,9 @@ class CaseUpdated(EventPayload):
     action: str
     by: str
     case: MappingProxyType[str, Any]
-    note: MappingProxyType[str, Any] | None = _omit_none()
-    callback: MappingProxyType[str, Any] | None = _omit_none()
+    note: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
+    callback: MappingProxyType[str, Any] | None = field(
+        default=None, metadata={"omit_none": True})
 
 
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
