@@ -128,3 +128,54 @@ async def test_a_burst_of_eight_calls_from_four_windows_is_all_said(tmp_path: Pa
         await station.close()
         await hub.stop()
     assert sorted(s.number for s in backend.spoken) == [f"A{n:03d}" for n in range(1, 9)]
+
+
+async def test_calls_missed_in_a_long_outage_are_not_said_late_a_short_one_is(
+        tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config, db = make_config(), str(tmp_path / "queue.db")
+    clock = Clock()
+    backend = RecordingBackend()
+
+    async def calls_while_the_station_is_away(count: int) -> None:
+        """The hub runs elsewhere (another port) while the station cannot reach it."""
+        away = Hub(config, db, port=0, clock=Clock())
+        await away.start()
+        async with HubClient(away.url, "kiosk-1", "kiosk-secret", subscribe=False) as kiosk, \
+                HubClient(away.url, "caller-1", "caller-1-secret", subscribe=False) as caller:
+            for _ in range(count):
+                await kiosk.request("take_ticket", service="A")
+                await caller.request("call_next", window=1)
+        await away.stop()
+
+    hub = Hub(config, db, port=port, clock=Clock())
+    await hub.start()
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock, settle_s=0)
+    try:
+        await station.start(TIMEOUT_S)
+        await hub.stop()
+        await calls_while_the_station_is_away(2)
+        clock.advance(seconds=30)  # a short outage: the missed calls are said
+        hub = Hub(config, db, port=port, clock=Clock())
+        await hub.start()
+        assert await asyncio.to_thread(backend.wait_for, 2, 4 * TIMEOUT_S)
+        await hub.stop()
+        await calls_while_the_station_is_away(1)
+        clock.advance(seconds=300)  # a long one: not said late
+        hub = Hub(config, db, port=port, clock=Clock())
+        await hub.start()
+        await station.client.wait_connected(4 * TIMEOUT_S)
+        async with HubClient(hub.url, "caller-2", "caller-2-secret", subscribe=False) as live, \
+                HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False) as kiosk:
+            await kiosk.request("take_ticket", service="A")
+            await live.request("call_next", window=2)  # live again: said
+            assert await asyncio.to_thread(backend.wait_for, 3, 4 * TIMEOUT_S)
+            assert await asyncio.to_thread(station.player.wait_idle, TIMEOUT_S)  # type: ignore[union-attr]
+    finally:
+        await station.close()
+        await hub.stop()
+    assert [s.number for s in backend.spoken] == ["A001", "A002", "A004"]
