@@ -96,7 +96,6 @@ def main(argv: list[str]) -> int:
 def cmd_serve(station: Path) -> int:
     """Run the device host until interrupted. Raises HostConfigError, ProfileError."""
     import asyncio
-
     import os
 
     from devices.host import DeviceHost, load_host
