@@ -421,13 +421,18 @@ class CaseOpened(EventPayload):
 
 @dataclass(frozen=True, slots=True)
 class CaseUpdated(EventPayload):
-    """A manager acted on a case: ``action`` and the case as it is now."""
+    """A manager acted on a case: ``action``, the case as it is now without its notes
+    and call-back records, and the ``note`` or ``callback`` record the action added
+    (the change, not the whole case: a case's history is its events)."""
 
     kind: ClassVar[EventKind] = EventKind.CASE_UPDATED
     what: ClassVar[str] = "case_updated"
     action: str
     by: str
     case: MappingProxyType[str, Any]
+    note: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
+    callback: MappingProxyType[str, Any] | None = field(
+        default=None, metadata={"omit_none": True})
 
 
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {

@@ -549,8 +549,12 @@ class Engine:
         new = cases.act(case, req.action, by=by, at=self.local(now),
                         followup=self.config.followup, text=req.text, reached=req.reached,
                         satisfied=req.satisfied, days=req.days)
-        self._emit_case(CaseUpdated(action=req.action, by=by, case=MappingProxyType(new)),
-                        new, now, out)
+        note, callback = cases.added(case, new, "notes"), cases.added(case, new, "callbacks")
+        self._emit_case(CaseUpdated(
+            action=req.action, by=by, case=MappingProxyType(cases.head(new)),
+            note=MappingProxyType(note) if note is not None else None,
+            callback=MappingProxyType(callback) if callback is not None else None),
+            new, now, out)
         out.result = CaseResult(case=MappingProxyType(cases.shown(new, self.local(now).date())))
 
     # -- the hall day -------------------------------------------------------------------

@@ -53,8 +53,12 @@ WIRE: dict[EventKind, dict[str, Any]] = {
                              "value": 42.0, "limit": 30.0,
                              "since": "2026-11-02T10:12:00+08:00"},
     EventKind.CASE_OPENED: {"case": CASE},
-    EventKind.CASE_UPDATED: {"action": "start", "by": "admin-1",
-                             "case": {**CASE, "state": "in_progress"}},
+    EventKind.CASE_UPDATED: {"action": "note", "by": "admin-1",
+                             "case": {k: v for k, v in CASE.items()
+                                      if k not in ("notes", "callbacks")},
+                             "note": {"at": AT, "by": "admin-1", "text": "已约谈"},
+                             "callback": {"at": AT, "by": "admin-1", "reached": False,
+                                          "satisfied": None, "text": ""}},
     EventKind.ALERT_CLEARED: {"alert": "wait:zone:tax", "since": "2026-11-02T10:12:00+08:00",
                               "cleared": "2026-11-02T10:40:00+08:00"},
     EventKind.CLERK_SIGNED_IN: {"window": 2, "staff": "0007", "name": "张敏"},
@@ -157,3 +161,9 @@ def test_results_round_trip() -> None:
     assert RESULTS["pause"].parse({}).to_json() == {}
     with pytest.raises(ProtocolError):
         RESULTS["rate"].parse({"score": 5})
+
+
+def test_a_case_update_stored_before_events_carried_only_the_change_still_reads() -> None:
+    old = {"action": "start", "by": "admin-1", "case": {**CASE, "state": "in_progress"}}
+    event = Event.of(7, AT, EventKind.CASE_UPDATED, old)
+    assert event.to_store() == old
