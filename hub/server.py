@@ -68,6 +68,7 @@ from hub.settings import HubSettings
 from hub.welcome import WelcomeCache
 from hub.writer import Batch, deliveries, execute
 from ledger.queries import Reader
+from ledger.servicetimes import service_time_prior
 from ledger.store import Store
 
 if TYPE_CHECKING:
@@ -182,8 +183,9 @@ class Hub:
             self.links = TicketLinks(secret, self.config.hall.public_url)
             cases = await self._db(self._store.load_cases)
             self._engine = Engine(self.config, state, links=self.links, cases=cases)
+            await self._load_prior()
             self._public = PublicSide(self.config, self.links, lambda: self.engine.state,
-                                      limits=self.settings.public_limits)
+                                      limits=self.settings.public_limits, clock=self.clock)
             self._server = await serve(
                 self._handler,
                 self.host,
@@ -469,7 +471,20 @@ class Hub:
         self._engine = Engine(self.config, state, links=self.links, cases=cases)
         self._welcomes.clear()
         self._needs_reload = False
+        await self._load_prior()
         return True
+
+    async def _load_prior(self) -> None:
+        """Give the wait forecast the service times of this weekday in recent weeks
+        (ledger/servicetimes.py); the forecast does without them if the store fails."""
+        assert self._store is not None
+        today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
+        try:
+            prior = await self._db(service_time_prior, self._store.db, today)
+        except Exception:
+            log.exception("reading recent service times failed (waits use today's only)")
+            return
+        self.engine.state.forecast_prior = prior
 
     def _public_state_bytes(self) -> tuple[int, bytes]:
         """The recent public state a full welcome would carry (tests read it)."""
@@ -511,8 +526,10 @@ class Hub:
         if await self._persist(batch):
             self._deliver(batch)
             for event in batch.events:
-                if isinstance(event.payload, DayClosed) and self.db_path != ":memory:":
-                    self.peers.spawn(self._reader_for().warm(event.payload.day))
+                if isinstance(event.payload, DayClosed):
+                    self.peers.spawn(self._load_prior())  # a new weekday
+                    if self.db_path != ":memory:":
+                        self.peers.spawn(self._reader_for().warm(event.payload.day))
 
     async def _persist(self, batch: Batch) -> bool:
         """Write the batch's events in one transaction; False when that fails: then
