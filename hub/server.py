@@ -62,6 +62,7 @@ from hub.links import TicketLinks
 from hub.peers import Peers
 from hub.presence import Presence
 from hub.public import PUBLIC_WS_PATH, PublicSide
+from hub.reads import ReadQueue
 from hub.resume import events_to_replay
 from hub.settings import HubSettings
 from hub.welcome import WelcomeCache
@@ -125,6 +126,10 @@ class Hub:
         self._thread = StoreThread(db_path, config.policy.booking_memory_days)
         self.presence = Presence(settings.offline_after_s, self._schedule, self._hub_request)
         self._sweeper_task: asyncio.Task[None] | None = None
+        #: Managers' reads waiting for the reader (hub/reads.py), and their task.
+        self.reads: ReadQueue[Conn] = ReadQueue()
+        self._reads_wake = asyncio.Event()
+        self._reads_task: asyncio.Task[None] | None = None
         self._reader: Reader | None = None  # answers stats and ticket_history
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
@@ -205,6 +210,8 @@ class Hub:
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
         self._sweeper_task = asyncio.create_task(self._sweeper(), name="jiaohao-sweeper")
+        self._reads_wake = asyncio.Event()
+        self._reads_task = asyncio.create_task(self._read_loop(), name="jiaohao-reads")
         assert self._public is not None
         self._public.start()
         self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
@@ -218,7 +225,7 @@ class Hub:
         self._stopping = True
         self.presence.stop()
         self._server.server.close()  # no new connections
-        for task in (self._ticker_task, self._sweeper_task):
+        for task in (self._ticker_task, self._sweeper_task, self._reads_task):
             if task is not None:
                 task.cancel()
         if self._public is not None:
@@ -336,6 +343,7 @@ class Hub:
             pass
         finally:
             deadline.cancel()
+            self.reads.left(conn)
             self.gate.closed(conn)
             self.peers.remove(conn)
             if conn.device is not None:
@@ -368,7 +376,11 @@ class Hub:
             self.presence.back(conn.device)
             self._queue.put_nowait(verdict)
         elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
-            self.peers.spawn(self._answer_query(conn, verdict.request))
+            refusal = self.reads.offer(conn, verdict.request)
+            if refusal is not None:
+                self.peers.send(conn, Result.failure(verdict.request.id, refusal))
+            else:
+                self._reads_wake.set()
         else:
             self._queue.put_nowait(verdict)
 
@@ -388,6 +400,19 @@ class Hub:
         if self._reader is None:
             self._reader = Reader(self.config, self.db_path)
         return self._reader
+
+    async def _read_loop(self) -> None:
+        """Run the waiting reads one after the other (hub/reads.py)."""
+        while True:
+            await self._reads_wake.wait()
+            self._reads_wake.clear()
+            while (job := self.reads.next()) is not None:
+                conn, request = job
+                try:
+                    if not conn.closing and conn.ws.state is State.OPEN:
+                        await self._answer_query(conn, request)
+                finally:
+                    self.reads.done()
 
     async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
         """A manager's read of history, beside the writer (ledger/queries.py)."""
