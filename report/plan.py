@@ -59,6 +59,7 @@ class Row:
 @dataclass(frozen=True)
 class WhatIf:
     zone: str
+    zone_name: str
     at: str
     windows: int
     arrivals_per_hour: float
@@ -112,8 +113,10 @@ def what_if(config: HallConfig, found: Demand, weekday: int, zone: str, windows:
     slot = f"{at.hour:02d}:{30 if at.minute >= 30 else 0:02d}"
     rate, mean = _zone_load(config, found, weekday, zone, slot)
     figures = staffing(windows, rate, mean or 1.0, target_min)
-    return WhatIf(zone, slot, windows, round(rate * 60, 1), round(mean, 1),
-                  figures.service_level, figures.mean_wait_min, figures.p90_wait_min)
+    known = config.zone(zone)
+    return WhatIf(zone, known.name if known else zone, slot, windows, round(rate * 60, 1),
+                  round(mean, 1), figures.service_level, figures.mean_wait_min,
+                  figures.p90_wait_min)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def _tables(rows: list[Row], ifs: list[WhatIf],
         out.append(Table("假设开窗", "what_if",
                          ("区域", "时段", "开窗数", "到达(人/时)", "平均办理(分)", "达标率(%)",
                           "平均等候(分)", "P90等候(分)"),
-                         tuple((w.zone, w.at, w.windows, w.arrivals_per_hour, w.mean_min,
+                         tuple((w.zone_name, w.at, w.windows, w.arrivals_per_hour, w.mean_min,
                                 round(w.service_level * 100, 1), minutes(w.mean_wait_min),
                                 minutes(w.p90_wait_min)) for w in ifs)))
     if checks:
