@@ -23,11 +23,11 @@ import psycopg
 import pytest
 
 from county.ship import Diverged, Link, Shipper, ship_row
+from hall.client import HubClient
 from hall.config import CountyLink
 from ledger.outbox import EventOutbox
 from tests.conftest import TIMEOUT_S
 from tests.county.conftest import County
-from hall.client import HubClient
 from tests.county.halls import KIOSK_TOKEN, hall_config, hall_file, play_days, write_hall
 from tests.county.test_shipping import _wait, ship_all
 
