@@ -59,13 +59,15 @@ def hall_toml() -> str:
 
 SERVE = """
 import asyncio, signal, sys
+from datetime import UTC, datetime
 sys.path.insert(0, {root!r})
 from hall.config import load_config
 from hub.server import Hub
 
 async def main():
     import inspect
-    options = dict(rate=None, ping_interval_s=None, ping_timeout_s=None,
+    options = dict(clock=lambda: datetime.now(UTC), rate=None, ping_interval_s=None,
+                   ping_timeout_s=None,
                    max_connections=100_000, max_per_address=100_000)  # the bench is one address
     known = inspect.signature(Hub).parameters  # an older hub (before/after) lacks some
     hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0,

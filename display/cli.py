@@ -119,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     from display.app import WallApp
     from display.voicehost import make_speaker
+    from hall.wallclock import wall_clock
     from qtkit.bridge import HubBridge
     from qtkit.fonts import setup_fonts
 
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fonts = setup_fonts(app)
     speaker = make_speaker(settings.voice, settings.clips)
     wall = WallApp(HubBridge(station.hub, station.device, station.token),
-                   settings.screen, speaker.speaker, settings.notice)
+                   settings.screen, speaker.speaker, settings.notice, now=wall_clock)
     problems = [p for p in (fonts.problem, speaker.problem) if p]
     wall.window.problem = "  ".join(problems)
     try:

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from display.model import Call
+from hall.clock import Clock
 from hall.config import HallConfig
 
 
 class Speaker(Protocol):
     """Speaks calls (queued: every method returns at once)."""
 
-    def configure(self, hall: HallConfig) -> None:
-        """The hall (templates, repeat, quiet hours…) from the latest full welcome."""
+    def configure(self, hall: HallConfig, clock: Clock) -> None:
+        """The hall (templates, repeat, quiet hours…) from the latest full welcome, and
+        the hub's clock that quiet hours are judged by."""
 
     def announce(self, call: Call) -> None: ...
 
@@ -45,7 +47,7 @@ class RecordingSpeaker:
     calls: list[Call] = field(default_factory=list)
     times: list[float] = field(default_factory=list)  # time.perf_counter() of each
 
-    def configure(self, hall: HallConfig) -> None:
+    def configure(self, hall: HallConfig, clock: Clock) -> None:
         """Nothing to configure."""
 
     def announce(self, call: Call) -> None:

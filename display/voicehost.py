@@ -17,6 +17,7 @@ from pathlib import Path
 
 from display.model import Call
 from display.speech import Speaker, call_event_data
+from hall.clock import Clock
 from hall.config import HallConfig
 from voice.announcer import Announcer
 from voice.backends import AudioBackend, Backend, CommandSink, SilentBackend, Sink
@@ -34,8 +35,9 @@ class VoiceSpeaker:
         self.backend = backend
         self.player: Player | None = None
 
-    def configure(self, hall: HallConfig) -> None:
-        announcer = Announcer(hall)  # the screen's filter has already chosen the calls
+    def configure(self, hall: HallConfig, clock: Clock) -> None:
+        # the screen's filter has already chosen the calls
+        announcer = Announcer(hall, clock=clock)
         if self.player is None:
             self.player = Player(announcer, backend=self.backend)
         else:  # a changed hall: its templates and rules from now on

@@ -128,9 +128,10 @@ def _load(path: Path) -> HallConfig | None:
 
 async def _serve(config: HallConfig, db: str, host: str, port: int, **options: Any) -> int:
     """Run a hub until SIGTERM/SIGINT; ``options`` go to :class:`hub.server.Hub`."""
+    from hall.wallclock import wall_clock
     from hub.server import Hub
 
-    hub = Hub(config, db, host, port, **options)
+    hub = Hub(config, db, host, port, clock=wall_clock, **options)
     try:
         await hub.start()
     except OSError as exc:

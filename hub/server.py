@@ -21,7 +21,6 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 from http import HTTPStatus
 from typing import Any, TypeVar, cast
@@ -33,6 +32,7 @@ from websockets.http11 import Response as HttpResponse
 from websockets.protocol import State
 
 from hall import errors
+from hall.clock import Clock
 from hall.config import Device, HallConfig, Role
 from hall.protocol import (
     MAX_FRAME_BYTES,
@@ -76,10 +76,6 @@ T = TypeVar("T")
 #: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
 STALL_MARK_BYTES = 64 * 1024
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class _Batch:
     events: list[Event] = field(default_factory=list)
@@ -90,10 +86,11 @@ class Hub:
     """One hall's hub: websocket server, queue engine and SQLite store.
 
     ``db_path`` is a file (or ``":memory:"``); ``port=0`` picks a free port (read
-    ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (UTC by
-    default). ``rate``/``burst``: per-connection token bucket (``rate=None`` turns the
-    limit off); ``flood_close_after`` refusals close the connection with 4008. A hello
-    with ``since`` more than ``resume_limit`` events behind gets a full welcome.
+    ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (the
+    CLI passes the wall clock, tests a fake one). ``rate``/``burst``: per-connection
+    token bucket (``rate=None`` turns the limit off); ``flood_close_after`` refusals
+    close the connection with 4008. A hello with ``since`` more than ``resume_limit``
+    events behind gets a full welcome.
     """
 
     def __init__(
@@ -102,8 +99,8 @@ class Hub:
         db_path: str,
         host: str = "127.0.0.1",
         port: int = 8765,
-        clock: Callable[[], datetime] | None = None,
         *,
+        clock: Clock,
         rate: float | None = 100.0,
         burst: float = 200.0,
         flood_close_after: int = 1000,
@@ -128,7 +125,7 @@ class Hub:
         self.db_path = db_path
         self.host = host
         self.port = port
-        self.clock = clock or utc_now
+        self.clock = clock
         #: Connection caps, rate limits and the hello checks (hub/admission.py).
         self.gate = Gate(config, Limits(
             rate=rate, burst=burst, flood_close_after=flood_close_after,
@@ -729,14 +726,16 @@ class Hub:
                 ):
                     replay = None  # the store no longer has every event after `since`
         replayed = [encode(e.to_json()) for e in replay or () if hello.wants(e.kind)]
+        now = self.engine.local(self.clock()).isoformat()
         if replay is None:
-            full = self._welcomes.full(self.engine.state, device, hello, self._hall_public)
+            full = self._welcomes.full(self.engine.state, device, hello, self._hall_public,
+                                       now)
             write_frames(conn.ws, full.frames, full.texts)
             self._check_buffer(conn.ws, allowance=len(full.frames))
         else:
             welcome = Welcome(
                 role=device.role, seq=seq, hall=self._hall_public, state=None,
-                device=device.id, window=device.window, resumed=True,
+                device=device.id, window=device.window, resumed=True, now=now,
             )
             self._write(conn.ws, [encode(welcome.to_json()), *replayed], welcome=True)
         if conn.ws.state is State.OPEN and not conn.closing:

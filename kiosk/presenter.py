@@ -23,10 +23,11 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import time
 from typing import Any, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from hall.clock import Clock
 from hall.config import HallConfig
 from hall.state import HallState
 from kiosk.model import (
@@ -135,7 +136,8 @@ class KioskPresenter:
         printer: PrinterPort,
         run_blocking: RunBlocking = run_now,
         settings: KioskSettings | None = None,
-        clock: Callable[[], datetime] | None = None,
+        *,
+        clock: Clock,
         monotonic: Callable[[], float] | None = None,
         speak: Callable[[str], None] | None = None,
     ) -> None:
@@ -147,7 +149,7 @@ class KioskPresenter:
         self._printer = printer
         self._run = run_blocking
         self.settings = settings or KioskSettings()
-        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._clock = clock
         self._mono = monotonic or _time.monotonic
         self._speak = speak
         self.listeners: list[Callable[[], None]] = []

@@ -16,9 +16,11 @@ import csv
 import json
 import sqlite3
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from hall.wallclock import wall_clock
 
 #: Columns of the export, in order.
 COLUMNS = ("seq", "rated_at", "day", "number", "window", "service", "zone", "staff",
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             found = ratings(conn, args.start, args.end, args.unpushed)
             _write(found, args.out, fmt)
             if args.mark_pushed and found:
-                now = datetime.now(UTC).isoformat(timespec="seconds")
+                now = wall_clock().isoformat(timespec="seconds")
                 with conn:  # one short transaction beside the hub's writes
                     conn.executemany("INSERT OR IGNORE INTO pushed (seq, at) VALUES (?, ?)",
                                      [(r["seq"], now) for r in found])

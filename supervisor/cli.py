@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hall.wallclock import wall_clock
     from qtkit.app import application, parse_app_args, place_window
     from qtkit.bridge import HubBridge
     from qtkit.fonts import setup_fonts
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fonts = setup_fonts(app, pixel_size=18)
     apply_theme(app, make_theme(18))
     station = options.station
-    dashboard = SupervisorApp(HubBridge(station.hub, station.device, station.token))
+    dashboard = SupervisorApp(HubBridge(station.hub, station.device, station.token), wall_clock)
     if not fonts.ok:
         dashboard.model.say(fonts.problem, "error")
     place_window(dashboard.window, options.placement)

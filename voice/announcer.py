@@ -16,12 +16,12 @@ Rules (docs/voice.md):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hall.clock import Clock
 from hall.config import HallConfig, VoiceSettings
 from voice.phrases import Utterance, call_utterances
 
@@ -50,7 +50,7 @@ class Announcer:
     """Turns ``ticket_called`` event data into queued :class:`Announcement` s."""
 
     def __init__(self, config: HallConfig, *, speaker: str | None = None,
-                 clock: Callable[[], datetime] | None = None,
+                 clock: Clock,
                  settings: VoiceSettings | None = None) -> None:
         """Raises:
             ValueError: ``speaker`` is not a ``[[voice.speaker]]`` of the hall.
@@ -65,7 +65,7 @@ class Announcer:
                 raise ValueError(f"unknown speaker {speaker!r} (speakers: {known})")
             self.zones = frozenset(found.zones) or None
         self.tz = ZoneInfo(config.hall.timezone)
-        self.clock = clock or (lambda: datetime.now(self.tz))
+        self.clock = clock
         self.waiting: list[Announcement] = []
         self.dropped = 0
 

@@ -62,6 +62,7 @@ def main(argv: list[str]) -> int:
 
 def _say(args: argparse.Namespace) -> int:
     from hall.config import ConfigError, HallConfig, HallInfo, load_config
+    from hall.wallclock import wall_clock
     from voice.announcer import Announcer
     from voice.backends import AudioBackend, FolderSink
     from voice.clips import ClipPack
@@ -74,8 +75,8 @@ def _say(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
-    item = Announcer(config).offer({"ticket": {"id": 0, "number": args.number},
-                                    "window": args.window})
+    item = Announcer(config, clock=wall_clock).offer(
+        {"ticket": {"id": 0, "number": args.number}, "window": args.window})
     if item is None:
         print("jiaohao voice: nothing to say (quiet hours, or the window cannot be read)",
               file=sys.stderr)
@@ -91,11 +92,12 @@ def _say(args: argparse.Namespace) -> int:
 
 async def _station(args: argparse.Namespace) -> int:
     from hall.client import HubRefused
+    from hall.wallclock import wall_clock
     from voice.backends import default_backend
     from voice.station import Station
 
     station = Station(args.hub, args.device, args.token, default_backend(args.clips),
-                      speaker=args.speaker)
+                      speaker=args.speaker, clock=wall_clock)
     try:
         await station.start()
     except (HubRefused, TimeoutError, OSError, ValueError) as exc:

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from hall.client import HubClient
+from hall.clock import Clock, HubClock
 from hall.config import HallConfig
 from hall.protocol import Event, EventKind, Welcome
 from voice.announcer import Announcer
@@ -25,8 +26,11 @@ class Station:
     """Connects to the hub and speaks. ``speaker`` picks a ``[[voice.speaker]]``."""
 
     def __init__(self, url: str, device: str, token: str, backend: Backend, *,
-                 speaker: str | None = None) -> None:
+                 clock: Clock, speaker: str | None = None) -> None:
+        """``clock`` is the local clock; quiet hours follow the hub's time (``clock``
+        plus the offset to the hub's, heard from the welcome and the calls)."""
         self.backend = backend
+        self.clock = HubClock(clock)
         self.speaker = speaker
         self.player: Player | None = None
         self.problem = ""
@@ -50,9 +54,10 @@ class Station:
             await asyncio.to_thread(self.player.close)
 
     def _welcomed(self, welcome: Welcome, state: Any) -> None:
+        self.clock.set_from(welcome.now)
         try:
             config = HallConfig.from_public(welcome.hall or {})
-            announcer = Announcer(config, speaker=self.speaker)
+            announcer = Announcer(config, speaker=self.speaker, clock=self.clock)
         except ValueError as exc:
             self.problem = str(exc)
             log.error("cannot announce: %s", exc)
@@ -63,5 +68,6 @@ class Station:
             self.player.replace_rules(announcer)
 
     def _event(self, event: Event, state: Any) -> None:
+        self.clock.heard_from(event.at)
         if event.kind is EventKind.TICKET_CALLED and self.player is not None:
             self.player.offer(event.data)

@@ -8,7 +8,7 @@ from display.model import Call
 from display.speech import call_event_data
 from display.voicehost import VoiceSpeaker, make_speaker
 from hall.config import HallConfig
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, FakeClock
 from tests.hub.conftest import make_config
 from voice.backends import RecordingBackend
 
@@ -32,7 +32,7 @@ def test_calls_reach_the_voice_queue_with_their_own_number_and_window() -> None:
     voice = RecordingBackend()
     speaker = VoiceSpeaker(voice)
     speaker.announce(CALL)  # no hall yet: not spoken
-    speaker.configure(HallConfig.from_public(make_config().public()))
+    speaker.configure(HallConfig.from_public(make_config().public()), FakeClock())
     speaker.announce(CALL)
     assert voice.wait_for(1, TIMEOUT_S)
     speaker.close()

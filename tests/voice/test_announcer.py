@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from hall.config import HallConfig
+from tests.conftest import FakeClock
 from tests.voice.conftest import at, called, hall
 from voice.announcer import Announcer
 
@@ -42,7 +43,7 @@ def test_speaker_zones_filter_by_window_zone(config: HallConfig) -> None:
 
 def test_unknown_speaker(config: HallConfig) -> None:
     with pytest.raises(ValueError, match=r"unknown speaker 'roof'.*floor1, floor2"):
-        Announcer(config, speaker="roof")
+        Announcer(config, speaker="roof", clock=FakeClock())
 
 
 def test_burst_keeps_the_newest_and_logs_the_dropped(

@@ -7,18 +7,19 @@ from pathlib import Path
 
 from hall.client import HubClient
 from hub.server import Hub
-from tests.conftest import TIMEOUT_S
-from tests.hub.conftest import Clock, make_config
+from tests.conftest import TIMEOUT_S, FakeClock
+from tests.hub.conftest import make_config
 from voice.backends import RecordingBackend
 from voice.station import Station
 
 
 async def test_station_speaks_calls_and_recalls(tmp_path: Path) -> None:
     config = make_config()
-    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    clock = FakeClock()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=clock)
     await hub.start()
     backend = RecordingBackend()
-    station = Station(hub.url, "display-1", "display-secret", backend)
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock)
     kiosk = HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False)
     caller = HubClient(hub.url, "caller-1", "caller-1-secret", subscribe=False)
     try:
