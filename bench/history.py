@@ -1,7 +1,7 @@
 """Made-up history for the benchmark and tests: finished tickets over past hall days.
 
 Not part of the hub: it writes rows straight into a store's tables (the shapes of
-:mod:`hub.store`'s events and tickets) so a million-ticket history takes seconds.
+:mod:`ledger.store`'s events and tickets) so a million-ticket history takes seconds.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from hall.config import HallConfig
-from hub.store import Store
+from ledger.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from sqlite_utils import Database  # noqa: E402
 
 from bench.history import seed_history  # noqa: E402
 from hall.config import load_config  # noqa: E402
-from hub.history import ticket_history  # noqa: E402
-from hub.stats import DayCache, day_partial, hall_stats  # noqa: E402
 from jiaohao.examples import example_path  # noqa: E402
+from ledger.history import ticket_history  # noqa: E402
+from ledger.stats import DayCache, day_partial, hall_stats  # noqa: E402
 from report.cli import write_report  # noqa: E402
 
 

@@ -9,14 +9,21 @@ asyncio loop, which owns every decision.
 
 A window's bar and keypad are redrawn from the replica after every welcome (also a
 resumed one after a hub restart), so no bar keeps showing a stale number.
+
+A rating a pad confirmed goes into the host's :class:`devices.outbox.RatingOutbox`
+(a journal beside the station file) before it is sent, and is sent again until the hub
+acknowledges it: across dropped connections, a hub that is down, and a restart of the
+host. Every failure is logged with its reason at WARNING, which ``jiaohao devices
+serve`` prints.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,11 +42,12 @@ from devices.events import (
 from devices.keypad import Keypad
 from devices.ledbar import LedBar
 from devices.link import SerialLink
+from devices.outbox import Kept, RatingOutbox
 from devices.pad import Pad
 from devices.profiles import load_profile
 from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
-from hall.client import HubClient
+from hall.client import ConnectionLost, HubClient
 from hall.errors import RequestFailed
 from hall.protocol import Event as HubEvent
 from hall.protocol import Welcome
@@ -48,6 +56,17 @@ from hall.state import HallState
 log = logging.getLogger(__name__)
 
 KINDS = ("pad", "keypad", "ledbar")
+
+#: Refusals that say "not now" rather than "never": a rating refused so is sent again.
+TRANSIENT = frozenset({"rate_limited", "store_failed", "internal_error", "not_authenticated"})
+
+
+def reason(exc: BaseException) -> str:
+    """An exception in words for the log (a bare TimeoutError says nothing by itself)."""
+    text = str(exc)
+    if isinstance(exc, TimeoutError):
+        return f"no answer from the hub in time{': ' + text if text else ''}"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class HostConfigError(ValueError):
@@ -79,6 +98,8 @@ class HostConfig:
     rating_timeout_s: float | None = None  # None: the pad profile's default
     #: Clerks' photos for pads that show them (亮牌): ``<folder>/<staff>.png``.
     photos: Path | None = None
+    #: The journal of ratings not yet acknowledged by the hub (None: memory only).
+    journal: Path | None = None
 
 
 def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
@@ -125,9 +146,13 @@ def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConf
     photos = host.get("photos")
     if photos is not None and not isinstance(photos, str):
         raise HostConfigError(f"{where}: host.photos must be a folder (text)")
+    journal = host.get("ratings_journal")
+    if journal is not None and (not isinstance(journal, str) or not journal.strip()):
+        raise HostConfigError(f"{where}: host.ratings_journal must be a file name (text)")
     return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"),
                       None if timeout is None else float(timeout),
-                      None if photos is None else Path(photos))
+                      None if photos is None else Path(photos),
+                      None if journal is None else Path(journal))
 
 
 def load_host(path: Path) -> HostConfig:
@@ -139,6 +164,9 @@ def load_host(path: Path) -> HostConfig:
     config = parse_host(data, str(path))
     if config.photos is not None and not config.photos.is_absolute():
         config = replace(config, photos=path.parent / config.photos)  # beside the file
+    journal = config.journal or Path(f"{path.stem}.ratings.jsonl")
+    if not journal.is_absolute():
+        config = replace(config, journal=path.parent / journal)  # beside the file
     return config
 
 
@@ -147,7 +175,9 @@ class WindowDriver:
 
     def __init__(self, caller: CallerEntry, hub: str, welcome_text: str | None,
                  watcher: HubClient, backoff_s: tuple[float, float] = (0.1, 2.0),
-                 rating_timeout_s: float | None = None, photos: Path | None = None) -> None:
+                 rating_timeout_s: float | None = None, photos: Path | None = None,
+                 outbox: RatingOutbox | None = None,
+                 on_rating: Callable[[], None] | None = None) -> None:
         self.window = caller.window
         self.keypads: list[Keypad] = []
         self.pads: list[Pad] = []
@@ -159,10 +189,13 @@ class WindowDriver:
         self._keypad_shown: tuple[str | None, int | None] = ("", None)
         self._keypad_due: tuple[str | None, int] | None = None
         # Requests only: the host's one watching connection keeps the replica for all.
+        self._on_rating = on_rating or (lambda: None)
         self.client = HubClient(hub, caller.device, caller.token, subscribe=False,
-                                backoff_s=backoff_s)
+                                backoff_s=backoff_s,
+                                on_connection=lambda up: self._on_rating() if up else None)
         self.watcher = watcher
         self.rating_timeout_s = rating_timeout_s
+        self.outbox = outbox if outbox is not None else RatingOutbox()
 
     # -- hub -> devices -------------------------------------------------------------
     def on_welcome(self, state: HallState) -> None:
@@ -231,7 +264,17 @@ class WindowDriver:
             pad = next((p for p in self.pads if p.address == event.address), None)
             answer = self.book.answer(event, pad)
             if answer is not None:
-                await self._request("rate", **answer[1])
+                self._keep(answer[0], answer[1])
+
+    def _keep(self, rated: Rated, fields: dict[str, Any]) -> None:
+        """The pad confirmed a rating: keep it until the hub acknowledges it."""
+        try:
+            self.outbox.keep(fields, rated.number)
+        except OSError as exc:
+            log.error("window %s: the rating of %s cannot be written to the journal %s "
+                      "(%s): it is kept in memory only, and lost if the host stops before "
+                      "the hub has it", self.window, rated.number, self.outbox.path, exc)
+        self._on_rating()
 
     async def _key(self, key: KeyAction) -> None:
         state = self.watcher.state
@@ -270,11 +313,12 @@ class WindowDriver:
         try:
             await self.client.request(type_, **{"window": self.window, **fields})
         except RequestFailed as failed:
-            log.info("window %s: %s refused: %s", self.window, type_, failed.code)
+            log.warning("window %s: %s refused: %s (%s)", self.window, type_, failed.code,
+                        failed.message)
             for keypad in self.keypads:
                 keypad.beep()
         except Exception as exc:  # offline, connection lost, timeout: the clerk presses again
-            log.warning("window %s: %s not sent: %s", self.window, type_, exc)
+            log.warning("window %s: %s not sent: %s", self.window, type_, reason(exc))
             for keypad in self.keypads:
                 keypad.beep()
 
@@ -287,12 +331,16 @@ class DeviceHost:
         if not config.callers:
             raise HostConfigError("the station file names no [[caller]]: nothing to serve")
         first = config.callers[0]
+        self.backoff_s = backoff_s
+        self.outbox = RatingOutbox(config.journal)
+        self._ratings_due = asyncio.Event()
         # One connection watches the hall for every window (one replica, not one each).
         self.watcher = HubClient(config.hub, first.device, first.token, backoff_s=backoff_s,
                                  on_welcome=self._welcomed, on_event=self._event)
         self.drivers = {c.window: WindowDriver(c, config.hub, config.welcome_text,
                                                self.watcher, backoff_s, config.rating_timeout_s,
-                                               config.photos)
+                                               config.photos, self.outbox,
+                                               self._ratings_due.set)
                         for c in config.callers}
         self.links: dict[str, SerialLink] = {}
         self._owner: dict[tuple[str, int], WindowDriver] = {}
@@ -343,6 +391,7 @@ class DeviceHost:
         starts = [asyncio.ensure_future(c.connect(timeout_s=365 * 86400.0)) for c in clients]
         stopper = asyncio.ensure_future(stop.wait())
         flusher = asyncio.ensure_future(self._flush_every(1.0))
+        sender = asyncio.ensure_future(self._send_ratings())
         try:
             while not stop.is_set():
                 getter = asyncio.ensure_future(self._queue.get())
@@ -359,12 +408,74 @@ class DeviceHost:
         finally:
             stopper.cancel()
             flusher.cancel()
+            sender.cancel()
             for task in starts:
                 task.cancel()
             for hub_client in clients:
                 await hub_client.close()
             for link in self.links.values():
                 link.stop()
+
+    async def _send_ratings(self) -> None:
+        """Send every kept rating until the hub acknowledges it; wait for a new rating or
+        a reconnection, and retry what failed after a growing pause."""
+        delay = self.backoff_s[0]
+        told: set[str] = set()  # ratings whose "not connected" was logged once
+        while True:
+            self._ratings_due.clear()
+            retry = False
+            for kept in self.outbox.waiting():
+                retry |= not await self._send_rating(kept, told)
+            if not retry:
+                delay = self.backoff_s[0]
+                await self._ratings_due.wait()
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ratings_due.wait(), delay)
+            delay = min(delay * 2, max(self.backoff_s[1], 5.0))
+
+    async def _send_rating(self, kept: Kept, told: set[str]) -> bool:
+        """One attempt; True when the rating left the outbox (acknowledged or refused
+        for good), False when it must be sent again."""
+        driver = self.drivers.get(kept.window)
+        if driver is None:
+            if kept.id not in told:
+                told.add(kept.id)
+                log.warning("window %s: rating of %s kept: this station file has no "
+                            "[[caller]] for the window any more", kept.window, kept.number)
+            return False
+        if not driver.client.connected:
+            if kept.id not in told and driver.client.reconnects > 0:  # not the first try
+                told.add(kept.id)
+                log.warning("window %s: rating of %s (score %s) not sent yet: not connected "
+                            "to the hub; kept and sent when it answers", kept.window,
+                            kept.number, kept.fields.get("score"))
+            return False
+        try:
+            await driver.client.request("rate", **kept.fields)
+        except RequestFailed as failed:
+            if failed.code == "already_rated":  # our earlier send arrived; its answer did not
+                log.info("window %s: rating of %s was recorded already (answer lost "
+                         "before): counted once", kept.window, kept.number)
+                self.outbox.done(kept, "already_rated")
+                return True
+            if failed.code in TRANSIENT:
+                log.warning("window %s: rating of %s not recorded yet: %s (%s); sent again",
+                            kept.window, kept.number, failed.code, failed.message)
+                return False
+            log.error("window %s: rating of %s (score %s) refused by the hub: %s (%s); "
+                      "it cannot be recorded", kept.window, kept.number,
+                      kept.fields.get("score"), failed.code, failed.message)
+            self.outbox.done(kept, f"refused: {failed.code}")
+            return True
+        except (ConnectionLost, TimeoutError, OSError) as exc:
+            log.warning("window %s: rating of %s not sent: %s; kept and sent again",
+                        kept.window, kept.number, reason(exc))
+            return False
+        told.discard(kept.id)
+        log.info("window %s: rating of %s recorded", kept.window, kept.number)
+        self.outbox.done(kept, "recorded")
+        return True
 
     async def _flush_every(self, period_s: float) -> None:
         while True:

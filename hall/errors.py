@@ -124,6 +124,12 @@ class BookingUsed(QueueError):
     doc = "The booking code was already checked in."
 
 
+class RequestExpired(QueueError):
+    code = "request_expired"
+    doc = ("The take_ticket arrived after its `give_up_at` (or its kiosk gave it up): "
+           "nothing was issued.")
+
+
 class WindowPaused(QueueError):
     code = "window_paused"
     doc = "The window is paused; resume it first (or it is paused already)."

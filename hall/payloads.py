@@ -19,7 +19,7 @@ from typing import Any, ClassVar, TypeVar, get_args, get_type_hints
 from hall.errors import ProtocolError
 
 #: Fields kept in the store but never broadcast (personal data).
-PRIVATE_FIELDS = frozenset({"booking", "person"})
+PRIVATE_FIELDS = frozenset({"booking", "person", "request"})
 
 
 class EventKind(StrEnum):
@@ -197,9 +197,14 @@ class TicketIssued(EventPayload):
     day: str
     ticket: TicketData
     slot: str | None = None
+    #: the kiosk's request key (take_ticket ``request``): kept by the hub, never broadcast
+    request: str | None = _omit_none()
 
     def to_store(self) -> dict[str, Any]:
-        return {"day": self.day, "ticket": self.ticket.stored(), "slot": self.slot}
+        out = {"day": self.day, "ticket": self.ticket.stored(), "slot": self.slot}
+        if self.request is not None:
+            out["request"] = self.request
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +360,9 @@ class TicketNotPrinted(EventPayload):
     what: ClassVar[str] = "ticket_not_printed"
     ticket_id: int
     number: str
+    #: the kiosk gave up waiting for the hub's answer: nobody holds this ticket, so it is
+    #: closed (never called); false: the citizen was shown the number, which stands
+    given_up: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,6 +577,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "ticket_info": Estimate,
     "device_status": Empty,
     "ticket_not_printed": Empty,
+    "give_up_ticket": TicketResult,
     "reprint": Estimate,
     "stats": StatsResult,
     "ticket_history": HistoryResult,

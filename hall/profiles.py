@@ -12,11 +12,12 @@ Nothing is read at import time.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+from hall.tomlfile import ConfigError, read_toml
 
 T = TypeVar("T")
 
@@ -26,15 +27,8 @@ ROOT_ENV = "JIAOHAO_PROFILES"
 _MISSING: Any = object()
 
 
-class ProfileError(ValueError):
+class ProfileError(ConfigError):
     """A hardware profile is missing, unreadable or wrong; names the file and key."""
-
-    def __init__(self, file: Path | str, key: str | None, message: str) -> None:
-        self.file = Path(file)
-        self.key = key
-        self.message = message
-        where = f"{self.file}" + (f": {key}" if key else "")
-        super().__init__(f"{where}: {message}")
 
 
 def default_root() -> Path:
@@ -94,12 +88,7 @@ def load_raw(kind: str, profile_id: str, root: Path | None = None) -> RawProfile
                 known = ", ".join(list_profiles(kind, root)) or "none"
                 raise ProfileError(path, None, f"no {kind} profile {current!r} (known: {known})")
             raise ProfileError(referrer, "inherits", f"names missing profile {current!r}")
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProfileError(path, None, f"cannot read: {exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ProfileError(path, None, f"not valid TOML: {exc}") from exc
+        table = read_toml(path, ProfileError)
         parent = table.pop("inherits", None)
         if parent is not None and not isinstance(parent, str):
             raise ProfileError(path, "inherits", "must be a profile id string")

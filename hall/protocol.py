@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, get_type_hints
@@ -233,6 +233,22 @@ def _describe(expected: Any) -> str:
     return " or ".join(names.get(o, str(o)) for o in options)
 
 
+def _is_key(text: str) -> bool:
+    """A client-chosen key (booking code, request key): 1-64 letters, digits, - or _."""
+    return 0 < len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+
+
+def _aware_time(request: str, name: str, text: str) -> datetime:
+    """An ISO-8601 date and time with its UTC offset. Raises ProtocolError."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ProtocolError(f"{request}: {name} must be an ISO-8601 time") from None
+    if moment.tzinfo is None:
+        raise ProtocolError(f"{request}: {name} needs its UTC offset (e.g. +08:00)")
+    return moment
+
+
 def _is_hash(text: str) -> bool:
     """A salted ID hash as kiosks send it: 64 lowercase hex digits."""
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
@@ -254,15 +270,23 @@ class TakeTicket(Request):
     #: salted hash (64 hex digits) of an ID number read at the kiosk: one open ticket
     #: per person and service per hall day. Never the number itself.
     person: str | None = field(default=None, repr=False)
+    #: the kiosk's key for this one touch: the same key never gets a second ticket, and
+    #: ``give_up_ticket`` names it when the kiosk stopped waiting for the answer.
+    request: str | None = None
+    #: ISO-8601 time in the hub's clock after which the kiosk no longer waits: a request
+    #: that reaches the engine later is refused (``request_expired``), nothing issued.
+    give_up_at: str | None = None
 
     def check(self) -> None:
         if not self.service:
             raise ProtocolError("take_ticket: service must not be empty")
+        if self.request is not None and not _is_key(self.request):
+            raise ProtocolError("take_ticket: request must be 1-64 letters, digits, - or _")
+        if self.give_up_at is not None:
+            _aware_time("take_ticket", "give_up_at", self.give_up_at)
         if self.person is not None and not _is_hash(self.person):
             raise ProtocolError("take_ticket: person must be a salted hash, 64 hex digits")
-        if self.booking is not None and not (
-            0 < len(self.booking) <= 64 and all(c.isalnum() or c in "-_" for c in self.booking)
-        ):
+        if self.booking is not None and not _is_key(self.booking):
             raise ProtocolError("take_ticket: booking must be 1-64 letters, digits, - or _")
 
 
@@ -470,6 +494,22 @@ class MarkNotPrinted(Request):
 
 
 @dataclass(frozen=True)
+class GiveUpTicket(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"request"})
+    type: ClassVar[str] = "give_up_ticket"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = (
+        "The kiosk stopped waiting for the answer to the take_ticket with this request "
+        "key: a ticket issued for it is closed (nobody holds it). data.ticket or null."
+    )
+    request: str = ""
+
+    def check(self) -> None:
+        if not _is_key(self.request):
+            raise ProtocolError("give_up_ticket: request must be 1-64 letters, digits, - or _")
+
+
+@dataclass(frozen=True)
 class Reprint(Request):
     type: ClassVar[str] = "reprint"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
@@ -591,7 +631,7 @@ REQUESTS: dict[str, type[Request]] = {
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
         Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
-        MarkNotPrinted, Reprint, Stats, TicketHistory, Cases, CaseUpdate,
+        MarkNotPrinted, GiveUpTicket, Reprint, Stats, TicketHistory, Cases, CaseUpdate,
     )
 }
 

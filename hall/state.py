@@ -35,6 +35,7 @@ from hall.protocol import (
     TicketData,
     TicketFinished,
     TicketIssued,
+    TicketNotPrinted,
     TicketReinstated,
     TicketSkipped,
     TicketTransferred,
@@ -216,6 +217,8 @@ class HallState:
     slot_issued: dict[str, int] = field(default_factory=dict)  # "A@08:30-10:00" -> count
     durations: dict[str, deque[float]] = field(default_factory=dict)  # seconds, per service
     used_bookings: dict[str, str] = field(default_factory=dict)  # code -> day (hub only)
+    #: take_ticket request keys of the day -> ticket id (hub only: keys are not broadcast)
+    requests: dict[str, int] = field(default_factory=dict)
     #: Open alerts (alert_raised not yet cleared), by alert id.
     alerts: dict[str, AlertRaised] = field(default_factory=dict)
     #: Devices reporting a fault (anything but "ok"): device id -> its last report.
@@ -328,6 +331,18 @@ def _issued(state: HallState, at: str, p: TicketIssued) -> None:
         state.slot_issued[p.slot] = state.slot_issued.get(p.slot, 0) + 1
     if ticket.booking:
         state.used_bookings[ticket.booking] = state.day
+    if p.request:
+        state.requests[p.request] = ticket.id
+
+
+def _not_printed(state: HallState, at: str, p: TicketNotPrinted) -> None:
+    """A ticket the kiosk gave up on is held by nobody: closed, out of its queue."""
+    ticket = state.tickets.get(p.ticket_id)
+    if not p.given_up or ticket is None:
+        return
+    if ticket.status is TicketStatus.WAITING:
+        state.queue(ticket.service).remove(ticket)
+    ticket.status = TicketStatus.CLOSED
 
 
 def _called(state: HallState, at: str, p: TicketCalled) -> None:
@@ -477,6 +492,7 @@ _HANDLERS: dict[type[EventPayload], Callable[[HallState, str, Any], None]] = {
     ClerkSignedOut: _signed_out,
     RatingRecorded: _rated,
     DayClosed: _day_closed,
+    TicketNotPrinted: _not_printed,
     Announcement: lambda state, at, p: None,  # said and shown; the state keeps nothing
 }
 

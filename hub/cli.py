@@ -36,7 +36,8 @@ def backup(argv: list[str]) -> int:
     """`jiaohao hub backup --db queue.db --out copy.db`: a consistent copy of the store
     while the hub runs (SQLite's online backup: committed transactions still in the WAL
     are included); 0 on success, 1 when it cannot be made, 2 for a usage error."""
-    import sqlite3
+    from ledger.backup import backup as copy
+    from ledger.store import DatabaseError
 
     parser = argparse.ArgumentParser(
         prog="jiaohao hub backup",
@@ -51,21 +52,9 @@ def backup(argv: list[str]) -> int:
     if args.out.exists():
         print(f"jiaohao hub backup: {args.out} exists; give a new file name", file=sys.stderr)
         return 2
-    partial = args.out.with_name(args.out.name + ".partial")
     try:
-        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-        target = sqlite3.connect(partial)
-        try:
-            source.backup(target, pages=1024)  # in steps: the hub keeps writing meanwhile
-            check = target.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            target.close()
-            source.close()
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"the copy fails its integrity check: {check}")
-        partial.replace(args.out)
-    except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
+        copy(source_path, args.out)
+    except DatabaseError as exc:
         print(f"jiaohao hub backup: {exc}", file=sys.stderr)
         return 1
     print(args.out)

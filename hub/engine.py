@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall import errors
+from hall.calling import call_order
 from hall.config import HallConfig, Window
 from hall.protocol import (
     SPECIAL_CALLS,
@@ -45,6 +46,7 @@ from hall.protocol import (
     Event,
     EventPayload,
     Finish,
+    GiveUpTicket,
     Issued,
     MarkNotPrinted,
     Pause,
@@ -149,6 +151,7 @@ class Engine:
             TicketInfo: self._ticket_info,
             DeviceStatus: self._device_status,
             MarkNotPrinted: self._not_printed,
+            GiveUpTicket: self._give_up,
             Reprint: self._reprint,
             Cases: self._cases,
             CaseUpdate: self._case_update,
@@ -282,6 +285,20 @@ class Engine:
     # -- taking a number ----------------------------------------------------------------
 
     def _take_ticket(self, req: TakeTicket, now: datetime, out: Outcome) -> None:
+        # A kiosk that gave up waiting told its citizen no number came out: a request
+        # reaching us after that (a hub frozen or swamped meanwhile) issues nothing.
+        if req.give_up_at is not None and now > datetime.fromisoformat(req.give_up_at):
+            raise errors.RequestExpired(f"take_ticket reached the hub after {req.give_up_at}")
+        if req.request is not None and req.request in self.state.requests:
+            # The same touch asked again: the same ticket, never a second one.
+            earlier = self.state.tickets.get(self.state.requests[req.request])
+            if earlier is None or earlier.status is TicketStatus.CLOSED:
+                raise errors.RequestExpired("this take_ticket was given up")
+            estimate = self._estimate(earlier)
+            out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
+                                estimated_wait_min=estimate.estimated_wait_min,
+                                link=self.links.url(earlier.id) if self.links else None)
+            return
         service = self.config.service(req.service)
         if service is None:
             raise errors.UnknownService(f"no service {req.service!r} in this hall")
@@ -320,8 +337,8 @@ class Engine:
             booking=req.booking,
             person=req.person,
         )
-        self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot),
-                   now, out)
+        self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
+                                request=req.request), now, out)
         estimate = self._estimate(self.state.tickets[ticket.id])
         out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                             estimated_wait_min=estimate.estimated_wait_min,
@@ -343,33 +360,13 @@ class Engine:
         self, window: Window, ws: WindowState
     ) -> tuple[Ticket | None, tuple[int, int] | None]:
         """The ticket ``window`` would call now, and (tier, new place in its cycle) when
-        the call advances a tier's priority:normal cycle (None otherwise).
-
-        Tiers in order of preference; within the first tier anyone waits in, the oldest
-        priority ticket goes first, but when normal tickets wait as well the window
-        alternates ``priority_ratio`` (P priority calls, then N normal ones). Each tier
-        keeps its own place in that cycle, so calls from another tier cannot restart it
-        (which would let priority tickets pass a waiting normal one without end)."""
-        p_calls, n_calls = self.config.policy.priority_ratio
-        for index, tier in enumerate(window.tiers):
-            best_p: tuple[int, int] | None = None
-            best_n: tuple[int, int] | None = None
-            for service in tier:
-                queue = self.state.queues.get(service)
-                if queue is None:
-                    continue
-                if queue.priority and (best_p is None or queue.priority[0] < best_p):
-                    best_p = queue.priority[0]
-                if queue.normal and (best_n is None or queue.normal[0] < best_n):
-                    best_n = queue.normal[0]
-            if best_p is not None and best_n is not None:
-                place = ws.streaks.get(index, 0)
-                chosen = best_p if place < p_calls else best_n
-                return self.state.tickets[chosen[1]], (index, (place + 1) % (p_calls + n_calls))
-            only = best_p if best_p is not None else best_n
-            if only is not None:
-                return self.state.tickets[only[1]], None
-        return None, None
+        the call advances a tier's priority:normal cycle (None otherwise); the rule is
+        :func:`hall.calling.call_order`, which terminals use to list the order too."""
+        order = call_order(self.state, window.tiers, ws.streaks,
+                           self.config.policy.priority_ratio)
+        if not order:
+            return None, None
+        return self.state.tickets[order[0].ticket], order[0].cycle
 
     def _call_next(self, req: CallNext, now: datetime, out: Outcome) -> None:
         window, ws = self._window(req.window)
@@ -401,6 +398,8 @@ class Engine:
 
     def _recall(self, req: Recall, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
+        if ws.paused:  # paused mid-service: finish, skip or transfer, but call nobody
+            raise errors.WindowPaused(f"window {ws.number} is paused: resume to recall")
         limit = self.config.policy.recall_limit
         if ticket.recalls >= limit:
             raise errors.RecallLimit(f"{ticket.number} was recalled {limit} times already")
@@ -596,6 +595,16 @@ class Engine:
     def _not_printed(self, req: MarkNotPrinted, now: datetime, out: Outcome) -> None:
         ticket = self._ticket_by_id(req.ticket)
         self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number), now, out)
+
+    def _give_up(self, req: GiveUpTicket, now: datetime, out: Outcome) -> None:
+        """The kiosk stopped waiting for ``req.request``'s answer and told the citizen
+        so: a ticket issued for it that still waits is closed (nobody holds it)."""
+        ticket_id = self.state.requests.get(req.request)
+        ticket = self.state.tickets.get(ticket_id) if ticket_id is not None else None
+        if ticket is not None and ticket.status is TicketStatus.WAITING:
+            self._emit(TicketNotPrinted(ticket_id=ticket.id, number=ticket.number,
+                                        given_up=True), now, out)
+        out.result = TicketResult(ticket=ticket.data() if ticket is not None else None)
 
     def _reprint(self, req: Reprint, now: datetime, out: Outcome) -> None:
         if req.person is not None:

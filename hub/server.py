@@ -57,16 +57,16 @@ from hub.connections import (
     Stop,
     Tick,
 )
-from hub.dblock import DatabaseLock
 from hub.engine import Engine
 from hub.fanout import buffered, text_frame, write_frames
 from hub.fdlimit import AcceptFailures, socket_budget, soft_limit
 from hub.links import TicketLinks
 from hub.public import PUBLIC_WS_PATH, PublicLimits, PublicSide
-from hub.queries import Reader
 from hub.ratelimit import QuietLog
-from hub.store import RESUME_LIMIT, Store
 from hub.welcome import WelcomeCache
+from ledger.dblock import DatabaseLock
+from ledger.queries import Reader
+from ledger.store import RESUME_LIMIT, Store
 
 log = logging.getLogger(__name__)
 
@@ -538,7 +538,7 @@ class Hub:
         task.add_done_callback(self._closing.discard)
 
     async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
-        """A manager's read of history, beside the writer (hub/queries.py)."""
+        """A manager's read of history, beside the writer (ledger/queries.py)."""
         today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
         try:
             if self.db_path == ":memory:":  # no second connection sees it: the writer's thread

@@ -43,7 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = application(sys.argv[:1])
     printer = TicketPrinter(load_printer_profile(station.printer.profile),
                             station.printer.connection)
-    bridge = HubBridge(station.hub, station.device, station.token, subscribe=True)
+    from kiosk.presenter import GIVE_UP_MARGIN_S
+
+    bridge = HubBridge(station.hub, station.device, station.token, subscribe=True,
+                       request_timeout_s=settings.give_up_s + GIVE_UP_MARGIN_S)
     kiosk = build_kiosk(app, bridge, printer, settings,
                         speech=not args.no_speech and station.app.get("speech", True) is not False,
                         clock=wall_clock)

@@ -114,6 +114,7 @@ REFUSALS = {
     "unknown_ticket": "没有找到这张号票",
     "no_lost_ticket": "这张身份证今天没有等候中的号",
     "rate_limited": "操作太快，请稍后再试",
+    "request_expired": "叫号系统响应太慢，这次没有出号，请重新取号",
 }
 FALLBACK_REFUSAL = "暂时无法取号，请到服务台咨询"
 

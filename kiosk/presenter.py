@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import time
+from datetime import time, timedelta
 from typing import Any, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,7 @@ from kiosk.model import (
 )
 from printer.layout import TicketContent
 from printer.ticket import ticket_content
-from qtkit.results import Outcome, Reply, Requester
+from qtkit.results import CONNECTION_LOST, TIMEOUT, Outcome, Reply, Requester
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,18 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 PAUSED_TEXT = "暂停取号：正在连接叫号系统，恢复后自动继续"
+NO_TICKET_TITLE = "没有出号"
+UNSETTLED_TITLE = "这次取号没有完成"
+#: The hub did not answer in time (or the link broke): the ticket may exist, and the
+#: kiosk has it closed (give_up_ticket), so the citizen is told to take another.
+UNSETTLED_TEXT = "叫号系统没有及时回应，这次的号作废。请重新取号，或到服务台咨询"
 TAKE_AWAY_TEXT = "请取走您的号票"
 NOT_PRINTED_TEXT = "号票没有打印出来。请记住号码或用手机扫描二维码，也可以点“补打号票”。"
 BAD_ID_TEXT = "身份证号码无法识别，请重新放置身份证"
 NO_SALT_TEXT = "本机未设置身份证读卡，请到服务台咨询"
+#: How much longer than ``give_up_s`` the kiosk waits for the hub's answer: covers the
+#: error of its estimate of the hub's clock (docs/kiosk.md, "A hub that does not answer").
+GIVE_UP_MARGIN_S = 3.0
 TEXT_SIZES = (22, 24, 27, 30)  # dp (at least 18); elderly mode starts at 27
 
 
@@ -67,6 +76,9 @@ class PrinterPort(Protocol):
 
     def print_ticket(self, content: TicketContent) -> PrintOutcome: ...
 
+
+#: Reply codes after which a take_ticket's fate at the hub is unknown.
+UNSETTLED_CODES = (TIMEOUT, CONNECTION_LOST)
 
 RunBlocking = Callable[[Callable[[], Any], Callable[[Outcome], None]], None]
 
@@ -90,6 +102,9 @@ class KioskSettings:
     idle_home_s: float = 60.0  # no touch on another screen: home
     idle_screen_s: float = 180.0  # no touch at home: the idle screen
     more_time_s: float = 30.0  # elderly mode: how long "need more time?" waits
+    #: take_ticket's give_up_at: this long after the request is sent (in the hub's
+    #: clock) the hub issues nothing for it; the bridge waits GIVE_UP_MARGIN_S longer
+    give_up_s: float = 7.0
     id_salt: str = field(default="", repr=False)  # the hall's; see docs/kiosk.md
 
 
@@ -161,7 +176,12 @@ class KioskPresenter:
         self.person: str | None = None  # salted hash of a read ID card
         self.code = ""  # keypad input
         self.message = ""
+        #: the MESSAGE screen's heading: 没有出号 only when no ticket can exist
+        self.message_title = NO_TICKET_TITLE
         self.taken: Taken | None = None
+        #: request keys of take_tickets given up on, to tell the hub (give_up_ticket)
+        self.unsettled: list[str] = []
+        self._settling = False
         self.busy = False
         self.online = False
         self.elderly = self.settings.elderly_default
@@ -376,7 +396,7 @@ class KioskPresenter:
         if not view.available:
             self._show_message(view.reason)
             return
-        fields: dict[str, Any] = {"service": service_id}
+        fields: dict[str, Any] = {"service": service_id, "request": secrets.token_hex(8)}
         if self.priority:
             fields["priority"] = True
         if self.booking:
@@ -398,12 +418,22 @@ class KioskPresenter:
             self.busy = False
             self._show_message(check.problem)
             return
-        self._requester.request("take_ticket", fields, self._issued)
+        if getattr(self._clock, "synced", True):  # the hub's time is known
+            give_up = self._clock() + timedelta(seconds=self.settings.give_up_s)
+            fields["give_up_at"] = give_up.isoformat()
+        key = fields["request"]
+        self._requester.request("take_ticket", fields, lambda reply: self._issued(key, reply))
 
     @_safe
-    def _issued(self, reply: Reply) -> None:
+    def _issued(self, key: str, reply: Reply) -> None:
         if not reply.ok:
             self.busy = False
+            if reply.code in UNSETTLED_CODES:
+                # The hub may have issued it: never say 没有出号; have it closed.
+                self.unsettled.append(key)
+                self._show_message(UNSETTLED_TEXT, UNSETTLED_TITLE)
+                self._settle()
+                return
             self._show_message(refusal_text(reply.code, reply.message))
             return
         self.taken = self._taken_from(reply.data)
@@ -507,11 +537,39 @@ class KioskPresenter:
 
     # -- hub link, printer reports, timers ---------------------------------------------
 
+    def _settle(self) -> None:
+        """Tell the hub, one key at a time, which take_tickets this kiosk gave up on
+        (it closes a ticket issued for one); a key stays until the hub has answered."""
+        if self._settling or not self.unsettled or not self.online:
+            return
+        self._settling = True
+        key = self.unsettled[0]
+        self._requester.request("give_up_ticket", {"request": key},
+                                lambda reply: self._settled(key, reply))
+
+    def _settled(self, key: str, reply: Reply) -> None:
+        self._settling = False
+        if not reply.ok and reply.code in (*UNSETTLED_CODES, "offline", "rate_limited"):
+            log.warning("give_up_ticket %s: %s; asking again later", key, reply.code)
+            return  # again on reconnect or on the next tick
+        if not reply.ok:
+            log.error("give_up_ticket %s refused: %s %s", key, reply.code, reply.message)
+        else:
+            ticket = reply.data.get("ticket")
+            if ticket:
+                log.warning("ticket %s was issued after this kiosk gave up on it; now %s",
+                            ticket.get("number"), ticket.get("status"))
+        if key in self.unsettled:
+            self.unsettled.remove(key)
+        self._settle()
+
     def set_online(self, up: bool) -> None:
         """The bridge's connection_changed: paused while down, resumes by itself."""
         if up == self.online:
             return
         self.online = up
+        if up:
+            self._settle()
         if up and self._reported is not None and self.printer_status != self._reported:
             self._report(self.printer_status, "")
         if up and self._reported is None and self.printer_status != "unknown":
@@ -551,6 +609,7 @@ class KioskPresenter:
             self._recover()
 
     def _tick(self) -> None:
+        self._settle()
         idle = self._mono() - self._last_touch
         if self.busy or self.screen is Screen.IDLE:
             return
@@ -577,8 +636,9 @@ class KioskPresenter:
 
     # -- screens -----------------------------------------------------------------------
 
-    def _show_message(self, text: str) -> None:
+    def _show_message(self, text: str, title: str = NO_TICKET_TITLE) -> None:
         self.message = text
+        self.message_title = title
         self.screen = Screen.MESSAGE
         self._say(text)
         self._changed()

@@ -9,7 +9,7 @@ from typing import Any
 from kiosk.presenter import KioskSettings
 
 SALT_ENV = "JIAOHAO_ID_SALT"
-_NUMBERS = ("after_take_s", "idle_home_s", "idle_screen_s", "more_time_s")
+_NUMBERS = ("after_take_s", "idle_home_s", "idle_screen_s", "more_time_s", "give_up_s")
 _TEXTS = ("notice", "id_salt", "idcard_port", "idcard_profile")
 _KNOWN = {*_NUMBERS, *_TEXTS, "elderly_default", "speech"}
 

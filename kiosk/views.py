@@ -333,7 +333,7 @@ class KioskWindow(QMainWindow):
 
     def _message(self, layout: QVBoxLayout) -> None:
         layout.addStretch(1)
-        layout.addWidget(self._label(self.t("没有出号"), 1.4, "muted"))
+        layout.addWidget(self._label(self.t(self.p.message_title), 1.4, "muted"))
         message = self._label(self.t(self.p.message), 1.8, bold=True)
         message.setObjectName("message")
         layout.addWidget(message)

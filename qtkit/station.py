@@ -9,13 +9,13 @@ Nothing is read at import time.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hall.profiles import list_profiles
+from hall.tomlfile import ConfigError, read_toml
 
 #: Environment variable that carries the token when the station file does not.
 TOKEN_ENV = "JIAOHAO_TOKEN"
@@ -29,14 +29,8 @@ _PRINTER_KEYS = {"profile", "connection"}
 _SERIAL_KEYS = {"kind", "port", "profile", "address", "window"}
 
 
-class StationError(ValueError):
+class StationError(ConfigError):
     """The station file is missing, not TOML, or wrong; names the file and the key."""
-
-    def __init__(self, file: Path | str, key: str | None, message: str) -> None:
-        self.file = Path(file)
-        self.key = key
-        self.message = message
-        super().__init__(f"{self.file}" + (f": {key}" if key else "") + f": {message}")
 
 
 @dataclass(frozen=True)
@@ -132,14 +126,7 @@ def load_station(
             unknown or of the wrong type, or a profile id does not exist.
     """
     file = Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise StationError(file, None, f"cannot be read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise StationError(file, None, "is not UTF-8 text") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise StationError(file, None, f"is not valid TOML: {exc}") from exc
+    data = read_toml(file, StationError)
     env = os.environ if environ is None else environ
     top = _Reader(file, data)
     top.only(_TOP_KEYS)

@@ -1,24 +1,23 @@
-"""`jiaohao report`: the 日通报 of a day, or the report of a period, as PDF, XLSX and CSV
-from the hub's SQLite file (read-only: safe while the hub runs)."""
+"""`jiaohao report`: the 日通报 of a day, or the report of a period, as PDF, XLSX, CSV,
+JSON and Markdown from the hub's SQLite file (read-only: safe while the hub runs)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from hall.config import ConfigError, load_config
-from hub.stats import DayCache, hall_stats
+from ledger.stats import stats_of_file
+from ledger.store import DatabaseError
+from report.markdown import markdown
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
 
-FORMATS = ("pdf", "xlsx", "csv", "json")
+FORMATS = ("pdf", "xlsx", "csv", "json", "md")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,13 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jiaohao report: no database at {db_path}", file=sys.stderr)
         return 2
     try:
-        db = Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
-        cache = DayCache(str(db_path) + "-stats")  # shared with the hub; skipped if read-only
-        try:
-            stats = hall_stats(db, config, start, end, cache)
-        finally:
-            cache.close()
-    except sqlite3.Error as exc:
+        stats = stats_of_file(db_path, config, start, end)
+    except DatabaseError as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1
     written = write_report(stats, config.hall.name, args.out, formats)
@@ -92,6 +86,10 @@ def write_report(stats: dict[str, Any], hall_name: str, out: Path,
     if "json" in formats:
         path = out / f"{stem}.json"
         path.write_text(json.dumps(stats, ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(path)
+    if "md" in formats:
+        path = out / f"{stem}.md"
+        path.write_text(markdown(stats, hall_name), encoding="utf-8")
         written.append(path)
     if "xlsx" in formats:
         written.append(write_xlsx(stats, hall_name, laid_out, out / f"{stem}.xlsx"))

@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sqlite3
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hall.wallclock import wall_clock
-
-#: Columns of the export, in order.
-COLUMNS = ("seq", "rated_at", "day", "number", "window", "service", "zone", "staff",
-           "score", "points", "channel", "reason", "pushed", "pushed_at")
+from ledger.ratings import COLUMNS, mark_pushed, ratings
+from ledger.store import DatabaseError, open_existing
 
 
 def _date(text: str) -> date:
@@ -52,26 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def ratings(conn: sqlite3.Connection, start: date, end: date,
-            unpushed: bool = False) -> list[dict[str, Any]]:
-    """The ratings of hall days ``start``..``end``, oldest first."""
-    low, high = start.isoformat(), (end + timedelta(days=1)).isoformat()
-    rows = conn.execute(
-        "SELECT r.seq, r.at, r.day, r.number, r.window, r.service, r.zone, r.staff, r.score,"
-        " r.points, r.channel, json_extract(e.data, '$.reason'), p.at"
-        " FROM ratings r JOIN events e ON e.seq = r.seq LEFT JOIN pushed p ON p.seq = r.seq"
-        " WHERE r.day >= ? AND r.day < ? ORDER BY r.seq", (low, high)).fetchall()
-    out = []
-    for (seq, at, day, number, window, service, zone, staff, score, points, channel, reason,
-         pushed_at) in rows:
-        if unpushed and pushed_at is not None:
-            continue
-        out.append(dict(zip(COLUMNS, (seq, at, day, number, window, service, zone, staff,
-                                      score, points, channel, reason, pushed_at is not None,
-                                      pushed_at), strict=True)))
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.end < args.start:
@@ -82,19 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jiaohao ratings: no database at {args.db}", file=sys.stderr)
         return 2
     try:
-        mode = "rw" if args.mark_pushed else "ro"
-        conn = sqlite3.connect(f"file:{args.db}?mode={mode}", uri=True, timeout=10)
+        db = open_existing(args.db, write=args.mark_pushed, timeout=10)
         try:
-            found = ratings(conn, args.start, args.end, args.unpushed)
+            found = ratings(db, args.start, args.end, args.unpushed)
             _write(found, args.out, fmt)
             if args.mark_pushed and found:
                 now = wall_clock().isoformat(timespec="seconds")
-                with conn:  # one short transaction beside the hub's writes
-                    conn.executemany("INSERT OR IGNORE INTO pushed (seq, at) VALUES (?, ?)",
-                                     [(r["seq"], now) for r in found])
+                mark_pushed(db, [r["seq"] for r in found], now)
         finally:
-            conn.close()
-    except sqlite3.Error as exc:
+            db.close()
+    except DatabaseError as exc:
         print(f"jiaohao ratings: cannot use {args.db}: {exc}", file=sys.stderr)
         return 1
     marked = " and marked them pushed" if args.mark_pushed else ""

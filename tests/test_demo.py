@@ -70,13 +70,14 @@ def test_headless_demo_writes_screens_tickets_voice_and_report(tmp_path: Path) -
         assert voices and all(v.stat().st_size > 1000 for v in voices)
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    hall = report["hall"]
+    hall = report["total"]
     assert hall["issued"] == 6
-    assert hall["served"] == 5  # one citizen did not come (过号)
-    assert hall["ratings"] == 5  # every finished service rated once on the pad
+    assert hall["finished"] == 5 and hall["skipped"] == 1  # one citizen did not come (过号)
+    assert sum(hall["ratings"].values()) == 5  # every finished service rated once on the pad
     assert "日通报" in (out / "report.md").read_text(encoding="utf-8")
-    documents = sorted(p.suffix for p in (out / "report").iterdir())
-    assert {".pdf", ".xlsx", ".csv", ".json"} <= set(documents)
+    documents = {p.suffix: p for p in (out / "report").iterdir()}
+    assert {".pdf", ".xlsx", ".csv", ".json", ".md"} <= set(documents)
+    assert json.loads(documents[".json"].read_text(encoding="utf-8")) == report  # one source
 
 
 def test_a_touch_on_the_kiosk_keeps_the_scripted_citizens_away(qtbot: Any) -> None:

@@ -25,6 +25,6 @@ def test_the_wheel_carries_profiles_examples_pages_and_translations(tmp_path: Pa
                    for p in (ROOT / "hardware_profiles" / kind).glob("*.toml")}
         assert shipped == on_disk and shipped, kind
     assert {"jiaohao/examples/dongxiang.toml", "jiaohao/examples/village.toml",
-            "hub/web/screen.html", "report/pdf.py"} <= names
+            "hub/web/screen.html", "report/pdf.py", "ledger/store.py"} <= names
     assert any(n.startswith("kiosk/translations/") and n.endswith(".qm") for n in names)
     assert not any(n.startswith("tests/") for n in names)

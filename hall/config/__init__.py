@@ -1,4 +1,5 @@
-"""The hall configuration: the dataclasses (``model``) and the TOML loader (``loader``).
+"""The hall configuration: the dataclasses (``model``) and the TOML loader (``loader``,
+which checks each table with its own module, listed in ``sections``).
 
 Import from here: ``from hall.config import HallConfig, load_config``.
 """
@@ -6,14 +7,6 @@ Import from here: ``from hall.config import HallConfig, load_config``.
 from __future__ import annotations
 
 from hall.config.loader import (
-    _DEVICE_KEYS,
-    _DISPLAY_KEYS,
-    _HALL_KEYS,
-    _QUEUE_KEYS,
-    _SERVICE_KEYS,
-    _STAFF_KEYS,
-    _WINDOW_KEYS,
-    _ZONE_KEYS,
     FILE_KEY,
     ConfigError,
     ConfigProblem,
@@ -40,14 +33,6 @@ from hall.config.voice import Speaker, VoiceSettings
 
 __all__ = [
     "FILE_KEY",
-    "_DEVICE_KEYS",
-    "_DISPLAY_KEYS",
-    "_HALL_KEYS",
-    "_QUEUE_KEYS",
-    "_SERVICE_KEYS",
-    "_STAFF_KEYS",
-    "_WINDOW_KEYS",
-    "_ZONE_KEYS",
     "AlertRules",
     "ConfigError",
     "ConfigProblem",

@@ -14,8 +14,9 @@ windows, the morning plays by itself and what people saw and heard goes into
   ``screens/bar-window-N.png`` each window's LED bar at the end;
 - ``tickets/A001.bin`` the exact printer bytes, ``tickets/A001.png`` them rendered;
 - ``voice/0001-A001-window-1.wav`` each call spoken (when espeak-ng is installed);
-- ``report/`` the day's 日通报 as PDF, XLSX and CSV (as `jiaohao report` writes it);
-  ``report.md`` / ``report.json`` the same figures in brief; ``queue.db`` the hub's store.
+- ``report/`` the day's 日通报 as `jiaohao report` writes it (PDF, XLSX, CSV, JSON,
+  Markdown); ``report.md`` / ``report.json`` the same figures; ``queue.db`` the hub's
+  store (``queue.db-stats`` its closed-day figures).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from typing import Any
 
 DEFAULT_EXAMPLE = "dongxiang.toml"
 OUTPUTS = ("tickets", "screens", "voice", "report")
-OLD_FILES = ("queue.db", "queue.db-wal", "queue.db-shm", "report.md", "report.json")
+OLD_FILES = ("queue.db", "queue.db-wal", "queue.db-shm", "queue.db-stats", "report.md",
+             "report.json")
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,7 @@ def _run(args: argparse.Namespace, config: Any, out: Path, db_path: Path, ticket
     from jiaohao.demo.output import write_report
     from jiaohao.demo.script import Morning, Runner, Shots
     from qtkit.app import application
+    from report.tables import headline
 
     _quiet_offscreen_warnings()
     app = application(sys.argv[:1])
@@ -154,10 +157,8 @@ def _run(args: argparse.Namespace, config: Any, out: Path, db_path: Path, ticket
     finally:
         day = hall.stop()
     _write_bars(hall, out)
-    report = write_report(out, db_path, config, day)
-    total = report["hall"]
-    say(f"日通报: 取号 {total['issued']}，办结 {total['served']}，平均等候 "
-        f"{total['average_wait_min']} 分钟，满意率 {(total['satisfaction'] or 0) * 100:.0f}%")
+    stats = write_report(out, db_path, config, day)
+    say("日通报: " + "，".join(f"{label} {text}" for label, text in headline(stats)))
     print(f"done — look at {out}/screens/ (what people saw), {out}/tickets/ (the paper), "
           f"{out}/voice/ (the calls), {out}/report/ and {out}/report.md (the day)", flush=True)
     gave_up = result[0] if result else []

@@ -82,25 +82,18 @@ class WavFolderBackend:
 
 
 def write_report(out: Path, db_path: Path, config: Any, day: Any) -> dict[str, Any]:
-    """``report.md`` and ``report.json`` for ``day`` from the hub's store, and the
-    日通报 as PDF, XLSX and CSV in ``report/`` (as `jiaohao report` writes it); the
-    report."""
-    import sqlite_utils
-
+    """The day's report from the hub's store, exactly as `jiaohao report` writes it:
+    PDF, XLSX, CSV, JSON and Markdown in ``report/``, and the same figures as
+    ``report.json`` and ``report.md`` beside it; the ``stats`` answer."""
     from hall.state import day_date
-    from hub.report import day_report, report_markdown
-    from hub.stats import hall_stats
+    from ledger.stats import stats_of_file
     from report.cli import write_report as write_documents
+    from report.markdown import markdown
 
-    db = sqlite_utils.Database(db_path)
-    try:
-        report = day_report(db, config, day)
-        date = day_date(day)
-        stats = hall_stats(db, config, date, date)
-    finally:
-        db.close()
+    date = day_date(day)
+    stats = stats_of_file(db_path, config, date, date)
     write_documents(stats, config.hall.name, out / "report")
-    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
+    (out / "report.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2),
                                      encoding="utf-8")
-    (out / "report.md").write_text(report_markdown(report), encoding="utf-8")
-    return report
+    (out / "report.md").write_text(markdown(stats, config.hall.name), encoding="utf-8")
+    return stats

@@ -7,7 +7,14 @@ Keys are the exact Chinese texts the window passes to Qt's translator (context
 from __future__ import annotations
 
 from kiosk.model import PRINTER_PROBLEMS, REFUSALS
-from kiosk.presenter import BAD_ID_TEXT, NO_SALT_TEXT, NOT_PRINTED_TEXT, PAUSED_TEXT
+from kiosk.presenter import (
+    BAD_ID_TEXT,
+    NO_SALT_TEXT,
+    NOT_PRINTED_TEXT,
+    PAUSED_TEXT,
+    UNSETTLED_TEXT,
+    UNSETTLED_TITLE,
+)
 
 _REFUSALS_EN = {
     "offline": "Ticketing paused: connecting to the queue system, please wait",
@@ -25,6 +32,8 @@ _REFUSALS_EN = {
     "unknown_ticket": "This ticket was not found",
     "no_lost_ticket": "This ID card has no waiting ticket today",
     "rate_limited": "Too fast; please try again in a moment",
+    "request_expired": "The queue system answered too late; no ticket was issued. "
+                       "Please take a number again",
 }
 _PRINTER_EN = {
     "paper_out": "The printer is out of paper; please get a ticket at the service desk",
@@ -80,6 +89,9 @@ ENGLISH: dict[str, str] = {
     "补打丢失的号票": "Reprint a lost ticket",
     "完成，返回首页": "Done, back to start",
     "没有出号": "No ticket was issued",
+    UNSETTLED_TITLE: "Your ticket was not completed",
+    UNSETTLED_TEXT: "The queue system did not answer in time, so this number is void. "
+                    "Please take a number again, or ask at the service desk",
     "需要更多时间吗？": "Do you need more time?",
     "需要，继续": "Yes, continue",
     "预约码格式不对，请核对后重新输入": "That booking code is not valid; please check it",

@@ -168,6 +168,14 @@ your booking code</translation>
         <translation>No ticket was issued</translation>
     </message>
     <message>
+        <source>这次取号没有完成</source>
+        <translation>Your ticket was not completed</translation>
+    </message>
+    <message>
+        <source>叫号系统没有及时回应，这次的号作废。请重新取号，或到服务台咨询</source>
+        <translation>The queue system did not answer in time, so this number is void. Please take a number again, or ask at the service desk</translation>
+    </message>
+    <message>
         <source>需要更多时间吗？</source>
         <translation>Do you need more time?</translation>
     </message>
@@ -266,6 +274,10 @@ your booking code</translation>
     <message>
         <source>操作太快，请稍后再试</source>
         <translation>Too fast; please try again in a moment</translation>
+    </message>
+    <message>
+        <source>叫号系统响应太慢，这次没有出号，请重新取号</source>
+        <translation>The queue system answered too late; no ticket was issued. Please take a number again</translation>
     </message>
     <message>
         <source>打印机缺纸，请到服务台取号</source>

@@ -12,27 +12,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hall import config as hall_config
 from hall.config import ConfigError, parse_config
-from hall.config.supervision import ALERT_KEYS, FOLLOWUP_KEYS
-from hall.config.voice import VOICE_KEYS
+from hall.config.sections import SECTIONS
 from tests.hall.test_config import BASE
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "config.md"
 
-TABLE_KEYS = {
-    "hall": hall_config._HALL_KEYS,
-    "queue": hall_config._QUEUE_KEYS,
-    "zone": hall_config._ZONE_KEYS,
-    "service": hall_config._SERVICE_KEYS,
-    "window": hall_config._WINDOW_KEYS,
-    "device": hall_config._DEVICE_KEYS,
-    "staff": hall_config._STAFF_KEYS,
-    "display": hall_config._DISPLAY_KEYS,
-    "voice": VOICE_KEYS,
-    "alerts": ALERT_KEYS,
-    "followup": FOLLOWUP_KEYS,
-}
+TABLE_KEYS = {section.table: section.keys for section in SECTIONS}
 
 
 def documented_keys() -> dict[str, list[str]]:

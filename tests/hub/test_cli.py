@@ -131,9 +131,9 @@ def test_backup_copies_a_database_in_use_with_what_is_still_in_the_wal(
     tmp_path: Path,
 ) -> None:
     from hub.cli import main as hub_main
-    from hub.store import Store
+    from ledger.store import Store
     from tests.hub.engine_helpers import hall
-    from tests.hub.test_stats import SCRIPT, play
+    from tests.ledger.test_stats import SCRIPT, play
 
     live = Store.open(str(tmp_path / "queue.db"))  # left open: the hub still runs
     live.write(play(hall(), SCRIPT[:3]))

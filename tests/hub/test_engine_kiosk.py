@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from hall import errors
 from hall.protocol import (
     DeviceStatus,
     Event,
+    GiveUpTicket,
     MarkNotPrinted,
     Reprint,
     TakeTicket,
@@ -46,7 +49,7 @@ def test_not_printed_and_reprint_keep_the_ticket_waiting() -> None:
     ticket = take(engine, "A")
     out = engine.execute(MarkNotPrinted(id=1, ticket=ticket.id), MORNING)
     assert kinds(out) == ["ticket_not_printed"]
-    assert out.events[0].data == {"ticket_id": ticket.id, "number": "A001"}
+    assert out.events[0].data == {"ticket_id": ticket.id, "number": "A001", "given_up": False}
     out = engine.execute(Reprint(id=2, ticket=ticket.id), MORNING)
     assert kinds(out) == ["ticket_reprinted"]
     assert out.data["ticket"]["number"] == "A001" and out.data["ahead"] == 0
@@ -114,3 +117,60 @@ def test_a_lost_ticket_is_found_by_the_person_hash() -> None:
         parse_request({"type": "reprint", "id": 1})
     with pytest.raises(errors.ProtocolError):
         parse_request({"type": "reprint", "id": 1, "ticket": 1, "person": PERSON})
+
+
+# -- a kiosk that gave up waiting (issue 18: a frozen hub left a ticket nobody held) -----
+
+
+def test_a_take_ticket_arriving_after_its_give_up_time_issues_nothing() -> None:
+    engine = Engine(hall())
+    deadline = (MORNING - timedelta(seconds=1)).isoformat()
+    refused(engine, TakeTicket(id=1, service="A", request="k1", give_up_at=deadline),
+            errors.RequestExpired)
+    assert engine.state.tickets == {} and engine.state.issued == {}
+
+
+def test_a_take_ticket_in_time_is_issued_and_its_key_never_gets_a_second_ticket() -> None:
+    engine = Engine(hall())
+    deadline = (MORNING + timedelta(seconds=8)).isoformat()
+    first = engine.execute(TakeTicket(id=1, service="A", request="k1", give_up_at=deadline),
+                           MORNING)
+    again = engine.execute(TakeTicket(id=2, service="A", request="k1"), MORNING)
+    assert kinds(again) == [] and again.data["ticket"] == first.data["ticket"]
+    assert engine.state.issued == {"A": 1}
+    assert "request" not in first.events[0].to_json()  # the key is never broadcast
+    assert first.events[0].to_store()["request"] == "k1"
+
+
+def test_giving_up_closes_the_ticket_so_no_window_calls_it_and_replay_agrees() -> None:
+    engine = Engine(hall())
+    events = engine.execute(TakeTicket(id=1, service="A", request="k1"), MORNING).events
+    out = engine.execute(GiveUpTicket(id=2, request="k1"), MORNING)
+    events += out.events
+    assert kinds(out) == ["ticket_not_printed"] and out.events[0].data["given_up"] is True
+    assert out.data["ticket"]["status"] == "closed"
+    assert call(engine, 1) is None  # nobody holds it: nobody is called
+    assert replay(events).tickets == engine.state.tickets  # a replica / restart agrees
+    assert replay(events).requests == {"k1": 1}
+    refused(engine, TakeTicket(id=3, service="A", request="k1"), errors.RequestExpired)
+
+
+def test_giving_up_a_request_that_issued_nothing_or_was_called_changes_nothing() -> None:
+    engine = Engine(hall())
+    out = engine.execute(GiveUpTicket(id=1, request="never-arrived"), MORNING)
+    assert kinds(out) == [] and out.data == {"ticket": None}
+    take(engine, "A", request="k2")
+    call(engine, 1)
+    out = engine.execute(GiveUpTicket(id=2, request="k2"), MORNING)
+    assert kinds(out) == [] and out.data["ticket"]["status"] == "called"
+
+
+@pytest.mark.parametrize("obj", [
+    {"service": "A", "give_up_at": "soon"},
+    {"service": "A", "give_up_at": "2026-11-23T09:30:00"},  # no UTC offset
+    {"service": "A", "request": "a b"},
+    {"service": "A", "request": "x" * 65},
+])
+def test_take_ticket_refuses_a_bad_key_or_give_up_time(obj: dict[str, object]) -> None:
+    with pytest.raises(errors.ProtocolError):
+        parse_request({"type": "take_ticket", "id": 1, **obj})

@@ -15,8 +15,8 @@ from websockets.exceptions import InvalidStatus
 
 from hall.config import HallConfig
 from hall.protocol import CloseCode
-from hub.dblock import DatabaseInUse
 from hub.server import Hub
+from ledger.dblock import DatabaseInUse
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
 

@@ -16,7 +16,7 @@ token = "t"
 
 def test_a_missing_station_file(capsys: Any) -> None:
     assert main(["--station", "/no/such/kiosk.toml"]) == 2
-    assert "cannot be read" in capsys.readouterr().err
+    assert "cannot read" in capsys.readouterr().err
 
 
 def test_no_printer_and_a_bad_app_table(tmp_path: Path, capsys: Any) -> None:

@@ -19,7 +19,14 @@ from kiosk.model import (
     service_views,
     valid_id_number,
 )
-from kiosk.presenter import PAUSED_TEXT, KioskPresenter, KioskSettings
+from kiosk.presenter import (
+    NO_TICKET_TITLE,
+    PAUSED_TEXT,
+    UNSETTLED_TEXT,
+    UNSETTLED_TITLE,
+    KioskPresenter,
+    KioskSettings,
+)
 from kiosk.settings import kiosk_settings
 from printer.layout import TicketContent
 from qtkit.results import FakeRequester, Reply
@@ -86,6 +93,12 @@ class Now:
         return self.t
 
 
+def plain(sent: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """A sent request without take_ticket's per-touch key and give-up time."""
+    type_, fields = sent
+    return type_, {k: v for k, v in fields.items() if k not in ("request", "give_up_at")}
+
+
 def make(hall: HallConfig | None = None, **kw: Any) -> tuple[KioskPresenter, FakeRequester,
                                                                FakePrinter, Now]:
     config = hall or _hall()
@@ -103,9 +116,11 @@ def test_one_touch_one_ticket_printed_once() -> None:
     p.open_zone("tax")
     assert p.screen is Screen.SERVICES and [s.id for s in p.services()] == ["A"]
     p.take("A")
-    assert fake.sent == [("device_status", {"device_kind": "printer", "status": "ok",
-                                            "detail": ""}),
-                         ("take_ticket", {"service": "A"})]
+    assert [plain(sent) for sent in fake.sent] == [
+        ("device_status", {"device_kind": "printer", "status": "ok", "detail": ""}),
+        ("take_ticket", {"service": "A"})]
+    key, give_up_at = fake.sent[1][1]["request"], fake.sent[1][1]["give_up_at"]
+    assert len(key) == 16 and give_up_at == "2026-03-02T02:00:07+00:00"  # hub time + 7 s
     p.take("A")  # a second touch while issuing
     assert len(fake.sent) == 2 and printer.checks == 1
     fake.answer(Reply(True))
@@ -181,7 +196,7 @@ def test_print_failure_keeps_the_number_marks_it_and_offers_a_reprint() -> None:
 
 
 @pytest.mark.parametrize("code", ["outside_hours", "daily_cap_reached", "booking_used",
-                                  "slot_cap_reached", "timeout", "connection_lost"])
+                                  "slot_cap_reached", "request_expired"])
 def test_hub_refusals_issue_nothing_and_say_why(code: str) -> None:
     p, fake, printer, _ = make()
     p.take("A")
@@ -189,6 +204,28 @@ def test_hub_refusals_issue_nothing_and_say_why(code: str) -> None:
     fake.answer(Reply.failure(code, "hub words"))
     assert p.screen is Screen.MESSAGE and p.message == refusal_text(code)
     assert not printer.printed and not p.busy
+
+
+@pytest.mark.parametrize("code", ["timeout", "connection_lost"])
+def test_no_answer_never_says_no_ticket_and_has_the_hub_close_any_ticket(code: str) -> None:
+    p, fake, printer, _ = make()
+    p.take("A")
+    fake.answer(Reply(True))
+    key = fake.sent[-1][1]["request"]
+    fake.answer(Reply.failure(code))
+    assert p.screen is Screen.MESSAGE and p.message == UNSETTLED_TEXT
+    assert p.message_title == UNSETTLED_TITLE != NO_TICKET_TITLE
+    assert fake.sent[-1] == ("give_up_ticket", {"request": key}) and p.unsettled == [key]
+    fake.answer(Reply.failure("timeout"))  # the hub is still frozen: ask again later
+    p.set_online(False)
+    p.tick()
+    assert fake.waiting == 0 and p.unsettled == [key]
+    p.set_online(True)  # back: asked again at once
+    assert fake.sent[-1] == ("give_up_ticket", {"request": key})
+    fake.answer(Reply(True, data={"ticket": None}))
+    assert p.unsettled == [] and not printer.printed
+    p.tick()
+    assert fake.waiting == 0
 
 
 def test_unknown_refusal_shows_the_hubs_message() -> None:
@@ -203,7 +240,7 @@ def test_hub_down_pauses_and_coming_back_resumes() -> None:
     p.set_online(True)
     p.back()
     p.take("A")
-    assert fake.sent[-1] == ("take_ticket", {"service": "A"})
+    assert plain(fake.sent[-1]) == ("take_ticket", {"service": "A"})
 
 
 def test_closed_capped_and_unserved_services_show_why() -> None:
@@ -225,7 +262,7 @@ def test_priority_booking_and_scanner_paths() -> None:
     assert p.screen is Screen.HOME and p.priority
     p.open_zone("social")
     p.take("B")
-    assert fake.sent[-1] == ("take_ticket", {"service": "B", "priority": True})
+    assert plain(fake.sent[-1]) == ("take_ticket", {"service": "B", "priority": True})
     fake.answer(Reply(True))
     fake.answer(ticket_reply("B001"))
     p.back()
@@ -237,7 +274,7 @@ def test_priority_booking_and_scanner_paths() -> None:
     p.submit_booking()
     assert p.booking == "129" and p.screen is Screen.HOME
     p.take("A")
-    assert fake.sent[-1] == ("take_ticket", {"service": "A", "booking": "129"})
+    assert plain(fake.sent[-1]) == ("take_ticket", {"service": "A", "booking": "129"})
     fake.answer(ticket_reply("A001", 2))
     p.back()
     for c in "WX-2026\n":

@@ -72,7 +72,7 @@ def test_overrides_replace_hub_and_device(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "key", "message"), [
-    ("[station\n", None, "not valid TOML"),
+    ("[station\n", "line 1, column 9", "not valid TOML"),
     ("x = 1\n", "x", "unknown key"),
     ("[printer]\n", "station", "is required"),
     (GOOD.replace('device = "kiosk-1"', "device = 7"), "station.device", "non-empty string"),
@@ -106,7 +106,7 @@ def test_mistakes_name_file_and_key(
 
 
 def test_a_missing_or_binary_file(tmp_path: Path) -> None:
-    with pytest.raises(StationError, match="cannot be read"):
+    with pytest.raises(StationError, match="cannot read"):
         load_station(tmp_path / "absent.toml", environ={})
     path = tmp_path / "binary.toml"
     path.write_bytes(b"\xff\xfe\x00")

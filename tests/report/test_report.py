@@ -1,24 +1,34 @@
-"""`jiaohao report`: the scripted day of tests/hub/test_stats.py as XLSX (read back with
+"""`jiaohao report`: the scripted day of tests/ledger/test_stats.py as XLSX (read back with
 openpyxl and checked against the statistics), CSV and a PDF whose pages carry the
 Chinese text (read back with Qt's PDF reader) and render."""
 
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from hub.stats import hall_stats
-from hub.store import Store
+from hall.protocol import CallNext, Finish, Recall, TakeTicket
+from ledger.stats import hall_stats
+from ledger.store import Store
 from report.cli import main as report_main
 from report.cli import write_report
-from tests.hub.engine_helpers import hall
-from tests.hub.test_stats import SCRIPT, STAFF, play
+from tests.hub.engine_helpers import at, hall
+from tests.ledger.test_stats import SCRIPT, STAFF, play
 
 DAY = date(2026, 11, 2)
+
+
+def run_report(tmp_path: Path, db: Path, day: date, out: Path, formats: str) -> int:
+    """`jiaohao report` of ``day`` from ``db`` on the hall of :data:`HALL_TOML`."""
+    config = tmp_path / "hall.toml"
+    config.write_text(HALL_TOML, encoding="utf-8")
+    return report_main(["--config", str(config), "--db", str(db), "--day", day.isoformat(),
+                        "--out", str(out), "--formats", formats])
 
 
 @pytest.fixture
@@ -64,12 +74,7 @@ def test_the_pdf_carries_chinese_text_and_renders(
     from PySide6.QtCore import QSize
     from PySide6.QtPdf import QPdfDocument
 
-    config = tmp_path / "hall.toml"
-    config.write_text(HALL_TOML, encoding="utf-8")
-    status = report_main(["--config", str(config), "--db", str(store_file),
-                          "--day", DAY.isoformat(), "--out", str(tmp_path / "out"),
-                          "--formats", "pdf"])
-    assert status == 0
+    assert run_report(tmp_path, store_file, DAY, tmp_path / "out", "pdf") == 0
     document = QPdfDocument()
     document.load(str(tmp_path / "out" / f"report-{DAY}.pdf"))
     assert document.pageCount() >= 2
@@ -162,3 +167,35 @@ def test_ratings_export_marks_what_was_pushed(store_file: Path, tmp_path: Path,
     backwards = ["export", "--db", str(store_file), "--from", "2026-11-30", "--to",
                  "2026-11-01", "--out", str(every)]
     assert ratings_main(backwards) == 2
+
+
+def test_a_recalled_ticket_waited_until_its_first_call_in_every_report(
+    tmp_path: Path,
+) -> None:
+    """A001 is issued at 9:00, called at 9:10, recalled at 9:15 and served until 9:20:
+    it waited 10 minutes, whichever report is read (the demo's, `jiaohao report`'s)."""
+    from jiaohao.demo.output import write_report as demo_report
+    from report.markdown import markdown
+
+    config = hall()
+    path = tmp_path / "queue.db"
+    store = Store.open(str(path))
+    store.write(play(config, [
+        (at(9, 0), TakeTicket(id=1, service="A")),
+        (at(9, 10), CallNext(id=2, window=1)),
+        (at(9, 15), Recall(id=3, window=1)),
+        (at(9, 20), Finish(id=4, window=1)),
+    ]))
+    store.close()
+    on = at(9, 0).date()
+
+    demo = demo_report(tmp_path / "demo", path, config, on.isoformat())
+    assert demo["total"]["wait_s"]["mean"] == 600.0  # the first call, not the recall
+    assert demo["total"]["service_s"]["mean"] == 600.0  # the call that began the leg
+    assert demo["total"]["recalled"] == 1
+    assert "| 10.0 |" in markdown(demo, config.hall.name)  # 平均等候(分)
+
+    assert run_report(tmp_path, path, on, tmp_path / "cli", "json,md") == 0
+    written = json.loads((tmp_path / "cli" / f"report-{on}.json").read_text(encoding="utf-8"))
+    assert written["total"] == demo["total"]
+    assert (tmp_path / "demo" / "report.md").read_text(encoding="utf-8").count("| 10.0 |") >= 1

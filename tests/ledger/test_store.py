@@ -14,7 +14,7 @@ from hall.config import HallConfig
 from hall.protocol import CallNext, Event, EventKind, Pause, SignIn, TakeTicket
 from hub.engine import Engine
 from hub.server import Hub
-from hub.store import Store
+from ledger.store import Store
 from tests.hub.conftest import ClientFactory, Clock, significant
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -16,8 +15,9 @@ from sqlite_utils import Database
 
 from hall.config import HallConfig
 from hall.protocol import Stats, StoreQuery, TicketHistory
-from hub.history import ticket_history
-from hub.stats import DayCache, day_partial, hall_stats
+from ledger.history import ticket_history
+from ledger.stats import DayCache, day_partial, hall_stats
+from ledger.store import read_only
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,7 @@ class Reader:
 
     def _open(self) -> Database:
         if self._db is None:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            self._db = Database(conn)
+            self._db = read_only(self.path)
             self._cache = DayCache(self.path + "-stats")
         return self._db
 

@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,7 @@ from hall.config import HallConfig
 from hall.protocol import (
     Event,
 )
+from ledger.store import read_only
 
 #: Count fields of every row, in the order reports show them.
 COUNTS = ("issued", "called", "recalled", "finished", "skipped", "transferred",
@@ -500,3 +502,19 @@ def hall_stats(db: Database, config: HallConfig, start: date, end: date,
                 cache.put(label, partial)
         total.merge(partial)
     return total.to_json(start.isoformat(), end.isoformat())
+
+
+def stats_of_file(path: str | Path, config: HallConfig, start: date,
+                  end: date) -> dict[str, Any]:
+    """:func:`hall_stats` of the database file at ``path``, opened read-only (safe while
+    the hub runs), with the closed-day cache the hub keeps beside it. What
+    ``jiaohao report`` and the demo's report show. Raises sqlite3.Error."""
+    db = read_only(path)
+    try:
+        cache = DayCache(f"{path}-stats")  # shared with the hub; skipped if read-only
+        try:
+            return hall_stats(db, config, start, end, cache)
+        finally:
+            cache.close()
+    finally:
+        db.close()

@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from hall.protocol import Event
-from hub.stats import day_range
+from ledger.stats import day_range
 
 #: The events that name a ticket, and where: ``ticket.id`` or ``ticket_id``.
 _MATCH = (

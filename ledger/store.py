@@ -2,15 +2,18 @@
 
 A thin class over an injected :class:`sqlite_utils.Database` (the hub opens it in its
 one database thread; nothing connects at import time). The schema comes from
-:data:`MIGRATIONS`. The journal is WAL with ``synchronous=FULL``: a batch is durable
-once :meth:`Store.write` returns (see docs/durability.md).
+ledger/migrations.py. The journal is WAL with ``synchronous=FULL``: a batch is
+durable once :meth:`Store.write` returns (see docs/durability.md).
 
 Tables:
   ``events``      every event ever, personal data included (``seq`` is the primary key)
-  ``tickets``     one row per ticket, kept up to date from the events (history, reports)
-  ``ratings``     one row per rating
+  ``tickets``     one row per ticket, kept up to date from the events (history lookups;
+                  ``called_at`` is the latest call, recalls included: waits and every
+                  other figure come from the events, in ledger/stats.py)
+  ``ratings``     one row per rating; ``pushed`` those sent upward (ledger/ratings.py)
   ``attendance``  clerk sign-in and sign-out
   ``windows``     each window's pause and clerk now (carried over a day close)
+  ``cases``       差评 follow-up cases as they stand; ``meta`` the hub's own secrets
 
 The live path never scans history: start-up finds the last ``day_closed`` through the
 ``events(kind, seq)`` index and replays only the current hall day; used booking codes
@@ -22,14 +25,15 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from sqlite3 import Connection
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from hall.protocol import (
     Announcement,
@@ -52,69 +56,9 @@ from hall.protocol import (
     WindowResumed,
 )
 from hall.state import HallState, apply, day_date, event_days
+from ledger.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
-
-MIGRATIONS = Migrations("jiaohao-hub")
-
-
-@MIGRATIONS(name="0001_initial")
-def _initial(db: Database) -> None:
-    db.execute(
-        "CREATE TABLE events (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,"
-        " day TEXT NOT NULL, data TEXT NOT NULL)"
-    )
-    db.execute("CREATE INDEX events_kind_seq ON events (kind, seq)")
-    db.execute(
-        "CREATE TABLE tickets (id INTEGER PRIMARY KEY, day TEXT NOT NULL, number TEXT NOT NULL,"
-        " service TEXT NOT NULL, priority INTEGER NOT NULL, status TEXT NOT NULL,"
-        " issued_at TEXT NOT NULL, called_at TEXT, finished_at TEXT, window INTEGER,"
-        " booking TEXT, visits INTEGER NOT NULL DEFAULT 0, recalls INTEGER NOT NULL DEFAULT 0,"
-        " issued_seq INTEGER NOT NULL)"
-    )
-    db.execute("CREATE UNIQUE INDEX tickets_day_number ON tickets (day, number)")
-    db.execute(
-        "CREATE UNIQUE INDEX tickets_booking ON tickets (day, booking)"
-        " WHERE booking IS NOT NULL"
-    )
-    db.execute(
-        "CREATE TABLE ratings (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, day TEXT NOT NULL,"
-        " ticket_id INTEGER NOT NULL, number TEXT, window INTEGER NOT NULL, service TEXT,"
-        " zone TEXT, staff TEXT, score INTEGER NOT NULL, points INTEGER, channel TEXT)"
-    )
-    db.execute("CREATE INDEX ratings_day ON ratings (day)")
-    db.execute("CREATE INDEX ratings_ticket ON ratings (ticket_id)")
-    db.execute(
-        "CREATE TABLE attendance (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, day TEXT NOT NULL,"
-        " window INTEGER NOT NULL, staff TEXT NOT NULL, name TEXT, action TEXT NOT NULL)"
-    )
-    db.execute("CREATE INDEX attendance_day ON attendance (day)")
-    db.execute(
-        "CREATE TABLE windows (number INTEGER PRIMARY KEY, paused INTEGER NOT NULL DEFAULT 0,"
-        " staff TEXT, staff_name TEXT)"
-    )
-
-
-@MIGRATIONS(name="0002_meta")
-def _meta(db: Database) -> None:
-    # The hub's own secrets (e.g. the key of ticket links), made on first start.
-    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-
-
-@MIGRATIONS(name="0003_events_by_day")
-def _events_by_day(db: Database) -> None:
-    # Statistics and reports read the events of a range of days (hub/stats.py).
-    db.execute("CREATE INDEX events_day_seq ON events (day, seq)")
-
-
-@MIGRATIONS(name="0004_cases")
-def _cases(db: Database) -> None:
-    # 差评 follow-up cases as they stand now (their history is the case_* events), and
-    # which ratings were pushed to the provincial platform (jiaohao ratings export).
-    db.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, state TEXT NOT NULL,"
-               " deadline TEXT NOT NULL, data TEXT NOT NULL)")
-    db.execute("CREATE TABLE pushed (seq INTEGER PRIMARY KEY, at TEXT NOT NULL)")
-
 
 #: Largest number of events one resume may replay; older ``since`` gets a full welcome.
 RESUME_LIMIT = 10_000
@@ -194,17 +138,12 @@ class Store:
     # -- reading ----------------------------------------------------------------------
 
     def last_seq(self) -> int:
-        row = self.db.execute("SELECT max(seq) FROM events").fetchone()
-        return int(row[0] or 0)
+        return last_seq(self.db)
 
     def events_after(self, seq: int, limit: int = RESUME_LIMIT) -> list[Event]:
         """Up to ``limit`` events with a sequence number above ``seq``, in order,
         personal data included (strip with ``Event.to_json`` before sending)."""
-        rows = self.db.execute(
-            "SELECT seq, at, kind, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        ).fetchall()
-        return [_event(row) for row in rows]
+        return [logged.event for logged in events_after(self.db, seq, limit)]
 
     def load_state(self) -> HallState:
         """The hall state now: the current hall day's events replayed through
@@ -254,6 +193,59 @@ class Store:
             name: int(self.db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
             for name in ("events", "tickets", "ratings", "attendance")
         }
+
+
+# -- the event log, for readers beside the hub (shipping, audits) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """One event as the log keeps it, and the hall day it is filed under (a
+    numbering session: ``2026-11-20``, or ``2026-11-20#2`` after a manual close)."""
+
+    event: Event
+    day: str
+
+
+def events_after(db: Database, seq: int, limit: int) -> list[Logged]:
+    """The event log from sequence number ``seq`` (exclusive), oldest first, at most
+    ``limit`` events: read it in bounded batches by passing the last ``seq`` seen.
+    Personal data is included (``Event.to_json`` strips it). An indexed range read,
+    safe on a :func:`read_only` connection while the hub writes. Raises sqlite3.Error."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    rows = db.execute(
+        "SELECT seq, at, kind, data, day FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        (seq, limit),
+    ).fetchall()
+    return [Logged(Event.of(int(n), str(at), kind, json.loads(data)), str(day))
+            for n, at, kind, data, day in rows]
+
+
+def last_seq(db: Database) -> int:
+    """The sequence number of the newest event stored (0 when there is none)."""
+    row = db.execute("SELECT max(seq) FROM events").fetchone()
+    return int(row[0] or 0)
+
+
+#: What the ledger raises when the database cannot be read or written (callers catch
+#: this rather than importing sqlite3 themselves).
+DatabaseError = sqlite3.Error
+
+
+def read_only(path: str | Path, *, timeout: float = 5.0) -> Database:
+    """The database at ``path`` opened for reading only (a report, an export, a
+    shipper beside a running hub: WAL lets it read while the hub commits). Raises
+    :data:`DatabaseError` when there is no database there."""
+    return open_existing(path, write=False, timeout=timeout)
+
+
+def open_existing(path: str | Path, *, write: bool, timeout: float = 5.0) -> Database:
+    """The database at ``path``, never created, for reading (``write=False``) or for a
+    short write beside the hub's (WAL and a busy timeout of ``timeout`` seconds).
+    Raises :data:`DatabaseError` when there is no database there."""
+    mode = "rw" if write else "ro"
+    return Database(sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=timeout))
 
 
 def _event(row: Sequence[Any]) -> Event:

@@ -1,4 +1,4 @@
-"""Statistics from stored events (hub/stats.py): a scripted day whose answers were worked
+"""Statistics from stored events (ledger/stats.py): a scripted day whose answers were worked
 out by hand, and figures that a hub restart cannot change."""
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from hall.protocol import (
 )
 from hub.engine import Engine
 from hub.server import Hub
-from hub.stats import DayCache, Tally, hall_stats, stored_events
-from hub.store import Store
+from ledger.stats import DayCache, Tally, hall_stats, stored_events
+from ledger.store import Store
 from tests.hub.conftest import ClientFactory, Clock
 from tests.hub.engine_helpers import at, hall, random_commands, random_halls
 
