@@ -9,6 +9,7 @@ keeps the wall clock out of everything but the CLIs).
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,6 +35,17 @@ class FakeClock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
+
+
+class RunningClock:
+    """A clock that starts at ``start`` and runs with the monotonic clock: for an app
+    beside a real ``jiaohao hub`` process, whose own time its welcome gives the app."""
+
+    def __init__(self, start: datetime = TEN_AM) -> None:
+        self._start, self._mono = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._mono)
 
 
 @pytest.fixture

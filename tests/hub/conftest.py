@@ -17,6 +17,7 @@ from hall.config import Device, HallConfig, HallInfo, Policy, Role, Service, Win
 from hub.server import Hub
 from tests.conftest import TIMEOUT_S
 from tests.conftest import FakeClock as Clock  # the name the hub tests import
+from tests.conftest import clock as clock  # the fixture, for modules importing it from here
 
 #: Windows 1..60 serve A then B; 61 serves B only; 62 serves C only.
 N_WINDOWS = 62
