@@ -8,7 +8,7 @@ finds its printer, pad, keypad and LED-bar profiles too.
 from setuptools import find_namespace_packages, setup
 
 PACKAGES = ["jiaohao", "hall", "ledger", "hub", "printer", "devices", "kiosk", "caller", "display",
-            "report", "qtkit", "voice", "supervisor"]
+            "report", "qtkit", "voice", "supervisor", "county"]
 
 setup(
     packages=[

@@ -295,7 +295,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a small day (for a smoke run)")
     args = parser.parse_args()
     tickets, calls, paced_n, voice_n = (200, 40, 60, 10) if args.quick else (2000, 200, 400, 50)
-    # the flood drops calls from the voice queue by design; one line each is noise here
+    # the voice logs each superseded call; one line each is noise here
     logging.getLogger("voice").setLevel(logging.ERROR)
     app = QApplication(sys.argv[:1])
     setup_fonts(app)
@@ -326,8 +326,9 @@ def main() -> int:
         voiced_paint: list[float] = []
         sink = TimingSink()
         if espeak_available():
-            speaker = VoiceSpeaker(AudioBackend(EspeakVoice(), sink))
-            speaker.configure(wall.replica.hall, wall.replica.clock)
+            speaker = VoiceSpeaker(AudioBackend(EspeakVoice(), sink),
+                                   clock=wall_clock, settle_s=0)
+            speaker.configure(wall.replica.hall)
             wall.model.on_announce(speaker.announce)
             voiced_paint, _ = sequential_calls(app, hall, wall, probe, handed, voice_n,
                                                2 * calls, sink)

@@ -48,6 +48,7 @@ class WallApp(QObject):
         self.speaker = speaker
         if speaker is not None:
             self.model.on_announce(speaker.announce)
+            self.model.on_special(speaker.announce_special)
         self.window = WallWindow(self.model, palette, clock=self.replica.clock)
         self.replica.reset.connect(self._reset)
         self.replica.applied.connect(self._applied)
@@ -66,7 +67,7 @@ class WallApp(QObject):
         if unknown:
             log.warning("this screen's filter names what the hall lacks: %s", ", ".join(unknown))
         if self.speaker is not None:
-            self.speaker.configure(hall, self.replica.clock)
+            self.speaker.configure(hall)
         self.model.reset(hall, self.replica.state)
 
     def _applied(self, event: Event) -> None:

@@ -130,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     station.file)
     app = application(sys.argv[:1])
     fonts = setup_fonts(app)
-    speaker = make_speaker(settings.voice, settings.clips)
+    # The voice's quiet hours follow the hub's time as the wall's replica knows it
+    # (`wall` is bound below, before anything is spoken).
+    speaker = make_speaker(settings.voice, settings.clips, clock=lambda: wall.replica.clock())
     wall = WallApp(HubBridge(station.hub, station.device, station.token),
                    settings.screen, speaker.speaker, settings.notice, now=wall_clock)
     problems = [p for p in (fonts.problem, speaker.problem) if p]

@@ -7,15 +7,21 @@ waiting counts per zone or service, paused windows and device problems, all limi
 to the screen's zones and windows (:class:`ScreenFilter`). :meth:`DisplayModel.view`
 gives one immutable :class:`View` for the widgets to paint.
 
-It also decides which calls are spoken (see :meth:`DisplayModel.event`): every call
-and recall received live, once; calls caught up after a short outage, once; nothing
-from before the display started or from a long outage. A call is known by its ticket,
+The big call panel shows only what is true now: the newest call whose citizen is
+still called at that window (a call finished, skipped or transferred since leaves the
+panel, to the recent list), and a special call (请大堂经理到3号窗口, ``announcement``
+events) as prominently as a ticket call for its highlight time.
+
+It also decides which calls are spoken (see :meth:`DisplayModel.event`): every call,
+recall and special call received live, once; calls caught up after a short outage,
+once; nothing from before the display started or from a long outage. A call is known by its ticket,
 window, recall count and the moment it was called, so a call replayed by a resume,
 or found again in a fresh welcome, is never shown or spoken twice.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -30,12 +36,30 @@ from hall.state import HallState, Ticket, TicketStatus, waiting_by_service
 KEPT_CALLS = 400
 
 
-#: Device statuses worth showing on the wall, in the words shown.
+#: A kiosk's printer statuses worth showing on the wall, in the words shown.
 DEVICE_PROBLEMS = {
     "paper_out": "打印机缺纸",
     "cover_open": "打印机盖未关",
     "offline": "打印机离线",
 }
+#: What citizens are told to do when a kiosk cannot give tickets.
+KIOSK_ADVICE = "请到其他取号机或服务台取号"
+
+
+def kiosk_problem(device: str, device_kind: str, status: str) -> str | None:
+    """The wall's words for a kiosk's reported fault, or None when citizens need not
+    know (a fine status, a caller terminal or display gone: the managers' alert).
+
+    ``device_kind`` tells who is at fault: ``printer`` (the kiosk reported its
+    printer) or ``kiosk`` (the hub lost the kiosk's connection: the kiosk itself).
+    """
+    if not device.startswith("kiosk-"):
+        return None
+    name = device.removeprefix("kiosk-") + "号取号机"
+    if device_kind == "kiosk":
+        return f"{name}离线，{KIOSK_ADVICE}" if status == "offline" else None
+    words = DEVICE_PROBLEMS.get(status)
+    return f"{name}{words}，{KIOSK_ADVICE}" if words else None
 
 
 class Phase(StrEnum):
@@ -113,10 +137,46 @@ class Call:
 
 
 @dataclass(frozen=True)
+class SpecialCall:
+    """A special call of a window (``announcement`` event): 请大堂经理到3号窗口, 请评价."""
+
+    window: int
+    window_name: str
+    call: str  # manager | rating (hall.protocol.SPECIAL_CALLS)
+    text: str  # the hub's words
+    at: str
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.window, self.call, self.at)
+
+    @property
+    def headline(self) -> str:
+        """The big words of the panel: who is called (大堂经理) or what is asked (请评价)."""
+        return "大堂经理" if self.call == "manager" else "请评价"
+
+    @property
+    def line(self) -> str:
+        """The panel's line below the headline."""
+        if self.call == "manager":
+            return f"请到 {self.window_name}"
+        return f"{self.window_name} 请对本次服务进行评价"
+
+
+@dataclass(frozen=True)
 class Newest:
     call: Call
     phase: Phase
     #: During BLINK: whether the number is drawn in its bright state this instant.
+    lit: bool
+
+
+@dataclass(frozen=True)
+class Special:
+    """A special call on the big panel (during its highlight time only)."""
+
+    call: SpecialCall
+    phase: Phase  # BLINK or HIGHLIGHT
     lit: bool
 
 
@@ -144,13 +204,15 @@ class View:
     hall_name: str
     connected: bool
     ready: bool  # a first welcome has arrived
-    newest: Newest | None
-    recent: tuple[Row, ...]  # newest first, the newest call excluded, no ticket twice
+    newest: Newest | None  # the newest call still standing (its citizen called there)
+    recent: tuple[Row, ...]  # newest first, the panel's call excluded, no ticket twice
     waiting: tuple[Waiting, ...]
     paused: tuple[str, ...]  # names of paused windows
     problems: tuple[str, ...]  # device problems, one text each
     notice: str
     seq: int = 0  # the last event applied when this view was taken
+    #: A special call taking the big panel (over ``newest``) during its highlight time.
+    special: Special | None = None
 
 
 Listener = Callable[[], None]
@@ -160,6 +222,12 @@ Listener = Callable[[], None]
 class _Shown:
     call: Call
     since: float  # monotonic time the highlight started (or -inf: never highlighted)
+
+
+@dataclass
+class _ShownSpecial:
+    call: SpecialCall
+    since: float
 
 
 class DisplayModel:
@@ -190,8 +258,11 @@ class DisplayModel:
         self._calls: OrderedDict[int, _Shown] = OrderedDict()
         self._seen: set[tuple[int, int, int, str]] = set()
         self._problems: dict[str, str] = {}
+        self._special: _ShownSpecial | None = None
+        self._seen_special: set[tuple[int, str, str]] = set()
         self._listeners: list[Listener] = []
         self._announce: list[Callable[[Call], None]] = []
+        self._announce_special: list[Callable[[SpecialCall], None]] = []
 
     # -- listeners ---------------------------------------------------------------------
 
@@ -202,6 +273,10 @@ class DisplayModel:
     def on_announce(self, speak: Callable[[Call], None]) -> None:
         """``speak(call)`` for each call to be spoken, once, in order."""
         self._announce.append(speak)
+
+    def on_special(self, speak: Callable[[SpecialCall], None]) -> None:
+        """``speak(special)`` for each special call to be spoken, once, in order."""
+        self._announce_special.append(speak)
 
     def _changed(self) -> None:
         for listener in self._listeners:
@@ -259,26 +334,41 @@ class DisplayModel:
         self._state = state
         if event.kind is EventKind.TICKET_CALLED:
             self._called(event)
+        elif event.kind is EventKind.ANNOUNCEMENT:
+            self._announced(event)
         elif event.kind is EventKind.DAY_CLOSED:
             self._calls.clear()
             self._seen.clear()
-        elif event.kind is EventKind.DEVICE_STATUS_REPORTED:
-            self._device_status(event)
+            self._special = None
         self._changed()
 
-    def _device_status(self, event: Event) -> None:
-        """A kiosk's printer (or another device) said how it is: problems citizens
-        should know of are shown ("1号取号机打印机缺纸"), cleared when it is fine."""
-        device = str(event.data.get("device", ""))
-        words = DEVICE_PROBLEMS.get(str(event.data.get("status", "")))
-        name = device.replace("kiosk-", "") + "号取号机" if device.startswith("kiosk-") else device
-        if device:
-            self.device_problem(device, f"{name}{words}，请到其他取号机或服务台取号"
-                                if words else None)
+    def _announced(self, event: Event) -> None:
+        """A special call (请大堂经理到3号窗口): on the panel for its highlight time and
+        spoken, when live (or caught up after a short outage) and of this screen."""
+        try:
+            window = int(event.data["window"])
+            call, text = str(event.data["call"]), str(event.data.get("text") or "")
+        except (KeyError, TypeError, ValueError):
+            return
+        if not self.screen.covers_window(self._hall, window):
+            return
+        configured = self._hall.window(window)
+        special = SpecialCall(window, configured.name if configured else f"{window}号窗口",
+                              call, text, event.at)
+        if special.key in self._seen_special:
+            return
+        self._seen_special.add(special.key)
+        if len(self._seen_special) > KEPT_CALLS:
+            self._seen_special = {special.key}
+        if event.seq <= self._backlog_until and not self._backlog_spoken:
+            return  # from a long outage: stale, neither shown nor said
+        self._special = _ShownSpecial(special, self._clock())
+        for speak in self._announce_special:
+            speak(special)
 
     def device_problem(self, source: str, problem: str | None) -> None:
-        """Set (or clear, with None) a device problem shown on the wall, e.g. a kiosk
-        out of paper. Fed by the hub's device status when the protocol carries it."""
+        """Set (or clear, with None) a problem shown on the wall besides the devices'
+        reported faults (which come from the hall state)."""
         if problem:
             self._problems[source] = problem
         else:
@@ -341,10 +431,13 @@ class DisplayModel:
 
     def animating(self) -> bool:
         """Whether the newest call is still blinking or highlighted (redraw timer on)."""
+        now = self._clock()
+        if self._special is not None and now - self._special.since < self.timing.highlight_s:
+            return True
         if not self._calls:
             return False
         shown = next(reversed(self._calls.values()))
-        return self._clock() - shown.since < self.timing.highlight_s
+        return now - shown.since < self.timing.highlight_s
 
     def view(self) -> View:
         """What to paint now."""
@@ -352,8 +445,11 @@ class DisplayModel:
         newest: Newest | None = None
         rows: list[Row] = []
         for index, shown in enumerate(reversed(self._calls.values())):
-            if index == 0:
-                age = now - shown.since
+            status = self._status(shown.call)
+            if newest is None and status is TicketStatus.CALLED:
+                # the panel: the newest call still standing; only the newest call of all
+                # blinks and is highlighted (an older one shown again is steady)
+                age = now - shown.since if index == 0 else math.inf
                 if age < self.timing.blink_s:
                     newest = Newest(shown.call, Phase.BLINK, int(age / 0.5) % 2 == 0)
                 elif age < self.timing.highlight_s:
@@ -361,11 +457,17 @@ class DisplayModel:
                 else:
                     newest = Newest(shown.call, Phase.STEADY, True)
                 continue
-            ticket = self._state.tickets.get(shown.call.ticket_id)
-            status = ticket.status if ticket is not None else TicketStatus.FINISHED
-            if ticket is not None and ticket.window not in (None, shown.call.window):
-                status = TicketStatus.FINISHED  # called elsewhere since (a transfer)
             rows.append(Row(shown.call, status))
+        special: Special | None = None
+        if self._special is not None:
+            age = now - self._special.since
+            latest = next(reversed(self._calls.values()), None)
+            if age < self.timing.highlight_s and (
+                latest is None or latest.since <= self._special.since
+            ):
+                special = Special(self._special.call,
+                                  Phase.BLINK if age < self.timing.blink_s else Phase.HIGHLIGHT,
+                                  age >= self.timing.blink_s or int(age / 0.5) % 2 == 0)
         return View(
             hall_name=self._hall.hall.name,
             connected=self._connected,
@@ -374,10 +476,34 @@ class DisplayModel:
             recent=tuple(rows),
             waiting=tuple(self.waiting()),
             paused=tuple(self.paused()),
-            problems=tuple(self._problems[k] for k in sorted(self._problems)),
+            problems=tuple(self.problems()),
             notice=self.notice_override or self._hall.display.notice,
             seq=self._state.seq,
+            special=special,
         )
+
+    def _status(self, call: Call) -> TicketStatus:
+        """Where ``call``'s citizen is now: CALLED while still called to its window;
+        FINISHED when gone (or called to another window since: a transfer)."""
+        ticket = self._state.tickets.get(call.ticket_id)
+        if ticket is None:
+            return TicketStatus.FINISHED
+        if ticket.window not in (None, call.window):
+            return TicketStatus.FINISHED
+        if ticket.status is TicketStatus.WAITING:
+            return TicketStatus.FINISHED  # transferred back to a queue: not at this window
+        return ticket.status
+
+    def problems(self) -> list[str]:
+        """Device problems citizens should know of (a kiosk out of paper or offline),
+        from the hall state's faults, then any set with :meth:`device_problem`."""
+        out: list[str] = []
+        for device in sorted(self._state.faults):
+            fault = self._state.faults[device]
+            words = kiosk_problem(device, fault.device_kind, fault.status)
+            if words:
+                out.append(words)
+        return out + [self._problems[k] for k in sorted(self._problems)]
 
     def waiting(self) -> list[Waiting]:
         """Waiting people per zone this screen covers (per service when the hall has a

@@ -12,19 +12,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from display.model import Call
-from hall.clock import Clock
+from display.model import Call, SpecialCall
 from hall.config import HallConfig
 
 
 class Speaker(Protocol):
     """Speaks calls (queued: every method returns at once)."""
 
-    def configure(self, hall: HallConfig, clock: Clock) -> None:
-        """The hall (templates, repeat, quiet hours…) from the latest full welcome, and
-        the hub's clock that quiet hours are judged by."""
+    def configure(self, hall: HallConfig) -> None:
+        """The hall (templates, repeat, quiet hours…) from the latest full welcome."""
 
     def announce(self, call: Call) -> None: ...
+
+    def announce_special(self, special: SpecialCall) -> None:
+        """Say a special call (请大堂经理到3号窗口): its own words, never a ticket call's."""
 
     def close(self) -> None:
         """Stop speaking (the app is closing)."""
@@ -40,19 +41,28 @@ def call_event_data(call: Call) -> dict[str, Any]:
     }
 
 
+def special_event_data(special: SpecialCall) -> dict[str, Any]:
+    """The special call as ``announcement`` event data (what the voice package reads)."""
+    return {"window": special.window, "call": special.call, "text": special.text}
+
+
 @dataclass
 class RecordingSpeaker:
     """A speaker for tests and the benchmark: keeps each call and when it came."""
 
     calls: list[Call] = field(default_factory=list)
     times: list[float] = field(default_factory=list)  # time.perf_counter() of each
+    specials: list[SpecialCall] = field(default_factory=list)
 
-    def configure(self, hall: HallConfig, clock: Clock) -> None:
+    def configure(self, hall: HallConfig) -> None:
         """Nothing to configure."""
 
     def announce(self, call: Call) -> None:
         self.calls.append(call)
         self.times.append(time.perf_counter())
+
+    def announce_special(self, special: SpecialCall) -> None:
+        self.specials.append(special)
 
     def close(self) -> None:
         """Nothing to stop."""

@@ -1,26 +1,29 @@
 """The display host's voice: the one place that turns ``voice = true`` into a speaker.
 
 Only the display whose station says ``voice = true`` speaks (one per speaker zone);
-it speaks the calls its own screen covers, which the display model has already
-chosen (no duplicate, nothing stale). They go to the ``voice`` package's queue (one
-announcement at a time, each to its end, bursts bounded) and the best backend this
-PC has: a clip pack when the station names one, else espeak-ng played through
-QtMultimedia (or a command-line player), else Qt TextToSpeech with a Mandarin voice.
-With none of them it says so once (on the wall and in the log) and stays silent.
+it speaks the calls and special calls its own screen covers, which the display model
+has already chosen (no duplicate, nothing stale). They go to the ``voice`` package's
+queue (one announcement at a time, each to its end, shortened when calls queue up)
+and the best backend this PC has: a clip pack when the station names one, else
+espeak-ng played through QtMultimedia (or a command-line player that can play here),
+else Qt TextToSpeech with a Mandarin voice. At start it says whether calls will be
+heard: in the log with the technical detail, and, when they will not, on the wall in
+Chinese for the lobby.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from display.model import Call
-from display.speech import Speaker, call_event_data
-from hall.clock import Clock
+from display.model import Call, SpecialCall
+from display.speech import Speaker, call_event_data, special_event_data
 from hall.config import HallConfig
 from voice.announcer import Announcer
-from voice.backends import AudioBackend, Backend, CommandSink, SilentBackend, Sink
+from voice.backends import AudioBackend, Backend, CommandSink, SilentBackend, Sink, heard
 from voice.player import Player
 
 log = logging.getLogger(__name__)
@@ -28,24 +31,32 @@ log = logging.getLogger(__name__)
 
 class VoiceSpeaker:
     """The voice package's announcer and player behind the display's :class:`Speaker`.
+    ``clock`` gives the time now (quiet hours, the backlog's age).
 
     Calls before the first :meth:`configure` (no hall yet) are not spoken."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, clock: Callable[[], datetime],
+                 settle_s: float | None = None) -> None:
         self.backend = backend
+        self.clock = clock
+        self.settle_s = settle_s
         self.player: Player | None = None
 
-    def configure(self, hall: HallConfig, clock: Clock) -> None:
-        # the screen's filter has already chosen the calls
-        announcer = Announcer(hall, clock=clock)
+    def configure(self, hall: HallConfig) -> None:
+        announcer = Announcer(hall)  # the screen's filter has already chosen the calls
         if self.player is None:
-            self.player = Player(announcer, backend=self.backend)
+            extra = {} if self.settle_s is None else {"settle_s": self.settle_s}
+            self.player = Player(announcer, backend=self.backend, clock=self.clock, **extra)
         else:  # a changed hall: its templates and rules from now on
             self.player.replace_rules(announcer)
 
     def announce(self, call: Call) -> None:
         if self.player is not None:
             self.player.offer(call_event_data(call))
+
+    def announce_special(self, special: SpecialCall) -> None:
+        if self.player is not None:
+            self.player.offer_special(special_event_data(special))
 
     def close(self) -> None:
         if self.player is not None:
@@ -56,24 +67,27 @@ class VoiceSpeaker:
 @dataclass(frozen=True)
 class SpeakerSetup:
     speaker: Speaker | None
+    #: For the wall, in Chinese, when calls will not be heard ("" when they will).
     problem: str = ""
 
 
-def make_speaker(enabled: bool, clips: Path | None = None) -> SpeakerSetup:
+def make_speaker(enabled: bool, clips: Path | None = None, *,
+                 clock: Callable[[], datetime]) -> SpeakerSetup:
     """The speaker for this screen (call it on the GUI thread: Qt backends live
-    there), or none with the reason when it cannot speak. Never raises."""
+    there), or none with the reason when it cannot speak. Logs whether calls will be
+    heard. Never raises."""
     if not enabled:
         return SpeakerSetup(None)
     try:
         backend = _backend(clips)
     except Exception as exc:  # a broken voice must not stop the wall
         backend = SilentBackend(f"the voice cannot start: {exc}")
-    if isinstance(backend, SilentBackend):
-        problem = f"语音播报不可用 (calls are not spoken: {backend.reason})"
-        log.warning("%s", problem)
-        return SpeakerSetup(VoiceSpeaker(backend), problem)
-    log.info("calls are spoken with %s", getattr(backend, "name", type(backend).__name__))
-    return SpeakerSetup(VoiceSpeaker(backend))
+    ok, lobby, detail = heard(backend)
+    if not ok:
+        log.warning("%s", detail)
+        return SpeakerSetup(VoiceSpeaker(backend, clock=clock), lobby)
+    log.info("%s", detail)
+    return SpeakerSetup(VoiceSpeaker(backend, clock=clock))
 
 
 def _backend(clips: Path | None) -> Backend:
@@ -82,7 +96,15 @@ def _backend(clips: Path | None) -> Backend:
     from voice.qt import QtSink, QtSpeechBackend, mandarin_speech
 
     qt_sink = QtSink()
-    sink: Sink | None = qt_sink if qt_sink.available() else CommandSink.find()
+    sink: Sink | None = qt_sink if qt_sink.available() else None
+    trouble = "Qt finds no audio output"
+    if sink is None:
+        command = CommandSink.find()
+        if command is not None:
+            trouble = command.probe()
+            sink = None if trouble else command
+        else:
+            trouble += " and no audio player (pw-play, paplay or aplay) is installed"
     if sink is not None and clips is not None:
         return AudioBackend(ClipPack(clips), sink)
     if sink is not None and espeak_available():
@@ -91,5 +113,5 @@ def _backend(clips: Path | None) -> Backend:
     if speech is not None:
         return QtSpeechBackend(speech)
     if sink is None:
-        return SilentBackend("no audio output found")
+        return SilentBackend(f"no audio output found ({trouble})")
     return SilentBackend("espeak-ng is not installed, no clip pack and no Mandarin system voice")

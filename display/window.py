@@ -34,7 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from display.layout import Plan, Rect, plan
-from display.model import DisplayModel, Newest, Phase, Row, View
+from display.model import DisplayModel, Newest, Phase, Row, Special, View
 from hall.clock import Clock
 from hall.state import TicketStatus
 from qtkit.theme import DARK, Palette
@@ -300,6 +300,8 @@ class WallWindow(QWidget):
         call, the recent calls."""
         v = self._view
         out = ["已连接" if v.connected else "未连接"]
+        if v.special is not None:
+            out.append(v.special.call.text or f"{v.special.call.headline} {v.special.call.line}")
         if v.newest is not None:
             out.append(f"请{v.newest.call.number}号到{v.newest.call.window_name}")
         out += [f"{row.call.number} {row.call.window_name}" for row in v.recent]
@@ -339,9 +341,11 @@ class WallWindow(QWidget):
         dpr = self.devicePixelRatioF()
         if area.intersects(_q(p.newest)):
             v = self._view
-            newest = v.newest
-            key: tuple[object, ...] = ("newest", v.ready, newest.call.key if newest else None,
-                   bool(newest and newest.phase is not Phase.STEADY and newest.lit))
+            newest, special = v.newest, v.special
+            key: tuple[object, ...] = (
+                "newest", v.ready, newest.call.key if newest else None,
+                bool(newest and newest.phase is not Phase.STEADY and newest.lit),
+                (special.call.key, special.lit) if special else None)
             self._tiles.draw(painter, _q(p.newest), key, self._colour("background"), dpr,
                              self._paint_newest)
         if full:
@@ -408,6 +412,9 @@ class WallWindow(QWidget):
             painter.setFont(_fitted(self.font(), p.label_px, "正在连接叫号服务器…", r.width()))
             self._texts.draw(painter, r, centre, "正在连接叫号服务器…")
             return
+        if v.special is not None:
+            self._paint_special(painter, r, v.special)
+            return
         newest = v.newest
         if newest is None:
             painter.setPen(self._colour("muted"))
@@ -417,16 +424,42 @@ class WallWindow(QWidget):
             painter.setFont(_fitted(self.font(), p.label_px, hint, r.width(), bold=False))
             self._texts.draw(painter, r.adjusted(0, p.window_px, 0, 0), centre, hint)
             return
-        bright = newest.phase is not Phase.STEADY and newest.lit
+        ink, body = self._panel(painter, r, newest.phase is not Phase.STEADY and newest.lit)
+        self._paint_call(painter, r, newest, ink, body)
+
+    def _panel(self, painter: QPainter, r: QRect, bright: bool) -> tuple[QColor, QColor]:
+        """The panel's rounded box; the ink of its big words and of its other words."""
+        p = self._plan
         fill = self._colour("accent") if bright else self._colour("surface")
-        ink = self._colour("accent_text") if bright else self._colour("accent")
-        body = self._colour("accent_text") if bright else self._colour("text")
         painter.setPen(QPen(self._colour("accent"), max(2, p.label_px // 8)))
         painter.setBrush(fill)
         radius = p.label_px * 0.4
         painter.drawRoundedRect(QRectF(r).adjusted(2, 2, -2, -2), radius, radius)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        self._paint_call(painter, r, newest, ink, body)
+        if bright:
+            return self._colour("accent_text"), self._colour("accent_text")
+        return self._colour("accent"), self._colour("text")
+
+    def _paint_special(self, painter: QPainter, r: QRect, special: Special) -> None:
+        """A special call, as big as a ticket call: 特别呼叫 / 大堂经理 / 请到 3号窗口."""
+        p, call = self._plan, special.call
+        ink, body = self._panel(painter, r, special.lit)
+        inner = r.adjusted(r.width() // 20, 0, -r.width() // 20, 0)
+        label_h, big_h, line_h = (round(p.label_px * 1.5), round(p.number_px * 1.1),
+                                  round(p.window_px * 1.3))
+        top = r.y() + max(0, (r.height() - label_h - big_h - line_h) // 2)
+        painter.setPen(body)
+        painter.setFont(_font(self.font(), p.label_px, bold=True))
+        self._texts.draw(painter, QRect(inner.x(), top, inner.width(), label_h), LEFT,
+                         "特别呼叫")
+        painter.setPen(ink)
+        painter.setFont(_fitted(self.font(), p.number_px, call.headline, inner.width()))
+        self._texts.draw(painter, QRect(inner.x(), top + label_h, inner.width(), big_h),
+                         CENTRE, call.headline)
+        painter.setPen(body)
+        painter.setFont(_fitted(self.font(), p.window_px, call.line, inner.width()))
+        self._texts.draw(painter, QRect(inner.x(), top + label_h + big_h, inner.width(), line_h),
+                         CENTRE, call.line)
 
     def _paint_call(
         self, painter: QPainter, r: QRect, newest: Newest, ink: QColor, body: QColor

@@ -41,7 +41,7 @@ from hall.config import HallConfig
 from hall.protocol import Event, EventKind
 from hall.state import HallState
 from hub.links import TicketLinks
-from hub.public_views import Call, recent_calls, screen_view, ticket_view
+from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
 from hub.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -136,12 +136,15 @@ class PublicSide:
         self.limits = limits or PublicLimits()
         self.push_interval_s = push_interval_s
         self.ahead_interval_s = self.limits.ahead_interval_s
-        self.notice = notice
+        #: The screens' notice: this hub's own, else the hall's ``[display] notice``.
+        self.notice = notice or config.display.notice
         self._files = _static_files()
         self._buckets: dict[str, TokenBucket] = {}
         self._followers: set[_Follower] = set()
         self._per_address: dict[str, int] = {}
         self._calls: deque[Call] = deque(maxlen=200)
+        #: The last special call and the monotonic time it came; cleared by a call.
+        self._special: tuple[SpecialCall, float] | None = None
         self._dirty = _Dirty()
         #: Pages whose people-ahead count changed but were updated too recently.
         self._held: set[_Follower] = set()
@@ -193,8 +196,7 @@ class PublicSide:
             return self._page("screen.html")
         if path == "/api/screen":
             zones = _zones(query)
-            view = screen_view(self.config, self._state(), self._calls, zones, self.notice)
-            return _json(view)
+            return _json(self._screen(self._state(), zones))
         if path.startswith("/t/"):
             if self.links.ticket_id(path.removeprefix("/t/")) is None:
                 return self._page("missing.html", HTTPStatus.NOT_FOUND)
@@ -283,7 +285,11 @@ class PublicSide:
             data = event.data
             kind = event.kind
             dirty.screen = True
-            if kind is EventKind.TICKET_CALLED:
+            if kind is EventKind.ANNOUNCEMENT:
+                self._special = (SpecialCall(int(data["window"]), str(data["call"]),
+                                             str(data["text"]), event.at), time.monotonic())
+            elif kind is EventKind.TICKET_CALLED:
+                self._special = None  # a newer call takes the panel
                 raw = data["ticket"]
                 self._calls.appendleft(Call(
                     int(raw["id"]), str(raw["number"]), int(data["window"]),
@@ -303,6 +309,7 @@ class PublicSide:
                 dirty.services.update(window.services if window else ())
             elif kind is EventKind.DAY_CLOSED:
                 self._calls.clear()
+                self._special = None
                 dirty.everything = True
         if dirty:
             self._wake.set()
@@ -349,8 +356,8 @@ class PublicSide:
                 if dirty.screen or dirty.everything:
                     text = screens.get(follower.zones)
                     if text is None:
-                        text = screens[follower.zones] = _encode(screen_view(
-                            self.config, state, self._calls, follower.zones, self.notice))
+                        text = screens[follower.zones] = _encode(
+                            self._screen(state, follower.zones))
                     self._send(follower, text)
                 continue
             ticket = state.tickets.get(follower.ticket_id)
@@ -368,13 +375,22 @@ class PublicSide:
     def _push(self, follower: _Follower) -> None:
         state = self._state()
         if follower.ticket_id is None:
-            view = screen_view(self.config, state, self._calls, follower.zones, self.notice)
+            view = self._screen(state, follower.zones)
         else:
             view = ticket_view(self.config, state, follower.ticket_id)
             ticket = state.tickets.get(follower.ticket_id)
             follower.shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
             follower.shown_at = time.monotonic()
         self._send(follower, _encode(view))
+
+    def _screen(self, state: HallState, zones: frozenset[str]) -> dict[str, Any]:
+        """The wall screen's view now (a special call only during its highlight time)."""
+        highlight_s = self.config.display.highlight_s
+        special = None
+        if self._special is not None and time.monotonic() - self._special[1] < highlight_s:
+            special = self._special[0]
+        return screen_view(self.config, state, self._calls, zones, self.notice,
+                           special, highlight_s)
 
     def _send(self, follower: _Follower, text: str) -> None:
         if text == follower.last:

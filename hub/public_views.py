@@ -92,12 +92,39 @@ def recent_calls(state: HallState, limit: int = RECENT_CALLS * 4) -> list[Call]:
             for t in called[:limit]]
 
 
+@dataclass(frozen=True)
+class SpecialCall:
+    """A special call of a window (``announcement``: 请大堂经理到3号窗口) as the wall
+    screen shows it during its highlight time."""
+
+    window: int
+    call: str  # manager | rating
+    text: str
+    at: str  # when it was made (hub time): a page tells two alike apart by it
+
+    def public(self, config: HallConfig) -> dict[str, Any]:
+        window = config.window(self.window)
+        return {"window": self.window, "call": self.call, "text": self.text, "at": self.at,
+                "window_name": window.name if window else f"{self.window}号窗口"}
+
+
+def standing(state: HallState, call: Call) -> bool:
+    """Whether ``call`` is still true: its citizen is called at that window now (not
+    finished, skipped, transferred or called elsewhere since)."""
+    ticket = state.tickets.get(call.ticket_id)
+    return (ticket is not None and ticket.status is TicketStatus.CALLED
+            and ticket.window == call.window)
+
+
 def screen_view(
     config: HallConfig, state: HallState, calls: Iterable[Call], zones: frozenset[str],
-    notice: str = "",
+    notice: str = "", special: SpecialCall | None = None, highlight_s: float = 10.0,
 ) -> dict[str, Any]:
-    """The browser wall screen: newest call, recent calls (one line per ticket),
-    waiting per zone, paused windows; limited to ``zones`` when it is not empty."""
+    """The browser wall screen: the newest call still standing (``latest``; null when
+    none stands), recent calls (one line per ticket, newest first, history included,
+    each marked ``standing``), a special call on its highlight (``special``, when given
+    and of a covered window; the page shows it for ``highlight_s``), waiting per zone,
+    paused windows, the hall's notice; limited to ``zones`` when it is not empty."""
 
     def shown(window_number: int) -> bool:
         if not zones:
@@ -106,12 +133,17 @@ def screen_view(
         return window is not None and window_zone(config, window) in zones
 
     listed: list[dict[str, Any]] = []
+    latest: dict[str, Any] | None = None
     seen: set[int] = set()
     for call in calls:
         if call.ticket_id in seen or not shown(call.window):
             continue
         seen.add(call.ticket_id)
-        listed.append(call.public(config))
+        row = call.public(config)
+        row["standing"] = standing(state, call)
+        if latest is None and row["standing"]:
+            latest = row
+        listed.append(row)
         if len(listed) >= RECENT_CALLS:
             break
     waiting: dict[str, int] = {}
@@ -130,8 +162,10 @@ def screen_view(
         "hall": _hall(config),
         "day": state.day,
         "notice": notice,
-        "latest": listed[0] if listed else None,
+        "latest": latest,
         "recent": listed,
+        "special": special.public(config) if special and shown(special.window) else None,
+        "highlight_s": highlight_s,
         "waiting": zone_rows,
         "paused": paused,
     }

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -67,6 +67,9 @@ from hub.welcome import WelcomeCache
 from ledger.dblock import DatabaseLock
 from ledger.queries import Reader
 from ledger.store import RESUME_LIMIT, Store
+
+if TYPE_CHECKING:
+    from county.ship import Shipper
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,8 @@ class Hub:
         self.public_limits = public_limits
         self.links: TicketLinks | None = None
         self._public: PublicSide | None = None
+        #: The county shipper (``[county]`` in the hall config), None when not shipping.
+        self.county: Shipper | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -239,6 +244,7 @@ class Hub:
         self.port = int(self._server.sockets[0].getsockname()[1])
         self._watch_descriptors()
         self._started_at = time.monotonic()
+        self._start_county()
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
         self._sweeper_task = asyncio.create_task(self._sweeper(), name="jiaohao-sweeper")
@@ -276,6 +282,8 @@ class Hub:
                 if conn.ws.transport is not None:
                     conn.ws.transport.abort()
             await closing
+        if self.county is not None:
+            await asyncio.to_thread(self.county.stop)
         await self._close_store()
         if self._reader is not None:
             await asyncio.to_thread(self._reader.close)
@@ -284,6 +292,21 @@ class Hub:
             self._loop_handler.set_exception_handler(None)
             self._loop_handler = None
         log.info("hub stopped")
+
+    def _start_county(self) -> None:
+        """Ship the event log to the county on a thread of its own (docs/county.md);
+        the queue never waits for it. Not for an in-memory database (no second
+        connection sees it)."""
+        link = self.config.county
+        if not link.enabled:
+            return
+        if self.db_path == ":memory:":
+            log.warning("[county] is set but the database is in memory: nothing is shipped")
+            return
+        from county.ship import Shipper  # psycopg only in halls that ship
+
+        self.county = Shipper(link, self.db_path, self.config.public())
+        self.county.start()
 
     def _watch_descriptors(self) -> None:
         """Size the socket budget to the open-files limit and fold asyncio's
@@ -367,6 +390,7 @@ class Hub:
             "connections": len(self._conns),
             "sockets": self._sockets,
             "uptime_s": round(time.monotonic() - self._started_at, 3),
+            "county": self.county.status().to_json() if self.county is not None else None,
         }
         response = connection.respond(HTTPStatus.OK, json.dumps(body) + "\n")
         del response.headers["Content-Type"]
@@ -668,6 +692,8 @@ class Hub:
                 self._send(conn, Result.failure(result.id, errors.StoreFailed()))
             return False
         self._store_failing = False
+        if self.county is not None:
+            self.county.nudge()
         return True
 
     def _broadcast(self, batch: _Batch) -> None:

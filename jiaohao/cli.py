@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report.cli", "the day's report (日通报) or a period's, as PDF, XLSX and CSV"),
     "supervisor": ("supervisor.cli", "the hall managers' dashboard (admin)"),
     "voice": ("voice.cli", "headless announcer, one call to a WAV, a demo clip pack"),
+    "county": ("county.cli", "the county database: init, add-hall, ship, status, report"),
     "demo": ("jiaohao.demo", "run a whole demo hall on this machine"),
 }
 

@@ -4,7 +4,7 @@
 
 Runs a hub on the Dongxiang example hall with a fresh database, takes and calls some
 tickets, and photographs the phone page (390×844: waiting and called) and the browser
-wall screen (1920×1080 and portrait 1080×1920).
+wall screen (1920×1080 and portrait 1080×1920; a special call, 请大堂经理, in portrait).
 """
 
 from __future__ import annotations
@@ -89,6 +89,12 @@ async def _shoot(hub: Hub, config, out: Path, port: int) -> None:  # type: ignor
                     "document.getElementById('latest-number').textContent !== '—'")
                 await tv.wait_for_timeout(3500)
                 await tv.screenshot(path=str(out / f"web-screen-{name}.png"))
+            async with HubClient(hub.url, device.id, device.token, subscribe=False) as c:
+                await c.request("announce", window=a_window.number, call="manager")
+            await tv.wait_for_function(
+                "document.getElementById('latest-number').textContent === '大堂经理'")
+            await tv.wait_for_timeout(3500)
+            await tv.screenshot(path=str(out / "web-screen-special-1080x1920.png"))
             await browser.close()
 
 

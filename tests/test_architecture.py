@@ -42,3 +42,15 @@ def test_every_app_presenter_and_model_is_free_of_qt() -> None:
     )
     offenders = [m for m in plain if graph.chain_exists(importer=m, imported="PySide6")]
     assert offenders == [], f"these presenter/model modules reach PySide6: {offenders}"
+
+
+def test_every_package_but_the_ledger_is_kept_off_the_database() -> None:
+    """A new root package joins the contract that keeps sqlite3 and sqlite-utils in the
+    ledger, so no package can open the database behind the ledger's back."""
+    import tomllib
+
+    linter = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    linter = linter["tool"]["importlinter"]
+    [contract] = [c for c in linter["contracts"]
+                  if set(c.get("forbidden_modules", ())) == {"sqlite3", "sqlite_utils"}]
+    assert set(contract["source_modules"]) == set(linter["root_packages"]) - {"ledger"}

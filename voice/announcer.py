@@ -1,36 +1,63 @@
-"""The announcement rules, pure: which calls this speaker says, in what order, and what
-a burst of calls leaves waiting. No threads, no audio; the clock is injected.
+"""The announcement rules, pure: which calls this speaker says, in what order, and how
+short when calls queue up. No threads, no audio, no clock: time is an argument.
 
 Rules (docs/voice.md):
 - a speaker announces calls to windows in its zones (a window without a zone: its
-  service's zone; a speaker without zones: every call);
+  service's zone; a speaker without zones: every call), special calls (请大堂经理…)
+  included;
 - each announcement is built from ITS OWN call's number and window when it arrives;
+  a special call has its own words and is never merged with a ticket call;
 - no announcement during quiet hours (logged);
 - waiting calls are spoken oldest first, one at a time (the player never overlaps);
-- a call for a ticket already waiting replaces it in place (a recall before the first
-  call was spoken is said once, with the latest window);
-- at most ``max_queue`` wait: the oldest waiting one is dropped, with a log line, so
-  a burst never leaves minutes of backlog. A recall after a call was spoken is said again.
+- nothing nobody has heard is dropped: only a call truly superseded goes, i.e. a
+  ticket called again (recalled, or called to another window) while its first call
+  still waits is said once, with the latest window, in the first one's place; the same
+  special call of the same window pressed again while it waits is said once;
+- the backlog decides how each call is said (:class:`Form`): in full when nothing
+  waits behind it, short (no chime, the Chinese sentence once, no English) when
+  something does, brief (the brief sentence, a little faster) when the queue is long,
+  so twenty windows calling at once are all said within a minute.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hall.clock import Clock
 from hall.config import HallConfig, VoiceSettings
-from voice.phrases import Utterance, call_utterances
+from voice.phrases import Utterance, call_utterances, special_utterances
 
 log = logging.getLogger(__name__)
+
+#: Calls waiting behind one from which it is said brief (see :class:`Form`).
+BRIEF_FROM = 3
+#: A call that has waited this long (seconds) is said brief whatever waits behind it.
+BRIEF_AFTER_S = 20.0
+#: How much faster a brief call is spoken (where the voice can: espeak-ng).
+BRIEF_RATE = 1.2
+
+
+class Form(StrEnum):
+    """How much of a call is said, chosen by the backlog when it is taken."""
+
+    FULL = "full"  # the chime, the Chinese ``repeat`` times, the English once
+    SHORT = "short"  # the Chinese sentence once: no chime, no English
+    BRIEF = "brief"  # the brief Chinese sentence once, a little faster
 
 
 @dataclass(frozen=True)
 class Announcement:
-    """One call to say: ``repeat`` times its utterances, after a chime if ``chime``."""
+    """One call to say: ``repeat`` times its Chinese, then the other languages once,
+    after a chime if ``chime``.
+
+    A ticket call has ``ticket_id`` ≥ 0 and ``special`` empty; a special call (请大堂经理
+    到3号窗口) has ``special`` (``manager``, ``rating``) and ``ticket_id`` -1.
+    """
 
     ticket_id: int
     number: str
@@ -40,17 +67,40 @@ class Announcement:
     repeat: int
     chime: bool
     volume: int  # percent
+    special: str = ""
+    #: When the call reached this speaker (hub-independent: the time given to offer).
+    at: datetime | None = None
+    form: Form = Form.FULL
+    #: The brief Chinese sentence, said instead of the first utterance in :attr:`Form.BRIEF`.
+    brief: Utterance | None = None
 
     @property
     def text(self) -> str:
         return " / ".join(u.text for u in self.utterances)
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What a later call must share to supersede this one while it waits."""
+        if self.special:
+            return ("special", self.special, self.window)
+        return ("ticket", self.ticket_id)
+
+    def shortened(self, form: Form) -> Announcement:
+        """This announcement said in ``form``."""
+        if form is Form.FULL:
+            return replace(self, form=form)
+        chinese = next((u for u in self.utterances if u.lang == "zh"), self.utterances[0])
+        if form is Form.BRIEF:
+            said = replace(self.brief or chinese, rate=BRIEF_RATE)
+            return replace(self, form=form, utterances=(said,), repeat=1, chime=False)
+        return replace(self, form=form, utterances=(chinese,), repeat=1, chime=False)
+
 
 class Announcer:
-    """Turns ``ticket_called`` event data into queued :class:`Announcement` s."""
+    """Turns ``ticket_called`` and ``announcement`` event data into queued
+    :class:`Announcement` s and hands them out in the form the backlog calls for."""
 
     def __init__(self, config: HallConfig, *, speaker: str | None = None,
-                 clock: Clock,
                  settings: VoiceSettings | None = None) -> None:
         """Raises:
             ValueError: ``speaker`` is not a ``[[voice.speaker]]`` of the hall.
@@ -65,13 +115,13 @@ class Announcer:
                 raise ValueError(f"unknown speaker {speaker!r} (speakers: {known})")
             self.zones = frozenset(found.zones) or None
         self.tz = ZoneInfo(config.hall.timezone)
-        self.clock = clock
         self.waiting: list[Announcement] = []
-        self.dropped = 0
+        self.superseded = 0  # calls replaced by a later call of the same ticket
 
-    def offer(self, data: Mapping[str, Any]) -> Announcement | None:
-        """Queue the call in a ``ticket_called`` event's ``data``; the announcement, or
-        None when this speaker does not say it (other zone, quiet hours, bad data)."""
+    def offer(self, data: Mapping[str, Any], now: datetime) -> Announcement | None:
+        """Queue the call in a ``ticket_called`` event's ``data`` that reached this
+        speaker at ``now`` (an aware datetime); the announcement, or None when this
+        speaker does not say it (other zone, quiet hours, bad data)."""
         try:
             ticket = data["ticket"]
             window = int(data["window"])
@@ -82,30 +132,60 @@ class Announcer:
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("ignored a call that cannot be read (%s): %r", exc, data)
             return None
-        if not self.hears(window, service):
-            return None
-        now = self.clock().astimezone(self.tz)
-        if self.settings.is_quiet(now.time()):
-            log.info("quiet hours: %s to window %d not spoken", number, window)
+        if not self.hears(window, service) or self._quiet(now, number, window):
             return None
         try:
             utterances = call_utterances(self.config, number, window, service, self.settings)
+            brief = call_utterances(self.config, number, window, service, self.settings,
+                                    brief=True)[0]
         except ValueError as exc:
             log.warning("call %s to window %d not spoken: %s", number, window, exc)
             return None
-        item = Announcement(ticket_id=ticket_id, number=number, window=window, recall=recall,
-                            utterances=utterances, repeat=self.settings.repeat,
-                            chime=self.settings.chime, volume=self.settings.volume)
+        return self._queue(Announcement(
+            ticket_id=ticket_id, number=number, window=window, recall=recall,
+            utterances=utterances, repeat=self.settings.repeat, chime=self.settings.chime,
+            volume=self.settings.volume, at=now, brief=brief))
+
+    def offer_special(self, data: Mapping[str, Any], now: datetime) -> Announcement | None:
+        """Queue the special call in an ``announcement`` event's ``data`` (请大堂经理到
+        3号窗口, 请对本次服务进行评价) that reached this speaker at ``now``; None when this
+        speaker does not say it (another zone's window, quiet hours, bad data)."""
+        try:
+            window = int(data["window"])
+            call = str(data["call"])
+            text = str(data.get("text") or "")
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("ignored a special call that cannot be read (%s): %r", exc, data)
+            return None
+        if not self.hears(window, None) or self._quiet(now, text or call, window):
+            return None
+        try:
+            utterances = special_utterances(self.config, call, window, text, self.settings)
+        except ValueError as exc:
+            log.warning("special call %s of window %d not spoken: %s", call, window, exc)
+            return None
+        return self._queue(Announcement(
+            ticket_id=-1, number="", window=window, recall=0, utterances=utterances,
+            repeat=self.settings.repeat, chime=self.settings.chime,
+            volume=self.settings.volume, special=call, at=now, brief=utterances[0]))
+
+    def _quiet(self, now: datetime, what: str, window: int) -> bool:
+        if self.settings.is_quiet(now.astimezone(self.tz).time()):
+            log.info("quiet hours: %s to window %d not spoken", what, window)
+            return True
+        return False
+
+    def _queue(self, item: Announcement) -> Announcement:
         for index, queued in enumerate(self.waiting):
-            if queued.ticket_id == ticket_id:
+            if queued.key == item.key:
+                # the same ticket called again before its call was said: say it once,
+                # with the latest words, where the first one stood
                 self.waiting[index] = item
+                self.superseded += 1
+                log.info("%s to window %d superseded by a later call of it",
+                         queued.number or queued.special, queued.window)
                 return item
         self.waiting.append(item)
-        while len(self.waiting) > self.settings.max_queue:
-            old = self.waiting.pop(0)
-            self.dropped += 1
-            log.warning("too many calls waiting (%d): %s to window %d dropped unspoken",
-                        self.settings.max_queue, old.number, old.window)
         return item
 
     def hears(self, window: int, service: str | None) -> bool:
@@ -114,11 +194,30 @@ class Announcer:
             return True
         found = self.config.window(window)
         zone = found.zone if found else None
+        if zone is None and found is not None:
+            service = service or (found.services[0] if found.services else None)
         if zone is None and service:
             svc = self.config.service(service)
             zone = svc.zone if svc else None
         return zone is None or zone in self.zones
 
-    def next(self) -> Announcement | None:
-        """The oldest waiting announcement, taken off the queue; None when none waits."""
-        return self.waiting.pop(0) if self.waiting else None
+    def form(self, item: Announcement, behind: int, now: datetime) -> Form:
+        """How ``item`` is said when taken at ``now`` with ``behind`` calls waiting after
+        it: in full when nothing waits, brief when many wait or it has waited long,
+        else short. Always in full with ``shorten = false``."""
+        if not self.settings.shorten:
+            return Form.FULL
+        waited = (now - item.at).total_seconds() if item.at is not None else 0.0
+        if behind >= BRIEF_FROM or waited >= BRIEF_AFTER_S:
+            return Form.BRIEF
+        if behind:
+            return Form.SHORT
+        return Form.FULL
+
+    def next(self, now: datetime) -> Announcement | None:
+        """The oldest waiting announcement, taken off the queue at ``now`` and shortened
+        as the backlog calls for; None when none waits."""
+        if not self.waiting:
+            return None
+        item = self.waiting.pop(0)
+        return item.shortened(self.form(item, len(self.waiting), now))

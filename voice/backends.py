@@ -161,11 +161,16 @@ class FolderSink:
 PLAYERS: tuple[tuple[str, list[str]], ...] = (("pw-play", []), ("paplay", []), ("aplay", ["-q"]))
 
 
+#: Debian packages that bring a player (system-packages.txt installs alsa-utils).
+PLAYER_PACKAGES = "alsa-utils (aplay), pipewire-bin (pw-play) or pulseaudio-utils (paplay)"
+
+
 class CommandSink:
     """Plays through a command-line player (PipeWire, PulseAudio or ALSA)."""
 
     def __init__(self, command: list[str]) -> None:
         self.command = command
+        self.name = Path(command[0]).name
 
     @classmethod
     def find(cls) -> CommandSink | None:
@@ -174,6 +179,22 @@ class CommandSink:
             if path:
                 return cls([path, *flags])
         return None
+
+    def probe(self, timeout_s: float = 10) -> str:
+        """Play a tenth of a second of silence: "" when the player could play it (calls
+        will be heard), else why not in the player's words (no sound card, no server)."""
+        with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+            tmp.write(silence(100).wav_bytes())
+            tmp.flush()
+            try:
+                done = subprocess.run([*self.command, tmp.name], check=False,
+                                      capture_output=True, timeout=timeout_s)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                return f"{self.name} failed: {exc}"
+        if done.returncode != 0:
+            said = done.stderr.decode(errors="replace").strip().splitlines()
+            return f"{self.name} cannot play: {said[-1] if said else f'exit {done.returncode}'}"
+        return ""
 
     def play_wav(self, wav: bytes, duration_s: float) -> None:
         with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
@@ -188,7 +209,7 @@ class CommandSink:
 
 def default_backend(clips: Path | None = None) -> Backend:
     """The best backend this machine has: a clip pack (if given) or espeak-ng, played
-    by a command-line player; else a silent one that says why once.
+    by a command-line player that can play here; else a silent one that says why.
 
     Raises:
         AudioError: ``clips`` is given but is not a usable clip pack.
@@ -198,9 +219,24 @@ def default_backend(clips: Path | None = None) -> Backend:
 
     sink = CommandSink.find()
     if sink is None:
-        return SilentBackend("no audio player (pw-play, paplay or aplay) found")
+        return SilentBackend(f"no audio player (pw-play, paplay or aplay) found: install "
+                             f"{PLAYER_PACKAGES}")
+    trouble = sink.probe()
+    if trouble:
+        return SilentBackend(f"no audio output: {trouble}")
     if clips is not None:
         return AudioBackend(ClipPack(clips), sink)
     if espeak_available():
         return AudioBackend(EspeakVoice(), sink)
     return SilentBackend("espeak-ng is not installed and no clip pack is configured")
+
+
+def heard(backend: Backend) -> tuple[bool, str, str]:
+    """Whether calls said through ``backend`` will be heard: (yes, words for the lobby
+    in Chinese, detail for the technician's log)."""
+    if isinstance(backend, SilentBackend):
+        return (False, "语音播报暂不可用，请留意屏幕叫号",
+                f"calls will NOT be heard: {backend.reason}")
+    sink = getattr(backend, "sink", None)
+    through = f" through {getattr(sink, 'name', type(sink).__name__)}" if sink else ""
+    return True, "语音播报已就绪", f"calls will be heard: {backend.name}{through}"

@@ -75,8 +75,8 @@ def _say(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
-    item = Announcer(config, clock=wall_clock).offer(
-        {"ticket": {"id": 0, "number": args.number}, "window": args.window})
+    item = Announcer(config).offer({"ticket": {"id": 0, "number": args.number},
+                                    "window": args.window}, wall_clock())
     if item is None:
         print("jiaohao voice: nothing to say (quiet hours, or the window cannot be read)",
               file=sys.stderr)
@@ -93,18 +93,23 @@ def _say(args: argparse.Namespace) -> int:
 async def _station(args: argparse.Namespace) -> int:
     from hall.client import HubRefused
     from hall.wallclock import wall_clock
-    from voice.backends import default_backend
+    from voice.backends import default_backend, heard
     from voice.station import Station
 
-    station = Station(args.hub, args.device, args.token, default_backend(args.clips),
-                      speaker=args.speaker, clock=wall_clock)
+    backend = default_backend(args.clips)
+    ok, lobby, detail = heard(backend)
+    # said at start, before connecting: whoever sets the PC up hears of a mute PC at once
+    (log.info if ok else log.warning)("%s", detail)
+    print(f"jiaohao voice: {lobby}", flush=True)
+    station = Station(args.hub, args.device, args.token, backend,
+                      clock=wall_clock, speaker=args.speaker)
     try:
         await station.start()
     except (HubRefused, TimeoutError, OSError, ValueError) as exc:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
-    print(f"jiaohao voice: announcing as {args.device} with {station.backend.name}",
-          flush=True)
+    print(f"jiaohao voice: announcing as {args.device} with {station.backend.name}"
+          f"{'' if ok else ' (calls will not be heard)'}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

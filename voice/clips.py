@@ -1,5 +1,6 @@
 """Recorded clip packs: a folder of WAV segments (请.wav 号.wav 到.wav 窗口.wav 办理.wav,
-零.wav … 九.wav, 幺.wav, 十.wav, 百.wav, 千.wav, A.wav … Z.wav) joined into sentences.
+零.wav … 九.wav, 幺.wav, 十.wav, 百.wav, 千.wav, A.wav … Z.wav, and for the special
+calls 大堂经理.wav 的.wav 办事群众.wav 对本次服务进行评价.wav) joined into sentences.
 
 Template text is split into clips by longest match (so "号到" may be one clip or
 号 + 到). Clips are trimmed, brought to one sample rate and joined with a short
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 
 #: The clips ``make_demo_pack`` records (what the default Chinese template needs).
 DEMO_WORDS = ("请", "号", "到", "窗口", "办理", *DIGITS, YAO, *[u for u in UNITS if u],
-              *string.ascii_uppercase)
+              *string.ascii_uppercase,
+              # the special calls (voice.phrases.SPECIAL_TEMPLATES)
+              "大堂经理", "的", "办事群众", "对本次服务进行评价")
 
 
 class ClipPack:

@@ -55,14 +55,18 @@ class EspeakVoice:
         """Raises:
             AudioError: espeak-ng is missing or failed.
         """
-        return self.render_text(utterance.text, VOICES.get(utterance.lang, "cmn"))
+        return self.render_text(utterance.text, VOICES.get(utterance.lang, "cmn"),
+                                rate=utterance.rate)
 
-    def render_text(self, text: str, voice: str = "cmn") -> Audio:
-        """Raises:
+    def render_text(self, text: str, voice: str = "cmn", *, rate: float = 1.0) -> Audio:
+        """``text`` at ``rate`` times the usual speed.
+
+        Raises:
             AudioError: espeak-ng is missing or failed.
         """
         with tempfile.TemporaryDirectory(prefix="jiaohao-voice-") as tmp:
             path = Path(tmp) / "say.wav"
-            if not speak_to_wav(text, path, voice=voice, speed_wpm=self.speed_wpm):
+            speed = round(self.speed_wpm * rate)
+            if not speak_to_wav(text, path, voice=voice, speed_wpm=speed):
                 raise AudioError("espeak-ng is not installed or failed")
             return trim(read_wav(path))

@@ -1,12 +1,17 @@
 """Runs the announcement queue on its own thread: one announcement at a time, each
 said to the end before the next (never two over each other, never one cut off).
+
+The time comes from the ``clock`` the wiring gives (``jiaohao voice station``, the
+display): the player asks it when a call arrives and when one is taken, and the
+announcer decides with those readings (quiet hours, how short to say a call).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from voice.announcer import Announcement, Announcer
@@ -14,14 +19,22 @@ from voice.backends import Backend
 
 log = logging.getLogger(__name__)
 
+#: When the player is idle and a call arrives, it waits this long (seconds) for calls
+#: made in the same moment, so that a burst is seen as one and said short from its
+#: first call (a call nobody else follows waits only this long).
+SETTLE_S = 0.3
+
 
 class Player:
     """``offer`` from any thread (a hub client's event callback); a daemon thread says
-    the queued calls through ``backend``."""
+    the queued calls through ``backend``. ``clock`` gives the time now (aware)."""
 
-    def __init__(self, announcer: Announcer, backend: Backend) -> None:
+    def __init__(self, announcer: Announcer, backend: Backend, *,
+                 clock: Callable[[], datetime], settle_s: float = SETTLE_S) -> None:
         self.announcer = announcer
         self.backend = backend
+        self.clock = clock
+        self.settle_s = settle_s
         self._cond = threading.Condition()
         self._busy = False
         self._stop = False
@@ -29,9 +42,16 @@ class Player:
         self._thread.start()
 
     def offer(self, data: Mapping[str, Any]) -> Announcement | None:
-        """Queue a ``ticket_called`` event's data (see :class:`Announcer`)."""
+        """Queue a ``ticket_called`` event's data (see :meth:`Announcer.offer`)."""
         with self._cond:
-            item = self.announcer.offer(data)
+            item = self.announcer.offer(data, self.clock())
+            self._cond.notify_all()
+            return item
+
+    def offer_special(self, data: Mapping[str, Any]) -> Announcement | None:
+        """Queue an ``announcement`` event's data (see :meth:`Announcer.offer_special`)."""
+        with self._cond:
+            item = self.announcer.offer_special(data, self.clock())
             self._cond.notify_all()
             return item
 
@@ -57,21 +77,35 @@ class Player:
             self._cond.notify_all()
         self._thread.join(timeout_s)
 
+    def _settle(self) -> None:
+        """Wait (lock held) until no new call came for ``settle_s``, or stop."""
+        while not self._stop and self.settle_s > 0:
+            count = len(self.announcer.waiting)
+            self._cond.wait(self.settle_s)
+            if len(self.announcer.waiting) == count:
+                return
+
     def _run(self) -> None:
+        idle = True
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: self._stop or bool(self.announcer.waiting))
+                if idle:
+                    self._settle()
                 if self._stop:
                     return
-                item = self.announcer.next()
+                item = self.announcer.next(self.clock())
                 self._busy = item is not None
             if item is None:
+                idle = True
                 continue
+            idle = False
             try:
                 self.backend.play(item)
             except Exception:  # a backend bug must not silence the hall for the day
-                log.exception("speaking %s failed", item.number)
+                log.exception("speaking %s failed", item.number or item.special)
             finally:
                 with self._cond:
                     self._busy = False
+                    idle = not self.announcer.waiting
                     self._cond.notify_all()

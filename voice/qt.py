@@ -42,6 +42,8 @@ class QtSink:
     """Plays WAV bytes through QtMultimedia's default output. Create it in the Qt
     thread; ``play_wav`` from the player's thread blocks until the sound ended."""
 
+    name = "QtMultimedia"
+
     def __init__(self, volume: float = 1.0) -> None:
         self._on_qt = _OnQtThread()
         self._output = QAudioOutput()

@@ -1,8 +1,9 @@
 """A headless announcer: a loudspeaker PC (no screen) connected to the hub as a
-display device, saying the calls of its speaker's zones.
+display device, saying the calls and special calls of its speaker's zones.
 
 It takes the hall (zones, windows, ``[voice]``) from each ``welcome``, listens only to
-``ticket_called`` events and hands them to a :class:`~voice.player.Player`.
+``ticket_called`` and ``announcement`` events and hands them to a
+:class:`~voice.player.Player`.
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ class Station:
     """Connects to the hub and speaks. ``speaker`` picks a ``[[voice.speaker]]``."""
 
     def __init__(self, url: str, device: str, token: str, backend: Backend, *,
-                 clock: Clock, speaker: str | None = None) -> None:
+                 clock: Clock, speaker: str | None = None,
+                 settle_s: float | None = None) -> None:
         """``clock`` is the local clock; quiet hours follow the hub's time (``clock``
         plus the offset to the hub's, heard from the welcome and the calls)."""
         self.backend = backend
         self.clock = HubClock(clock)
         self.speaker = speaker
+        self.settle_s = settle_s
         self.player: Player | None = None
         self.problem = ""
         self.client = HubClient(url, device, token, on_welcome=self._welcomed,
                                 on_event=self._event,
-                                subscribe=(EventKind.TICKET_CALLED,))
+                                subscribe=(EventKind.TICKET_CALLED, EventKind.ANNOUNCEMENT))
 
     async def start(self, timeout_s: float | None = None) -> None:
         """Raises:
@@ -57,17 +60,22 @@ class Station:
         self.clock.set_from(welcome.now)
         try:
             config = HallConfig.from_public(welcome.hall or {})
-            announcer = Announcer(config, speaker=self.speaker, clock=self.clock)
+            announcer = Announcer(config, speaker=self.speaker)
         except ValueError as exc:
             self.problem = str(exc)
             log.error("cannot announce: %s", exc)
             return
         if self.player is None:
-            self.player = Player(announcer, self.backend)
+            extra = {} if self.settle_s is None else {"settle_s": self.settle_s}
+            self.player = Player(announcer, self.backend, clock=self.clock, **extra)
         else:  # a reconnection may bring a changed hall: its rules from now on
             self.player.replace_rules(announcer)
 
     def _event(self, event: Event, state: Any) -> None:
         self.clock.heard_from(event.at)
-        if event.kind is EventKind.TICKET_CALLED and self.player is not None:
+        if self.player is None:
+            return
+        if event.kind is EventKind.TICKET_CALLED:
             self.player.offer(event.data)
+        elif event.kind is EventKind.ANNOUNCEMENT:
+            self.player.offer_special(event.data)

@@ -6,6 +6,7 @@ Import from here: ``from hall.config import HallConfig, load_config``.
 
 from __future__ import annotations
 
+from hall.config.county import CountyLink
 from hall.config.loader import (
     FILE_KEY,
     ConfigError,
@@ -36,6 +37,7 @@ __all__ = [
     "AlertRules",
     "ConfigError",
     "ConfigProblem",
+    "CountyLink",
     "Device",
     "DisplaySettings",
     "FollowUp",

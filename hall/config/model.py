@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hall.config.county import CountyLink
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -161,6 +162,8 @@ class HallConfig:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     alerts: AlertRules = field(default_factory=AlertRules)
     followup: FollowUp = field(default_factory=FollowUp)
+    #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
+    county: CountyLink = field(default_factory=CountyLink)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -14,11 +14,14 @@ from typing import Any, Protocol
 
 DEFAULT_TEMPLATE = "请{number}号到{window}号窗口办理"
 DEFAULT_TEMPLATE_EN = "Number {number}, please go to window {window}."
+#: Said instead of the template when many calls wait (a space, not a comma: a clip pack
+#: has no clip for punctuation).
+DEFAULT_TEMPLATE_BRIEF = "{number}号 {window}号窗口"
 #: The placeholders a template may use.
 PLACEHOLDERS = ("number", "window", "window_name", "service")
 
-VOICE_KEYS = ("template", "template_en", "repeat", "chime", "quiet_hours", "volume", "yao",
-         "max_queue", "speaker")
+VOICE_KEYS = ("template", "template_en", "template_brief", "repeat", "chime", "quiet_hours",
+              "volume", "yao", "shorten", "max_queue", "speaker")
 _SPEAKER_KEYS = ("id", "zones")
 _SPAN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)")
 _FIELD = re.compile(r"\{([^{}]*)\}")
@@ -42,8 +45,12 @@ class VoiceSettings:
     quiet_hours: tuple[tuple[time, time], ...] = ()
     volume: int = 80  # percent
     yao: bool = False  # read the digit 1 as 幺 in ticket numbers
+    #: Accepted for older hall files and ignored: no call waiting is ever dropped now.
     max_queue: int = 4
     speakers: tuple[Speaker, ...] = ()
+    template_brief: str = DEFAULT_TEMPLATE_BRIEF
+    #: Say calls shorter when others wait behind them (voice.announcer.Form).
+    shorten: bool = True
 
     def speaker(self, speaker_id: str) -> Speaker | None:
         return next((s for s in self.speakers if s.id == speaker_id), None)
@@ -62,7 +69,8 @@ class VoiceSettings:
         return {
             "template": self.template, "template_en": self.template_en, "repeat": self.repeat,
             "chime": self.chime, "volume": self.volume, "yao": self.yao,
-            "max_queue": self.max_queue,
+            "max_queue": self.max_queue, "template_brief": self.template_brief,
+            "shorten": self.shorten,
             "quiet_hours": [f"{a:%H:%M}-{_hhmm_end(b)}" for a, b in self.quiet_hours],
             "speakers": [{"id": s.id, "zones": list(s.zones)} for s in self.speakers],
         }
@@ -87,6 +95,8 @@ class VoiceSettings:
             volume=int(obj.get("volume", default.volume)),
             yao=bool(obj.get("yao", default.yao)),
             max_queue=int(obj.get("max_queue", default.max_queue)),
+            template_brief=str(obj.get("template_brief", default.template_brief)),
+            shorten=bool(obj.get("shorten", default.shorten)),
             speakers=tuple(Speaker(str(s["id"]), tuple(map(str, s.get("zones", []))))
                            for s in obj.get("speakers", [])),
         )
@@ -170,6 +180,7 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
 
     text = template("template", default.template, required=True)
     text_en = template("template_en", default.template_en, required=False)
+    text_brief = template("template_brief", default.template_brief, required=True)
     if text_en and "number" not in _FIELD.findall(text_en):
         checks.error("voice.template_en", 'must contain {number}, or be "" for Chinese only')
         ok = False
@@ -178,6 +189,7 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
     max_queue = bounded("max_queue", 1, 50, default.max_queue)
     chime = flag("chime", default.chime)
     yao = flag("yao", default.yao)
+    shorten = flag("shorten", default.shorten)
     quiet: list[tuple[time, time]] = []
     spans = value.get("quiet_hours", [])
     if not isinstance(spans, list):
@@ -229,4 +241,5 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
         return None
     return VoiceSettings(template=text, template_en=text_en, repeat=repeat, chime=chime,
                          quiet_hours=tuple(quiet), volume=volume, yao=yao,
-                         max_queue=max_queue, speakers=tuple(speakers))
+                         max_queue=max_queue, speakers=tuple(speakers),
+                         template_brief=text_brief, shorten=shorten)

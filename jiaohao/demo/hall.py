@@ -204,13 +204,13 @@ class DemoHall:
         from voice.espeak import espeak_available
 
         if not self.headless:
-            return make_speaker(True).speaker
+            return make_speaker(True, clock=self.clock).speaker
         if not espeak_available():
             log.warning("espeak-ng is not installed: the calls are not written as WAV files")
             return None
         from jiaohao.demo.output import WavFolderBackend
 
-        return VoiceSpeaker(WavFolderBackend(self.out / "voice"))
+        return VoiceSpeaker(WavFolderBackend(self.out / "voice"), clock=self.clock)
 
     def _printed(self, raw: bytes) -> None:
         """A job left the virtual printer (its thread): keep it, show it."""

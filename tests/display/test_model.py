@@ -204,18 +204,52 @@ def test_a_kiosk_out_of_paper_is_shown_until_it_is_refilled() -> None:
     from hall.protocol import Event, EventKind
 
     hall = Hall()
-    state = hall.model._state
 
-    def report(status: str, seq: int) -> None:
-        hall.model.event(Event.of(seq, "2026-03-02T10:00:00+08:00",
-                                  EventKind.DEVICE_STATUS_REPORTED,
-                                  {"device": "kiosk-2", "device_kind": "printer",
-                                   "status": status, "detail": ""}), state)
+    def report(status: str, seq: int, kind: str = "printer", device: str = "kiosk-2") -> None:
+        hall.feed(Event.of(seq, "2026-03-02T10:00:00+08:00",
+                           EventKind.DEVICE_STATUS_REPORTED,
+                           {"device": device, "device_kind": kind,
+                            "status": status, "detail": ""}))
 
     report("paper_out", 1)
     assert hall.model.view().problems == ("2号取号机打印机缺纸，请到其他取号机或服务台取号",)
     report("paper_near_end", 2)  # issuing goes on: nothing for citizens to know
     assert hall.model.view().problems == ()
+
+
+def test_a_kiosk_whose_connection_is_gone_is_shown_offline_not_its_printer() -> None:
+    """The hub reports a kiosk silent for two minutes as ``offline`` with device_kind
+    ``kiosk`` (the kiosk itself, not its printer)."""
+    from hall.protocol import Event, EventKind
+
+    hall = Hall()
+
+    def report(status: str, seq: int, kind: str, device: str) -> None:
+        hall.feed(Event.of(seq, "2026-03-02T10:00:00+08:00",
+                           EventKind.DEVICE_STATUS_REPORTED,
+                           {"device": device, "device_kind": kind,
+                            "status": status, "detail": "连接中断超过 120 秒"}))
+
+    report("offline", 1, "kiosk", "kiosk-1")
+    report("offline", 2, "caller", "caller-3")  # a terminal gone: the managers' alert only
+    assert hall.model.view().problems == ("1号取号机离线，请到其他取号机或服务台取号",)
+    report("offline", 3, "printer", "kiosk-2")
+    assert hall.model.view().problems == ("1号取号机离线，请到其他取号机或服务台取号",
+                                          "2号取号机打印机离线，请到其他取号机或服务台取号")
+    report("ok", 4, "kiosk", "kiosk-1")
+    assert hall.model.view().problems == ("2号取号机打印机离线，请到其他取号机或服务台取号",)
+
+
+def test_faults_from_a_welcome_are_shown() -> None:
+    """A screen started (or reconnected) while a kiosk is out of paper shows it."""
+    from hall.payloads import DeviceStatusReported
+
+    hall = Hall()
+    state = HallState.from_public(hall.engine.state.public())
+    state.faults["kiosk-3"] = DeviceStatusReported(device="kiosk-3", device_kind="printer",
+                                                   status="paper_out", detail="")
+    hall.model.reset(hall.model._hall, state)
+    assert hall.model.view().problems == ("3号取号机打印机缺纸，请到其他取号机或服务台取号",)
 
 
 def test_a_fresh_welcome_of_another_day_clears_the_calls() -> None:
@@ -248,3 +282,118 @@ def test_parse_windows(text: str, expected: set[int]) -> None:
 def test_parse_windows_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_windows(text)
+
+
+# -- special calls (issue: they never reached the lobby) -------------------------------
+
+
+def test_a_special_call_takes_the_panel_for_its_highlight_time_and_is_spoken() -> None:
+    from display.model import SpecialCall
+    from hall.protocol import Announce
+
+    hall = Hall()
+    said: list[SpecialCall] = []
+    hall.model.on_special(said.append)
+    hall.take()
+    hall.call(3)
+    hall.clock.t += 20  # the ticket call is steady by now
+    hall.run(Announce(id=99, window=3, call="manager"))
+    view = hall.model.view()
+    assert view.special is not None and view.special.phase is Phase.BLINK
+    assert (view.special.call.headline, view.special.call.line) == ("大堂经理", "请到 3号窗口")
+    assert view.special.call.text == "请大堂经理到3号窗口"
+    assert view.newest is not None and view.newest.call.number == "A001"  # still standing
+    assert hall.model.animating()
+    assert [(s.window, s.call) for s in said] == [(3, "manager")]
+    assert [c.number for c in hall.spoken] == ["A001"]  # never merged with a ticket call
+    hall.clock.t += 5
+    assert hall.model.view().special.phase is Phase.HIGHLIGHT  # type: ignore[union-attr]
+    hall.clock.t += 5
+    assert hall.model.view().special is None  # its highlight time is over
+    assert not hall.model.animating()
+
+
+def test_a_ticket_call_after_a_special_call_takes_the_panel_back() -> None:
+    from hall.protocol import Announce
+
+    hall = Hall()
+    hall.take()
+    hall.run(Announce(id=99, window=3, call="rating"))
+    assert hall.model.view().special is not None
+    assert hall.model.view().special.call.headline == "请评价"  # type: ignore[union-attr]
+    hall.clock.t += 1
+    hall.call(4)
+    view = hall.model.view()
+    assert view.special is None and view.newest is not None and view.newest.call.window == 4
+
+
+def test_a_special_call_of_a_window_this_screen_does_not_cover_is_neither_shown_nor_said(
+) -> None:
+    from display.model import SpecialCall
+    from hall.protocol import Announce
+
+    hall = Hall(ScreenFilter(zones=frozenset({"social"})))
+    said: list[SpecialCall] = []
+    hall.model.on_special(said.append)
+    hall.run(Announce(id=1, window=62, call="manager"))  # window 62: social only
+    hall.run(Announce(id=2, window=1, call="manager"))  # window 1: tax and social
+    tax = Hall(ScreenFilter(zones=frozenset({"tax"})))
+    tax.run(Announce(id=1, window=62, call="manager"))
+    assert tax.model.view().special is None
+    assert [s.window for s in said] == [62, 1]
+
+
+def test_a_special_call_replayed_by_a_resume_is_not_said_twice() -> None:
+    from display.model import SpecialCall
+    from hall.protocol import Announce
+
+    hall = Hall()
+    said: list[SpecialCall] = []
+    hall.model.on_special(said.append)
+    events = hall.run(Announce(id=1, window=5, call="manager"))
+    hall.model.event(events[0], hall.replica)  # the same event again
+    assert len(said) == 1
+
+
+# -- the big panel shows only what is true now -------------------------------------------
+
+
+def panel(hall: Hall) -> tuple[str, str] | None:
+    newest = hall.model.view().newest
+    return (newest.call.number, newest.call.window_name) if newest else None
+
+
+def test_after_a_skip_the_panel_no_longer_calls_the_skipped_ticket() -> None:
+    hall = Hall()
+    hall.take()
+    hall.take()
+    hall.call(1)
+    hall.call(2)
+    assert panel(hall) == ("A002", "2号窗口")
+    hall.run(Skip(id=50, window=2))
+    assert panel(hall) == ("A001", "1号窗口")  # the call still standing, steady
+    assert hall.model.view().newest.phase is Phase.STEADY  # type: ignore[union-attr]
+    assert [(r.call.number, r.status) for r in hall.model.view().recent] == [
+        ("A002", TicketStatus.SKIPPED)]  # the list keeps the history
+    hall.run(Skip(id=51, window=1))
+    assert panel(hall) is None
+
+
+def test_after_a_transfer_or_a_finish_and_a_pause_the_panel_is_emptied() -> None:
+    from hall.protocol import Finish, Transfer
+
+    hall = Hall()
+    for _ in range(3):
+        hall.take()
+    hall.call(1)
+    hall.run(Recall(id=60, window=1))
+    assert hall.model.view().newest.call.recall == 1  # type: ignore[union-attr]
+    hall.run(Transfer(id=61, window=1, service="B"))
+    assert panel(hall) is None  # not 再次呼叫 A001 to window 1 any more
+    hall.call(1)
+    assert panel(hall) is not None
+    hall.run(Finish(id=62, window=1))
+    hall.run(Pause(id=63, window=1, reason="会议"))
+    view = hall.model.view()
+    assert view.newest is None and view.paused == ("1号窗口",)
+    assert {r.call.number for r in view.recent} == {"A001", "A002"}

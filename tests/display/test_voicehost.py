@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from display.model import Call
 from display.speech import call_event_data
 from display.voicehost import VoiceSpeaker, make_speaker
 from hall.config import HallConfig
-from tests.conftest import TIMEOUT_S, FakeClock
+from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import make_config
 from voice.backends import RecordingBackend
+
+
+def clock_now() -> datetime:
+    return datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
 
 CALL = Call(ticket_id=7, number="A007", window=12, window_name="12号窗口", service="A",
             service_name="办税服务", zone="tax", priority=False, recall=0, at="t")
 
 
 def test_no_voice_setting_no_speaker() -> None:
-    assert make_speaker(False).speaker is None
+    assert make_speaker(False, clock=clock_now).speaker is None
 
 
 def test_with_the_setting_there_is_always_a_speaker_and_a_reason_when_silent(qtbot: Any) -> None:
-    setup = make_speaker(True)
+    setup = make_speaker(True, clock=clock_now)
     assert setup.speaker is not None
     backend = setup.speaker.backend  # type: ignore[attr-defined]
     assert (backend.name == "silent") == bool(setup.problem)
@@ -30,9 +36,9 @@ def test_with_the_setting_there_is_always_a_speaker_and_a_reason_when_silent(qtb
 
 def test_calls_reach_the_voice_queue_with_their_own_number_and_window() -> None:
     voice = RecordingBackend()
-    speaker = VoiceSpeaker(voice)
+    speaker = VoiceSpeaker(voice, clock=clock_now)
     speaker.announce(CALL)  # no hall yet: not spoken
-    speaker.configure(HallConfig.from_public(make_config().public()), FakeClock())
+    speaker.configure(HallConfig.from_public(make_config().public()))
     speaker.announce(CALL)
     assert voice.wait_for(1, TIMEOUT_S)
     speaker.close()

@@ -14,18 +14,19 @@ from display.voicehost import VoiceSpeaker
 from hall.client import HubClient
 from tests.conftest import TIMEOUT_S
 from tests.display.test_model import FakeClock
+from tests.hub.conftest import Clock
 from tests.qtkit.conftest import ThreadedHub
 from voice.backends import RecordingBackend
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 
 
-def ask(hub: ThreadedHub, window: int, type_: str) -> dict[str, Any]:
+def ask(hub: ThreadedHub, window: int, type_: str, **fields: Any) -> dict[str, Any]:
     """One request from the window's caller (a real client of its own)."""
 
     async def go() -> dict[str, Any]:
         async with HubClient(hub.url, f"caller-{window}", f"caller-{window}-secret") as caller:
-            return await caller.request(type_, window=window)
+            return await caller.request(type_, window=window, **fields)
 
     return hub.run(go())
 
@@ -116,7 +117,7 @@ def test_reconnect_with_since_shows_and_speaks_no_gap_and_no_duplicate(
     qtbot: Any, hall_hub: ThreadedHub, wall: Any
 ) -> None:
     voice = RecordingBackend()  # the voice package's queue and its recording backend
-    app, speaker, clock = wall(speaker=VoiceSpeaker(voice))
+    app, speaker, clock = wall(speaker=VoiceSpeaker(voice, clock=Clock()))
     hall_hub.issue(12)
     for window in (1, 2, 3):
         ask(hall_hub, window, "call_next")
@@ -148,3 +149,38 @@ def test_reconnect_with_since_shows_and_speaks_no_gap_and_no_duplicate(
     assert len(numbers) == len(set(numbers))
     clock.t += 60
     assert app.window.grab().width() == 1366  # still paints after the outage
+
+
+def test_a_special_call_is_painted_as_big_as_a_call_and_said_by_the_voice(
+    qtbot: Any, hall_hub: ThreadedHub, wall: Any
+) -> None:
+    voice = RecordingBackend()
+    app, _speaker, clock = wall(speaker=VoiceSpeaker(voice, clock=Clock(), settle_s=0))
+    hall_hub.issue(1)
+    ask(hall_hub, 3, "call_next")
+    qtbot.waitUntil(lambda: len(voice.spoken) == 1, timeout=WAIT_MS)
+    clock.t += 60
+    ask(hall_hub, 3, "announce", call="manager")
+    qtbot.waitUntil(lambda: app.window.painted_view is not None
+                    and app.window.painted_view.special is not None, timeout=WAIT_MS)
+    assert "请大堂经理到3号窗口" in app.window.control_texts()
+    qtbot.waitUntil(lambda: len(voice.spoken) == 2, timeout=WAIT_MS)
+    assert voice.spoken[1].text.startswith("请大堂经理到三号窗口")
+    assert "A零零一" not in voice.spoken[1].text
+    clock.t += 60  # its highlight time is over: the panel shows the standing call again
+    app.window.sync()
+    qtbot.waitUntil(lambda: app.window.painted_view is not None
+                    and app.window.painted_view.special is None, timeout=WAIT_MS)
+    assert app.window.painted_view.newest.call.number == "A001"  # type: ignore[union-attr]
+
+
+def test_the_panel_leaves_a_skipped_call(qtbot: Any, hall_hub: ThreadedHub, wall: Any) -> None:
+    app, speaker, _ = wall()
+    hall_hub.issue(1)
+    ask(hall_hub, 3, "call_next")
+    qtbot.waitUntil(lambda: len(speaker.calls) == 1, timeout=WAIT_MS)
+    ask(hall_hub, 3, "skip")
+    qtbot.waitUntil(lambda: _seen(app, hall_hub), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.window.painted_view is not None
+                    and app.window.painted_view.newest is None, timeout=WAIT_MS)
+    assert not any(text.startswith("请A001") for text in app.window.control_texts())

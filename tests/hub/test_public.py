@@ -152,6 +152,72 @@ async def test_screen_shows_calls_of_its_zones(hub: Hub, client: ClientFactory) 
         assert {c["number"] for c in view["recent"]} == {"A001", "C001"}
 
 
+async def next_view(page: Any, done: Any) -> dict[str, Any]:
+    """The first view the page receives for which ``done(view)`` holds."""
+    while True:
+        view: dict[str, Any] = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        if done(view):
+            return view
+
+
+@pytest.fixture
+def config() -> HallConfig:
+    import dataclasses
+
+    from tests.hub.conftest import make_config
+
+    made = make_config()
+    return dataclasses.replace(made, display=dataclasses.replace(
+        made.display, notice="午休时间 12:00-13:30 仅办理加急业务"))
+
+
+async def test_the_browser_wall_gets_the_halls_notice(hub: Hub) -> None:
+    status, _, body = await http(hub, "/api/screen")
+    assert status == 200 and json.loads(body)["notice"] == "午休时间 12:00-13:30 仅办理加急业务"
+    async with connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S) as page:
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["notice"] == "午休时间 12:00-13:30 仅办理加急业务"
+
+
+async def test_the_browser_wall_shows_a_special_call_of_its_zones(
+        hub: Hub, client: ClientFactory) -> None:
+    async with connect(f"{hub.url}/public/ws?screen=1&zones=social",
+                       open_timeout=TIMEOUT_S) as social, \
+            connect(f"{hub.url}/public/ws?screen=1&zones=tax",
+                    open_timeout=TIMEOUT_S) as tax:
+        await next_view(social, lambda v: True)
+        await next_view(tax, lambda v: True)
+        await (await client("caller-62")).ok("announce", window=62, call="manager")
+        view = await next_view(social, lambda v: v["special"] is not None)
+        assert view["special"] == {"window": 62, "call": "manager", "text": "请大堂经理到62号窗口",
+                                   "window_name": "62号窗口", "at": view["special"]["at"]}
+        assert view["highlight_s"] == hub.config.display.highlight_s
+        await take(client, "A")
+        await (await client("caller-3")).ok("call_next", window=3)
+        view = await next_view(tax, lambda v: v["latest"] is not None)
+        assert view["special"] is None  # window 62 is not the tax screen's
+
+
+async def test_the_browser_walls_big_call_is_only_what_stands_now(
+        hub: Hub, client: ClientFactory) -> None:
+    await take(client, "A")
+    await take(client, "A")
+    caller1, caller2 = await client("caller-1"), await client("caller-2")
+    async with connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S) as page:
+        await caller1.ok("call_next", window=1)
+        await caller2.ok("call_next", window=2)
+        view = await next_view(page, lambda v: (v["latest"] or {}).get("number") == "A002")
+        await caller2.ok("skip", window=2)
+        view = await next_view(page, lambda v: (v["latest"] or {}).get("number") != "A002")
+        assert view["latest"]["number"] == "A001"  # the call still standing
+        assert [(c["number"], c["standing"]) for c in view["recent"]] == [
+            ("A002", False), ("A001", True)]  # the history stays, marked
+        await caller1.ok("finish", window=1)
+        await caller1.ok("pause", window=1)
+        view = await next_view(page, lambda v: v["paused"] == [1])
+        assert view["latest"] is None
+
+
 async def test_a_guessed_socket_is_refused(hub: Hub) -> None:
     with pytest.raises(InvalidStatus) as refused:
         async with connect(f"{hub.url}/public/ws?t=1-0000000000000000",

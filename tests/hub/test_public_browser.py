@@ -175,3 +175,44 @@ async def test_a_guessed_link_shows_no_ticket(
         assert "A001" not in await page.content()
     finally:
         await hub.stop()
+
+
+async def test_the_browser_wall_shows_a_special_call_then_only_what_stands(
+    hall: HallConfig, db_path: str, clock: Clock, port: int, browser: Any,
+) -> None:
+    import json
+
+    from websockets.asyncio.client import connect
+
+    display = dataclasses.replace(hall.display, blink_s=0.5, highlight_s=2.0)
+    hub = Hub(dataclasses.replace(hall, display=display), db_path, port=port, clock=clock)
+    await hub.start()
+
+    async def ask(window: int, request: str, **fields: Any) -> None:
+        async with connect(hub.url) as ws:
+            await ws.send(json.dumps({"type": "hello", "device": f"caller-{window}",
+                                      "token": f"caller-{window}-secret", "subscribe": False}))
+            await ws.recv()
+            await ws.send(json.dumps({"type": request, "id": 1, "window": window, **fields}))
+            assert json.loads(await ws.recv())["ok"]
+
+    try:
+        await kiosk_ticket(hub, "A")
+        screen = await browser.new_page(viewport={"width": 1920, "height": 1080})
+        await screen.goto(f"http://127.0.0.1:{port}/screen")
+        number = screen.locator("#latest-number")
+        await ask(3, "call_next")
+        await playwright.expect(number).to_have_text("A001", timeout=WAIT_MS)
+        await ask(3, "announce", call="manager")
+        await playwright.expect(number).to_have_text("大堂经理", timeout=WAIT_MS)
+        await playwright.expect(screen.locator("#latest-window")).to_have_text("请到 3号窗口")
+        if os.environ.get("JIAOHAO_SCREENSHOTS"):
+            out = Path(os.environ["JIAOHAO_SCREENSHOTS"])
+            await screen.screenshot(path=str(out / "web-screen-special-1920x1080.png"))
+        # after its highlight time the panel shows the call that still stands
+        await playwright.expect(number).to_have_text("A001", timeout=WAIT_MS)
+        await ask(3, "skip")
+        await playwright.expect(number).to_have_text("—", timeout=WAIT_MS)
+        await playwright.expect(screen.locator("#recent")).to_contain_text("A001")
+    finally:
+        await hub.stop()

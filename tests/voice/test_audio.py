@@ -93,7 +93,7 @@ def test_generated_clip_pack_says_a_call_out_loud(tmp_path: Path) -> None:
 @needs_espeak
 def test_announcement_with_chime_and_repeat_to_a_folder(tmp_path: Path) -> None:
     config = hall('[voice]\nrepeat = 2\ntemplate_en = ""\nvolume = 50\n')
-    item = Announcer(config, clock=lambda: at(10)).offer(called(1, "A001", 3))
+    item = Announcer(config).offer(called(1, "A001", 3), at(10))
     assert item is not None
     voice = EspeakVoice()
     once = voice.render(item.utterances[0])
@@ -109,8 +109,21 @@ def test_a_chinese_only_pack_still_says_the_call(tmp_path: Path) -> None:
     clips = {name: level(1000 * (i + 1), RATE) for i, name in enumerate(
         ("请", "A", "零", "一", "号", "到", "三", "窗口", "办理"))}
     pack = ClipPack(write_pack(tmp_path / "pack", clips))
-    item = Announcer(hall("[voice]\nrepeat = 1\nchime = false\nvolume = 100\n"),
-                     clock=lambda: at(10)).offer(called(1, "A001", 3))
+    item = Announcer(hall("[voice]\nrepeat = 1\nchime = false\nvolume = 100\n")).offer(
+        called(1, "A001", 3), at(10))
     assert item is not None and len(item.utterances) == 2  # Chinese and English
     audio = render(pack, item)
     assert audio.duration_s == pytest.approx(pack.render(item.utterances[0]).duration_s)
+
+
+@needs_espeak
+def test_a_brief_call_is_spoken_faster_and_shorter(tmp_path: Path) -> None:
+    """What the backlog's forms cost with espeak-ng: brief < short < full."""
+    from voice.announcer import Form
+
+    item = Announcer(hall()).offer(called(1, "A001", 3), at(10))
+    assert item is not None
+    voice = EspeakVoice()
+    full, short, brief = (render(voice, item.shortened(form)).duration_s
+                          for form in (Form.FULL, Form.SHORT, Form.BRIEF))
+    assert brief < short < full

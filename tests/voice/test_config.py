@@ -21,10 +21,14 @@ def test_defaults() -> None:
 def test_everything_set(config: HallConfig) -> None:
     voice = hall('[voice]\ntemplate = "请{number}号到{window_name}"\ntemplate_en = ""\n'
                  'repeat = 3\nchime = false\nquiet_hours = ["12:00-13:30"]\nvolume = 60\n'
-                 'yao = true\nmax_queue = 6\n').voice
+                 'yao = true\nmax_queue = 6\nshorten = false\n'
+                 'template_brief = "{number} {window_name}"\n').voice
     assert voice.template_en == "" and voice.repeat == 3 and not voice.chime
     assert voice.quiet_hours == ((time(12), time(13, 30)),)
     assert (voice.volume, voice.yao, voice.max_queue) == (60, True, 6)
+    assert not voice.shorten and voice.template_brief == "{number} {window_name}"
+    mute = hall("[voice]\nshorten = false\n")
+    assert HallConfig.from_public(mute.public()).voice.shorten is False
     assert [s.id for s in config.voice.speakers] == ["floor1", "floor2"]
 
 
@@ -39,6 +43,8 @@ def test_everything_set(config: HallConfig) -> None:
     ('quiet_hours = ["12-13"]', "voice.quiet_hours[0]", 'must be "HH:MM-HH:MM"'),
     ("quiet_hours = \"12:00-13:00\"", "voice.quiet_hours", "must be a list"),
     ("loudness = 3", "voice.loudness", "unknown key"),
+    ("shorten = 1", "voice.shorten", "must be true or false"),
+    ('template_brief = "{window}号窗口"', "voice.template_brief", "must contain {number}"),
     ('[[voice.speaker]]\nid = "x"\nzones = ["f9"]', "voice.speaker[0].zones",
      "unknown zone 'f9'"),
     ('[[voice.speaker]]\nid = "x"\n[[voice.speaker]]\nid = "x"', "voice.speaker[1].id",

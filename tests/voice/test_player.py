@@ -14,7 +14,7 @@ from voice.player import Player
 
 def test_calls_are_said_in_order_without_overlap(config: HallConfig) -> None:
     backend = RecordingBackend(duration_s=0.02)
-    player = Player(Announcer(config, clock=lambda: at(10)), backend)
+    player = Player(Announcer(config), backend, clock=lambda: at(10))
     try:
         player.offer(called(1, "A001", 3))
         player.offer(called(2, "B001", 12, "B"))
@@ -39,7 +39,7 @@ def test_a_failing_backend_does_not_stop_the_player(config: HallConfig) -> None:
             super().play(item)
 
     backend = Broken()
-    player = Player(Announcer(config, clock=lambda: at(10)), backend)
+    player = Player(Announcer(config), backend, clock=lambda: at(10))
     try:
         player.offer(called(1, "A001", 3))
         player.offer(called(2, "A002", 3))
@@ -51,7 +51,7 @@ def test_a_failing_backend_does_not_stop_the_player(config: HallConfig) -> None:
 
 def test_silent_backend_says_why_once(config: HallConfig, caplog) -> None:  # type: ignore[no-untyped-def]
     backend = SilentBackend("no audio player found")
-    player = Player(Announcer(config, clock=lambda: at(10)), backend)
+    player = Player(Announcer(config), backend, clock=lambda: at(10))
     try:
         player.offer(called(1, "A001", 3))
         player.offer(called(2, "A002", 3))
