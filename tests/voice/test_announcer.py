@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from hall.config import HallConfig
-from tests.conftest import FakeClock
 from tests.voice.conftest import at, called, hall
 from voice.announcer import BRIEF_AFTER_S, Announcement, Announcer, Form
 
@@ -86,7 +85,7 @@ def test_the_same_special_call_pressed_twice_while_waiting_is_said_once(
 
 def test_unknown_speaker(config: HallConfig) -> None:
     with pytest.raises(ValueError, match=r"unknown speaker 'roof'.*floor1, floor2"):
-        Announcer(config, speaker="roof", clock=FakeClock())
+        Announcer(config, speaker="roof")
 
 
 def test_a_burst_drops_nothing_unheard(config: HallConfig,
