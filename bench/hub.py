@@ -67,8 +67,8 @@ from hub.server import Hub
 async def main():
     import inspect
     options = dict(clock=lambda: datetime.now(UTC), rate=None, ping_interval_s=None,
-                   ping_timeout_s=None,
-                   max_connections=100_000, max_per_address=100_000)  # the bench is one address
+                   ping_timeout_s=None, max_connections=100_000, max_per_address=100_000,
+                   opening_per_address=100_000)  # the bench is one address
     known = inspect.signature(Hub).parameters  # an older hub (before/after) lacks some
     hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0,
               **{{k: v for k, v in options.items() if k in known}})

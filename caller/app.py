@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from caller.actions import key_map
 from caller.presenter import CallerPresenter
@@ -64,6 +64,11 @@ class Wiring:
         self.bridge.welcomed.connect(self._welcomed)
         self.replica.reset.connect(self._reset)
         self.replica.applied.connect(self._applied)
+        if self.bars is not None:  # a welcome held back after a finish (no flicker)
+            self._bar_timer = QTimer(self.terminal.full)
+            self._bar_timer.setInterval(1000)
+            self._bar_timer.timeout.connect(self.bars.flush)
+            self._bar_timer.start()
         self.bridge.connection_changed.connect(self.presenter.set_online)
         self.bridge.refused.connect(
             lambda reason: self.presenter.say(f"叫号服务器拒绝了本终端：{reason}", "error"))
@@ -119,15 +124,16 @@ class Wiring:
         self._refresh()
 
     def _applied(self, event: Any) -> None:
-        self._refresh()
+        self._refresh(bars=False)
         if self.bars is not None:
             self.bars.event(event, self.replica.state)
 
-    def _refresh(self) -> None:
+    def _refresh(self, bars: bool = True) -> None:
         self.presenter.refresh(self.replica.hall, self.replica.state)
         if self.bars is not None:
             self.bars.window = self.presenter.window
-            self.bars.sync(self.replica.state)
+            if bars:
+                self.bars.sync(self.replica.state)
         if self.pad is not None:
             view = self.presenter.view
             self.pad.card.update([self.pad.pad], view.staff, view.staff_name)

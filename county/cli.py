@@ -15,6 +15,7 @@ import logging
 import signal
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--from", dest="start", help="first day of a period")
     report.add_argument("--to", dest="end", help="last day of a period (with --from)")
     report.add_argument("--out", required=True, type=Path, help="folder to write into")
+    report.add_argument("--name", default="", help="the county's name in the title")
     report.add_argument("--formats", default="pdf,xlsx,csv,json",
                         help="comma-separated, of pdf, xlsx, csv, json (default: all)")
     return parser
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             from county.report import run_report
 
-            status: int = run_report(args)
+            status: int = run_report(args, as_of=date.today())
             return status
         return _owner_command(args)
     except psycopg.Error as exc:

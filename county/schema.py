@@ -193,6 +193,8 @@ GRANT SELECT, INSERT, UPDATE ON county_links TO jiaohao_hall;
 GRANT SELECT, INSERT ON county_incidents TO jiaohao_hall;
 GRANT USAGE ON SEQUENCE county_incidents_id_seq TO jiaohao_hall;
 GRANT EXECUTE ON FUNCTION county_my_hall() TO jiaohao_hall;
+-- Readers refresh the figures they read (a cache of what the events say).
+GRANT INSERT, UPDATE ON county_day_figures TO jiaohao_county_reader;
 GRANT SELECT ON county_halls, county_event_log, county_links, county_incidents,
     county_day_figures, county_events, county_tickets, county_day_summary, county_cases
     TO jiaohao_county_reader;

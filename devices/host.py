@@ -49,8 +49,8 @@ from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
 from hall.client import ConnectionLost, HubClient
 from hall.errors import RequestFailed
+from hall.protocol import PAUSE_REASONS, Welcome
 from hall.protocol import Event as HubEvent
-from hall.protocol import Welcome
 from hall.state import HallState
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,9 @@ class WindowDriver:
             keypad.show(number, waiting)
 
     def flush(self) -> None:
-        """Send a waiting count that changed since the last second."""
+        """Send a waiting count that changed since the last second, and a bar's welcome
+        held back after a finish."""
+        self.bar_show.flush()
         due = self._keypad_due
         if due is not None and due != self._keypad_shown:
             self._show_keypads(*due)
@@ -279,27 +281,68 @@ class WindowDriver:
     async def _key(self, key: KeyAction) -> None:
         state = self.watcher.state
         window = state.windows.get(self.window) if state else None
-        action = key.action
+        staff = window.staff if window is not None else None
+        action, digits = key.action, key.digits
+        if action == "call_back" and digits and staff is None and self._requires_sign_in():
+            # nobody is signed in, so nobody can be called back: a staff number that
+            # begins with 回呼's function digit was typed (3 0 0 1 confirm)
+            action, digits = "enter", self._function_digit("call_back") + digits
         if action == "pause":
             action = "resume" if window is not None and window.paused else "pause"
-        if action in ("call_next", "recall", "skip", "finish", "pause", "resume"):
+        if action in ("call_next", "recall", "skip", "finish", "resume"):
             await self._request(action)
+        elif action == "pause":  # a keypad gives a reason too: n 暂停 picks the n-th
+            choice = int(digits) - 1 if digits.isdigit() else 0
+            reason = PAUSE_REASONS[choice] if 0 <= choice < len(PAUSE_REASONS) else \
+                PAUSE_REASONS[0]
+            await self._request("pause", reason=reason)
         elif action == "ask_rating":
             await self._request("announce", call="rating")
         elif action == "hang":
             await self._request("skip")
-        elif action == "call_back" and key.digits:
-            await self._request("call_number", number=self._number(key.digits))
-        elif action == "transfer" and key.digits.isdigit():
+        elif action == "call_back" and digits:
+            await self._request("call_number", number=self._number(digits))
+        elif action == "enter" and digits:
+            await self._staff_number(digits, staff)
+        elif action == "transfer" and digits.isdigit():
             services = [s["id"] for s in self.watcher.hall.get("services", [])]
-            index = int(key.digits) - 1
+            index = int(digits) - 1
             if 0 <= index < len(services):
                 await self._request("transfer", service=services[index])
             else:
-                log.warning("window %s: keypad transfer to service %s: no such service",
-                            self.window, key.digits)
+                self._refuse(f"keypad transfer to service {digits}: no such service "
+                             f"(1-{len(services)})")
+        elif action == "cancel":
+            log.info("window %s: keypad cancel", self.window)  # it clears its own entry
         else:
-            log.info("window %s: keypad key %s does nothing here", self.window, key.action)
+            self._refuse(f"keypad key {key.action}{' ' + key.digits if key.digits else ''} "
+                         "does nothing here")
+
+    async def _staff_number(self, digits: str, staff: str | None) -> None:
+        """A number typed and confirmed: a clerk signs in with their staff number, and
+        signs out by typing it again."""
+        if staff is None:
+            await self._request("sign_in", staff=digits)
+        elif staff == digits:
+            await self._request("sign_out")
+        else:
+            self._refuse(f"keypad staff number {digits}: clerk {staff} is signed in here; "
+                         f"they sign out by typing {staff} and confirm first")
+
+    def _refuse(self, why: str) -> None:
+        log.warning("window %s: %s", self.window, why)
+        for keypad in self.keypads:
+            keypad.beep()
+
+    def _requires_sign_in(self) -> bool:
+        return bool((self.watcher.hall.get("queue") or {}).get("require_sign_in"))
+
+    def _function_digit(self, action: str) -> str:
+        for keypad in self.keypads:
+            for digit, name in keypad.profile.confirm_actions.items():
+                if name == action:
+                    return str(digit)
+        return ""
 
     def _number(self, digits: str) -> str:
         if not digits.isdigit():
@@ -313,14 +356,9 @@ class WindowDriver:
         try:
             await self.client.request(type_, **{"window": self.window, **fields})
         except RequestFailed as failed:
-            log.warning("window %s: %s refused: %s (%s)", self.window, type_, failed.code,
-                        failed.message)
-            for keypad in self.keypads:
-                keypad.beep()
+            self._refuse(f"{type_} refused: {failed.code} ({failed.message})")
         except Exception as exc:  # offline, connection lost, timeout: the clerk presses again
-            log.warning("window %s: %s not sent: %s", self.window, type_, reason(exc))
-            for keypad in self.keypads:
-                keypad.beep()
+            self._refuse(f"{type_} not sent: {reason(exc)}")
 
 
 class DeviceHost:

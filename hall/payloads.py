@@ -361,8 +361,8 @@ class TicketNotPrinted(EventPayload):
     ticket_id: int
     number: str
     #: the kiosk gave up waiting for the hub's answer: nobody holds this ticket, so it is
-    #: closed (never called); false: the citizen was shown the number, which stands
-    given_up: bool = False
+    #: closed (never called); absent: the citizen was shown the number, which stands
+    given_up: bool | None = _omit_none()
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,6 +496,14 @@ class Issued(Estimate):
 
 
 @dataclass(frozen=True, slots=True)
+class BookingCheck(ResultPayload):
+    """Whether a booking code was already checked in (within the hall's memory)."""
+
+    what: ClassVar[str] = "check_booking result"
+    used: bool
+
+
+@dataclass(frozen=True, slots=True)
 class RatingResult(ResultPayload):
     what: ClassVar[str] = "rating result"
     score: int
@@ -578,6 +586,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "device_status": Empty,
     "ticket_not_printed": Empty,
     "give_up_ticket": TicketResult,
+    "check_booking": BookingCheck,
     "reprint": Estimate,
     "stats": StatsResult,
     "ticket_history": HistoryResult,

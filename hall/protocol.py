@@ -29,6 +29,7 @@ from hall.payloads import (
     AlertCleared,
     AlertRaised,
     Announcement,
+    BookingCheck,
     CaseOpened,
     CaseResult,
     CasesResult,
@@ -81,6 +82,7 @@ class CloseCode(IntEnum):
     RATE_LIMITED = 4008
     TOO_SLOW = 4009  # the client did not read its messages: reconnect with since
     HELLO_TIMEOUT = 4010  # no hello soon enough after connecting: reconnect and say hello
+    TRY_AGAIN_LATER = 1013  # the device has too many connections open: reconnect later
 
     @property
     def fatal(self) -> bool:
@@ -337,6 +339,11 @@ class Transfer(WindowRequest):
     service: str = ""
 
 
+#: The usual reasons for a pause (暂停原因), offered by terminals and keypads; any text
+#: of up to 40 characters is accepted.
+PAUSE_REASONS = ("临时离开", "会议", "午休", "业务咨询", "系统故障")
+
+
 @dataclass(frozen=True)
 class Pause(WindowRequest):
     type: ClassVar[str] = "pause"
@@ -494,6 +501,22 @@ class MarkNotPrinted(Request):
 
 
 @dataclass(frozen=True)
+class CheckBooking(Request):
+    required: ClassVar[frozenset[str]] = frozenset({"booking"})
+    type: ClassVar[str] = "check_booking"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
+    doc: ClassVar[str] = (
+        "Whether a booking code was already checked in (the kiosk asks as soon as it is "
+        "entered). data.used. Changes nothing."
+    )
+    booking: str = ""
+
+    def check(self) -> None:
+        if not _is_key(self.booking):
+            raise ProtocolError("check_booking: booking must be 1-64 letters, digits, - or _")
+
+
+@dataclass(frozen=True)
 class GiveUpTicket(Request):
     required: ClassVar[frozenset[str]] = frozenset({"request"})
     type: ClassVar[str] = "give_up_ticket"
@@ -631,7 +654,8 @@ REQUESTS: dict[str, type[Request]] = {
     for cls in (
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
         Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
-        MarkNotPrinted, GiveUpTicket, Reprint, Stats, TicketHistory, Cases, CaseUpdate,
+        MarkNotPrinted, GiveUpTicket, CheckBooking, Reprint, Stats, TicketHistory, Cases,
+        CaseUpdate,
     )
 }
 
@@ -812,6 +836,7 @@ __all__ = [
     "AlertRaised",
     "Announce",
     "Announcement",
+    "BookingCheck",
     "CaseOpened",
     "CaseResult",
     "CaseUpdated",

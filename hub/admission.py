@@ -18,7 +18,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection
 
 from hall import errors
-from hall.config import HallConfig
+from hall.config import ConnectionLimits, HallConfig
 from hall.protocol import (
     PROTOCOL_VERSION,
     CaseUpdate,
@@ -31,26 +31,47 @@ from hall.protocol import (
     parse_request,
 )
 from hub.connections import Conn, HelloJob, RequestJob, authorize, request_id
-from hub.ratelimit import QuietLog, TokenBucket
+from hub.ratelimit import BoundedTable, QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
-#: Failed-hello throttles kept per address before the table is forgotten wholesale
+#: Failed-hello throttles kept per address; past it the longest-unused is forgotten
 #: (a sweep of random source addresses must not grow the hub without bound).
 MAX_THROTTLED_ADDRESSES = 10_000
 
 
 @dataclass
 class Limits:
-    """The admission limits (see :class:`hub.server.Hub` for their meaning)."""
+    """The admission limits. Defaults: the hall config's ``[connections]``
+    (hall/config/connections.py, docs/config.md), which :meth:`from_config` reads."""
 
     rate: float | None = 100.0
     burst: float = 200.0
     flood_close_after: int = 1000
+    #: Hall connections (past the opening handshake, before or after hello) in all.
     max_connections: int = 2000
-    max_per_address: int = 100
+    #: Open connections of one authenticated device.
+    per_device: int = 16
+    #: TCP connections from one address not yet past a good hello.
+    opening_per_address: int = 256
     bad_hello_rate: float = 1.0
     bad_hello_burst: float = 10.0
+
+    @classmethod
+    def from_config(cls, limits: ConnectionLimits) -> Limits:
+        return cls(rate=limits.requests_per_s, burst=float(limits.request_burst),
+                   max_connections=limits.total, per_device=limits.per_device,
+                   opening_per_address=limits.opening_per_address)
+
+
+@dataclass(eq=False)
+class Opening:
+    """One TCP connection's place in its address's count of connections that have not
+    said a good hello yet. Released once: at the hello, when it becomes a public page,
+    or when it closes, whichever comes first (:meth:`Gate.release` is idempotent)."""
+
+    host: str
+    released: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,48 +93,85 @@ Verdict = Answer | Close | RequestJob | HelloJob
 
 
 class Gate:
-    """The admission rules of one hub, with the little state they need: connections
-    open per address and the failed-hello throttle per address."""
+    """The admission rules of one hub, with the little state they need.
+
+    Until a connection says a good hello it counts against its address (the TCP
+    connection from the moment it is accepted, through the opening handshake, to the
+    hello); after, against its device. So a stranger trickling hundreds of sockets from
+    one address is held to ``opening_per_address`` of them, while a device host PC
+    serving a whole hall (one connection per window, a kiosk beside them) is admitted.
+    """
 
     def __init__(self, config: HallConfig, limits: Limits | None = None) -> None:
         self.config = config
-        self.limits = limits or Limits()
-        self._per_address: Counter[str] = Counter()
-        self._bad_hellos: dict[str, TokenBucket] = {}
+        self.limits = limits or Limits.from_config(config.connections)
+        self._opening: Counter[str] = Counter()
+        self._per_device: Counter[str] = Counter()
+        self._hall = 0
+        self._bad_hellos: BoundedTable[TokenBucket] = BoundedTable(MAX_THROTTLED_ADDRESSES)
         self._log = QuietLog(log)
 
     # -- connections ------------------------------------------------------------------
 
     @property
     def open(self) -> int:
-        return sum(self._per_address.values())
+        """Hall connections open (past the opening handshake)."""
+        return self._hall
+
+    def opening(self, host: str) -> int:
+        """TCP connections from ``host`` that have not said a good hello yet."""
+        return self._opening[host]
+
+    def accept(self, host: str) -> Opening | None:
+        """A TCP connection from ``host`` was just accepted: its place among the
+        address's connections before hello, or None when it must be closed at once."""
+        same = self._opening[host]
+        if same >= self.limits.opening_per_address:
+            self._log.warning("opening", "turned a connection from %s away: %d of its "
+                              "connections have not said hello yet (opening_per_address)",
+                              host, same)
+            return None
+        self._opening[host] = same + 1
+        return Opening(host)
+
+    def release(self, place: Opening | None) -> None:
+        """The connection holding ``place`` said hello, became a public page or closed."""
+        if place is None or place.released:
+            return
+        place.released = True
+        left = self._opening[place.host] - 1
+        if left > 0:
+            self._opening[place.host] = left
+        else:
+            del self._opening[place.host]
 
     def handshake(self, host: str) -> str | None:
-        """Why a new connection from ``host`` is refused (None: it may open)."""
-        if self.open >= self.limits.max_connections:
-            self._log.warning("total", "refusing a connection: %d open (max_connections)",
-                              self.open)
+        """Why a new hall connection from ``host`` is refused (None: it may open)."""
+        if self._hall >= self.limits.max_connections:
+            self._log.warning("total", "refusing a connection from %s: %d open "
+                              "(max_connections)", host, self._hall)
             return "too many connections to this hub"
-        same = self._per_address[host]
-        if same >= self.limits.max_per_address:
-            self._log.warning("address", "refusing a connection from %s: %d open "
-                              "(max_per_address)", host, same)
-            return "too many connections from this address"
         return None
 
-    def opened(self, ws: ServerConnection, host: str, now: float) -> Conn:
+    def opened(self, ws: ServerConnection, host: str, now: float,
+               place: Opening | None = None) -> Conn:
         """Count a connection that passed the handshake; its :class:`Conn` carries the
-        per-connection rate bucket. Pair with :meth:`closed`."""
-        self._per_address[host] += 1
+        per-connection rate bucket and its place before hello. Pair with :meth:`closed`."""
+        self._hall += 1
         bucket = None
         if self.limits.rate is not None:
             bucket = TokenBucket(self.limits.rate, self.limits.burst, now)
-        return Conn(ws, bucket, host=host)
+        return Conn(ws, bucket, host=host, opening=place)
 
     def closed(self, conn: Conn) -> None:
-        self._per_address[conn.host] -= 1
-        if self._per_address[conn.host] <= 0:
-            del self._per_address[conn.host]
+        self._hall -= 1
+        self.release(conn.opening)
+        if conn.device is not None:
+            left = self._per_device[conn.device.id] - 1
+            if left > 0:
+                self._per_device[conn.device.id] = left
+            else:
+                del self._per_device[conn.device.id]
 
     # -- frames -----------------------------------------------------------------------
 
@@ -174,16 +232,22 @@ class Gate:
         device = self.config.device(hello.device)
         if device is None or not device.accepts(hello.token):
             if throttle is None:
-                if len(self._bad_hellos) >= MAX_THROTTLED_ADDRESSES:
-                    self._bad_hellos.clear()
-                throttle = self._bad_hellos[conn.host] = TokenBucket(
-                    self.limits.bad_hello_rate, self.limits.bad_hello_burst, now)
+                throttle = self._bad_hellos.put(conn.host, TokenBucket(
+                    self.limits.bad_hello_rate, self.limits.bad_hello_burst, now))
             throttle.take(now)
             self._log.warning("credentials", "bad credentials for device %r from %s",
                               hello.device, conn.host)
             return Close(CloseCode.BAD_CREDENTIALS,
                          "bad_credentials: unknown device or wrong token")
+        same = self._per_device[device.id]
+        if same >= self.limits.per_device:
+            self._log.warning("device", "refusing a connection of device %r from %s: %d "
+                              "open (per_device)", device.id, conn.host, same)
+            return Close(CloseCode.TRY_AGAIN_LATER,
+                         f"try_again_later: device {device.id} has {same} connections open")
+        self._per_device[device.id] = same + 1
         conn.device = device
+        self.release(conn.opening)  # from now on it counts against its device
         return HelloJob(conn, hello)
 
 

@@ -4,7 +4,7 @@ and the role/permission matrix."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from websockets.asyncio.server import ServerConnection
 
@@ -12,6 +12,9 @@ from hall import errors
 from hall.config import Device, Role
 from hall.protocol import CloseCode, Hello, Request, WindowRequest
 from hub.ratelimit import TokenBucket
+
+if TYPE_CHECKING:
+    from hub.admission import Opening
 
 # Close codes: one enum in the protocol, shared with clients.
 CLOSE_BAD_CREDENTIALS = CloseCode.BAD_CREDENTIALS
@@ -25,8 +28,10 @@ CLOSE_STORE_FAILED = CloseCode.STORE_FAILED
 class Conn:
     ws: ServerConnection
     bucket: TokenBucket | None
-    #: The peer's address (the per-address caps and throttles are keyed on it).
+    #: The peer's address (the failed-hello throttle is keyed on it).
     host: str = ""
+    #: Its place among its address's connections before hello (hub/admission.py).
+    opening: Opening | None = None
     device: Device | None = None
     refusals: int = 0
     closing: bool = False

@@ -26,6 +26,7 @@ from hall.protocol import (
     AlertRaised,
     Announce,
     Announcement,
+    BookingCheck,
     CallNext,
     CallNumber,
     CaseOpened,
@@ -34,6 +35,7 @@ from hall.protocol import (
     CasesResult,
     CaseUpdate,
     CaseUpdated,
+    CheckBooking,
     ClerkSignedIn,
     ClerkSignedOut,
     CloseDay,
@@ -152,6 +154,7 @@ class Engine:
             DeviceStatus: self._device_status,
             MarkNotPrinted: self._not_printed,
             GiveUpTicket: self._give_up,
+            CheckBooking: self._check_booking,
             Reprint: self._reprint,
             Cases: self._cases,
             CaseUpdate: self._case_update,
@@ -343,6 +346,9 @@ class Engine:
         out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                             estimated_wait_min=estimate.estimated_wait_min,
                             link=self.links.url(ticket.id) if self.links else None)
+
+    def _check_booking(self, req: CheckBooking, now: datetime, out: Outcome) -> None:
+        out.result = BookingCheck(used=self._booking_remembered(req.booking, self.hall_day(now)))
 
     def _booking_remembered(self, code: str, day: str) -> bool:
         """Whether ``code`` was used less than ``booking_memory_days`` before ``day``."""

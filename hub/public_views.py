@@ -13,6 +13,7 @@ from typing import Any
 
 from hall.config import HallConfig, Window
 from hall.state import HallState, TicketStatus, estimated_wait_min, people_ahead
+from hall.words import english, ticket_mark, wait_words
 
 #: Calls kept for the wall screen's list.
 RECENT_CALLS = 12
@@ -62,6 +63,8 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[st
     window = config.window(ticket.window) if ticket.window is not None else None
     ahead = people_ahead(state, ticket)
     waiting = ticket.status is TicketStatus.WAITING
+    wait = estimated_wait_min(state, config, ticket.service, ahead) if waiting else 0
+    mark = ticket_mark(ticket.priority, ticket.booking is not None)
     return {
         "type": "ticket",
         "hall": _hall(config),
@@ -76,9 +79,14 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[st
         "window_name": window.name if window and not waiting else None,
         "recalls": ticket.recalls,
         "ahead": ahead,
-        "estimated_wait_min": (
-            estimated_wait_min(state, config, ticket.service, ahead) if waiting else 0
-        ),
+        "estimated_wait_min": wait,
+        # the same words as the kiosk and the printed ticket (hall.words)
+        "wait_text": wait_words(wait),
+        "wait_text_en": wait_words(wait, english),
+        "priority": ticket.priority,
+        "booking": ticket.booking is not None,  # whether, never the code
+        "mark": mark,
+        "mark_en": english(mark) if mark else "",
         "issued_at": ticket.issued_at,
         "called_at": ticket.called_at,
     }

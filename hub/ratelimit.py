@@ -1,11 +1,15 @@
-"""A token bucket (the per-connection request rate limit) and a warning that does not
-flood the log."""
+"""A token bucket (the per-connection request rate limit), a bounded per-address table
+and a warning that does not flood the log."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
 
 
 class TokenBucket:
@@ -31,6 +35,35 @@ class TokenBucket:
             self.tokens -= 1.0
             return True
         return False
+
+
+class BoundedTable(Generic[V]):
+    """Values per client address, at most ``size`` of them: past it, the one used
+    longest ago is forgotten. Every step is O(1), so a sweep of random source addresses
+    costs the hub neither memory nor time (a table rebuilt or cleared wholesale would
+    cost one or the other)."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        self.size = size
+        self._items: OrderedDict[str, V] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: str) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: V) -> V:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return value
 
 
 class QuietLog:

@@ -20,7 +20,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -47,7 +48,7 @@ from hall.protocol import (
     encode,
 )
 from hall.state import day_date
-from hub.admission import Answer, Close, Gate, Limits
+from hub.admission import Answer, Close, Gate, Limits, Opening
 from hub.connections import (
     CLOSE_STORE_FAILED,
     Conn,
@@ -79,6 +80,12 @@ T = TypeVar("T")
 #: milliseconds); one that stays behind for ``stall_timeout_s`` is dropped.
 STALL_MARK_BYTES = 64 * 1024
 
+class FromConfig(Enum):
+    """A :class:`Hub` keyword left to the hall config."""
+
+    KEY = "from the hall config"
+
+
 @dataclass
 class _Batch:
     events: list[Event] = field(default_factory=list)
@@ -90,10 +97,12 @@ class Hub:
 
     ``db_path`` is a file (or ``":memory:"``); ``port=0`` picks a free port (read
     ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (the
-    CLI passes the wall clock, tests a fake one). ``rate``/``burst``: per-connection
-    token bucket (``rate=None`` turns the limit off); ``flood_close_after`` refusals
-    close the connection with 4008. A hello with ``since`` more than ``resume_limit``
-    events behind gets a full welcome.
+    CLI passes the wall clock, tests a fake one). The admission limits come from the
+    hall config's ``[connections]`` (docs/config.md); a keyword given here overrides its
+    key: ``rate``/``burst`` the per-connection token bucket (``rate=None`` turns the
+    limit off), ``max_connections``, ``per_device``, ``opening_per_address``,
+    ``handshake_timeout_s`` and ``hello_timeout_s``. ``flood_close_after`` refusals close the connection with 4008.
+    A hello with ``since`` more than ``resume_limit`` events behind gets a full welcome.
     """
 
     def __init__(
@@ -104,8 +113,8 @@ class Hub:
         port: int = 8765,
         *,
         clock: Clock,
-        rate: float | None = 100.0,
-        burst: float = 200.0,
+        rate: float | FromConfig | None = FromConfig.KEY,
+        burst: float | None = None,
         flood_close_after: int = 1000,
         tick_interval_s: float = 30.0,
         ping_interval_s: float | None = 20.0,
@@ -114,10 +123,12 @@ class Hub:
         max_write_buffer: int = 4 * 1024 * 1024,
         stall_timeout_s: float = 30.0,
         resume_limit: int = RESUME_LIMIT,
-        hello_timeout_s: float = 10.0,
+        hello_timeout_s: float | None = None,
+        handshake_timeout_s: float | None = None,
         close_grace_s: float = 2.0,
-        max_connections: int = 2000,
-        max_per_address: int = 100,
+        max_connections: int | None = None,
+        per_device: int | None = None,
+        opening_per_address: int | None = None,
         bad_hello_rate: float = 1.0,
         bad_hello_burst: float = 10.0,
         public_limits: PublicLimits | None = None,
@@ -130,9 +141,16 @@ class Hub:
         self.port = port
         self.clock = clock
         #: Connection caps, rate limits and the hello checks (hub/admission.py).
-        self.gate = Gate(config, Limits(
-            rate=rate, burst=burst, flood_close_after=flood_close_after,
-            max_connections=max_connections, max_per_address=max_per_address,
+        own = config.connections
+        limits = Limits.from_config(own)
+        self.gate = Gate(config, replace(
+            limits,
+            rate=limits.rate if isinstance(rate, FromConfig) else rate,
+            burst=limits.burst if burst is None else burst,
+            flood_close_after=flood_close_after,
+            max_connections=max_connections or limits.max_connections,
+            per_device=per_device or limits.per_device,
+            opening_per_address=opening_per_address or limits.opening_per_address,
             bad_hello_rate=bad_hello_rate, bad_hello_burst=bad_hello_burst,
         ))
         self.tick_interval_s = tick_interval_s
@@ -143,7 +161,9 @@ class Hub:
         self.stall_timeout_s = stall_timeout_s
         self._sweeper_task: asyncio.Task[None] | None = None
         self.resume_limit = resume_limit
-        self.hello_timeout_s = hello_timeout_s
+        self.hello_timeout_s = hello_timeout_s or own.hello_timeout_s
+        #: The opening handshake (the HTTP request) must be complete within this.
+        self.handshake_timeout_s = handshake_timeout_s or own.handshake_timeout_s
         self.close_grace_s = close_grace_s
         #: TCP connections held open at once, in any state (handshaking, hall devices,
         #: public pages); past it a new one is closed as soon as it is accepted. None:
@@ -235,6 +255,7 @@ class Hub:
                 ping_interval=self.ping_interval_s,
                 ping_timeout=self.ping_timeout_s,
                 close_timeout=self.close_grace_s,
+                open_timeout=self.handshake_timeout_s,
                 process_request=self._process_request,
                 create_connection=_counted_connections(self),
             )
@@ -323,13 +344,20 @@ class Hub:
             loop.set_exception_handler(AcceptFailures())
             self._loop_handler = loop
 
-    def _socket_opened(self, transport: asyncio.Transport) -> None:
+    def _socket_opened(self, transport: asyncio.Transport, host: str) -> Opening | None:
+        """Count a TCP connection just accepted; close it at once past the socket budget
+        or its address's connections before hello (hub/admission.py). Returns its
+        place among the latter (None: it was closed)."""
         self._sockets += 1
-        if self.max_sockets is None or self._sockets <= self.max_sockets:
-            return
-        transport.abort()  # its descriptor is free again on the next loop turn
-        self._quiet.warning("sockets", "turned a connection away: %d sockets open "
-                            "(max_sockets)", self._sockets - 1)
+        if self.max_sockets is not None and self._sockets > self.max_sockets:
+            transport.abort()  # its descriptor is free again on the next loop turn
+            self._quiet.warning("sockets", "turned a connection away: %d sockets open "
+                                "(max_sockets)", self._sockets - 1)
+            return None
+        place = self.gate.accept(host)
+        if place is None:
+            transport.abort()
+        return place
 
     def _socket_closed(self) -> None:
         self._sockets -= 1
@@ -398,7 +426,7 @@ class Hub:
         return response
 
     def _admit(self, connection: ServerConnection) -> HttpResponse | None:
-        """Refuse the handshake (503) past the total or the per-address connection cap."""
+        """Refuse the handshake (503) past the hall's connection cap."""
         refusal = self.gate.handshake(_host(connection))
         if refusal is None:
             return None
@@ -410,9 +438,11 @@ class Hub:
         if self._public is not None and ws.request is not None and (
             ws.request.path.split("?", 1)[0] == PUBLIC_WS_PATH
         ):
+            self.gate.release(getattr(ws, "opening", None))  # the public side counts it
             await self._public.serve(ws)
             return
-        conn = self.gate.opened(ws, _host(ws), time.monotonic())
+        place = getattr(ws, "opening", None)
+        conn = self.gate.opened(ws, _host(ws), time.monotonic(), place)
         self._conns.add(conn)
         deadline = asyncio.get_running_loop().call_later(
             self.hello_timeout_s, self._hello_expired, conn)
@@ -787,12 +817,17 @@ def _counted_connections(hub: Hub) -> type[ServerConnection]:
     """websockets' connection class, counting TCP connections from accept to close."""
 
     class Counted(ServerConnection):
+        opening: Opening | None = None
+
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
-            hub._socket_opened(cast(asyncio.Transport, transport))
+            peer = transport.get_extra_info("peername")
+            host = str(peer[0]) if peer else ""
+            self.opening = hub._socket_opened(cast(asyncio.Transport, transport), host)
 
         def connection_lost(self, exc: Exception | None) -> None:
             hub._socket_closed()
+            hub.gate.release(self.opening)
             super().connection_lost(exc)
 
     return Counted

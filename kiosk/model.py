@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
@@ -29,6 +30,27 @@ class Screen(StrEnum):
     MESSAGE = "message"  # why no ticket was issued
 
 
+#: Why a service cannot be taken now: templates (the Qt translation keys) whose
+#: fields the model fills in (``ServiceView.why``).
+CLOSED_HOURS = "现在不取号（取号时间 {hours}）"
+CAP_REACHED = "今日号已取完"
+NOT_SERVED = "今日不办理"
+SLOT_FULL = "本时段号已取完（{hours}）"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Text to show: a template (the translation key) and its fields."""
+
+    template: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The words, the template through ``translate`` first (Qt's, when English)."""
+        template = translate(self.template) if translate else self.template
+        return template.format(**dict(self.fields)) if self.fields else template
+
+
 @dataclass(frozen=True)
 class ServiceView:
     id: str
@@ -37,11 +59,16 @@ class ServiceView:
     zone: str
     waiting: int
     wait_min: int
-    reason: str = ""  # empty: it can be taken
+    why: Words | None = None  # None: it can be taken
 
     @property
     def available(self) -> bool:
-        return not self.reason
+        return self.why is None
+
+    @property
+    def reason(self) -> str:
+        """Why it cannot be taken now, in Chinese ("" when it can)."""
+        return self.why.text() if self.why else ""
 
 
 @dataclass(frozen=True)
@@ -62,23 +89,23 @@ def service_views(hall: HallConfig, state: HallState, now: time) -> list[Service
     out = []
     for s in hall.services:
         n = waiting.get(s.id, 0)
-        reason = ""
+        why: Words | None = None
         if s.hours and not any(h.contains(now) for h in s.hours):
             spans = "、".join(str(h) for h in s.hours)
-            reason = f"现在不取号（取号时间 {spans}）"
+            why = Words(CLOSED_HOURS, (("hours", spans),))
         elif s.daily_cap is not None and state.issued.get(s.id, 0) >= s.daily_cap:
-            reason = "今日号已取完"
+            why = Words(CAP_REACHED)
         elif not any(s.id in w.services for w in hall.windows):
-            reason = "今日不办理"
+            why = Words(NOT_SERVED)
         else:
             for cap in s.slot_caps:
                 if cap.hours.contains(now):
                     key = f"{s.id}@{cap.hours}"
                     if state.slot_issued.get(key, 0) >= cap.cap:
-                        reason = f"本时段号已取完（{cap.hours}）"
+                        why = Words(SLOT_FULL, (("hours", str(cap.hours)),))
                     break
         wait = estimated_wait_min(state, hall, s.id, n)
-        out.append(ServiceView(s.id, s.name, s.name_en, s.zone, n, wait, reason))
+        out.append(ServiceView(s.id, s.name, s.name_en, s.zone, n, wait, why))
     return out
 
 

@@ -31,11 +31,13 @@ from zoneinfo import ZoneInfo
 from hall.clock import Clock
 from hall.config import HallConfig
 from hall.state import HallState
+from hall.words import ticket_mark
 from kiosk.model import (
     PrinterCheck,
     PrintOutcome,
     Screen,
     ServiceView,
+    Words,
     ZoneView,
     board,
     person_hash,
@@ -53,6 +55,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 PAUSED_TEXT = "暂停取号：正在连接叫号系统，恢复后自动继续"
+NEVER_REACHED_TEXT = "暂停取号：本机还没有连上叫号系统，请到服务台咨询"
 NO_TICKET_TITLE = "没有出号"
 UNSETTLED_TITLE = "这次取号没有完成"
 #: The hub did not answer in time (or the link broke): the ticket may exist, and the
@@ -62,6 +65,7 @@ TAKE_AWAY_TEXT = "请取走您的号票"
 NOT_PRINTED_TEXT = "号票没有打印出来。请记住号码或用手机扫描二维码，也可以点“补打号票”。"
 BAD_ID_TEXT = "身份证号码无法识别，请重新放置身份证"
 NO_SALT_TEXT = "本机未设置身份证读卡，请到服务台咨询"
+BAD_BOOKING_TEXT = "预约码格式不对，请核对后重新输入"
 #: How much longer than ``give_up_s`` the kiosk waits for the hub's answer: covers the
 #: error of its estimate of the hub's clock (docs/kiosk.md, "A hub that does not answer").
 GIVE_UP_MARGIN_S = 3.0
@@ -106,6 +110,8 @@ class KioskSettings:
     #: clock) the hub issues nothing for it; the bridge waits GIVE_UP_MARGIN_S longer
     give_up_s: float = 7.0
     id_salt: str = field(default="", repr=False)  # the hall's; see docs/kiosk.md
+    #: the hall's name before the hub was ever reached (station ``[app] hall_name``)
+    hall_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class Taken:
     printed: bool | None = None  # None: printing
     problem: str = ""  # why it was not printed
     warning: str = ""
+    mark: str = ""  # 优先 or 预约 (hall.words.ticket_mark); "" for an ordinary ticket
 
 
 def _safe(method: Callable[P, R]) -> Callable[P, R | None]:
@@ -176,6 +183,7 @@ class KioskPresenter:
         self.person: str | None = None  # salted hash of a read ID card
         self.code = ""  # keypad input
         self.message = ""
+        self.message_words = Words("")  # the message as shown (translatable)
         #: the MESSAGE screen's heading: 没有出号 only when no ticket can exist
         self.message_title = NO_TICKET_TITLE
         self.taken: Taken | None = None
@@ -184,9 +192,10 @@ class KioskPresenter:
         self._settling = False
         self.busy = False
         self.online = False
-        self.elderly = self.settings.elderly_default
+        self.elderly = False
         self.english = False
-        self.text_dp = TEXT_SIZES[2] if self.elderly else TEXT_SIZES[0]
+        self.text_dp = TEXT_SIZES[0]
+        self._defaults()
         self.asking_more_time = False
         self.printer_status = "unknown"  # last status reported to the hub
         self._reported: str | None = None
@@ -220,6 +229,26 @@ class KioskPresenter:
     def paused(self) -> bool:
         return not self.online
 
+    @property
+    def hall_name(self) -> tuple[str, str]:
+        """The hall's name (Chinese, English): the hub's, else the station file's."""
+        hall = self.hall.hall
+        if hall.name:
+            return hall.name, hall.name_en
+        return self.settings.hall_name, ""
+
+    @property
+    def never_reached(self) -> bool:
+        """Whether this kiosk has never heard the hall from the hub (no zones known)."""
+        return not self.hall.zones and not self.hall.services
+
+    @property
+    def offline_text(self) -> str:
+        """The one sentence shown while no ticket can be taken ("" when online)."""
+        if self.online:
+            return ""
+        return NEVER_REACHED_TEXT if self.never_reached else PAUSED_TEXT
+
     def _changed(self) -> None:
         for listener in list(self.listeners):
             listener()
@@ -234,9 +263,11 @@ class KioskPresenter:
     # -- touches ---------------------------------------------------------------------
 
     def touch(self) -> None:
-        """Any touch: the idle timers start over."""
+        """Any touch anywhere: the idle timers start over; the idle screen wakes."""
         self._last_touch = self._mono()
-        if self.asking_more_time:
+        if self.screen is Screen.IDLE:
+            self._home()
+        elif self.asking_more_time:
             self.asking_more_time = False
             self._changed()
 
@@ -246,10 +277,17 @@ class KioskPresenter:
         if self.screen is Screen.IDLE:
             self._home()
 
+    def _closed(self) -> bool:
+        """No ticket can be taken now (offline): say so; True when it said so."""
+        if self.online:
+            return False
+        self._show_message(self.offline_text)
+        return True
+
     @_safe
     def open_zone(self, zone_id: str) -> None:
         self.touch()
-        if self.busy:
+        if self.busy or self._closed():
             return
         self.zone = zone_id
         self.screen = Screen.SERVICES
@@ -261,7 +299,7 @@ class KioskPresenter:
     def start_priority(self) -> None:
         """老年人、残疾人、孕妇、军人等: every service, issued as priority tickets."""
         self.touch()
-        if self.busy:
+        if self.busy or self._closed():
             return
         self.priority, self.zone, self.booking = True, None, None
         self.screen = Screen.HOME  # the zones, then the zone's services, as priority
@@ -271,7 +309,7 @@ class KioskPresenter:
     @_safe
     def start_booking(self) -> None:
         self.touch()
-        if self.busy:
+        if self.busy or self._closed():
             return
         self.code = ""
         self.screen = Screen.BOOKING
@@ -302,10 +340,26 @@ class KioskPresenter:
         if not text or self.busy:
             return
         if len(text) > 64 or not all(c.isalnum() or c in "-_" for c in text):
-            self._show_message("预约码格式不对，请核对后重新输入")
+            self._show_message(BAD_BOOKING_TEXT)
             return
-        self.booking, self.priority, self.zone = text, False, None
+        if self._closed():
+            return
+        # Checked at once: a used code is refused before a zone and service are chosen.
+        self.busy = True
         self.code = ""
+        self._requester.request("check_booking", {"booking": text},
+                                lambda reply: self._booking_checked(text, reply))
+
+    @_safe
+    def _booking_checked(self, code: str, reply: Reply) -> None:
+        self.busy = False
+        if not reply.ok:
+            self._show_message(refusal_text(reply.code, reply.message))
+            return
+        if reply.data.get("used"):
+            self._show_message(refusal_text("booking_used"))
+            return
+        self.booking, self.priority, self.zone = code, False, None
         self.screen = Screen.HOME
         self._say("请选择预约业务所在的区域")
         self._changed()
@@ -349,7 +403,8 @@ class KioskPresenter:
     def back(self) -> None:
         self.touch()
         if not self.busy:
-            self._home()
+            # the citizen is done with their ticket: the next person gets the defaults
+            self._home(reset=self.screen is Screen.TAKEN)
 
     @_safe
     def toggle_elderly(self) -> None:
@@ -385,16 +440,15 @@ class KioskPresenter:
         self.touch()
         if self.busy:
             return  # a second touch while one is issued
-        if not self.online:
-            self._show_message(PAUSED_TEXT)
+        if self._closed():
             return
         view = next((v for v in service_views(self.hall, self._state(), self.now())
                      if v.id == service_id), None)
         if view is None:
             self._show_message(refusal_text("unknown_service"))
             return
-        if not view.available:
-            self._show_message(view.reason)
+        if view.why is not None:
+            self._show_message(view.why)
             return
         fields: dict[str, Any] = {"service": service_id, "request": secrets.token_hex(8)}
         if self.priority:
@@ -443,14 +497,16 @@ class KioskPresenter:
 
     def _taken_from(self, data: dict[str, Any]) -> Taken:
         """A take_ticket (or reprint) answer as the after-take screen shows it."""
-        content = ticket_content(self.hall, data)  # the QR code is the hub's link
         ticket = data["ticket"]
+        mark = ticket_mark(bool(ticket.get("priority")), self.booking is not None)
+        # the QR code is the hub's link; a ticket taken in English prints both languages
+        content = ticket_content(self.hall, data, mark=mark, english=self.english)
         service = self.hall.service(str(ticket["service"]))
         return Taken(
             id=int(ticket["id"]), number=content.number, service=content.service_name,
             service_en=service.name_en if service else "", ahead=content.people_ahead,
             wait_min=int(data.get("estimated_wait_min") or 0), qr=content.qr_payload,
-            content=content,
+            content=content, mark=mark,
         )
 
     @_safe
@@ -631,19 +687,35 @@ class KioskPresenter:
                 self._changed()
                 return
             if self._mono() - self._asked_at < self.settings.more_time_s:
+                self._changed()  # the countdown moves
                 return
-        self._home()
+        self._home(reset=self.screen is Screen.TAKEN)
 
     # -- screens -----------------------------------------------------------------------
 
-    def _show_message(self, text: str, title: str = NO_TICKET_TITLE) -> None:
-        self.message = text
+    def _show_message(self, text: str | Words, title: str = NO_TICKET_TITLE) -> None:
+        self.message_words = text if isinstance(text, Words) else Words(text)
+        self.message = self.message_words.text()
         self.message_title = title
         self.screen = Screen.MESSAGE
-        self._say(text)
+        self._say(self.message)
         self._changed()
 
-    def _home(self) -> None:
+    @property
+    def more_time_left(self) -> int:
+        """Seconds until the "need more time?" prompt gives up and goes home."""
+        left = self.settings.more_time_s - (self._mono() - self._asked_at)
+        return max(0, int(left + 0.999))
+
+    def _defaults(self) -> None:
+        """The hall's language, mode and text size, for the next person."""
+        self.english = False
+        self.elderly = self.settings.elderly_default
+        self.text_dp = TEXT_SIZES[2] if self.elderly else TEXT_SIZES[0]
+
+    def _home(self, reset: bool = False) -> None:
+        if reset:
+            self._defaults()
         self.screen = Screen.HOME
         self.zone = None
         self.priority = False
@@ -657,7 +729,7 @@ class KioskPresenter:
         self._changed()
 
     def _go_idle(self) -> None:
-        self._home()
+        self._home(reset=True)
         self.screen = Screen.IDLE
         self._changed()
 

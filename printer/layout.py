@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from hall.words import english, wait_words
 from printer.profile import PrinterProfile
 
 DEFAULT_NOTICE = "请留意叫号及大屏显示，过号请重新取号"
+NOTICE_EN = "Listen for your number and watch the screens. A missed number needs a new ticket."
 
 #: Printed in place of a character that neither the printer's font nor the CJK
 #: drawing font has (the character is also reported, never silently turned into ``?``).
@@ -40,6 +42,13 @@ class TicketContent:
     qr_payload: str
     estimated_wait_min: int | None = None
     notice: str = DEFAULT_NOTICE
+    #: 优先 or 预约 (hall.words.ticket_mark): printed above the number; "" for none
+    mark: str = ""
+    #: taken in English: English lines beside the Chinese (kept for the staff)
+    english: bool = False
+    hall_name_en: str = ""
+    zone_name_en: str = ""
+    service_name_en: str = ""
 
 
 class Align(Enum):
@@ -157,21 +166,45 @@ def layout_ticket(content: TicketContent, profile: PrinterProfile) -> list[Layou
     center = Align.CENTER
     rule = TextLine("-" * cols, center)
     items: list[LayoutItem] = []
+    en = content.english
     items += _lines(content.hall_name, cols, align=center, bold=True)
-    parts = [p for p in (clean_text(content.zone_name), clean_text(content.service_name)) if p]
-    joined = "  ".join(parts)
-    for part in [joined] if text_columns(joined) <= cols else parts:
-        items += _lines(part, cols, align=center)
+    if en and content.hall_name_en:
+        items += _lines(content.hall_name_en, cols, align=center)
+    names = [(content.zone_name, content.service_name)]
+    if en:
+        names.append((content.zone_name_en, content.service_name_en))
+    for zone, service in names:
+        parts = [p for p in (clean_text(zone), clean_text(service)) if p]
+        joined = "  ".join(parts)
+        for part in [joined] if text_columns(joined) <= cols else parts:
+            items += _lines(part, cols, align=center)
     items.append(rule)
+    if content.mark:
+        mark = f"{content.mark} {english(content.mark)}" if en else f"{content.mark}号"
+        items += _lines(f"★ {mark} ★", cols, align=center, width_scale=2, height_scale=2,
+                        bold=True)
     number = clean_text(content.number)
     scale = number_scale(number, cols)
     items += _lines(number, cols, align=center, width_scale=scale, height_scale=scale, bold=True)
-    items += _lines(f"您前面还有 {content.people_ahead} 人等候", cols, align=center)
+    ahead = content.people_ahead
+    items += _lines(f"您前面还有 {ahead} 人等候" if ahead else "您前面没有人等候", cols,
+                    align=center)
+    if en:
+        items += _lines(f"{ahead} people ahead of you" if ahead else "Nobody is ahead of you",
+                        cols, align=center)
     if content.estimated_wait_min is not None:
-        items += _lines(f"预计等候约 {content.estimated_wait_min} 分钟", cols, align=center)
+        m = content.estimated_wait_min
+        items += _lines(f"预计等候{wait_words(m)}" if m > 0 else wait_words(m), cols,
+                        align=center)
+        if en:
+            words = wait_words(m, english)
+            items += _lines(f"Expected wait: {words}" if m > 0 else words.capitalize(), cols,
+                            align=center)
     items += _lines(f"取号时间：{content.taken_at:%Y-%m-%d %H:%M:%S}", cols, align=center)
     items.append(rule)
     items += _lines(content.notice, cols, align=center)
+    if en and content.notice == DEFAULT_NOTICE:
+        items += _lines(NOTICE_EN, cols, align=center)
     if content.qr_payload:
         items.append(QrCode(content.qr_payload))
     items.append(Cut())

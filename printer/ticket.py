@@ -14,14 +14,17 @@ from hall.config import HallConfig
 from printer.layout import TicketContent
 
 
-def ticket_content(config: HallConfig, issued: Mapping[str, Any]) -> TicketContent:
+def ticket_content(config: HallConfig, issued: Mapping[str, Any], *, mark: str = "",
+                   english: bool = False) -> TicketContent:
     """The printable content of the ticket in ``issued`` (a ``take_ticket`` result's
     data: ``ticket``, ``ahead``, ``estimated_wait_min``, ``link``).
 
     The QR code carries the hub's ``link`` (the ticket's unguessable public page,
     docs/web.md); without one the ticket is printed with no QR code.
 
-    A service the config does not know prints its id and no zone.
+    A service the config does not know prints its id and no zone. ``mark`` (优先,
+    预约) is printed above the number; ``english`` adds English lines (the hall's,
+    zone's and service's ``name_en``, the counts, the notice) beside the Chinese.
 
     Raises:
         KeyError, ValueError: ``issued`` lacks the ticket's number, id or issue time.
@@ -38,4 +41,9 @@ def ticket_content(config: HallConfig, issued: Mapping[str, Any]) -> TicketConte
         taken_at=datetime.fromisoformat(ticket["issued_at"]),
         qr_payload=str(issued.get("link") or ""),
         estimated_wait_min=issued.get("estimated_wait_min"),
+        mark=mark,
+        english=english,
+        hall_name_en=config.hall.name_en,
+        zone_name_en=zone.name_en if zone else "",
+        service_name_en=service.name_en if service else "",
     )

@@ -22,6 +22,7 @@ from typing import Any
 from hall.wallclock import wall_clock
 from ledger.ratings import COLUMNS, mark_pushed, ratings
 from ledger.store import DatabaseError, open_existing
+from report.cells import spreadsheet_cell
 
 
 def _date(text: str) -> date:
@@ -84,4 +85,4 @@ def _write(found: list[dict[str, Any]], out: Path, fmt: str) -> None:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
         for row in found:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})

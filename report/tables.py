@@ -56,6 +56,7 @@ ATTENDANCE: tuple[Column, ...] = (
 #: (section title, key of the stats answer, name column heading).
 SECTIONS = (
     ("全厅合计", "total", "范围"),
+    ("按大厅", "by_hall", "大厅"),  # the county's report only
     ("按日", "by_day", "日期"),
     ("按时段", "by_hour", "时段"),
     ("按区域", "by_zone", "区域"),
@@ -77,6 +78,10 @@ def tables(stats: dict[str, Any]) -> list[Table]:
     """Every table of the report, in order."""
     out = []
     for title, key, name in SECTIONS:
+        if key not in stats:
+            continue  # the county's report has no windows nor clerks, a hall's no halls
+        if key == "total" and "by_hall" in stats:
+            title = "全县合计"
         columns = COLUMNS + (ATTENDANCE if key == "by_clerk" else ())
         source = [{"name": period(stats), **stats["total"]}] if key == "total" else stats[key]
         if key == "by_day" and len(source) < 2:
@@ -84,7 +89,21 @@ def tables(stats: dict[str, Any]) -> list[Table]:
         header = (name, *(heading for heading, _ in columns))
         rows = tuple((row["name"], *(read(row) for _, read in columns)) for row in source)
         out.append(Table(title, key, header, rows))
+    if "cases_by_hall" in stats:
+        header = ("大厅", *(heading for heading, _ in CASE_COLUMNS))
+        rows = tuple((row["name"], *(read(row) for _, read in CASE_COLUMNS))
+                     for row in stats["cases_by_hall"])
+        out.append(Table("差评整改（按大厅）", "cases_by_hall", header, rows))
     return out
+
+
+#: The county's 差评 table: cases per hall (county/figures.py ``cases_by_hall``).
+CASE_COLUMNS: tuple[Column, ...] = (
+    ("期内差评", _count("opened")),
+    ("待整改", _count("open")),
+    ("整改中", _count("in_progress")),
+    ("逾期", _count("overdue")),
+)
 
 
 def period(stats: dict[str, Any]) -> str:
@@ -135,7 +154,7 @@ def charts(stats: dict[str, Any]) -> list[Chart]:
     per window (only windows with ratings)."""
     hours = stats["by_hour"]
     zones = stats["by_zone"]
-    rated = [w for w in stats["by_window"] if w["satisfaction"] is not None]
+    rated = [w for w in stats.get("by_window", ()) if w["satisfaction"] is not None]
     out = [
         Chart("每小时取号与办结", "人次", tuple(h["name"] for h in hours), (
             Series("取号", tuple(float(h["issued"]) for h in hours)),
@@ -146,6 +165,16 @@ def charts(stats: dict[str, Any]) -> list[Chart]:
             Series("P90", tuple(_min(z["wait_s"]["p90"]) for z in zones)),
         )),
     ]
+    halls = stats.get("by_hall", [])
+    if halls:
+        out.append(Chart("各大厅取号与办结", "人次", tuple(h["name"] for h in halls), (
+            Series("取号", tuple(float(h["issued"]) for h in halls)),
+            Series("办结", tuple(float(h["finished"]) for h in halls)),
+        )))
+        out.append(Chart("各大厅等候时间", "分钟", tuple(h["name"] for h in halls), (
+            Series("平均", tuple(_min(h["wait_s"]["mean"]) for h in halls)),
+            Series("P90", tuple(_min(h["wait_s"]["p90"]) for h in halls)),
+        )))
     if rated:
         out.append(Chart("各窗口满意率", "%", tuple(w["name"] for w in rated), (
             Series("满意率", tuple(round(w["satisfaction"] * 100, 1) for w in rated)),

@@ -6,6 +6,7 @@ Import from here: ``from hall.config import HallConfig, load_config``.
 
 from __future__ import annotations
 
+from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
 from hall.config.loader import (
     FILE_KEY,
@@ -37,6 +38,7 @@ __all__ = [
     "AlertRules",
     "ConfigError",
     "ConfigProblem",
+    "ConnectionLimits",
     "CountyLink",
     "Device",
     "DisplaySettings",

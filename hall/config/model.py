@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
@@ -162,6 +163,7 @@ class HallConfig:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     alerts: AlertRules = field(default_factory=AlertRules)
     followup: FollowUp = field(default_factory=FollowUp)
+    connections: ConnectionLimits = field(default_factory=ConnectionLimits)
     #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
     county: CountyLink = field(default_factory=CountyLink)
     source: Path | None = field(default=None, compare=False)
@@ -225,6 +227,7 @@ class HallConfig:
             "queue": {
                 "recall_limit": self.policy.recall_limit,
                 "priority_ratio": list(self.policy.priority_ratio),
+                "require_sign_in": self.policy.require_sign_in,
             },
             "display": {
                 "notice": self.display.notice,
@@ -290,7 +293,8 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         ),
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
         policy=Policy(recall_limit=int(queue.get("recall_limit", 5)),
-                      priority_ratio=(int(ratio[0]), int(ratio[1]))),
+                      priority_ratio=(int(ratio[0]), int(ratio[1])),
+                      require_sign_in=bool(queue.get("require_sign_in", False))),
         display=DisplaySettings(notice=str(screen.get("notice", "")),
                                 blink_s=float(screen.get("blink_s", 3.0)),
                                 highlight_s=float(screen.get("highlight_s", 10.0))),

@@ -24,6 +24,7 @@ from hall.config.basics import (
     check_queue,
 )
 from hall.config.checker import Checker
+from hall.config.connections import CONNECTION_KEYS, check_connections
 from hall.config.county import COUNTY_KEYS, check_county
 from hall.config.devices import DEVICE_KEYS, check_devices
 from hall.config.services import SERVICE_KEYS, ZONE_KEYS, check_services, check_zones
@@ -72,5 +73,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("voice", "voice", VOICE_KEYS, _voice),
     Section("alerts", "alerts", ALERT_KEYS, _alerts),
     Section("followup", "followup", FOLLOWUP_KEYS, check_followup),
+    Section("connections", "connections", CONNECTION_KEYS, check_connections),
     Section("county", "county", COUNTY_KEYS, check_county),
 )

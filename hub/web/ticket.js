@@ -6,8 +6,8 @@
   var states = {
     waiting: function (v) {
       return ["…", "等候中", "Waiting",
-        v.ahead > 0 ? "您前面还有 " + v.ahead + " 人，预计约 " + v.estimated_wait_min + " 分钟" : "您是下一位，请留意叫号",
-        v.ahead > 0 ? v.ahead + " ahead of you, about " + v.estimated_wait_min + " min" : "You are next: listen for your number"];
+        v.ahead > 0 ? "您前面还有 " + v.ahead + " 人" + (v.estimated_wait_min > 0 ? "，预计等候" + v.wait_text : "") : "您是下一位，请留意叫号",
+        v.ahead > 0 ? v.ahead + " ahead of you" + (v.estimated_wait_min > 0 ? ", expected wait " + v.wait_text_en : "") : "You are next: listen for your number"];
     },
     called: function (v) {
       var recall = v.recalls > 0 ? "（第 " + (v.recalls + 1) + " 次呼叫）" : "";
@@ -42,6 +42,9 @@
       text("service", (v.zone_name ? v.zone_name + " · " : "") + v.service_name);
       document.title = v.number + " · " + v.service_name;
     }
+    var mark = document.getElementById("mark");
+    mark.hidden = !v.mark;
+    text("mark", v.mark ? "★ " + v.mark + " " + v.mark_en : "");
     var build = states[v.status] || states.expired;
     var parts = build(v);
     text("status-icon", parts[0]); text("status-zh", parts[1]); text("status-en", parts[2]);

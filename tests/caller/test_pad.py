@@ -56,7 +56,7 @@ def test_a_terminal_drives_its_own_bar(qtbot: Any, terminal: Any, hall_hub: Thre
         p.act("finish")
         qtbot.waitUntil(lambda: bar.text == idle, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: "pause" in p.view.enabled, timeout=WAIT_MS)
-        p.act("pause")
+        p.act("pause", reason="会议")
         qtbot.waitUntil(lambda: bar.text == "暂停服务", timeout=WAIT_MS)
 
 

@@ -119,13 +119,85 @@ def test_a_flood_is_refused_then_closed() -> None:
     assert isinstance(verdicts[2], Close) and verdicts[2].code == CloseCode.RATE_LIMITED
 
 
-def test_connection_caps_count_open_connections_per_address_and_in_total() -> None:
-    g = gate(max_connections=3, max_per_address=2)
-    a = [g.opened(WS, "10.0.0.5", 0.0) for _ in range(2)]
-    assert g.handshake("10.0.0.5") == "too many connections from this address"
-    assert g.handshake("10.0.0.6") is None
-    g.opened(WS, "10.0.0.6", 0.0)
+def test_the_hall_cap_counts_connections_past_their_handshake() -> None:
+    g = gate(max_connections=3)
+    a = [g.opened(WS, "10.0.0.5", 0.0) for _ in range(3)]
     assert g.handshake("10.0.0.7") == "too many connections to this hub"
     g.closed(a[0])
     assert g.handshake("10.0.0.5") is None
     assert g.open == 2
+
+
+def test_an_address_is_limited_only_until_its_connections_say_hello() -> None:
+    """A device host PC drives 150 windows (and a kiosk) over one address: once a
+    connection has said a good hello it no longer counts against the address."""
+    g = gate(opening_per_address=4)
+    host = "10.0.0.5"
+    conns = []
+    for n in range(1, 63):
+        place = g.accept(host)
+        assert place is not None, f"window {n} turned away"
+        conn = g.opened(WS, host, 0.0, place)
+        assert isinstance(g.frame(conn, hello(f"caller-{n}", f"caller-{n}-secret"), 0.0),
+                          HelloJob)
+        conns.append(conn)
+    kiosk = g.opened(WS, host, 0.0, g.accept(host))
+    assert isinstance(g.frame(kiosk, hello("kiosk-1", "kiosk-secret"), 0.0), HelloJob)
+    assert g.opening(host) == 0 and g.open == 63
+
+
+def test_connections_that_never_say_hello_are_held_to_the_per_address_cap() -> None:
+    g = gate(opening_per_address=3)
+    places = [g.accept("10.9.9.9") for _ in range(3)]
+    assert all(places)
+    assert g.accept("10.9.9.9") is None  # the trickler's 4th socket is closed at once
+    assert g.accept("10.0.0.5") is not None  # a hall device elsewhere is not
+    g.release(places[0])
+    g.release(places[0])  # once only, whoever releases it first
+    assert g.opening("10.9.9.9") == 2
+    assert g.accept("10.9.9.9") is not None
+
+
+def test_a_bad_hello_keeps_its_place_until_the_connection_closes() -> None:
+    g = gate(opening_per_address=2)
+    conn = g.opened(WS, "10.0.0.5", 0.0, g.accept("10.0.0.5"))
+    assert isinstance(g.frame(conn, hello(token="guess"), 0.0), Close)
+    assert g.opening("10.0.0.5") == 1
+    g.closed(conn)
+    assert g.opening("10.0.0.5") == 0 and g.open == 0
+
+
+def test_one_device_may_hold_a_few_connections_not_a_flood() -> None:
+    g = gate(per_device=2)
+    first, second = welcomed(g), welcomed(g)
+    third = g.frame(g.opened(WS, "10.0.0.5", 0.0), hello(), 0.0)
+    assert isinstance(third, Close) and third.code == CloseCode.TRY_AGAIN_LATER
+    assert not CloseCode.TRY_AGAIN_LATER.fatal  # the device retries later
+    g.closed(first)
+    assert isinstance(g.frame(g.opened(WS, "10.0.0.5", 0.0), hello(), 0.0), HelloJob)
+    del second
+
+
+def test_limits_default_to_the_hall_config() -> None:
+    from dataclasses import replace
+
+    from hall.config import ConnectionLimits
+    config = replace(make_config(), connections=ConnectionLimits(
+        total=7, per_device=3, opening_per_address=9, requests_per_s=5, request_burst=6))
+    g = Gate(config)
+    assert (g.limits.max_connections, g.limits.per_device, g.limits.opening_per_address,
+            g.limits.rate, g.limits.burst) == (7, 3, 9, 5.0, 6.0)
+
+
+def test_the_failed_hello_table_forgets_the_oldest_address_not_all() -> None:
+    from hub import admission
+    g = gate(bad_hello_rate=0.001, bad_hello_burst=1)
+    for i in range(admission.MAX_THROTTLED_ADDRESSES + 5):
+        g.frame(g.opened(WS, f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", 0.0),
+                hello(token="guess"), 0.0)
+    last = f"10.0.{(admission.MAX_THROTTLED_ADDRESSES + 4) // 256}." \
+           f"{(admission.MAX_THROTTLED_ADDRESSES + 4) % 256}"
+    late = g.frame(g.opened(WS, last, 0.0), hello(), 0.0)
+    assert isinstance(late, Close) and late.code == CloseCode.RATE_LIMITED
+    first = g.frame(g.opened(WS, "10.0.0.0", 0.0), hello(), 0.0)
+    assert isinstance(first, HelloJob)  # forgotten: the oldest went first

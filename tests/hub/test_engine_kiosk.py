@@ -8,6 +8,7 @@ import pytest
 
 from hall import errors
 from hall.protocol import (
+    CheckBooking,
     DeviceStatus,
     Event,
     GiveUpTicket,
@@ -49,7 +50,7 @@ def test_not_printed_and_reprint_keep_the_ticket_waiting() -> None:
     ticket = take(engine, "A")
     out = engine.execute(MarkNotPrinted(id=1, ticket=ticket.id), MORNING)
     assert kinds(out) == ["ticket_not_printed"]
-    assert out.events[0].data == {"ticket_id": ticket.id, "number": "A001", "given_up": False}
+    assert out.events[0].data == {"ticket_id": ticket.id, "number": "A001"}
     out = engine.execute(Reprint(id=2, ticket=ticket.id), MORNING)
     assert kinds(out) == ["ticket_reprinted"]
     assert out.data["ticket"]["number"] == "A001" and out.data["ahead"] == 0
@@ -174,3 +175,12 @@ def test_giving_up_a_request_that_issued_nothing_or_was_called_changes_nothing()
 def test_take_ticket_refuses_a_bad_key_or_give_up_time(obj: dict[str, object]) -> None:
     with pytest.raises(errors.ProtocolError):
         parse_request({"type": "take_ticket", "id": 1, **obj})
+
+
+def test_check_booking_says_whether_a_code_was_used_and_changes_nothing() -> None:
+    engine = Engine(hall())
+    out = engine.execute(CheckBooking(id=1, booking="BK1"), MORNING)
+    assert out.data == {"used": False} and kinds(out) == []
+    take(engine, "A", booking="BK1")
+    out = engine.execute(CheckBooking(id=2, booking="BK1"), MORNING)
+    assert out.data == {"used": True} and kinds(out) == []

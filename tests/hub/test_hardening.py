@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import InvalidMessage, InvalidStatus
 
 from hall.config import HallConfig
 from hall.protocol import CloseCode
@@ -151,21 +151,21 @@ async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
         deaf.ws.transport.abort()
 
 
-async def test_connections_past_the_per_address_cap_are_refused(
+async def test_connections_past_the_caps_are_refused(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
-    hub.gate.limits.max_per_address = 2
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, opening_per_address=2)
     await hub.start()
     try:
-        await client("display-1", hub_=hub)
+        silent = [await client(hub_=hub) for _ in range(2)]  # no hello yet
+        with pytest.raises((InvalidMessage, OSError)):  # cut off as soon as accepted
+            await connect(hub.url, open_timeout=TIMEOUT_S)
+        await silent[0].hello("display-1", "display-secret")  # it counts per device now
         await client("kiosk-1", hub_=hub)
+        hub.gate.limits.max_connections = 3
         with pytest.raises(InvalidStatus) as refused:
             await connect(hub.url, open_timeout=TIMEOUT_S)
         assert refused.value.response.status_code == 503
-        hub.gate.limits.max_per_address, hub.gate.limits.max_connections = 10, 2
-        with pytest.raises(InvalidStatus):
-            await connect(hub.url, open_timeout=TIMEOUT_S)
     finally:
         await hub.stop()
 

@@ -12,10 +12,10 @@ from hub.connections import authorize
 
 READ_ONLY = {"status", "ticket_info"}
 ANY_DEVICE = {"device_status"}  # every device reports its own hardware
-KIOSK = {"take_ticket", "ticket_not_printed", "give_up_ticket", "reprint"}
+KIOSK = {"take_ticket", "ticket_not_printed", "give_up_ticket", "check_booking", "reprint"}
 SAMPLE: dict[str, Any] = {"service": "A", "ticket": 1, "score": 5, "staff": "0001",
                           "number": "A001", "device_kind": "printer", "status": "ok",
-                          "request": "k1"}
+                          "request": "k1", "booking": "BK1"}
 
 
 def make(request_type: str, window: int) -> Any:

@@ -73,6 +73,24 @@ async def test_ticket_page_and_view(hub: Hub, client: ClientFactory) -> None:
     assert status == 200 and view["number"] == "A001" and view["status"] == "waiting"
     assert view["ahead"] == 0 and view["hall"]["name"] == "测试政务服务中心"
     assert b"BK-2026-7" not in body and b"secret" not in body
+    # a booking is marked (whether, never its code), and no wait reads 无需等候
+    assert view["booking"] is True and view["priority"] is True
+    assert (view["mark"], view["mark_en"]) == ("预约", "Booking")
+    assert (view["wait_text"], view["wait_text_en"]) == ("无需等候", "no wait")
+
+
+async def test_ticket_page_marks_priority_and_not_an_ordinary_ticket(
+    hub: Hub, client: ClientFactory
+) -> None:
+    views = []
+    for fields in ({"priority": True}, {}):
+        data = await take(client, **fields)
+        _, _, body = await http(hub, f"/api/t/{token_of(data['link'])}")
+        views.append(json.loads(body))
+    assert [(v["mark"], v["priority"], v["booking"]) for v in views] == [
+        ("优先", True, False), ("", False, False)]
+    _, _, page = await http(hub, "/static/ticket.js")
+    assert b"v.mark" in page and b"v.wait_text" in page
 
 
 @pytest.mark.parametrize("path", [

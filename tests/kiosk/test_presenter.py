@@ -10,6 +10,7 @@ import pytest
 
 from hall.config import HallConfig, Service, TimeRange
 from hall.state import HallState
+from hall.words import english, wait_words
 from kiosk.model import (
     PrinterCheck,
     PrintOutcome,
@@ -20,6 +21,7 @@ from kiosk.model import (
     valid_id_number,
 )
 from kiosk.presenter import (
+    NEVER_REACHED_TEXT,
     NO_TICKET_TITLE,
     PAUSED_TEXT,
     UNSETTLED_TEXT,
@@ -272,6 +274,8 @@ def test_priority_booking_and_scanner_paths() -> None:
     p.backspace()
     p.key("9")
     p.submit_booking()
+    assert fake.sent[-1] == ("check_booking", {"booking": "129"})
+    fake.answer(Reply(True, data={"used": False}))
     assert p.booking == "129" and p.screen is Screen.HOME
     p.take("A")
     assert plain(fake.sent[-1]) == ("take_ticket", {"service": "A", "booking": "129"})
@@ -279,7 +283,97 @@ def test_priority_booking_and_scanner_paths() -> None:
     p.back()
     for c in "WX-2026\n":
         p.scanned(c)
+    fake.answer(Reply(True, data={"used": False}))
     assert p.booking == "WX-2026"
+
+
+def test_a_used_booking_code_is_refused_as_soon_as_it_is_entered() -> None:
+    p, fake, printer, _ = make()
+    p.start_booking()
+    for c in "BK7":
+        p.key(c)
+    p.submit_booking()
+    fake.answer(Reply(True, data={"used": True}))
+    assert p.screen is Screen.MESSAGE and p.message == refusal_text("booking_used")
+    assert p.booking is None and printer.checks == 0  # no zone, no service asked for
+
+
+def test_offline_every_way_to_take_a_ticket_says_so_and_sends_nothing() -> None:
+    p, fake, printer, _ = make()
+    p.set_online(False)
+    for action in (p.start_priority, p.start_booking, lambda: p.open_zone("tax"),
+                   lambda: p.take("A")):
+        p.back()
+        action()
+        assert p.screen is Screen.MESSAGE and p.message == PAUSED_TEXT
+    assert fake.sent == [] and printer.checks == 0
+    assert p.offline_text == PAUSED_TEXT
+
+
+def test_a_kiosk_that_never_reached_the_hub_names_the_hall_from_its_station_file() -> None:
+    empty = HallConfig.from_public({"hall": {"name": ""}})  # the replica before a welcome
+    fake, printer = FakeRequester(), FakePrinter()
+    p = KioskPresenter(lambda: empty, HallState, fake, printer, clock=lambda: TEN_AM,
+                       settings=KioskSettings(hall_name="东乡区政务服务中心"))
+    assert p.hall_name == ("东乡区政务服务中心", "") and p.never_reached
+    assert p.offline_text == NEVER_REACHED_TEXT and p.zones() == []
+
+
+def test_the_next_person_gets_the_halls_defaults() -> None:
+    p, fake, _, mono = make()
+    p.toggle_english()
+    p.toggle_elderly()
+    p.bigger_text()
+    p.open_zone("tax")
+    p.take("A")
+    fake.answer(Reply(True))
+    fake.answer(ticket_reply())
+    p.back()  # 完成，返回首页 after a ticket
+    assert (p.english, p.elderly, p.text_dp) == (False, False, 22)
+    p.toggle_english()
+    p.toggle_elderly()
+    mono.t += 181
+    p.tick()  # the idle screen
+    assert p.screen is Screen.IDLE and (p.english, p.elderly) == (False, False)
+    p.touch()  # a touch anywhere wakes it
+    assert p.screen is Screen.HOME
+    elderly_hall, _, _, _ = make(settings=KioskSettings(elderly_default=True))
+    elderly_hall.toggle_elderly()
+    elderly_hall._go_idle()
+    assert elderly_hall.elderly and elderly_hall.text_dp == 27
+
+
+def test_more_time_prompt_counts_down() -> None:
+    p, _, _, mono = make(settings=KioskSettings(more_time_s=30))
+    p.toggle_elderly()
+    p.open_zone("tax")
+    mono.t += 61
+    p.tick()
+    assert p.asking_more_time and p.more_time_left == 30
+    mono.t += 10
+    p.tick()
+    assert p.asking_more_time and p.more_time_left == 20
+
+
+def test_priority_and_booking_tickets_are_marked_and_english_prints_both() -> None:
+    p, fake, printer, _ = make()
+    p.start_priority()
+    p.open_zone("social")
+    p.toggle_english()
+    p.take("D")
+    fake.answer(Reply(True))
+    reply = ticket_reply("D001")
+    reply.data["ticket"]["priority"] = True
+    fake.answer(reply)
+    assert p.taken is not None and p.taken.mark == "优先"
+    content = printer.printed[-1]
+    assert content.mark == "优先" and content.english
+    assert content.service_name_en == "Housing fund"
+
+
+def test_zero_wait_says_no_wait() -> None:
+    assert wait_words(0) == "无需等候" and wait_words(None) == "无需等候"
+    assert wait_words(12) == "约 12 分钟" and wait_words(3, english) == "about 3 min"
 
 
 def test_id_card_sends_only_a_salted_hash() -> None:

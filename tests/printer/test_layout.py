@@ -70,3 +70,28 @@ def test_long_number_gets_smaller() -> None:
     items = layout_ticket(content, profile)
     number = next(i for i in items if isinstance(i, TextLine) and "VIP" in i.text)
     assert number.width_scale == 2
+
+
+@pytest.mark.parametrize("pid", printer_profile_ids())
+def test_an_english_priority_ticket_is_bilingual_and_marked(pid: str) -> None:
+    profile = load_printer_profile(pid)
+    content = replace(sample_content(), mark="优先", english=True,
+                      hall_name_en="Sample City Service Centre", zone_name_en="Hall 1",
+                      service_name_en="Tax: invoices")
+    text = "\n".join(laid_out_text(layout_ticket(content, profile)))
+    for part in ("示例市政务服务中心", "Sample City Service Centre", "办税服务", "Tax: invoices",
+                 "您前面还有 12 人等候", "12 people ahead of you", "预计等候约 25 分钟",
+                 "Expected wait: about 25 min", "Listen for your number"):
+        assert part in text, part
+    assert "优先" in text and "Priority" in text and "★" in text
+    for item in layout_ticket(content, profile):
+        if isinstance(item, TextLine):
+            assert text_columns(item.text) * item.width_scale <= profile.columns
+
+
+def test_a_chinese_ticket_stays_chinese_and_zero_wait_says_no_wait() -> None:
+    profile = load_printer_profile("zh-80mm")
+    content = replace(sample_content(), people_ahead=0, estimated_wait_min=0, mark="预约")
+    text = "\n".join(laid_out_text(layout_ticket(content, profile)))
+    assert "无需等候" in text and "约 0 分钟" not in text and "您前面没有人等候" in text
+    assert "预约号" in text and "Booking" not in text and "Listen" not in text
