@@ -101,8 +101,9 @@ class Hub:
     hall config's ``[connections]`` (docs/config.md); a keyword given here overrides its
     key: ``rate``/``burst`` the per-connection token bucket (``rate=None`` turns the
     limit off), ``max_connections``, ``per_device``, ``opening_per_address``,
-    ``handshake_timeout_s`` and ``hello_timeout_s``. ``flood_close_after`` refusals close the connection with 4008.
-    A hello with ``since`` more than ``resume_limit`` events behind gets a full welcome.
+    ``handshake_timeout_s`` and ``hello_timeout_s``. ``flood_close_after`` refusals
+    close the connection with 4008. A hello with ``since`` more than ``resume_limit``
+    events behind gets a full welcome.
     """
 
     def __init__(
