@@ -65,13 +65,26 @@ from hall.config import load_config
 from hub.server import Hub
 
 async def main():
-    import inspect
+    import dataclasses, inspect
     options = dict(clock=lambda: datetime.now(UTC), rate=None, ping_interval_s=None,
                    ping_timeout_s=None, max_connections=100_000, max_per_address=100_000,
+                   per_device=100_000,
                    opening_per_address=100_000)  # the bench is one address
-    known = inspect.signature(Hub).parameters  # an older hub (before/after) lacks some
-    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0,
-              **{{k: v for k, v in options.items() if k in known}})
+    config = load_config({config!r})
+    try:  # a hub with a settings dataclass
+        from hub.admission import Limits
+        from hub.settings import HubSettings
+    except ImportError:  # an older hub (before/after), with keyword arguments
+        known = inspect.signature(Hub).parameters
+        hub = Hub(config, {db!r}, "127.0.0.1", 0,
+                  **{{k: v for k, v in options.items() if k in known}})
+    else:
+        limits = {{f.name for f in dataclasses.fields(Limits)}}
+        knobs = {{f.name for f in dataclasses.fields(HubSettings)}}
+        settings = HubSettings(
+            limits=Limits(**{{k: v for k, v in options.items() if k in limits}}),
+            **{{k: v for k, v in options.items() if k in knobs}})
+        hub = Hub(config, {db!r}, "127.0.0.1", 0, clock=options["clock"], settings=settings)
     await hub.start()
     print(hub.port, flush=True)
     stop = asyncio.Event()

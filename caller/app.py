@@ -1,11 +1,17 @@
 """Wiring: the bridge and replica feed the presenter; the presenter drives the windows
 and, when the station names this window's evaluator pad, the pad.
+
+A rating the pad confirmed is kept in a journal beside the station file
+(``<station>.ratings.jsonl``, devices/outbox.py) and sent until the hub acknowledges it:
+again at every reconnection, every few seconds while it fails, and first thing after
+the terminal restarts.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +21,7 @@ from caller.actions import key_map
 from caller.presenter import CallerPresenter
 from caller.window import Terminal
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
+from devices.outbox import Kept, RatingOutbox, verdict
 from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
 from hall.clock import Clock
@@ -54,6 +61,11 @@ class Wiring:
         self.replica = Replica(self.bridge, clock=clock)
         number = window if window is not None else int(station.app.get("window", 0) or 0)
         self.pad = self._make_pad(station)
+        journal = None
+        if self.pad is not None and station.file is not None:
+            journal = Path(station.file).with_name(f"{Path(station.file).stem}.ratings.jsonl")
+        self.outbox = RatingOutbox(journal)
+        self._sending: set[str] = set()  # kept ratings with a request on its way
         self.bar_links: dict[str, Any] = {}
         self.bars = self._make_bars(station)
         self.presenter = CallerPresenter(number, self.bridge, self.replica.clock,
@@ -70,6 +82,11 @@ class Wiring:
             self._bar_timer.timeout.connect(self.bars.flush)
             self._bar_timer.start()
         self.bridge.connection_changed.connect(self.presenter.set_online)
+        self.bridge.connection_changed.connect(lambda up: self.send_ratings() if up else None)
+        self._rating_timer = QTimer(self.terminal.full)  # a failed send is tried again
+        self._rating_timer.setInterval(5000)
+        self._rating_timer.timeout.connect(self.send_ratings)
+        self._rating_timer.start()
         self.bridge.refused.connect(
             lambda reason: self.presenter.say(f"叫号服务器拒绝了本终端：{reason}", "error"))
 
@@ -156,13 +173,34 @@ class Wiring:
         if answer is None:
             return
         rated, fields = answer
+        try:
+            self.outbox.keep(fields, rated.number)
+        except OSError as exc:
+            log.error("the rating of %s cannot be written to %s (%s): kept in memory only",
+                      rated.number, self.outbox.path, exc)
+        self.send_ratings()
 
-        def done(reply: Reply) -> None:
-            if reply.ok:
-                self.presenter.say(f"{rated.number} 评价已记录", "ok")
-            else:
-                log.warning("rating of %s refused: %s", rated.number, reply.code)
-        self.bridge.request("rate", fields, done)
+    def send_ratings(self) -> None:
+        """Send every kept rating not already on its way."""
+        for kept in self.outbox.waiting():
+            if kept.id not in self._sending:
+                self._sending.add(kept.id)
+                self.bridge.request("rate", kept.fields, partial(self._rating_answered, kept))
+
+    def _rating_answered(self, kept: Kept, reply: Reply) -> None:
+        self._sending.discard(kept.id)
+        outcome = verdict(None if reply.ok else reply.code)
+        if outcome == "retry":
+            log.warning("rating of %s not sent yet: %s %s; kept and sent again", kept.number,
+                        reply.code, reply.message)
+            return
+        if outcome == "refused":
+            log.error("rating of %s (score %s) refused by the hub: %s (%s); it cannot be "
+                      "recorded", kept.number, kept.fields.get("score"), reply.code,
+                      reply.message)
+        else:
+            self.presenter.say(f"{kept.number} 评价已记录", "ok")
+        self.outbox.done(kept, outcome)
 
     def start(self) -> None:
         if self.pad is not None:

@@ -56,6 +56,8 @@ def _chooser(placeholder: str) -> QComboBox:
     """A drop-down that names its purpose while empty or unpicked."""
     box = QComboBox()
     box.setPlaceholderText(placeholder)
+    # wide enough to read its words whole (and an item such as 转到 B 社保服务)
+    box.setMinimumWidth(box.fontMetrics().horizontalAdvance(placeholder + "一一") + 40)
     box.setToolTip(placeholder.split("：")[0])
     return box
 
@@ -291,7 +293,9 @@ class CompactStrip(QWidget):
         over = view.current is not None and view.current.over_time and not view.paused
         self.timer.setText(timer)
         _paint(self.timer, 20, "#a4161a" if over else "#1b1b1b", bold=True)
-        self.waiting.setText(f"等候 {view.total_waiting}")
+        self.waiting.setText(f"暂停服务 · 等候 {view.total_waiting}" if view.paused
+                             else f"等候 {view.total_waiting}")
+        _paint(self.waiting, 18, "#8a4b00" if view.paused else "#1b1b1b", bold=view.paused)
         self.message.setText("离线，正在自动重连…" if not view.online
                              else view.notice or view.message)
         _paint(self.message, 16, _KIND_COLOUR.get(view.message_kind, "#1b1b1b"))

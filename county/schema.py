@@ -59,7 +59,7 @@ MIGRATIONS: tuple[str, ...] = (
         hall_id text PRIMARY KEY REFERENCES county_halls,
         shipped_seq bigint NOT NULL DEFAULT 0,
         hall_seq bigint NOT NULL DEFAULT 0,
-        state text NOT NULL DEFAULT 'shipping',
+        state text NOT NULL DEFAULT 'registered',
         last_error text,
         hall_config jsonb,
         updated_at timestamptz NOT NULL DEFAULT now()

@@ -42,7 +42,7 @@ from devices.events import (
 from devices.keypad import Keypad
 from devices.ledbar import LedBar
 from devices.link import SerialLink
-from devices.outbox import Kept, RatingOutbox
+from devices.outbox import Kept, RatingOutbox, verdict
 from devices.pad import Pad
 from devices.profiles import load_profile
 from devices.ratings import ClerkCard, Rated, RatingBook
@@ -56,10 +56,6 @@ from hall.state import HallState
 log = logging.getLogger(__name__)
 
 KINDS = ("pad", "keypad", "ledbar")
-
-#: Refusals that say "not now" rather than "never": a rating refused so is sent again.
-TRANSIENT = frozenset({"rate_limited", "store_failed", "internal_error", "not_authenticated"})
-
 
 def reason(exc: BaseException) -> str:
     """An exception in words for the log (a bare TimeoutError says nothing by itself)."""
@@ -353,6 +349,10 @@ class WindowDriver:
         return f"{first}{int(digits):03d}"
 
     async def _request(self, type_: str, **fields: Any) -> None:
+        if not self.client.connected:  # say so at once rather than wait for a timeout
+            self._refuse(f"{type_} not sent: not connected to the hub (it reconnects by "
+                         "itself; press again then)")
+            return
         try:
             await self.client.request(type_, **{"window": self.window, **fields})
         except RequestFailed as failed:
@@ -492,12 +492,13 @@ class DeviceHost:
         try:
             await driver.client.request("rate", **kept.fields)
         except RequestFailed as failed:
-            if failed.code == "already_rated":  # our earlier send arrived; its answer did not
+            outcome = verdict(failed.code)
+            if outcome == "already_rated":  # our earlier send arrived; its answer did not
                 log.info("window %s: rating of %s was recorded already (answer lost "
                          "before): counted once", kept.window, kept.number)
                 self.outbox.done(kept, "already_rated")
                 return True
-            if failed.code in TRANSIENT:
+            if outcome == "retry":
                 log.warning("window %s: rating of %s not recorded yet: %s (%s); sent again",
                             kept.window, kept.number, failed.code, failed.message)
                 return False

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from hall.config import HallConfig
 from hall.protocol import Stats, StoreQuery, TicketHistory
 from ledger.history import ticket_history
-from ledger.stats import DayCache, day_partial, hall_stats
+from ledger.stats import DayCache, day_figures, hall_stats, snapshot
 from ledger.store import read_only
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,8 @@ class Reader:
 
     def _warm(self, label: str) -> None:
         db = self._open()
-        assert self._cache is not None
-        if self._cache.get(label) is None:
-            self._cache.put(label, day_partial(db, self.config, label))
+        with snapshot(db):
+            day_figures(db, self.config, label, self._cache)
 
     def close(self) -> None:
         self._executor.submit(self._close).result()

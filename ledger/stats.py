@@ -30,6 +30,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -435,9 +436,15 @@ def day_partial(db: Database, config: HallConfig, label: str) -> dict[str, Any]:
 
 class DayCache:
     """Partial figures of closed hall days, which can no longer change, kept in a small
-    SQLite file beside the hub's database (``queue.db-stats``; delete it at will: it is
-    rebuilt from the events). Reports over months then add up days instead of reading
-    every event again. A cache that cannot be opened or written is skipped."""
+    SQLite file beside the hub's database (``queue.db-stats``; delete it at will, or
+    run ``jiaohao report --rebuild-cache``: it is rebuilt from the events). Reports over
+    months then add up days instead of reading every event again. A cache that cannot
+    be opened or written is skipped.
+
+    Each entry carries the last event number of its day (``through``), and is used only
+    while the day still ends there: an entry computed from fewer events than the day
+    now has (a close that committed during the computation, an event written into a
+    closed day by hand) is never used, whatever the interleaving."""
 
     #: Bumped when a definition changes: older entries are recomputed.
     VERSION = 1
@@ -448,31 +455,48 @@ class DayCache:
         self._db: Database | None = None
         try:
             conn = sqlite3.connect(path, check_same_thread=False, timeout=2)
-            conn.execute("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY,"
-                         " version INTEGER NOT NULL, data TEXT NOT NULL)")
+            conn.execute("CREATE TABLE IF NOT EXISTS day_figures (day TEXT PRIMARY KEY,"
+                         " version INTEGER NOT NULL, through INTEGER NOT NULL,"
+                         " data TEXT NOT NULL)")
             self._db = Database(conn)
         except sqlite3.Error:
             self._db = None
 
-    def get(self, label: str) -> dict[str, Any] | None:
+    def get(self, label: str, through: int) -> dict[str, Any] | None:
+        """The cached figures of hall day ``label`` if they were computed from its events
+        up to ``through`` exactly (its last event number now)."""
         if self._db is None:
             return None
-        row = self._db.execute("SELECT data FROM days WHERE day = ? AND version = ?",
-                               [label, self.VERSION]).fetchone()
+        row = self._db.execute(
+            "SELECT data FROM day_figures WHERE day = ? AND version = ? AND through = ?",
+            [label, self.VERSION, through]).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def put(self, label: str, partial: dict[str, Any]) -> None:
+    def put(self, label: str, through: int, partial: dict[str, Any]) -> None:
+        """Keep the figures of closed hall day ``label`` computed from its events up to
+        ``through`` (read in one snapshot with them: :func:`closed_day_partial`)."""
         import sqlite3
 
         if self._db is None:
             return
         try:
             with self._db.conn:
-                self._db.execute("INSERT OR REPLACE INTO days (day, version, data)"
-                                 " VALUES (?, ?, ?)",
-                                 [label, self.VERSION, json.dumps(partial, separators=(",", ":"))])
+                self._db.execute("INSERT OR REPLACE INTO day_figures (day, version, through,"
+                                 " data) VALUES (?, ?, ?, ?)",
+                                 [label, self.VERSION, through,
+                                  json.dumps(partial, separators=(",", ":"))])
         except sqlite3.Error:
             pass  # read-only or busy: computed again next time
+
+    def forget(self, low: str = "", high: str = "\uffff") -> int:
+        """Drop the entries of hall days in ``[low, high)`` (all by default); how many.
+        Raises sqlite3.Error when the cache cannot be written."""
+        if self._db is None:
+            return 0
+        with self._db.conn:
+            cursor = self._db.execute("DELETE FROM day_figures WHERE day >= ? AND day < ?",
+                                      [low, high])
+        return int(cursor.rowcount)
 
     def close(self) -> None:
         if self._db is not None:
@@ -486,33 +510,73 @@ def closed(db: Database, label: str) -> bool:
                       [label]).fetchone() is not None
 
 
+def last_seq(db: Database, label: str) -> int:
+    """The number of the last stored event of hall day ``label`` (0: none)."""
+    row = db.execute("SELECT max(seq) FROM events WHERE day = ?", [label]).fetchone()
+    return int(row[0] or 0)
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """Read ``db`` as of one moment: every query inside sees the same committed events
+    (WAL keeps that snapshot while the hub goes on writing). Nested use, or use on a
+    connection already in a transaction, reads in that transaction."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")  # nothing was written: only the snapshot ends
+
+
+def day_figures(db: Database, config: HallConfig, label: str,
+                cache: DayCache | None = None) -> dict[str, Any]:
+    """The partial figures of hall day ``label``: from ``cache`` when it holds them for
+    the day's events as they are now, else computed (and kept when the day is closed).
+    Call it inside :func:`snapshot`, so the figures, the day's last event number and
+    whether it is closed are read from the same events."""
+    through = last_seq(db, label)
+    partial = cache.get(label, through) if cache is not None else None
+    if partial is None:
+        partial = day_partial(db, config, label)
+        if cache is not None and closed(db, label):
+            cache.put(label, through, partial)
+    return partial
+
+
 def hall_stats(db: Database, config: HallConfig, start: date, end: date,
                cache: DayCache | None = None) -> dict[str, Any]:
     """The ``stats`` answer for calendar dates ``start``..``end`` inclusive: the
-    partials of each hall day added up (closed days from ``cache`` when it has them)."""
+    partials of each hall day added up (closed days from ``cache`` when it has them),
+    all read from one snapshot of the events."""
     low, high = day_range(start, end)
-    labels = [row[0] for row in db.execute(
-        "SELECT DISTINCT day FROM events WHERE day >= ? AND day < ?", [low, high])]
     total = Tally(config)
-    for label in labels:
-        partial = cache.get(label) if cache is not None else None
-        if partial is None:
-            partial = day_partial(db, config, label)
-            if cache is not None and closed(db, label):
-                cache.put(label, partial)
-        total.merge(partial)
+    with snapshot(db):
+        labels = [row[0] for row in db.execute(
+            "SELECT DISTINCT day FROM events WHERE day >= ? AND day < ?", [low, high])]
+        for label in labels:
+            total.merge(day_figures(db, config, label, cache))
     return total.to_json(start.isoformat(), end.isoformat())
 
 
 def stats_of_file(path: str | Path, config: HallConfig, start: date,
-                  end: date) -> dict[str, Any]:
+                  end: date, *, rebuild: bool = False) -> dict[str, Any]:
     """:func:`hall_stats` of the database file at ``path``, opened read-only (safe while
     the hub runs), with the closed-day cache the hub keeps beside it. What
-    ``jiaohao report`` and the demo's report show. Raises sqlite3.Error."""
+    ``jiaohao report`` and the demo's report show. ``rebuild`` forgets the cached days
+    of the period first, so they are computed from the events again and kept anew.
+    The cache file is created only beside a file that is a hub database.
+    Raises sqlite3.Error (:data:`~ledger.store.DatabaseError`): not a hub database."""
     db = read_only(path)
     try:
+        db.execute("SELECT seq, day, kind FROM events LIMIT 1").fetchall()
         cache = DayCache(f"{path}-stats")  # shared with the hub; skipped if read-only
         try:
+            if rebuild:
+                cache.forget(*day_range(start, end))
             return hall_stats(db, config, start, end, cache)
         finally:
             cache.close()

@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, type=Path, help="folder to write into")
     parser.add_argument("--formats", default=",".join(FORMATS),
                         help=f"comma-separated, of {', '.join(FORMATS)} (default: all)")
+    parser.add_argument("--rebuild-cache", action="store_true",
+                        help="compute the period's closed days from the events again and "
+                             "keep them anew in the figures cache beside the database")
     return parser
 
 
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jiaohao report: no database at {db_path}", file=sys.stderr)
         return 2
     try:
-        stats = stats_of_file(db_path, config, start, end)
+        stats = stats_of_file(db_path, config, start, end, rebuild=args.rebuild_cache)
     except DatabaseError as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1

@@ -3,7 +3,10 @@ timer that lets the model fetch what became stale (coalesced, never per event)."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+import json
+
+from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 
 from hall.clock import Clock
 from hall.protocol import Event
@@ -32,6 +35,10 @@ class SupervisorApp(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
+        #: /healthz beside the hub's WebSocket: the county link (read every 10 s).
+        self._http = QNetworkAccessManager(self)
+        self.healthz = QUrl(bridge.url.replace("ws://", "http://", 1)
+                            .replace("wss://", "https://", 1).rstrip("/") + "/healthz")
 
     def _live(self) -> None:
         self.model.refresh_live(self.replica.hall, self.replica.state)
@@ -48,6 +55,23 @@ class SupervisorApp(QObject):
             self._live_due = False
             self._live()
         self.model.tick()
+        if self._seconds % 10 == 1:
+            self._ask_health()
+
+    def _ask_health(self) -> None:
+        reply = self._http.get(QNetworkRequest(self.healthz))
+        reply.finished.connect(lambda: self._got_health(reply))
+
+    def _got_health(self, reply: QNetworkReply) -> None:
+        try:
+            if reply.error() == QNetworkReply.NetworkError.NoError:
+                body = json.loads(bytes(reply.readAll().data()))
+                link = body.get("county") if isinstance(body, dict) else None
+                self.model.set_county(link if isinstance(link, dict) else None)
+        except ValueError:
+            pass  # not the hub's /healthz: the line stays as it was
+        finally:
+            reply.deleteLater()
 
     def start(self) -> None:
         self.bridge.start()

@@ -125,6 +125,8 @@ class DashboardWindow(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        self.county = QLabel()  # the hall's link to the county (docs/county.md)
+        layout.addWidget(self.county)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self._live()
@@ -233,6 +235,8 @@ class DashboardWindow(QWidget):
         colours = {"ok": "#1E6B3A", "error": "#A61B1B", "info": "#1A1A1A"}
         online = "● 在线" if m.connected else "○ 离线（数据可能过时）"
         self.status.setText(f"{online}　{m.message}")
+        self.county.setText(m.county_line()[0])
+        self.county.setStyleSheet("color: #B3261E;" if m.county_line()[1] == "error" else "")
         self.status.setStyleSheet(f"color: {colours.get(m.tone, '#1A1A1A')};")
         _fill(self.alerts, [["严重" if a.level == "critical" else "注意", a.message,
                              a.since[11:16]] for a in m.alerts])

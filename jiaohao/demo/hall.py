@@ -56,12 +56,15 @@ class HubThread:
         self.hub: Any = None
 
     def start(self) -> HubThread:
+        from hub.admission import Limits
         from hub.server import Hub
+        from hub.settings import HubSettings
 
         self.thread.start()
 
         async def start() -> Any:
-            hub = Hub(self.config, str(self.db_path), port=0, clock=self.clock, rate=None)
+            hub = Hub(self.config, str(self.db_path), port=0, clock=self.clock,
+                      settings=HubSettings(limits=Limits(rate=None)))
             await hub.start()
             return hub
 

@@ -49,10 +49,11 @@ def terminal(
     made: list[Any] = []
 
     def make(window: int = 1, compact: bool = False, serial: tuple[Any, ...] = (),
-             app: dict[str, Any] | None = None) -> Any:
+             app: dict[str, Any] | None = None, file: Path | None = None) -> Any:
         bridge = make_bridge(f"caller-{window}", f"caller-{window}-secret")
         station = Station(hub=hall_hub.url, device=f"caller-{window}",
-                          token=f"caller-{window}-secret", serial=serial, app=app or {})
+                          token=f"caller-{window}-secret", serial=serial, app=app or {},
+                          file=file)
         wiring = Wiring(station, compact=compact, bridge=bridge,
                         clock=hall_hub.clock)
         for window_ in (wiring.terminal.full, wiring.terminal.strip):

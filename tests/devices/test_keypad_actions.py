@@ -223,3 +223,13 @@ async def test_cancel_sends_nothing_and_a_stray_number_beeps(
         desk.keypad.press_code(0x0F, "12")  # a number while a clerk is in: not theirs
         await until(lambda: desk.keypad.beeps >= 1)
     assert desk.admin.seq == seq
+
+
+async def test_a_key_while_the_hub_is_down_beeps_and_says_so_at_once(
+    hub: Hub, desk: Desk, caplog: pytest.LogCaptureFixture,
+) -> None:
+    await hub.stop()
+    await until(lambda: not desk.host.drivers[1].client.connected)
+    with caplog.at_level(logging.WARNING):
+        await desk.press("call_next", then=lambda: desk.keypad.beeps >= 1)
+    assert "call_next not sent: not connected to the hub" in caplog.text

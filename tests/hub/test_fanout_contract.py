@@ -32,7 +32,7 @@ async def test_fanout_writes_reach_a_real_client_in_order(
     hub: Hub, client: ClientFactory
 ) -> None:
     display = await client("display-1")
-    conns = [c.ws for c in hub._conns]
+    conns = [c.ws for c in hub.peers.conns]
     assert len(conns) == 1
     ws = conns[0]
     assert isinstance(ws, ServerConnection)

@@ -15,6 +15,7 @@ from hall.config import HallConfig
 from hub.links import TicketLinks
 from hub.public import PublicLimits
 from hub.server import Hub
+from hub.settings import HubSettings
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
 
@@ -258,8 +259,8 @@ async def test_public_sockets_cannot_act(hub: Hub, client: ClientFactory) -> Non
 
 
 async def test_limits_per_address(config: HallConfig, db_path: str, clock: Clock) -> None:
-    hub = Hub(config, db_path, port=0, clock=clock,
-              public_limits=PublicLimits(http_rate=1, http_burst=3, sockets_per_address=2))
+    hub = Hub(config, db_path, port=0, clock=clock, settings=HubSettings(
+        public_limits=PublicLimits(http_rate=1, http_burst=3, sockets_per_address=2)))
     await hub.start()
     try:
         statuses = [(await http(hub, "/static/jiaohao.css"))[0] for _ in range(5)]
@@ -269,7 +270,7 @@ async def test_limits_per_address(config: HallConfig, db_path: str, clock: Clock
     finally:
         await hub.stop()
     hub = Hub(config, db_path, port=0, clock=clock,
-              public_limits=PublicLimits(sockets_per_address=2))
+              settings=HubSettings(public_limits=PublicLimits(sockets_per_address=2)))
     await hub.start()
     try:
         pages = [await connect(f"{hub.url}/public/ws?screen=1", open_timeout=TIMEOUT_S)
@@ -329,7 +330,7 @@ async def test_ahead_counts_are_coalesced_but_a_call_is_not(
     config: HallConfig, db_path: str, clock: Clock,
 ) -> None:
     hub = Hub(config, db_path, port=0, clock=clock,
-              public_limits=PublicLimits(ahead_interval_s=3600))
+              settings=HubSettings(public_limits=PublicLimits(ahead_interval_s=3600)))
     await hub.start()
     try:
         async with connect(hub.url) as kiosk_ws:
