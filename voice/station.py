@@ -44,6 +44,7 @@ class Station:
         """``clock`` is the local clock; quiet hours follow the hub's time (``clock``
         plus the offset to the hub's, heard from the welcome and the calls)."""
         self.backend = backend
+        self._local = clock  # how long the link was down is measured on our own clock
         self.clock = HubClock(clock)
         self.speaker = speaker
         self.settle_s = settle_s
@@ -74,12 +75,12 @@ class Station:
 
     def _connection(self, up: bool) -> None:
         if not up and self._down_since is None:
-            self._down_since = self.clock()
+            self._down_since = self._local()
 
     def _welcomed(self, welcome: Welcome, state: Any) -> None:
         self.clock.set_from(welcome.now)
         if self._down_since is not None:
-            down_s = (self.clock() - self._down_since).total_seconds()
+            down_s = (self._local() - self._down_since).total_seconds()
             self._say_backlog = down_s <= self.catch_up_s
             self._backlog_until = welcome.seq
             self._down_since = None
