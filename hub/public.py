@@ -26,6 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
@@ -129,8 +130,11 @@ class PublicSide:
         limits: PublicLimits | None = None,
         push_interval_s: float = 0.2,
         notice: str = "",
+        clock: Callable[[], datetime],
     ) -> None:
         self.config = config
+        #: The hub's clock (timezone-aware now): the waits shown depend on the time.
+        self.clock = clock
         self.links = links
         self._state = state
         self.limits = limits or PublicLimits()
@@ -205,7 +209,7 @@ class PublicSide:
             ticket_id = self.links.ticket_id(path.removeprefix("/api/t/"))
             if ticket_id is None:
                 return _json({"type": "error", "error": "unknown_ticket"}, HTTPStatus.NOT_FOUND)
-            return _json(ticket_view(self.config, self._state(), ticket_id))
+            return _json(ticket_view(self.config, self._state(), ticket_id, self.clock()))
         return _plain(HTTPStatus.NOT_FOUND, "not found")
 
     def _allowed(self, address: str) -> bool:
@@ -377,7 +381,7 @@ class PublicSide:
         if follower.ticket_id is None:
             view = self._screen(state, follower.zones)
         else:
-            view = ticket_view(self.config, state, follower.ticket_id)
+            view = ticket_view(self.config, state, follower.ticket_id, self.clock())
             ticket = state.tickets.get(follower.ticket_id)
             follower.shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
             follower.shown_at = time.monotonic()

@@ -126,14 +126,18 @@ def deliveries(
         if conn is not None:
             own.setdefault(conn.ws, []).append(encode_result(result))  # type: ignore[arg-type]
     out: list[Delivery] = []
+    chosen: dict[object, tuple[bytes, list[str]]] = {}  # once per subscription
     for ws in live:
         mine = own.pop(ws, [])
         ev_frames, ev_texts = frames, texts
         hello = partial.get(ws)
         if hello is not None:  # only the kinds this connection subscribed to
-            picks = [i for i, e in enumerate(batch.events) if hello.wants(e.kind)]
-            ev_frames = b"".join(framed[i] for i in picks)
-            ev_texts = [texts[i] for i in picks]
+            picked = chosen.get(hello.subscribe)
+            if picked is None:
+                picks = [i for i, e in enumerate(batch.events) if hello.wants(e.kind)]
+                picked = chosen[hello.subscribe] = (
+                    b"".join(framed[i] for i in picks), [texts[i] for i in picks])
+            ev_frames, ev_texts = picked
         if ev_frames or mine:
             extra = b"".join(text_frame(t) for t in mine)
             out.append(Delivery(ws, ev_frames + extra if extra else ev_frames,

@@ -210,3 +210,10 @@ def test_a_special_call_of_a_window_serving_two_floors_is_said_on_both() -> None
         rules = announcer(config, speaker)
         assert rules.offer_special(special(7), NOW) is not None
         assert rules.offer(called(1, "B001", 7, "B"), NOW) is not None or speaker == "floor1"
+
+
+def test_a_hall_words_its_special_calls_itself() -> None:
+    config = hall('[voice]\ntemplate_manager = "请值班长到{window}号窗口"\ntemplate_en = ""\n')
+    rules = announcer(config)
+    item = rules.offer_special(special(12), NOW)
+    assert item is not None and [u.text for u in item.utterances] == ["请值班长到十二号窗口"]
