@@ -223,6 +223,14 @@ GRANT SELECT, INSERT, UPDATE ON county_links TO jiaohao_hall;
 GRANT SELECT, INSERT ON county_incidents TO jiaohao_hall;
 GRANT USAGE ON SEQUENCE county_incidents_id_seq TO jiaohao_hall;
 GRANT EXECUTE ON FUNCTION county_my_hall() TO jiaohao_hall;
+-- Explicitly, in case PUBLIC's defaults were revoked: halls stage each batch in a
+-- temporary table.
+DO $$ BEGIN
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO jiaohao_hall',
+                   current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO jiaohao_county_reader',
+                   current_database());
+END $$;
 -- Readers refresh the figures they read (a cache of what the events say).
 GRANT INSERT, UPDATE ON county_day_figures TO jiaohao_county_reader;
 GRANT SELECT ON county_halls, county_event_log, county_links, county_incidents,
