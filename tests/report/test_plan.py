@@ -15,7 +15,8 @@ from hall.staffing import staffing
 from hub.engine import Engine
 from ledger.plan import demand
 from ledger.store import Store
-from report.plan import main, plan, simulated_level
+from report.plan import plan, simulated_level
+from report.plan_cli import main
 from tests.hub.engine_helpers import hall, service, window
 
 TZ = ZoneInfo("Asia/Shanghai")
