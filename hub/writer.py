@@ -19,10 +19,10 @@ from datetime import datetime
 from typing import TypeVar
 
 from hall import errors
-from hall.protocol import Event, Hello, Result, encode
+from hall.protocol import Event, EventKind, Hello, Result, encode, encode_bytes
 from hub.connections import Conn, RequestJob
 from hub.engine import Engine
-from hub.fanout import text_frame
+from hub.fanout import text_frame, utf8_frame
 
 log = logging.getLogger(__name__)
 
@@ -118,22 +118,31 @@ def deliveries(
     """Who gets what from a committed ``batch``: every ``live`` connection its events
     (only the kinds subscribed to, for those in ``partial``), then its own results; a
     connection not yet live its results only. Connections are keyed by their socket."""
-    texts = [encode(event.to_json()) for event in batch.events]
-    framed = [text_frame(t) for t in texts]
+    data = [encode_bytes(event.to_json()) for event in batch.events]
+    texts = [d.decode() for d in data]
+    framed = [utf8_frame(d) for d in data]
     frames = b"".join(framed)
     own: dict[W, list[str]] = {}
     for conn, result in batch.results:
         if conn is not None:
             own.setdefault(conn.ws, []).append(encode_result(result))  # type: ignore[arg-type]
     out: list[Delivery] = []
+    # The events of each distinct subscription, picked once per batch (50 kiosks that
+    # subscribe to nothing cost one lookup each, not a pass over the events each).
+    chosen: dict[bool | tuple[EventKind, ...], tuple[bytes, list[str]]] = {
+        True: (frames, texts), False: (b"", [])}
     for ws in live:
         mine = own.pop(ws, [])
-        ev_frames, ev_texts = frames, texts
         hello = partial.get(ws)
-        if hello is not None:  # only the kinds this connection subscribed to
-            picks = [i for i, e in enumerate(batch.events) if hello.wants(e.kind)]
-            ev_frames = b"".join(framed[i] for i in picks)
-            ev_texts = [texts[i] for i in picks]
+        subscribe = True if hello is None else hello.subscribe
+        if not isinstance(subscribe, bool):
+            subscribe = tuple(subscribe)  # hashable (a tuple is returned as it is)
+        picked = chosen.get(subscribe)
+        if picked is None:  # only the kinds this subscription names
+            picks = [i for i, e in enumerate(batch.events) if e.kind in subscribe]  # type: ignore[operator]
+            picked = chosen[subscribe] = (b"".join(framed[i] for i in picks),
+                                          [texts[i] for i in picks])
+        ev_frames, ev_texts = picked
         if ev_frames or mine:
             extra = b"".join(text_frame(t) for t in mine)
             out.append(Delivery(ws, ev_frames + extra if extra else ev_frames,
