@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import IntEnum
 from types import MappingProxyType
@@ -674,6 +674,11 @@ REQUESTS: dict[str, type[Request]] = {
 }
 
 
+#: Event kinds only admins receive: a 差评 case holds what a citizen said and who was
+#: rated, for the managers who follow it up (a display or a kiosk never needs it).
+ADMIN_KINDS = frozenset({EventKind.CASE_OPENED, EventKind.CASE_UPDATED})
+
+
 @dataclass(frozen=True)
 class Hello:
     type: ClassVar[str] = "hello"
@@ -700,6 +705,14 @@ class Hello:
         if isinstance(self.subscribe, bool):
             return self.subscribe
         return kind in self.subscribe
+
+    def for_role(self, role: Role) -> Hello:
+        """This hello as the hub serves it to a device of ``role``: only admins get
+        the :data:`ADMIN_KINDS`, whatever they asked for."""
+        if role is Role.ADMIN or self.subscribe is False:
+            return self
+        asked = tuple(EventKind) if self.subscribe is True else self.subscribe
+        return replace(self, subscribe=tuple(k for k in asked if k not in ADMIN_KINDS))
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Hello:

@@ -26,6 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
@@ -42,7 +43,7 @@ from hall.protocol import Event, EventKind
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
-from hub.ratelimit import TokenBucket
+from hub.ratelimit import QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,11 @@ class PublicSide:
         limits: PublicLimits | None = None,
         push_interval_s: float = 0.2,
         notice: str = "",
+        clock: Callable[[], datetime],
     ) -> None:
         self.config = config
+        #: The hub's clock (timezone-aware now): the waits shown depend on the time.
+        self.clock = clock
         self.links = links
         self._state = state
         self.limits = limits or PublicLimits()
@@ -151,6 +155,8 @@ class PublicSide:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.pushes = 0  # views sent (for tests and the benchmark)
+        self.talkers = 0  # public sockets cut off for sending a frame
+        self._quiet = QuietLog(log)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -205,7 +211,7 @@ class PublicSide:
             ticket_id = self.links.ticket_id(path.removeprefix("/api/t/"))
             if ticket_id is None:
                 return _json({"type": "error", "error": "unknown_ticket"}, HTTPStatus.NOT_FOUND)
-            return _json(ticket_view(self.config, self._state(), ticket_id))
+            return _json(ticket_view(self.config, self._state(), ticket_id, self.clock()))
         return _plain(HTTPStatus.NOT_FOUND, "not found")
 
     def _allowed(self, address: str) -> bool:
@@ -264,8 +270,15 @@ class PublicSide:
         self._per_address[address] = self._per_address.get(address, 0) + 1
         try:
             self._push(follower)
-            async for _ in ws:  # a page sends nothing we act on
-                pass
+            # A page sends nothing (its socket only receives views; pings are answered
+            # below this): whatever sends a frame is not one of our pages, and is cut
+            # off at once rather than costing the hub a wake-up per frame.
+            await ws.recv()
+            self.talkers += 1
+            self._quiet.warning("talker", "cut off a public socket at %s: it sent a frame "
+                                "(a page sends nothing)", address)
+            if ws.transport is not None:
+                ws.transport.abort()
         except ConnectionClosed:
             pass
         finally:
@@ -377,7 +390,7 @@ class PublicSide:
         if follower.ticket_id is None:
             view = self._screen(state, follower.zones)
         else:
-            view = ticket_view(self.config, state, follower.ticket_id)
+            view = ticket_view(self.config, state, follower.ticket_id, self.clock())
             ticket = state.tickets.get(follower.ticket_id)
             follower.shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
             follower.shown_at = time.monotonic()

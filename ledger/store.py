@@ -368,6 +368,15 @@ def _resumed(conn: Connection, e: Filed, p: WindowResumed) -> None:
 
 def _case(conn: Connection, e: Filed, p: CaseOpened | CaseUpdated) -> None:
     case = dict(p.case)
+    if isinstance(p, CaseUpdated) and "notes" not in case:  # the change only
+        row = conn.execute("SELECT data FROM cases WHERE id = ?", (case["id"],)).fetchone()
+        stored = json.loads(row[0]) if row else {}
+        case = {**stored, **case, "notes": list(stored.get("notes", [])),
+                "callbacks": list(stored.get("callbacks", []))}
+        if p.note is not None:
+            case["notes"].append(dict(p.note))
+        if p.callback is not None:
+            case["callbacks"].append(dict(p.callback))
     conn.execute(
         "INSERT INTO cases (id, state, deadline, data) VALUES (:id, :state, :deadline, :data)"
         " ON CONFLICT(id) DO UPDATE SET state=excluded.state, deadline=excluded.deadline,"

@@ -350,8 +350,10 @@ def test_every_event_kind_is_documented() -> None:
 
 
 #: Fields left out of an event when they have no value.
-OPTIONAL = {EventKind.RATING_RECORDED: {"reason"}, EventKind.TICKET_ISSUED: {"request"},
-            EventKind.TICKET_NOT_PRINTED: {"given_up"}}
+OPTIONAL = {EventKind.RATING_RECORDED: {"reason"},
+            EventKind.TICKET_ISSUED: {"request", "estimated_wait_min", "wait_range_min"},
+            EventKind.TICKET_NOT_PRINTED: {"given_up"},
+            EventKind.CASE_UPDATED: {"note", "callback"}}
 
 
 def _check_event(event: Event) -> None:
