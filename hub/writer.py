@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from hall import errors
-from hall.protocol import Event, EventKind, Hello, Result, encode, encode_bytes
+from hall.protocol import Event, Hello, Result, encode, encode_bytes
 from hub.connections import Conn, RequestJob
 from hub.engine import Engine
 from hub.fanout import text_frame, utf8_frame
@@ -129,20 +129,27 @@ def deliveries(
     out: list[Delivery] = []
     # The events of each distinct subscription, picked once per batch (50 kiosks that
     # subscribe to nothing cost one lookup each, not a pass over the events each).
-    chosen: dict[bool | tuple[EventKind, ...], tuple[bytes, list[str]]] = {
-        True: (frames, texts), False: (b"", [])}
+    chosen: dict[object, tuple[bytes, list[str]]] = {}
     for ws in live:
         mine = own.pop(ws, [])
         hello = partial.get(ws)
-        subscribe = True if hello is None else hello.subscribe
-        if not isinstance(subscribe, bool):
-            subscribe = tuple(subscribe)  # hashable (a tuple is returned as it is)
-        picked = chosen.get(subscribe)
-        if picked is None:  # only the kinds this subscription names
-            picks = [i for i, e in enumerate(batch.events) if e.kind in subscribe]  # type: ignore[operator]
-            picked = chosen[subscribe] = (b"".join(framed[i] for i in picks),
-                                          [texts[i] for i in picks])
-        ev_frames, ev_texts = picked
+        ev_frames, ev_texts = frames, texts
+        if hello is not None:  # only the kinds this connection subscribed to
+            asked = hello.subscribe
+            key = (asked if isinstance(asked, bool) else tuple(asked), hello.withheld)
+            picked = chosen.get(key)
+            if picked is None:
+                pick_texts: list[str] = []
+                pick_frames: list[bytes] = []
+                for i, e in enumerate(batch.events):
+                    if hello.wants(e.kind):
+                        pick_texts.append(texts[i])
+                        pick_frames.append(framed[i])
+                    elif hello.withholds(e.kind):  # its seq, so no gap: nothing else
+                        pick_texts.append(encode(e.withheld().to_json()))
+                        pick_frames.append(text_frame(pick_texts[-1]))
+                picked = chosen[key] = (b"".join(pick_frames), pick_texts)
+            ev_frames, ev_texts = picked
         if ev_frames or mine:
             extra = b"".join(text_frame(t) for t in mine)
             out.append(Delivery(ws, ev_frames + extra if extra else ev_frames,
