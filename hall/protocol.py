@@ -750,11 +750,15 @@ class Welcome:
     window: int | None = None
     resumed: bool = False
     protocol: int = PROTOCOL_VERSION
+    #: The hub's clock when it sent this (ISO-8601, hall time zone; "" from an older
+    #: hub): clients judge opening hours by it, not by their own clocks.
+    now: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "welcome", "protocol": self.protocol, "role": str(self.role),
                 "device": self.device, "window": self.window, "seq": self.seq,
-                "resumed": self.resumed, "hall": self.hall, "state": self.state}
+                "resumed": self.resumed, "now": self.now, "hall": self.hall,
+                "state": self.state}
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Welcome:
@@ -765,7 +769,8 @@ class Welcome:
             raise ProtocolError("welcome needs a role and an integer seq")
         return cls(role=Role(role), seq=int(seq), hall=obj.get("hall") or {},
                    state=obj.get("state"), device=str(obj.get("device", "")),
-                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)))
+                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)),
+                   now=str(obj.get("now") or ""))
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,11 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import Any, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from hall.clock import Clock
 from hall.config import HallConfig
 from hall.state import HallState
 from hall.words import ticket_mark
@@ -159,7 +160,8 @@ class KioskPresenter:
         printer: PrinterPort,
         run_blocking: RunBlocking = run_now,
         settings: KioskSettings | None = None,
-        clock: Callable[[], datetime] | None = None,
+        *,
+        clock: Clock,
         monotonic: Callable[[], float] | None = None,
         speak: Callable[[str], None] | None = None,
     ) -> None:
@@ -171,7 +173,7 @@ class KioskPresenter:
         self._printer = printer
         self._run = run_blocking
         self.settings = settings or KioskSettings()
-        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._clock = clock
         self._mono = monotonic or _time.monotonic
         self._speak = speak
         self.listeners: list[Callable[[], None]] = []
