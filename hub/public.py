@@ -43,7 +43,7 @@ from hall.protocol import Event, EventKind
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
-from hub.ratelimit import TokenBucket
+from hub.ratelimit import QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +155,8 @@ class PublicSide:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.pushes = 0  # views sent (for tests and the benchmark)
+        self.talkers = 0  # public sockets cut off for sending a frame
+        self._quiet = QuietLog(log)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -268,8 +270,15 @@ class PublicSide:
         self._per_address[address] = self._per_address.get(address, 0) + 1
         try:
             self._push(follower)
-            async for _ in ws:  # a page sends nothing we act on
-                pass
+            # A page sends nothing (its socket only receives views; pings are answered
+            # below this): whatever sends a frame is not one of our pages, and is cut
+            # off at once rather than costing the hub a wake-up per frame.
+            await ws.recv()
+            self.talkers += 1
+            self._quiet.warning("talker", "cut off a public socket at %s: it sent a frame "
+                                "(a page sends nothing)", address)
+            if ws.transport is not None:
+                ws.transport.abort()
         except ConnectionClosed:
             pass
         finally:

@@ -242,7 +242,7 @@ class Hub:
             self.peers.abort_all()
             await closing
         if self.county is not None:
-            await asyncio.to_thread(self.county.stop)
+            await asyncio.to_thread(self.county.stop, 2.0)  # a daemon: never hold SIGTERM
         await self._thread.close()
         if self._reader is not None:
             await asyncio.to_thread(self._reader.close)

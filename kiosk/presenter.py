@@ -126,6 +126,8 @@ class Taken:
     wait_min: int
     qr: str
     content: TicketContent
+    #: the 80 % range of the wait (take_ticket's wait_range_min); None: no estimate
+    wait_range: tuple[int, ...] | None = (0, 0)
     printed: bool | None = None  # None: printing
     problem: str = ""  # why it was not printed
     warning: str = ""
@@ -215,12 +217,12 @@ class KioskPresenter:
         return self._clock().astimezone(tz).time()
 
     def zones(self) -> list[ZoneView]:
-        return board(self.hall, self._state(), self.now())
+        return board(self.hall, self._state(), self.now(), self._clock())
 
     def services(self) -> list[ServiceView]:
         """The services the SERVICES screen lists: the chosen zone's (all of them
         before a zone is chosen)."""
-        views = service_views(self.hall, self._state(), self.now())
+        views = service_views(self.hall, self._state(), self.now(), self._clock())
         if self.zone is None:
             return views
         return [v for v in views if v.zone == self.zone]
@@ -507,6 +509,7 @@ class KioskPresenter:
             service_en=service.name_en if service else "", ahead=content.people_ahead,
             wait_min=int(data.get("estimated_wait_min") or 0), qr=content.qr_payload,
             content=content, mark=mark,
+            wait_range=content.wait_range_min if content.wait_known else None,
         )
 
     @_safe
