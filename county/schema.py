@@ -51,7 +51,7 @@ MIGRATIONS: tuple[str, ...] = (
         kind text NOT NULL,
         data jsonb NOT NULL,
         digest text NOT NULL,
-        shipped_at timestamptz NOT NULL DEFAULT now(),
+        shipped_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         PRIMARY KEY (hall_id, seq)
     );
     CREATE INDEX county_event_log_day ON county_event_log (day, hall_id, kind);

@@ -96,10 +96,14 @@ def main(argv: list[str]) -> int:
 def cmd_serve(station: Path) -> int:
     """Run the device host until interrupted. Raises HostConfigError, ProfileError."""
     import asyncio
+    import os
 
     from devices.host import DeviceHost, load_host
 
-    host = DeviceHost(load_host(station))
+    # systemd's StateDirectory= (deploy/systemd/jiaohao-devices.service): a writable
+    # place for the ratings journal when the station file sits in a read-only /etc
+    state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+    host = DeviceHost(load_host(station, Path(state) if state else None))
 
     async def run() -> None:
         await host.run(asyncio.Event())

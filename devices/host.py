@@ -151,8 +151,10 @@ def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConf
                       None if journal is None else Path(journal))
 
 
-def load_host(path: Path) -> HostConfig:
-    """Read a station file. Raises HostConfigError (also for unreadable TOML)."""
+def load_host(path: Path, state_dir: Path | None = None) -> HostConfig:
+    """Read a station file. The ratings journal defaults to ``<stem>.ratings.jsonl`` in
+    ``state_dir`` (a writable folder such as systemd's ``StateDirectory``) or beside the
+    file. Raises HostConfigError (also for unreadable TOML)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -160,9 +162,11 @@ def load_host(path: Path) -> HostConfig:
     config = parse_host(data, str(path))
     if config.photos is not None and not config.photos.is_absolute():
         config = replace(config, photos=path.parent / config.photos)  # beside the file
-    journal = config.journal or Path(f"{path.stem}.ratings.jsonl")
+    journal = config.journal or (state_dir or path.parent) / f"{path.stem}.ratings.jsonl"
     if not journal.is_absolute():
         config = replace(config, journal=path.parent / journal)  # beside the file
+    else:
+        config = replace(config, journal=journal)
     return config
 
 

@@ -144,4 +144,6 @@ class RatingOutbox:
                 os.fsync(journal.fileno())
             os.replace(fresh, path)
         except OSError as exc:
-            log.warning("rating journal %s cannot be rewritten: %s", path, exc)
+            log.error("rating journal %s cannot be written (%s): ratings the pads confirm "
+                      "are kept in memory only and lost if this program stops before the "
+                      "hub has them; give it a writable folder", path, exc)

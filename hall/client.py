@@ -247,6 +247,9 @@ class HubClient:
                 if self._first is not None and not self._first.done():
                     self._first.set_exception(bad_url)
                 return
+            except Exception:  # nothing the hub sends may end the loop for good
+                log.exception("%s: the connection to %s failed unexpectedly; reconnecting",
+                              self.device, self.url)
             finally:
                 self._ws = None
                 self.session.closed()  # whatever ended it, the session knows

@@ -71,6 +71,12 @@ class RateLimited(QueueError):
     doc = "Too many requests on this connection; wait and retry."
 
 
+class Busy(QueueError):
+    code = "busy"
+    doc = ("A read (stats, ticket_history) is already waiting or running for this "
+           "connection, or too many reads wait in the hub; retry when it is answered.")
+
+
 class StoreFailed(QueueError):
     code = "store_failed"
     doc = "The hub could not write to its database; nothing was changed."

@@ -199,11 +199,20 @@ class TicketIssued(EventPayload):
     slot: str | None = None
     #: the kiosk's request key (take_ticket ``request``): kept by the hub, never broadcast
     request: str | None = _omit_none()
+    #: The wait promised at issue (hall/forecast.py), kept so that the first call
+    #: tells how true it was: minutes, and the 80 % range (absent: none could be given).
+    estimated_wait_min: int | None = _omit_none()
+    wait_range_min: tuple[int, ...] | None = _omit_none()
 
     def to_store(self) -> dict[str, Any]:
-        out = {"day": self.day, "ticket": self.ticket.stored(), "slot": self.slot}
+        out: dict[str, Any] = {"day": self.day, "ticket": self.ticket.stored(),
+                               "slot": self.slot}
         if self.request is not None:
             out["request"] = self.request
+        if self.estimated_wait_min is not None:
+            out["estimated_wait_min"] = self.estimated_wait_min
+        if self.wait_range_min is not None:
+            out["wait_range_min"] = list(self.wait_range_min)
         return out
 
 
@@ -475,16 +484,20 @@ class TicketResult(ResultPayload):
 
 @dataclass(frozen=True, slots=True)
 class Estimate(ResultPayload):
-    """A waiting ticket, the people ahead of it and its wait."""
+    """A waiting ticket, the people ahead of it and its wait: the point estimate and the
+    80 % range ``[low, high]`` in minutes (null: no window can serve it now)."""
 
     what: ClassVar[str] = "estimate"
     ticket: TicketData
     ahead: int
     estimated_wait_min: int
+    wait_range_min: tuple[int, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"ticket": self.ticket.public(), "ahead": self.ahead,
-                "estimated_wait_min": self.estimated_wait_min}
+                "estimated_wait_min": self.estimated_wait_min,
+                "wait_range_min": (list(self.wait_range_min)
+                                   if self.wait_range_min is not None else None)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,12 +540,15 @@ class DayResult(ResultPayload):
 
 @dataclass(frozen=True, slots=True)
 class StatusResult(ResultPayload):
-    """Waiting counts (``by_service``, ``by_zone``, ``by_window``) and wait estimates."""
+    """Waiting counts (``by_service``, ``by_zone``, ``by_window``) and, per service, the
+    wait of a ticket taken now: point and 80 % range (null: no window serves it now)."""
 
     what: ClassVar[str] = "status result"
     day: str
     waiting: MappingProxyType[str, Any]
     estimated_wait_min: MappingProxyType[str, Any]
+    wait_range_min: MappingProxyType[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from hall import errors
 from hall.calling import call_order
 from hall.config import HallConfig, Window
+from hall.forecast import Snapshot, Wait
 from hall.protocol import (
     SPECIAL_CALLS,
     AlertCleared,
@@ -91,7 +92,6 @@ from hall.state import (
     WindowState,
     apply,
     day_date,
-    estimated_wait_min,
     hall_day,
     next_session,
     people_ahead,
@@ -253,10 +253,15 @@ class Engine:
             raise errors.UnknownTicket(f"no ticket {ticket_id} today")
         return ticket
 
-    def _estimate(self, ticket: Ticket) -> Estimate:
+    def forecast(self, now: datetime) -> Snapshot:
+        """The wait forecast of the hall as it is at ``now`` (hall/forecast.py)."""
+        return Snapshot(self.state, self.config, now)
+
+    def _estimate(self, ticket: Ticket, now: datetime) -> Estimate:
         ahead = people_ahead(self.state, ticket)
-        wait = estimated_wait_min(self.state, self.config, ticket.service, ahead)
-        return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait)
+        wait = self.forecast(now).wait(ticket.service, ahead, ticket.priority)
+        return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait.minutes,
+                        wait_range_min=_range(wait))
 
     def _ticket_result(self, ticket_id: int) -> TicketResult:
         return TicketResult(ticket=self.state.tickets[ticket_id].data())
@@ -303,9 +308,10 @@ class Engine:
             earlier = self.state.tickets.get(self.state.requests[req.request])
             if earlier is None or earlier.status is TicketStatus.CLOSED:
                 raise errors.RequestExpired("this take_ticket was given up")
-            estimate = self._estimate(earlier)
+            estimate = self._estimate(earlier, now)
             out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                                 estimated_wait_min=estimate.estimated_wait_min,
+                                wait_range_min=estimate.wait_range_min,
                                 link=self.links.url(earlier.id) if self.links else None)
             return
         service = self.config.service(req.service)
@@ -346,11 +352,16 @@ class Engine:
             booking=req.booking,
             person=req.person,
         )
+        # The wait promised is kept with the ticket: its first call tells how true it was.
+        promised = self.forecast(now).newcomer(service.id, ticket.priority)
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
-                                request=req.request), now, out)
-        estimate = self._estimate(self.state.tickets[ticket.id])
+                                request=req.request,
+                                estimated_wait_min=promised.minutes if promised.known else None,
+                                wait_range_min=_range(promised)), now, out)
+        estimate = self._estimate(self.state.tickets[ticket.id], now)
         out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                             estimated_wait_min=estimate.estimated_wait_min,
+                            wait_range_min=estimate.wait_range_min,
                             link=self.links.url(ticket.id) if self.links else None)
 
     def _check_booking(self, req: CheckBooking, now: datetime, out: Outcome) -> None:
@@ -441,7 +452,7 @@ class Engine:
         self._emit(TicketReinstated(ticket_id=ticket.id, number=ticket.number,
                                     window=window.number, order=self.state.next_order),
                    now, out)
-        out.result = self._estimate(ticket)
+        out.result = self._estimate(ticket, now)
 
     def _transfer(self, req: Transfer, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
@@ -452,7 +463,7 @@ class Engine:
         self._emit(TicketTransferred(ticket_id=ticket.id, number=ticket.number, window=ws.number,
                                      from_service=ticket.service, service=req.service),
                    now, out)
-        out.result = self._estimate(ticket)
+        out.result = self._estimate(ticket, now)
 
     # -- windows and clerks -------------------------------------------------------------
 
@@ -641,11 +652,13 @@ class Engine:
     # -- queries ------------------------------------------------------------------------
 
     def _status(self, req: Status, now: datetime, out: Outcome) -> None:
-        out.result = self.status()
+        out.result = self.status(now)
 
-    def status(self) -> StatusResult:
+    def status(self, now: datetime) -> StatusResult:
         """Waiting counts per service, zone and window, and the wait for a new ticket."""
         by_service = waiting_by_service(self.state)
+        forecast = self.forecast(now)
+        waits = {s.id: forecast.newcomer(s.id) for s in self.config.services}
         return StatusResult(
             day=self.state.day,
             waiting=MappingProxyType({
@@ -655,14 +668,12 @@ class Engine:
                     str(k): v for k, v in waiting_by_window(self.state, self.config).items()
                 },
             }),
-            estimated_wait_min=MappingProxyType({
-                s.id: estimated_wait_min(self.state, self.config, s.id, by_service.get(s.id, 0))
-                for s in self.config.services
-            }),
+            estimated_wait_min=MappingProxyType({s: w.minutes for s, w in waits.items()}),
+            wait_range_min=MappingProxyType({s: _range(w) for s, w in waits.items()}),
         )
 
     def _ticket_info(self, req: TicketInfo, now: datetime, out: Outcome) -> None:
-        out.result = self._estimate(self._ticket_by_id(req.ticket))
+        out.result = self._estimate(self._ticket_by_id(req.ticket), now)
 
     # -- devices and printing -----------------------------------------------------------
 
@@ -696,4 +707,9 @@ class Engine:
         if ticket.status is not TicketStatus.WAITING:
             raise errors.NotWaiting(f"{ticket.number} is no longer waiting: nothing to reprint")
         self._emit(TicketReprinted(ticket_id=ticket.id, number=ticket.number), now, out)
-        out.result = self._estimate(ticket)
+        out.result = self._estimate(ticket, now)
+
+
+def _range(wait: Wait) -> tuple[int, int] | None:
+    """The protocol's ``wait_range_min``: None when no window can serve the service now."""
+    return (wait.low, wait.high) if wait.known else None

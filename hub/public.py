@@ -33,6 +33,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
@@ -50,7 +51,7 @@ from hall.protocol import Event, EventKind, Request, Result, parse_request
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
-from hub.ratelimit import TokenBucket
+from hub.ratelimit import QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +147,13 @@ class PublicSide:
         limits: PublicLimits | None = None,
         push_interval_s: float = 0.2,
         notice: str = "",
+        clock: Callable[[], datetime],
         rating: Callable[[int], dict[str, Any]] | None = None,
         submit: Callable[[Request, float], Awaitable[Result]] | None = None,
     ) -> None:
         self.config = config
+        #: The hub's clock (timezone-aware now): the waits shown depend on the time.
+        self.clock = clock
         self.links = links
         self._state = state
         self.limits = limits or PublicLimits()
@@ -177,6 +181,8 @@ class PublicSide:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.pushes = 0  # views sent (for tests and the benchmark)
+        self.talkers = 0  # public sockets cut off for sending a frame
+        self._quiet = QuietLog(log)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -290,9 +296,17 @@ class PublicSide:
         self._per_address[address] = self._per_address.get(address, 0) + 1
         try:
             self._push(follower)
-            async for message in ws:
-                if follower.ticket_id is not None:
-                    await self._message(follower, message)
+            # A ticket's page sends one thing, its citizen's rating; a wall screen sends
+            # nothing (pings are answered below this). Whatever sends another frame is
+            # not one of our pages, and is cut off at once rather than costing the hub
+            # a wake-up per frame.
+            while await self._message(follower, await ws.recv()):
+                pass
+            self.talkers += 1
+            self._quiet.warning("talker", "cut off a public socket at %s: it sent a frame "
+                                "that is not a rating of its ticket", address)
+            if ws.transport is not None:
+                ws.transport.abort()
         except ConnectionClosed:
             pass
         finally:
@@ -308,24 +322,24 @@ class PublicSide:
 
     def _ticket_view(self, state: HallState, ticket_id: int) -> dict[str, Any]:
         rating = self._rating(ticket_id) if self._rating is not None else {}
-        return ticket_view(self.config, state, ticket_id, rating)
+        return ticket_view(self.config, state, ticket_id, self.clock(), rating)
 
-    async def _message(self, follower: _Follower, message: str | bytes) -> None:
-        """A page's message: a rating of its own ticket, answered on its socket."""
-        assert follower.ticket_id is not None
-        if len(message) > MAX_MESSAGE_BYTES:
-            await follower.ws.close(1009, "message too big")
-            return
+    async def _message(self, follower: _Follower, message: str | bytes) -> bool:
+        """A page's message: a rating of its own ticket, answered on its socket. False
+        for anything else (a wall screen's frame, not JSON, too long, another type)."""
+        if follower.ticket_id is None or len(message) > MAX_MESSAGE_BYTES:
+            return False
         try:
             obj = json.loads(message)
         except ValueError:
-            return
+            return False
         if not isinstance(obj, dict) or obj.get("type") != "rate":
-            return
+            return False
         answer = await self._rate(follower.address, follower.ticket_id, obj)
         self._send_now(follower, answer)
         if answer.get("ok"):
             self._push(follower)  # the page now says it was rated
+        return True
 
     async def _rate(self, address: str, ticket_id: int, obj: dict[str, Any]) -> dict[str, Any]:
         """Check and submit one rating of ``ticket_id``; the answer the page shows."""

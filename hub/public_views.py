@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hall.config import HallConfig, Window
+from hall.forecast import Snapshot
 from hall.rating import LEVELS, NOTE_MAX, REASONS, REASONS_EN
-from hall.state import HallState, TicketStatus, estimated_wait_min, people_ahead
+from hall.state import HallState, TicketStatus, people_ahead
 from hall.words import english, ticket_mark, wait_words
 
 #: Calls kept for the wall screen's list.
@@ -66,10 +68,12 @@ def rating_view(rating: dict[str, Any]) -> dict[str, Any]:
 
 
 def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
-                rating: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The phone page's view of one ticket of today; ``status: "expired"`` when the
-    hall day it belonged to has closed (unless it may still be rated: ``rating``
-    names its number and service then). ``rating``: hub/engine.py ``phone_rating``."""
+                now: datetime, rating: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The phone page's view of one ticket of today at ``now``; ``status: "expired"``
+    when the hall day it belonged to has closed (unless it may still be rated:
+    ``rating``, hub/engine.py ``phone_rating``, names its number and service then).
+    ``wait_range_min`` is null when no window can serve the ticket now (the page says
+    it cannot estimate)."""
     ticket = state.tickets.get(ticket_id)
     rating = rating or {}
     if ticket is None:
@@ -88,7 +92,9 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
     window = config.window(ticket.window) if ticket.window is not None else None
     ahead = people_ahead(state, ticket)
     waiting = ticket.status is TicketStatus.WAITING
-    wait = estimated_wait_min(state, config, ticket.service, ahead) if waiting else 0
+    forecast = Snapshot(state, config, now).wait(ticket.service, ahead, ticket.priority)
+    minutes = forecast.minutes if waiting else 0
+    span = (forecast.range if forecast.known else None) if waiting else [0, 0]
     mark = ticket_mark(ticket.priority, ticket.booking is not None)
     return {
         "type": "ticket",
@@ -104,10 +110,11 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
         "window_name": window.name if window and not waiting else None,
         "recalls": ticket.recalls,
         "ahead": ahead,
-        "estimated_wait_min": wait,
+        "estimated_wait_min": minutes,
+        "wait_range_min": span,
         # the same words as the kiosk and the printed ticket (hall.words)
-        "wait_text": wait_words(wait),
-        "wait_text_en": wait_words(wait, english),
+        "wait_text": wait_words(minutes, range_min=span, known=span is not None),
+        "wait_text_en": wait_words(minutes, english, range_min=span, known=span is not None),
         "priority": ticket.priority,
         "booking": ticket.booking is not None,  # whether, never the code
         "mark": mark,

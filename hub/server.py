@@ -63,11 +63,13 @@ from hub.links import TicketLinks
 from hub.peers import Peers
 from hub.presence import Presence
 from hub.public import PUBLIC_WS_PATH, PublicSide
+from hub.reads import ReadQueue
 from hub.resume import events_to_replay
 from hub.settings import HubSettings
 from hub.welcome import WelcomeCache
 from hub.writer import Batch, deliveries, execute
 from ledger.queries import Reader
+from ledger.servicetimes import service_time_prior
 from ledger.store import Store
 
 if TYPE_CHECKING:
@@ -125,6 +127,10 @@ class Hub:
         self._thread = StoreThread(db_path, config.policy.booking_memory_days)
         self.presence = Presence(settings.offline_after_s, self._schedule, self._hub_request)
         self._sweeper_task: asyncio.Task[None] | None = None
+        #: Managers' reads waiting for the reader (hub/reads.py), and their task.
+        self.reads: ReadQueue[Conn] = ReadQueue()
+        self._reads_wake = asyncio.Event()
+        self._reads_task: asyncio.Task[None] | None = None
         self._reader: Reader | None = None  # answers stats and ticket_history
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
@@ -180,8 +186,9 @@ class Hub:
             earlier = await self._db(self._store.load_earlier, self._rating_since())
             self._engine = Engine(self.config, state, links=self.links, cases=cases,
                                   earlier=earlier)
+            await self._load_prior()
             self._public = PublicSide(self.config, self.links, lambda: self.engine.state,
-                                      limits=self.settings.public_limits,
+                                      limits=self.settings.public_limits, clock=self.clock,
                                       rating=self._phone_rating, submit=self._submit_own)
             self._server = await serve(
                 self._handler,
@@ -207,6 +214,8 @@ class Hub:
         self._writer_task = asyncio.create_task(self._writer(), name="jiaohao-writer")
         self._ticker_task = asyncio.create_task(self._ticker(), name="jiaohao-ticker")
         self._sweeper_task = asyncio.create_task(self._sweeper(), name="jiaohao-sweeper")
+        self._reads_wake = asyncio.Event()
+        self._reads_task = asyncio.create_task(self._read_loop(), name="jiaohao-reads")
         assert self._public is not None
         self._public.start()
         self._queue.put_nowait(Tick())  # a hub started on a later day closes the old one now
@@ -220,7 +229,7 @@ class Hub:
         self._stopping = True
         self.presence.stop()
         self._server.server.close()  # no new connections
-        for task in (self._ticker_task, self._sweeper_task):
+        for task in (self._ticker_task, self._sweeper_task, self._reads_task):
             if task is not None:
                 task.cancel()
         if self._public is not None:
@@ -338,6 +347,7 @@ class Hub:
             pass
         finally:
             deadline.cancel()
+            self.reads.left(conn)
             self.gate.closed(conn)
             self.peers.remove(conn)
             if conn.device is not None:
@@ -370,7 +380,11 @@ class Hub:
             self.presence.back(conn.device)
             self._queue.put_nowait(verdict)
         elif isinstance(verdict, RequestJob) and isinstance(verdict.request, StoreQuery):
-            self.peers.spawn(self._answer_query(conn, verdict.request))
+            refusal = self.reads.offer(conn, verdict.request)
+            if refusal is not None:
+                self.peers.send(conn, Result.failure(verdict.request.id, refusal))
+            else:
+                self._reads_wake.set()
         else:
             self._queue.put_nowait(verdict)
 
@@ -410,6 +424,19 @@ class Hub:
         if self._reader is None:
             self._reader = Reader(self.config, self.db_path)
         return self._reader
+
+    async def _read_loop(self) -> None:
+        """Run the waiting reads one after the other (hub/reads.py)."""
+        while True:
+            await self._reads_wake.wait()
+            self._reads_wake.clear()
+            while (job := self.reads.next()) is not None:
+                conn, request = job
+                try:
+                    if not conn.closing and conn.ws.state is State.OPEN:
+                        await self._answer_query(conn, request)
+                finally:
+                    self.reads.done()
 
     async def _answer_query(self, conn: Conn, request: StoreQuery) -> None:
         """A manager's read of history, beside the writer (ledger/queries.py)."""
@@ -470,7 +497,20 @@ class Hub:
                               earlier=earlier)
         self._welcomes.clear()
         self._needs_reload = False
+        await self._load_prior()
         return True
+
+    async def _load_prior(self) -> None:
+        """Give the wait forecast the service times of this weekday in recent weeks
+        (ledger/servicetimes.py); the forecast does without them if the store fails."""
+        assert self._store is not None
+        today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
+        try:
+            prior = await self._db(service_time_prior, self._store.db, today)
+        except Exception:
+            log.exception("reading recent service times failed (waits use today's only)")
+            return
+        self.engine.state.forecast_prior = prior
 
     def _public_state_bytes(self) -> tuple[int, bytes]:
         """The recent public state a full welcome would carry (tests read it)."""
@@ -512,8 +552,10 @@ class Hub:
         if await self._persist(batch):
             self._deliver(batch)
             for event in batch.events:
-                if isinstance(event.payload, DayClosed) and self.db_path != ":memory:":
-                    self.peers.spawn(self._reader_for().warm(event.payload.day))
+                if isinstance(event.payload, DayClosed):
+                    self.peers.spawn(self._load_prior())  # a new weekday
+                    if self.db_path != ":memory:":
+                        self.peers.spawn(self._reader_for().warm(event.payload.day))
 
     async def _persist(self, batch: Batch) -> bool:
         """Write the batch's events in one transaction; False when that fails: then

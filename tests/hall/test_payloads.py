@@ -33,7 +33,8 @@ CASE = {"id": 1, "ticket": 3, "number": "A003", "day": "2026-11-02", "window": 2
 
 WIRE: dict[EventKind, dict[str, Any]] = {
     EventKind.TICKET_ISSUED: {"day": "2026-11-02", "ticket": {**TICKET, "booking": "BK-1"},
-                              "slot": "A@08:30-10:00", "request": "k-7f3a"},
+                              "slot": "A@08:30-10:00", "request": "k-7f3a",
+                              "estimated_wait_min": 12, "wait_range_min": [8, 19]},
     EventKind.TICKET_CALLED: {"ticket": {**TICKET, "status": "called", "window": 2,
                                          "called_at": AT}, "window": 2, "recall": 0,
                               "staff": "0007", "tier": 0, "streak": 1},
@@ -150,8 +151,10 @@ def test_every_request_has_a_result_payload() -> None:
 
 
 def test_results_round_trip() -> None:
-    data = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 8}
+    data = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 8, "wait_range_min": [5, 13]}
     assert RESULTS["take_ticket"].parse(data).to_json() == data
+    unknown = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 0, "wait_range_min": None}
+    assert RESULTS["ticket_info"].parse(unknown).to_json() == unknown
     assert RESULTS["call_next"].parse({"ticket": None}).to_json() == {"ticket": None}
     closed = {"day": "2026-11-02", "next_day": "2026-11-02#2", "closed": [1]}
     assert RESULTS["close_day"].parse(closed).to_json() == closed

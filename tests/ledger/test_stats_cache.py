@@ -76,7 +76,7 @@ def test_a_cached_closed_day_is_what_a_fresh_computation_gives(after: int, warm:
         commit_close()
         racing.conn.close()
         if warm:
-            reader = Reader(config, path)
+            reader = Reader(config, path, process=False)
             asyncio.run(reader.warm(DAY.isoformat()))  # as the hub does after a close
             reader.close()
         fresh = hall_stats(read_only(path), config, DAY, DAY)
