@@ -2,7 +2,7 @@
 
 A 差评 (score 1 or 2) may carry one reason from :data:`REASONS` — the same list on a
 pad with a screen (its keys 5 … 1 pick one) and on the ticket's phone page — and, from
-the phone, a short note of the citizen's own words (at most :data:`NOTE_MAX`
+the phone, a short comment in the citizen's own words (at most :data:`COMMENT_MAX`
 characters, shown back escaped everywhere and never as a spreadsheet formula).
 """
 
@@ -22,8 +22,8 @@ REASONS_EN = {"等候时间长": "Waited too long", "服务态度不好": "Unfri
 LEVELS = {5: ("非常满意", "Very satisfied"), 4: ("满意", "Satisfied"),
           3: ("基本满意", "Fair"), 2: ("不满意", "Dissatisfied"),
           1: ("非常不满意", "Very dissatisfied")}
-#: Longest note a citizen may type on the phone page (characters).
-NOTE_MAX = 200
+#: Longest comment a citizen may type on the phone page (characters).
+COMMENT_MAX = 200
 
 
 def pad_reasons() -> dict[int, tuple[str, str]]:

@@ -532,7 +532,7 @@ class Engine:
                                service=visit.service, zone=service.zone if service else None,
                                staff=visit.staff, score=req.score, points=points,
                                channel=req.channel, reason=reason,
-                               note=req.note.strip() if req.note else None)
+                               comment=req.comment.strip() if req.comment else None)
         self._emit(rated, now, out)
         visit.rated = True  # a ticket of an earlier day is not in the state
         if req.score <= cases.BAD:

@@ -11,7 +11,7 @@ nothing fetched from the internet. Routes (docs/web.md):
   /public/ws?t={token} | ?screen=1&zones=a,b   a websocket pushing views live
 
 A ticket's socket accepts one kind of message, the citizen's rating of that ticket
-(``{"type": "rate", "score": 1-5, "reason"?, "note"?}``): it rates the socket's own
+(``{"type": "rate", "score": 1-5, "reason"?, "comment"?}``): it rates the socket's own
 ticket and nothing else, within per-address and per-ticket budgets, at most
 ``MAX_MESSAGE_BYTES`` long; the hub's rules decide (finished, within the hall's
 ``[phone] rating_hours``, one rating per ticket across pad and phone). Every other
@@ -357,7 +357,7 @@ class PublicSide:
             return _refused("already_rated" if rating.get("state") == "done" else "rating_closed")
         fields = {"type": "rate", "id": f"phone-{self._next_rate()}", "window": visit_window,
                   "ticket": ticket_id, "score": obj.get("score"), "channel": "phone"}
-        for key in ("reason", "note"):
+        for key in ("reason", "comment"):
             text = obj.get(key)
             if isinstance(text, str) and text.strip():
                 fields[key] = text.strip()

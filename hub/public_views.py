@@ -14,7 +14,7 @@ from typing import Any
 
 from hall.config import HallConfig, Window
 from hall.forecast import Snapshot
-from hall.rating import LEVELS, NOTE_MAX, REASONS, REASONS_EN
+from hall.rating import COMMENT_MAX, LEVELS, REASONS, REASONS_EN
 from hall.state import HallState, TicketStatus, people_ahead
 from hall.words import english, ticket_mark, wait_words
 
@@ -64,7 +64,7 @@ def rating_view(rating: dict[str, Any]) -> dict[str, Any]:
             "levels": [{"score": s, "name": zh, "name_en": en} for s, (zh, en) in LEVELS.items()],
             "reasons": [{"reason": full, "reason_en": REASONS_EN.get(full, full)}
                         for _, full in REASONS],
-            "note_max": NOTE_MAX}
+            "comment_max": COMMENT_MAX}
 
 
 def ticket_view(config: HallConfig, state: HallState, ticket_id: int,

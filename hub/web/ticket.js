@@ -108,7 +108,7 @@
       });
       list.appendChild(b);
     });
-    el("note").maxLength = r.note_max; text("note-max", String(r.note_max));
+    el("note").maxLength = r.comment_max; text("note-max", String(r.comment_max));
   }
   function choose(score) {
     chosen = score;
@@ -144,7 +144,7 @@
     var message = { type: "rate", score: chosen };
     if (chosen <= 2 && reason) { message.reason = reason; }
     var note = el("note").value.trim();
-    if (note) { message.note = note; }
+    if (note) { message.comment = note; }
     if (!live.send(message)) {
       text("rate-until", "暂时无法连接，请稍后再试 · Not connected; please try again shortly");
       return;
