@@ -59,14 +59,16 @@ def hall_toml() -> str:
 
 SERVE = """
 import asyncio, signal, sys
+from datetime import UTC, datetime
 sys.path.insert(0, {root!r})
 from hall.config import load_config
 from hub.server import Hub
 
 async def main():
     import dataclasses, inspect
-    options = dict(rate=None, ping_interval_s=None, ping_timeout_s=None,
-                   max_connections=100_000, max_per_address=100_000, per_device=100_000,
+    options = dict(clock=lambda: datetime.now(UTC), rate=None, ping_interval_s=None,
+                   ping_timeout_s=None, max_connections=100_000, max_per_address=100_000,
+                   per_device=100_000,
                    opening_per_address=100_000)  # the bench is one address
     config = load_config({config!r})
     try:  # a hub with a settings dataclass
@@ -82,7 +84,7 @@ async def main():
         settings = HubSettings(
             limits=Limits(**{{k: v for k, v in options.items() if k in limits}}),
             **{{k: v for k, v in options.items() if k in knobs}})
-        hub = Hub(config, {db!r}, "127.0.0.1", 0, settings=settings)
+        hub = Hub(config, {db!r}, "127.0.0.1", 0, clock=options["clock"], settings=settings)
     await hub.start()
     print(hub.port, flush=True)
     stop = asyncio.Event()

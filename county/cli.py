@@ -15,7 +15,6 @@ import logging
 import signal
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
             return _ship(args)
         if args.command == "report":
             from county.report import run_report
+            from hall.wallclock import wall_clock
 
-            status: int = run_report(args, as_of=date.today())
+            status: int = run_report(args, as_of=wall_clock().astimezone().date())
             return status
         return _owner_command(args)
     except psycopg.Error as exc:

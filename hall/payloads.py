@@ -43,6 +43,7 @@ class EventKind(StrEnum):
     ALERT_CLEARED = "alert_cleared"
     CASE_OPENED = "case_opened"
     CASE_UPDATED = "case_updated"
+    WITHHELD = "withheld"
 
 
 def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
@@ -437,13 +438,22 @@ class CaseUpdated(EventPayload):
         default=None, metadata={"omit_none": True})
 
 
+@dataclass(frozen=True, slots=True)
+class Withheld(EventPayload):
+    """In place of an event this device may not see (a 差评 case is for admins only):
+    its seq and time, nothing else, so that a replica's sequence stays unbroken."""
+
+    kind: ClassVar[EventKind] = EventKind.WITHHELD
+    what: ClassVar[str] = "withheld"
+
+
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
     cls.kind: cls
     for cls in (
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
-        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated,
+        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated, Withheld,
     )
 }
 

@@ -60,6 +60,7 @@ from hall.payloads import (
     TicketTransferred,
     WindowPaused,
     WindowResumed,
+    Withheld,
     parse_event_payload,
 )
 from hall.rating import COMMENT_MAX
@@ -119,6 +120,10 @@ class Event:
     def to_store(self) -> dict[str, Any]:
         """Everything, personal data included, for the hub's own database."""
         return self.payload.to_store()
+
+    def withheld(self) -> Event:
+        """This event as a device that may not see it gets it: seq and time only."""
+        return Event(seq=self.seq, at=self.at, payload=Withheld())
 
     @classmethod
     def of(cls, seq: int, at: str, kind: EventKind | str, data: Mapping[str, Any]) -> Event:
@@ -679,6 +684,8 @@ class Hello:
     #: Which events to push: all (true), none (false: a load generator or a kiosk
     #: that only takes tickets), or a list of event kinds.
     subscribe: bool | tuple[EventKind, ...] = True
+    #: Kinds asked for that this device's role may not see (set by :meth:`for_role`).
+    withheld: frozenset[EventKind] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "hello", "device": self.device, "token": self.token,
@@ -698,11 +705,18 @@ class Hello:
 
     def for_role(self, role: Role) -> Hello:
         """This hello as the hub serves it to a device of ``role``: only admins get
-        the :data:`ADMIN_KINDS`, whatever they asked for."""
+        the :data:`ADMIN_KINDS`, whatever they asked for; the others get a ``withheld``
+        event in their place (:meth:`withholds`)."""
         if role is Role.ADMIN or self.subscribe is False:
             return self
         asked = tuple(EventKind) if self.subscribe is True else self.subscribe
-        return replace(self, subscribe=tuple(k for k in asked if k not in ADMIN_KINDS))
+        return replace(self, subscribe=tuple(k for k in asked if k not in ADMIN_KINDS),
+                       withheld=frozenset(k for k in asked if k in ADMIN_KINDS))
+
+    def withholds(self, kind: EventKind) -> bool:
+        """Whether this connection gets a ``withheld`` event in place of one of ``kind``
+        (it asked for it, its role may not see it)."""
+        return kind in self.withheld
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Hello:
@@ -740,11 +754,15 @@ class Welcome:
     window: int | None = None
     resumed: bool = False
     protocol: int = PROTOCOL_VERSION
+    #: The hub's clock when it sent this (ISO-8601, hall time zone; "" from an older
+    #: hub): clients judge opening hours by it, not by their own clocks.
+    now: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "welcome", "protocol": self.protocol, "role": str(self.role),
                 "device": self.device, "window": self.window, "seq": self.seq,
-                "resumed": self.resumed, "hall": self.hall, "state": self.state}
+                "resumed": self.resumed, "now": self.now, "hall": self.hall,
+                "state": self.state}
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Welcome:
@@ -755,7 +773,8 @@ class Welcome:
             raise ProtocolError("welcome needs a role and an integer seq")
         return cls(role=Role(role), seq=int(seq), hall=obj.get("hall") or {},
                    state=obj.get("state"), device=str(obj.get("device", "")),
-                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)))
+                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)),
+                   now=str(obj.get("now") or ""))
 
 
 @dataclass(frozen=True)

@@ -132,11 +132,20 @@ def deliveries(
         ev_frames, ev_texts = frames, texts
         hello = partial.get(ws)
         if hello is not None:  # only the kinds this connection subscribed to
-            picked = chosen.get(hello.subscribe)
+            asked = hello.subscribe
+            key = (asked if isinstance(asked, bool) else tuple(asked), hello.withheld)
+            picked = chosen.get(key)
             if picked is None:
-                picks = [i for i, e in enumerate(batch.events) if hello.wants(e.kind)]
-                picked = chosen[hello.subscribe] = (
-                    b"".join(framed[i] for i in picks), [texts[i] for i in picks])
+                pick_texts: list[str] = []
+                pick_frames: list[bytes] = []
+                for i, e in enumerate(batch.events):
+                    if hello.wants(e.kind):
+                        pick_texts.append(texts[i])
+                        pick_frames.append(framed[i])
+                    elif hello.withholds(e.kind):  # its seq, so no gap: nothing else
+                        pick_texts.append(encode(e.withheld().to_json()))
+                        pick_frames.append(text_frame(pick_texts[-1]))
+                picked = chosen[key] = (b"".join(pick_frames), pick_texts)
             ev_frames, ev_texts = picked
         if ev_frames or mine:
             extra = b"".join(text_frame(t) for t in mine)

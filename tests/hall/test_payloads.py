@@ -73,6 +73,7 @@ WIRE: dict[EventKind, dict[str, Any]] = {
                                        "status": "paper_out", "detail": "缺纸"},
     EventKind.TICKET_NOT_PRINTED: {"ticket_id": 3, "number": "A003", "given_up": True},
     EventKind.TICKET_REPRINTED: {"ticket_id": 3, "number": "A003"},
+    EventKind.WITHHELD: {},
 }
 
 

@@ -5,6 +5,7 @@ alone may act, and a hub restart keeps every case."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from hall import errors
+from hall.client import HubClient
 from hall.config import FollowUp, HallConfig
-from hall.protocol import Cases, CaseUpdate, Event, Finish, Rate
+from hall.protocol import Cases, CaseUpdate, Event, EventKind, Finish, Rate
 from hub.engine import Engine
 from hub.server import Hub
 from tests.hub.conftest import ClientFactory, Clock
@@ -216,3 +218,31 @@ async def test_case_events_go_to_admins_only_and_the_store_rebuilds_the_case(
     assert [n["text"] for n in stored["notes"]] == ["已约谈"]
     assert stored["callbacks"][0]["text"] == "群众表示满意" and stored["reason"] == "态度不好"
     assert stored == hub.engine.cases[1]
+
+
+async def test_a_case_never_breaks_the_sequence_of_those_who_may_not_see_it(
+    hub: Hub, client: ClientFactory,
+) -> None:
+    """Every device keeping a replica needs every seq: a 差评 case is for admins only, so
+    the others get a ``withheld`` event in its place (its seq and time, nothing of the
+    case); without it each display, kiosk and terminal of the hall saw a gap at every
+    差评 and resumed, and the resume's replay had the same gap, forever."""
+    caller, admin = await client("caller-1"), await client("admin-1")
+    async with HubClient(hub.url, "display-1", "display-secret", keep_events=True) as display, \
+            HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk:
+        ticket = (await kiosk.request("take_ticket", service="A"))["ticket"]
+        await caller.ok("call_next", window=1)
+        await caller.ok("finish", window=1)
+        await caller.ok("rate", window=1, ticket=ticket["id"], score=1, reason="态度不好")
+        await admin.ok("case_update", case=1, action="note", text="已约谈")
+        later = (await kiosk.request("take_ticket", service="A"))["ticket"]
+        events = [await asyncio.wait_for(display.events.get(), 10)]
+        while events[-1].kind is not EventKind.TICKET_ISSUED or events[-1].seq == 1:
+            events.append(await asyncio.wait_for(display.events.get(), 10))
+        assert (display.reconnects, kiosk.reconnects) == (0, 0)
+        seen = [e for e in events if e.kind is EventKind.WITHHELD]
+        assert len(seen) == 2 and all(dict(e.data) == {} for e in seen)
+        assert later["number"] == "A002"
+    # a device that comes back resumes across the cases too
+    async with HubClient(hub.url, "display-1", "display-secret") as again:
+        assert again.state is not None and again.state.seq == hub.engine.state.seq
