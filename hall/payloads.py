@@ -350,6 +350,8 @@ class RatingRecorded(EventPayload):
     channel: str | None = None
     #: Why, for a 差评 on a pad that asks (等候时间长 …); absent otherwise.
     reason: str | None = _omit_none()
+    #: The citizen's own words, typed on the phone page (≤ 200 characters); absent otherwise.
+    comment: str | None = _omit_none()
 
 
 @dataclass(frozen=True, slots=True)
