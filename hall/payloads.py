@@ -410,13 +410,30 @@ class AlertCleared(EventPayload):
     cleared: str = ""
 
 
+#: What of a 差评 case its events keep in the store but never broadcast: what the
+#: citizen said, and the managers' notes and call-back records (admins read them with
+#: the ``cases`` request).
+CASE_PRIVATE = frozenset({"reason", "notes", "callbacks"})
+
+
+def _case_head(case: MappingProxyType[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in case.items() if k not in CASE_PRIVATE}
+
+
 @dataclass(frozen=True, slots=True)
 class CaseOpened(EventPayload):
-    """A rating of 1 or 2 opened a 差评 follow-up case (docs/supervision.md)."""
+    """A rating of 1 or 2 opened a 差评 follow-up case (docs/supervision.md). Broadcast
+    without the case's private parts (:data:`CASE_PRIVATE`); stored whole."""
 
     kind: ClassVar[EventKind] = EventKind.CASE_OPENED
     what: ClassVar[str] = "case_opened"
     case: MappingProxyType[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case": _case_head(self.case)}
+
+    def to_store(self) -> dict[str, Any]:
+        return {"case": dict(self.case)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,6 +450,18 @@ class CaseUpdated(EventPayload):
     note: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
     callback: MappingProxyType[str, Any] | None = field(
         default=None, metadata={"omit_none": True})
+
+    def to_json(self) -> dict[str, Any]:
+        """Broadcast: who acted and the case's head; never the note or call-back text."""
+        return {"action": self.action, "by": self.by, "case": _case_head(self.case)}
+
+    def to_store(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"action": self.action, "by": self.by, "case": dict(self.case)}
+        if self.note is not None:
+            out["note"] = dict(self.note)
+        if self.callback is not None:
+            out["callback"] = dict(self.callback)
+        return out
 
 
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {

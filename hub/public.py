@@ -43,11 +43,15 @@ from hall.protocol import Event, EventKind
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
-from hub.ratelimit import QuietLog, TokenBucket
+from hub.ratelimit import BoundedTable, QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
 PUBLIC_WS_PATH = "/public/ws"
+
+#: Client addresses whose request budget is remembered (a guest network's phones, a
+#: sweep of spoofed addresses); past it the one used longest ago is forgotten.
+MAX_ADDRESSES = 10_000
 
 #: Pages updated between two chances for the writer to run.
 PUSH_SLICE = 100
@@ -143,7 +147,7 @@ class PublicSide:
         #: The screens' notice: this hub's own, else the hall's ``[display] notice``.
         self.notice = notice or config.display.notice
         self._files = _static_files()
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: BoundedTable[TokenBucket] = BoundedTable(MAX_ADDRESSES)
         self._followers: set[_Follower] = set()
         self._per_address: dict[str, int] = {}
         self._calls: deque[Call] = deque(maxlen=200)
@@ -217,11 +221,9 @@ class PublicSide:
     def _allowed(self, address: str) -> bool:
         now = time.monotonic()
         bucket = self._buckets.get(address)
-        if bucket is None:
-            if len(self._buckets) > 10_000:  # forget idle addresses now and then
-                self._buckets = {a: b for a, b in self._buckets.items() if now - b.updated < 60}
-            bucket = self._buckets[address] = TokenBucket(
-                self.limits.http_rate, self.limits.http_burst, now)
+        if bucket is None:  # past MAX_ADDRESSES the longest-unused is forgotten: O(1)
+            bucket = self._buckets.put(address, TokenBucket(
+                self.limits.http_rate, self.limits.http_burst, now))
         return bucket.take(now)
 
     def _admit_socket(self, address: str, query: dict[str, list[str]]) -> HttpResponse | None:
