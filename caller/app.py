@@ -24,6 +24,7 @@ from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
 from devices.outbox import Kept, RatingOutbox, verdict
 from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
+from hall.clock import Clock
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
 from qtkit.results import Reply
@@ -52,10 +53,12 @@ class Wiring:
     """Everything ``jiaohao caller`` runs, also built by tests and screenshots."""
 
     def __init__(self, station: Station, window: int | None = None, compact: bool = False,
-                 bridge: HubBridge | None = None, **presenter_kw: Any) -> None:
+                 bridge: HubBridge | None = None, *, clock: Clock) -> None:
+        """``clock`` is the local clock; the terminal times services by the hub's
+        (``replica.clock``: ``clock`` plus the offset to the hub's time)."""
         self.station = station
         self.bridge = bridge or HubBridge(station.hub, station.device, station.token)
-        self.replica = Replica(self.bridge)
+        self.replica = Replica(self.bridge, clock=clock)
         number = window if window is not None else int(station.app.get("window", 0) or 0)
         self.pad = self._make_pad(station)
         journal = None
@@ -65,8 +68,8 @@ class Wiring:
         self._sending: set[str] = set()  # kept ratings with a request on its way
         self.bar_links: dict[str, Any] = {}
         self.bars = self._make_bars(station)
-        self.presenter = CallerPresenter(number, self.bridge, on_finished=self._finished,
-                                         **presenter_kw)
+        self.presenter = CallerPresenter(number, self.bridge, self.replica.clock,
+                                         on_finished=self._finished)
         keys = station.app.get("keys")
         self.terminal = Terminal(self.presenter, compact=compact,
                                  keys=key_map(keys if isinstance(keys, dict) else None))
@@ -215,11 +218,11 @@ class Wiring:
             link.stop()
 
 
-def build(station: Station, compact: bool = False) -> Wiring:
+def build(station: Station, clock: Clock, compact: bool = False) -> Wiring:
     """The terminal for ``station`` (its window comes from the hub's welcome).
 
     Raises:
         ValueError: the station's ``[app.keys]`` are wrong, or a pad or bar profile cannot
             be loaded.
     """
-    return Wiring(station, compact=compact)
+    return Wiring(station, compact=compact, clock=clock)

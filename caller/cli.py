@@ -113,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_window(options: Any, compact: bool) -> int:
     from caller.app import build
+    from hall.wallclock import wall_clock
     from qtkit.app import application, place_window
     from qtkit.fonts import setup_fonts
     from qtkit.theme import apply_theme, make_theme
@@ -121,7 +122,7 @@ def _run_window(options: Any, compact: bool) -> int:
     fonts = setup_fonts(app)
     apply_theme(app, make_theme(18))
     try:
-        wiring = build(options.station, compact=compact)
+        wiring = build(options.station, wall_clock, compact=compact)
     except ValueError as exc:
         print(f"jiaohao caller: {exc}", file=sys.stderr)
         return 2

@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from caller.actions import ACTIONS, SPECIAL, Action
 from caller.words import refusal
 from hall.calling import call_order
+from hall.clock import Clock
 from hall.config import HallConfig
 from hall.state import HallState, Ticket, TicketStatus
 from qtkit.results import Reply, Requester
@@ -108,7 +109,7 @@ class CallerPresenter:
         self,
         window: int,
         requester: Requester,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
         on_finished: Callable[[int, str, str | None], None] | None = None,
     ) -> None:
         self.window = window

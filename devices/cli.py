@@ -25,6 +25,7 @@ from devices.events import (
 )
 from devices.profiles import KINDS, load_profile, profile_ids
 from hall.profiles import ProfileError
+from hall.wallclock import wall_clock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,8 +164,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         state = ""
         if isinstance(device, VirtualKeypad):
             state = f"  display [{device.display}]"
-        print(f"{time.strftime('%H:%M:%S')} {device.kind}@{device.address} <- {command}{state}",
-              flush=True)
+        at = wall_clock().astimezone()
+        print(f"{at:%H:%M:%S} {device.kind}@{device.address} <- {command}{state}", flush=True)
         if args.snapshots is not None:
             shots[0] += 1
             _snapshot(device, args.snapshots / f"{device.kind}-{device.address}-{shots[0]:04d}.png")

@@ -326,12 +326,21 @@ class WindowDriver:
         """A number typed and confirmed: a clerk signs in with their staff number, and
         signs out by typing it again."""
         if staff is None:
-            await self._request("sign_in", staff=digits)
-        elif staff == digits:
+            await self._request("sign_in", staff=self._staff_id(digits))
+        elif self._staff_id(digits) == staff:
             await self._request("sign_out")
         else:
             self._refuse(f"keypad staff number {digits}: clerk {staff} is signed in here; "
-                         f"they sign out by typing {staff} and confirm first")
+                         f"they sign out by typing {_digits(staff)} and confirm first")
+
+    def _staff_id(self, digits: str) -> str:
+        """The staff id a keypad's digits stand for: the id itself, or the one id of the
+        hall whose digits they are (``1001`` for ``DX1001``: a keypad has digits only)."""
+        ids = [str(s.get("id")) for s in self.watcher.hall.get("staff", [])]
+        if digits in ids:
+            return digits
+        matches = [i for i in ids if _digits(i) == digits]
+        return matches[0] if len(matches) == 1 else digits
 
     def _refuse(self, why: str) -> None:
         log.warning("window %s: %s", self.window, why)
@@ -542,3 +551,8 @@ class DeviceHost:
             log.warning("%s: %s from a device not in the station file: dropped", port, event)
             return
         await driver.on_device(event)
+
+
+def _digits(staff: str) -> str:
+    """What a clerk types at a keypad for ``staff``: its digits."""
+    return "".join(c for c in staff if c.isdigit())

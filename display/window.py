@@ -14,7 +14,7 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QWidget
 
 from display.layout import Plan, Rect, plan
 from display.model import DisplayModel, Newest, Phase, Row, Special, View
+from hall.clock import Clock
 from hall.state import TicketStatus
 from qtkit.theme import DARK, Palette
 
@@ -229,7 +230,7 @@ class WallWindow(QWidget):
 
     def __init__(
         self, model: DisplayModel, palette: Palette = DARK, timezone: str | None = None,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, *, clock: Clock,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("叫号显示屏")
@@ -237,8 +238,8 @@ class WallWindow(QWidget):
         self._model = model
         self._palette = palette
         self._tz: tzinfo | None = None
-        #: the time the header shows (the demo gives its accelerated clock)
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        #: the time the header shows (the hub's, as the app's replica knows it)
+        self.clock = clock
         self.set_timezone(timezone)
         self._view: View = model.view()
         self.painted_view: View | None = None

@@ -43,6 +43,7 @@ class EventKind(StrEnum):
     ALERT_CLEARED = "alert_cleared"
     CASE_OPENED = "case_opened"
     CASE_UPDATED = "case_updated"
+    WITHHELD = "withheld"
 
 
 def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
@@ -71,11 +72,15 @@ class Payload:
     def to_json(self) -> dict[str, Any]:
         """The wire object, private fields included (strip them before broadcasting)."""
         out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None and f.metadata.get("omit_none"):
-                continue
-            out[f.name] = _encode(value)
+        for name, omit_none in _wire_fields(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                if not omit_none:
+                    out[name] = None
+            elif type(value) in _PLAIN:
+                out[name] = value
+            else:
+                out[name] = _encode(value)
         return out
 
     def to_store(self) -> dict[str, Any]:
@@ -98,6 +103,19 @@ class Payload:
                 continue
             values[f.name] = _decode(cls.what, f.name, obj[f.name], hints[f.name])
         return cls(**values)
+
+
+#: Field names of each payload class, each with whether it is left out when None.
+_WIRE_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _wire_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    spec = _WIRE_FIELDS.get(cls)
+    if spec is None:
+        spec = _WIRE_FIELDS[cls] = tuple(
+            (f.name, bool(f.metadata.get("omit_none"))) for f in fields(cls))
+    return spec
 
 
 def _encode(value: Any) -> Any:
@@ -410,30 +428,13 @@ class AlertCleared(EventPayload):
     cleared: str = ""
 
 
-#: What of a 差评 case its events keep in the store but never broadcast: what the
-#: citizen said, and the managers' notes and call-back records (admins read them with
-#: the ``cases`` request).
-CASE_PRIVATE = frozenset({"reason", "notes", "callbacks"})
-
-
-def _case_head(case: MappingProxyType[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in case.items() if k not in CASE_PRIVATE}
-
-
 @dataclass(frozen=True, slots=True)
 class CaseOpened(EventPayload):
-    """A rating of 1 or 2 opened a 差评 follow-up case (docs/supervision.md). Broadcast
-    without the case's private parts (:data:`CASE_PRIVATE`); stored whole."""
+    """A rating of 1 or 2 opened a 差评 follow-up case (docs/supervision.md)."""
 
     kind: ClassVar[EventKind] = EventKind.CASE_OPENED
     what: ClassVar[str] = "case_opened"
     case: MappingProxyType[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"case": _case_head(self.case)}
-
-    def to_store(self) -> dict[str, Any]:
-        return {"case": dict(self.case)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,17 +452,14 @@ class CaseUpdated(EventPayload):
     callback: MappingProxyType[str, Any] | None = field(
         default=None, metadata={"omit_none": True})
 
-    def to_json(self) -> dict[str, Any]:
-        """Broadcast: who acted and the case's head; never the note or call-back text."""
-        return {"action": self.action, "by": self.by, "case": _case_head(self.case)}
 
-    def to_store(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"action": self.action, "by": self.by, "case": dict(self.case)}
-        if self.note is not None:
-            out["note"] = dict(self.note)
-        if self.callback is not None:
-            out["callback"] = dict(self.callback)
-        return out
+@dataclass(frozen=True, slots=True)
+class Withheld(EventPayload):
+    """In place of an event this device may not see (a 差评 case is for admins only):
+    its seq and time, nothing else, so that a replica's sequence stays unbroken."""
+
+    kind: ClassVar[EventKind] = EventKind.WITHHELD
+    what: ClassVar[str] = "withheld"
 
 
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
@@ -470,7 +468,7 @@ EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
-        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated,
+        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated, Withheld,
     )
 }
 

@@ -559,12 +559,9 @@ def average_service_s(state: HallState, config: HallConfig, service_id: str) -> 
 
 def open_windows(state: HallState, config: HallConfig, service_id: str) -> int:
     """Windows serving the service that are not paused."""
-    return sum(
-        1
-        for w in config.windows
-        if service_id in w.services
-        and not (w.number in state.windows and state.windows[w.number].paused)
-    )
+    own = state.windows
+    return sum(1 for w in config.windows_serving(service_id)
+               if not (w.number in own and own[w.number].paused))
 
 
 def estimated_wait_min(state: HallState, config: HallConfig, service_id: str, ahead: int) -> int:

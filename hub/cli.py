@@ -121,9 +121,10 @@ def _load(path: Path) -> HallConfig | None:
 async def _serve(config: HallConfig, db: str, host: str, port: int,
                  settings: HubSettings | None = None) -> int:
     """Run a hub until SIGTERM/SIGINT."""
+    from hall.wallclock import wall_clock
     from hub.server import Hub
 
-    hub = Hub(config, db, host, port, settings=settings)
+    hub = Hub(config, db, host, port, clock=wall_clock, settings=settings)
     try:
         await hub.start()
     except OSError as exc:

@@ -33,9 +33,11 @@ def complete(replay: Sequence[Event], since: int, seq: int) -> bool:
 
 
 def resumed_texts(device: Device, hello: Hello, seq: int, hall: dict[str, object],
-                  replay: Sequence[Event]) -> list[str]:
-    """A resumed welcome at ``seq``, then the replayed events ``hello`` subscribed to."""
+                  replay: Sequence[Event], now: str = "") -> list[str]:
+    """A resumed welcome at ``seq`` sent at hub time ``now``, then the replayed events
+    ``hello`` subscribed to (those it may not see as ``withheld``)."""
     welcome = Welcome(role=device.role, seq=seq, hall=hall, state=None, device=device.id,
-                      window=device.window, resumed=True)
+                      window=device.window, resumed=True, now=now)
     return [encode(welcome.to_json()),
-            *(encode(e.to_json()) for e in replay if hello.wants(e.kind))]
+            *(encode(e.to_json()) if hello.wants(e.kind) else encode(e.withheld().to_json())
+              for e in replay if hello.wants(e.kind) or hello.withholds(e.kind))]

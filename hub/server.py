@@ -22,7 +22,6 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,6 +32,7 @@ from websockets.http11 import Response as HttpResponse
 from websockets.protocol import State
 
 from hall import errors
+from hall.clock import Clock
 from hall.config import Device, HallConfig
 from hall.protocol import (
     MAX_FRAME_BYTES,
@@ -80,16 +80,15 @@ T = TypeVar("T")
 
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Hub:
     """One hall's hub: websocket server, queue engine and SQLite store.
 
     ``db_path`` is a file (or ``":memory:"``); ``port=0`` picks a free port (read
-    ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (UTC by
-    default). Every other knob is in ``settings`` (hub/settings.py).
+    ``hub.port`` after :meth:`start`). ``clock`` returns timezone-aware "now" (the
+    CLI passes the wall clock, tests a fake one). Every other knob is in ``settings``
+    (hub/settings.py).
 
     This class is the asyncio shell: sockets, tasks, timers and the database thread.
     What it does with them is decided without I/O elsewhere: admission in
@@ -103,15 +102,15 @@ class Hub:
         db_path: str,
         host: str = "127.0.0.1",
         port: int = 8765,
-        clock: Callable[[], datetime] | None = None,
         *,
+        clock: Clock,
         settings: HubSettings | None = None,
     ) -> None:
         self.config = config
         self.db_path = db_path
         self.host = host
         self.port = port
-        self.clock = clock or utc_now
+        self.clock = clock
         self.settings = settings = settings or HubSettings()
         #: Connection caps, rate limits and the hello checks (hub/admission.py).
         self.gate = Gate(config, settings.limits)
@@ -244,7 +243,7 @@ class Hub:
             self.peers.abort_all()
             await closing
         if self.county is not None:
-            await asyncio.to_thread(self.county.stop)
+            await asyncio.to_thread(self.county.stop, 2.0)  # a daemon: never hold SIGTERM
         await self._thread.close()
         if self._reader is not None:
             await asyncio.to_thread(self._reader.close)
@@ -584,12 +583,14 @@ class Hub:
                 log.exception("reading events after %d failed", since)
             if replay is not None and not resume.complete(replay, since, seq):
                 replay = None  # the store no longer has every event after `since`
+        now = self.engine.local(self.clock()).isoformat()
         if replay is None:
-            full = self._welcomes.full(self.engine.state, device, hello, self._hall_public)
+            full = self._welcomes.full(self.engine.state, device, hello, self._hall_public,
+                                       now)
             self.peers.write_frames(conn.ws, full.frames, full.texts, welcome=True)
         else:
             self.peers.write(conn.ws, resume.resumed_texts(device, hello, seq, self._hall_public,
-                                                      replay), welcome=True)
+                                                      replay, now), welcome=True)
         if conn.ws.state is State.OPEN and not conn.closing:
             self.peers.make_live(conn.ws, hello)
 

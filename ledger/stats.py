@@ -60,18 +60,33 @@ class Figures:
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
     scores: Counter[int] = field(default_factory=Counter)
+    #: Waits promised at issue against the real ones (hall/forecast.py): tickets with a
+    #: promise, sum of absolute errors (minutes), inside the range, waited > 1 min more.
+    promised: list[float] = field(default_factory=lambda: [0, 0.0, 0, 0])
 
     def dump(self) -> list[Any]:
         """A compact, JSON-ready form that :meth:`absorb` adds back (the day cache)."""
         return [dict(self.counts), self.waits, self.services,
-                {str(k): n for k, n in self.scores.items()}]
+                {str(k): n for k, n in self.scores.items()}, self.promised]
 
     def absorb(self, dumped: list[Any]) -> None:
-        counts, waits, services, scores = dumped
+        counts, waits, services, scores, promised = dumped
         self.counts.update(counts)
         self.waits.extend(waits)
         self.services.extend(services)
         self.scores.update({int(k): n for k, n in scores.items()})
+        self.promised = [a + b for a, b in zip(self.promised, promised, strict=True)]
+
+    def promise(self, waited_s: float, minutes: int, low: int, high: int) -> None:
+        """Count a wait promised at issue (``minutes`` in ``[low, high]``) that came true
+        as ``waited_s``: the range counts as kept when the wait, in whole minutes as
+        shown, is inside it."""
+        waited = waited_s / 60.0
+        p = self.promised
+        p[0] += 1
+        p[1] += abs(waited - minutes)
+        p[2] += int(low <= round(waited) <= high)
+        p[3] += int(waited > minutes + 1)
 
     def to_json(self) -> dict[str, Any]:
         rated = sum(self.scores.values())
@@ -83,6 +98,13 @@ class Figures:
         out["satisfaction"] = (
             round(sum(n for s, n in self.scores.items() if s >= 3) / rated, 4) if rated else None)
         out["rated_share"] = round(rated / finished, 4) if finished else None
+        n, error, inside, under = self.promised
+        out["forecast"] = {
+            "tickets": int(n),
+            "mae_min": round(error / n, 1) if n else None,
+            "in_range": round(inside / n, 4) if n else None,
+            "under": round(under / n, 4) if n else None,
+        }
         return out
 
 
@@ -108,6 +130,8 @@ class _Ticket:
     #: The current leg: (service, window, clerk, called at), None while waiting.
     leg: tuple[str, int, str | None, datetime] | None = None
     current_service: str = ""
+    #: the wait promised at issue: (minutes, low, high), None when none was given
+    promise: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -185,6 +209,9 @@ class Tally:
         self._day = day = d["day"]
         ticket = _Ticket(issued_at, day, t["service"], self._hour(issued_at),
                          current_service=t["service"])
+        span = d.get("wait_range_min")
+        if d.get("estimated_wait_min") is not None and span:
+            ticket.promise = (int(d["estimated_wait_min"]), int(span[0]), int(span[1]))
         self._tickets[t["id"]] = ticket
         booked = bool(t.get("booking"))
         for figures in self._rows(day, self._hour(at), t["service"]):
@@ -211,6 +238,8 @@ class Tally:
             wait = (at - ticket.issued_at).total_seconds()
             for figures in self._rows(ticket.day, ticket.hour, ticket.service, window, clerk):
                 figures.waits.append(wait)
+                if ticket.promise is not None:
+                    figures.promise(wait, *ticket.promise)
 
     def _leg_ends(self, ticket_id: int, outcome: str, at: datetime) -> _Ticket | None:
         ticket = self._tickets.get(ticket_id)
@@ -447,7 +476,7 @@ class DayCache:
     closed day by hand) is never used, whatever the interleaving."""
 
     #: Bumped when a definition changes: older entries are recomputed.
-    VERSION = 1
+    VERSION = 2  # 2: the forecast's accuracy
 
     def __init__(self, path: str) -> None:
         import sqlite3

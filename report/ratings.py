@@ -15,11 +15,12 @@ import argparse
 import csv
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hall.protocol import calendar_date
+from hall.wallclock import wall_clock
 from ledger.ratings import COLUMNS, mark_pushed, ratings
 from ledger.store import DatabaseError, open_existing
 from report.cells import spreadsheet_cell
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             found = ratings(db, args.start, args.end, args.unpushed)
             _write(found, args.out, fmt)
             if args.mark_pushed and found:
-                now = datetime.now(UTC).isoformat(timespec="seconds")
+                now = wall_clock().isoformat(timespec="seconds")
                 mark_pushed(db, [r["seq"] for r in found], now)
         finally:
             db.close()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from bench.display_hall import BigHall  # noqa: E402
 from display.app import WallApp  # noqa: E402
 from display.model import Phase  # noqa: E402
+from hall.wallclock import wall_clock  # noqa: E402
 from qtkit.bridge import HubBridge  # noqa: E402
 from qtkit.fonts import setup_fonts  # noqa: E402
 
@@ -44,7 +45,8 @@ def wait(app: QApplication, done: Callable[[], bool], timeout_s: float = 60.0) -
 def shoot(app: QApplication, hall: BigHall, state: str, out: Path) -> None:
     walls = []
     for index, (w, h) in enumerate(SIZES, start=1):
-        wall = WallApp(HubBridge(hall.url, f"display-{index}", f"display-{index}-token"))
+        wall = WallApp(HubBridge(hall.url, f"display-{index}", f"display-{index}-token"),
+                       now=wall_clock)
         wall.window.resize(w, h)
         wall.window.show()
         wall.start()

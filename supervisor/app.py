@@ -4,12 +4,11 @@ timer that lets the model fetch what became stale (coalesced, never per event)."
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 
+from hall.clock import Clock
 from hall.protocol import Event
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
@@ -18,12 +17,13 @@ from supervisor.window import DashboardWindow
 
 
 class SupervisorApp(QObject):
-    def __init__(self, bridge: HubBridge, clock: Callable[[], datetime] | None = None,
-                 figures_every_s: float = 10.0) -> None:
+    def __init__(self, bridge: HubBridge, clock: Clock, figures_every_s: float = 10.0) -> None:
+        """``clock`` is the local clock; the dashboard's days and running minutes follow
+        the hub's time (``replica.clock``: ``clock`` plus the offset to the hub's)."""
         super().__init__()
         self.bridge = bridge
-        self.replica = Replica(bridge)
-        self.model = Dashboard(bridge, clock or (lambda: datetime.now(UTC)), figures_every_s)
+        self.replica = Replica(bridge, clock=clock)
+        self.model = Dashboard(bridge, self.replica.clock, figures_every_s)
         self.window = DashboardWindow(self.model)
         self.replica.reset.connect(self._live)
         self.replica.applied.connect(self._applied)

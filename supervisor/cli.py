@@ -13,6 +13,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if "--county" in args:
         return _county(args)
+    from hall.wallclock import wall_clock
     from qtkit.app import application, parse_app_args, place_window
     from qtkit.bridge import HubBridge
     from qtkit.fonts import setup_fonts
@@ -26,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fonts = setup_fonts(app, pixel_size=18)
     apply_theme(app, make_theme(18))
     station = options.station
-    dashboard = SupervisorApp(HubBridge(station.hub, station.device, station.token))
+    dashboard = SupervisorApp(HubBridge(station.hub, station.device, station.token), wall_clock)
     if not fonts.ok:
         dashboard.model.say(fonts.problem, "error")
     place_window(dashboard.window, options.placement)
@@ -39,11 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _county(args: list[str]) -> int:
     import argparse
-    from datetime import UTC, date, datetime
 
     from county.dashboard import snapshot
     from county.schema import connect
     from hall.config.county import url_problem
+    from hall.wallclock import wall_clock
     from qtkit.app import application
     from qtkit.fonts import setup_fonts
     from qtkit.theme import apply_theme, make_theme
@@ -62,12 +63,13 @@ def _county(args: list[str]) -> int:
 
     def fetch() -> dict[str, object]:
         with connect(options.county) as conn:
-            return snapshot(conn, date.today(), datetime.now(UTC))
+            now = wall_clock()
+            return snapshot(conn, now.astimezone().date(), now)
 
     app = application(sys.argv[:1])
     setup_fonts(app, pixel_size=18)
     apply_theme(app, make_theme(18))
-    board = CountyApp(fetch, date.today, options.every)
+    board = CountyApp(fetch, lambda: wall_clock().astimezone().date(), options.every)
     board.window.show()
     board.start()
     try:

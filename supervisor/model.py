@@ -245,3 +245,13 @@ class Dashboard(Observed):
     def _refused(self, what: str, reply: Reply) -> None:
         words = WORDS.get(reply.code, reply.message or reply.code)
         self.say(f"{what}未成功：{words}", "error")
+
+
+def forecast_line(figures: dict[str, Any]) -> str:
+    """How true today's promised waits were (a stats row's ``forecast``), in one line:
+    mean error, share inside the range shown, share that waited over a minute longer."""
+    f = figures.get("forecast") or {}
+    if not f.get("tickets"):
+        return "等候预估：今日尚无已叫号的预估"
+    return (f"等候预估（{f['tickets']} 张）：平均误差 {f['mae_min']:.1f} 分钟　"
+            f"落在范围内 {f['in_range'] * 100:.0f}%　低估超 1 分钟 {f['under'] * 100:.0f}%")

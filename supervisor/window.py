@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervisor.model import ACTION_NAMES, STATE_NAMES, Dashboard
+from supervisor.model import ACTION_NAMES, STATE_NAMES, Dashboard, forecast_line
 
 #: Two series: colour and fill pattern, so colour is never the only cue.
 SERIES = ((QColor("#1F5FAD"), Qt.BrushStyle.SolidPattern),
@@ -272,7 +272,7 @@ class DashboardWindow(QWidget):
             f"取号 {t['issued']}　办结 {t['finished']}　过号 {t['skipped']}　"
             f"平均等候 {'—' if wait is None else f'{wait / 60:.1f} 分钟'}　"
             f"评价 {sum(t['ratings'].values())}　差评 {t['ratings']['1'] + t['ratings']['2']}　"
-            f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}")
+            f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}\n{forecast_line(t)}")
         hours = f["by_hour"]
         self.hourly.set_data([h["name"] for h in hours],
                              [("取号", [float(h["issued"]) for h in hours]),

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from hall.client import HubClient
+from hall.clock import Clock, HubClock
 from hall.config import HallConfig
 from hall.protocol import Event, EventKind, Welcome
 from voice.announcer import Announcer
@@ -39,11 +39,14 @@ class Station:
     ``clock`` gives the time now (aware)."""
 
     def __init__(self, url: str, device: str, token: str, backend: Backend, *,
-                 clock: Callable[[], datetime], speaker: str | None = None,
+                 clock: Clock, speaker: str | None = None,
                  settle_s: float | None = None, catch_up_s: float = CATCH_UP_S) -> None:
+        """``clock`` is the local clock; quiet hours follow the hub's time (``clock``
+        plus the offset to the hub's, heard from the welcome and the calls)."""
         self.backend = backend
+        self._local = clock  # how long the link was down is measured on our own clock
+        self.clock = HubClock(clock)
         self.speaker = speaker
-        self.clock = clock
         self.settle_s = settle_s
         self.catch_up_s = catch_up_s
         self.player: Player | None = None
@@ -72,11 +75,12 @@ class Station:
 
     def _connection(self, up: bool) -> None:
         if not up and self._down_since is None:
-            self._down_since = self.clock()
+            self._down_since = self._local()
 
     def _welcomed(self, welcome: Welcome, state: Any) -> None:
+        self.clock.set_from(welcome.now)
         if self._down_since is not None:
-            down_s = (self.clock() - self._down_since).total_seconds()
+            down_s = (self._local() - self._down_since).total_seconds()
             self._say_backlog = down_s <= self.catch_up_s
             self._backlog_until = welcome.seq
             self._down_since = None
@@ -97,6 +101,7 @@ class Station:
             self.player.replace_rules(announcer)
 
     def _event(self, event: Event, state: Any) -> None:
+        self.clock.heard_from(event.at)
         if self.player is None:
             return
         if event.seq <= self._backlog_until and not self._say_backlog:

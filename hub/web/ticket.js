@@ -3,11 +3,13 @@
   var token = location.pathname.split("/").pop();
   var lastStatus = null;
   function text(id, value) { document.getElementById(id).textContent = value; }
+  // a wait worth saying: a range (约 15–25 分钟), or that none can be given (暂无法估计)
+  function shown(v) { return v.estimated_wait_min > 0 || v.wait_range_min === null; }
   var states = {
     waiting: function (v) {
       return ["…", "等候中", "Waiting",
-        v.ahead > 0 ? "您前面还有 " + v.ahead + " 人" + (v.estimated_wait_min > 0 ? "，预计等候" + v.wait_text : "") : "您是下一位，请留意叫号",
-        v.ahead > 0 ? v.ahead + " ahead of you" + (v.estimated_wait_min > 0 ? ", expected wait " + v.wait_text_en : "") : "You are next: listen for your number"];
+        v.ahead > 0 ? "您前面还有 " + v.ahead + " 人" + (shown(v) ? (v.wait_range_min === null ? "，等候时间" : "，预计等候") + v.wait_text : "") : "您是下一位，请留意叫号",
+        v.ahead > 0 ? v.ahead + " ahead of you" + (shown(v) ? ", expected wait: " + v.wait_text_en : "") : "You are next: listen for your number"];
     },
     called: function (v) {
       var recall = v.recalls > 0 ? "（第 " + (v.recalls + 1) + " 次呼叫）" : "";

@@ -162,8 +162,7 @@ class DemoHall:
         self.kiosk_touches = TouchWatch(self.kiosk.window)
         app.installEventFilter(self.kiosk_touches)
         self.wall = WallApp(HubBridge(url, display_device.id, _token(display_device)),
-                            speaker=self._speaker())
-        self.wall.window.clock = self.clock
+                            speaker=self._speaker(), now=self.clock)
         self.wall.window.setWindowTitle(f"叫号显示屏 · {display_device.id}")
 
         pad_profile, bar_profile = load_pad(PAD_PROFILE), load_ledbar(BAR_PROFILE)

@@ -224,6 +224,34 @@ your booking code</translation>
         <translation>The printer cannot print Chinese</translation>
     </message>
     <message>
+        <source>无需等候</source>
+        <translation>no wait</translation>
+    </message>
+    <message>
+        <source>约 {m} 分钟</source>
+        <translation>about {m} min</translation>
+    </message>
+    <message>
+        <source>约 {low}–{high} 分钟</source>
+        <translation>about {low}–{high} min</translation>
+    </message>
+    <message>
+        <source>约 {high} 分钟以内</source>
+        <translation>within about {high} min</translation>
+    </message>
+    <message>
+        <source>暂无法估计</source>
+        <translation>no estimate for now</translation>
+    </message>
+    <message>
+        <source>优先</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>预约</source>
+        <translation>Booking</translation>
+    </message>
+    <message>
         <source>暂停取号：正在连接叫号系统，请稍候</source>
         <translation>Ticketing paused: connecting to the queue system, please wait</translation>
     </message>

@@ -55,7 +55,7 @@ def terminal(
                           token=f"caller-{window}-secret", serial=serial, app=app or {},
                           file=file)
         wiring = Wiring(station, compact=compact, bridge=bridge,
-                        clock=lambda: hall_hub.clock.now.astimezone())
+                        clock=hall_hub.clock)
         for window_ in (wiring.terminal.full, wiring.terminal.strip):
             qtbot.addWidget(window_)
         with qtbot.waitSignal(wiring.replica.reset, timeout=WAIT_MS):

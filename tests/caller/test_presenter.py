@@ -10,6 +10,7 @@ from hall.config import HallConfig
 from qtkit.replica import Replica
 from qtkit.results import FakeRequester, Reply
 from tests.caller.conftest import WAIT_MS
+from tests.conftest import FakeClock
 from tests.qtkit.conftest import ThreadedHub
 
 
@@ -19,9 +20,9 @@ class Rig:
     def __init__(self, qtbot: Any, make_bridge: Any, hub: ThreadedHub) -> None:
         self.qtbot, self.hub = qtbot, hub
         self.bridge = make_bridge("caller-1", "caller-1-secret")
-        self.replica = Replica(self.bridge)
+        self.replica = Replica(self.bridge, clock=hub.clock)
         self.finished: list[tuple[int, str, str | None]] = []
-        self.p = CallerPresenter(1, self.bridge, clock=lambda: hub.clock.now,
+        self.p = CallerPresenter(1, self.bridge, clock=self.replica.clock,
                                  on_finished=lambda *a: self.finished.append(a))
         self.replica.reset.connect(self.refresh)
         self.replica.applied.connect(lambda _e: self.refresh())
@@ -139,7 +140,7 @@ def test_offline_keeps_the_state_disables_and_comes_back(
 
 def test_every_action_answers_before_the_hub() -> None:
     fake = FakeRequester()
-    p = CallerPresenter(1, fake)
+    p = CallerPresenter(1, fake, FakeClock())
     hall = HallConfig.from_public({"hall": {"name": "x"}, "windows": [
         {"number": 1, "name": "1号窗口", "services": ["A"]}],
         "services": [{"id": "A", "name": "办税", "zone": "z"}]})
@@ -189,7 +190,7 @@ def _ready(fake: FakeRequester, state: dict[str, Any] | None = None,
            hall: dict[str, Any] | None = None) -> CallerPresenter:
     from hall.state import HallState
 
-    p = CallerPresenter(1, fake)
+    p = CallerPresenter(1, fake, FakeClock())
     config = HallConfig.from_public(hall or {"hall": {"name": "x"}, "windows": [
         {"number": 1, "name": "1号窗口", "services": ["A"]}],
         "services": [{"id": "A", "name": "办税", "zone": "z"}]})

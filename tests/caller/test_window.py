@@ -109,9 +109,10 @@ def test_keys_are_configurable_and_checked(qtbot: Any) -> None:
     from caller.presenter import CallerPresenter
     from caller.window import Terminal
     from qtkit.results import FakeRequester
+    from tests.conftest import FakeClock
 
     keys = key_map({"call_next": "Ctrl+1"})
-    terminal = Terminal(CallerPresenter(1, FakeRequester()), keys=keys)
+    terminal = Terminal(CallerPresenter(1, FakeRequester(), FakeClock()), keys=keys)
     qtbot.addWidget(terminal.full)
     qtbot.addWidget(terminal.strip)
     assert terminal.full.action_buttons.buttons["call_next"].text() == "呼叫下一位\nCtrl+1"

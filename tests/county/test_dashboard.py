@@ -16,7 +16,7 @@ from county.dashboard import snapshot
 from county.ship import Link
 from ledger.outbox import EventOutbox
 from supervisor.model_county import CountyBoard, link_text
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, RunningClock
 from tests.county.conftest import County
 from tests.county.halls import FIRST_DAY, hall_config, hall_file, play_days, write_hall
 from tests.county.test_durability import start_hub
@@ -114,7 +114,7 @@ def test_the_hall_dashboard_shows_its_county_link(county: County, tmp_path: Path
     link = county.add_hall("dongxiang", batch=100)
     proc, port = start_hub(db, link)
     app = SupervisorApp(HubBridge(f"ws://127.0.0.1:{port}", "admin-1", "not-a-device",
-                                  backoff_s=(0.05, 0.2)))
+                                  backoff_s=(0.05, 0.2)), RunningClock())
     qtbot.addWidget(app.window)
     app.start()
     try:

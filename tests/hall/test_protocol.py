@@ -365,10 +365,6 @@ def _check_event(event: Event) -> None:
     parsed = Event.parse(decode_frame(wire))
     assert (parsed.seq, parsed.at, parsed.kind) == (event.seq, event.at, event.kind)
     stripped = json.loads(json.dumps(event.to_store()))
-    if event.kind in (EventKind.CASE_OPENED, EventKind.CASE_UPDATED):
-        stripped = json.loads(json.dumps(event.to_json()))  # broadcast without its text
-        stripped = {k: v for k, v in stripped.items() if k not in ("type", "seq", "at", "kind")}
-        assert not set(stripped["case"]) & {"reason", "notes", "callbacks"}
     if event.kind is EventKind.TICKET_ISSUED:
         stripped["ticket"].pop("booking")
         stripped.pop("request", None)  # kept by the hub, never broadcast
@@ -390,6 +386,7 @@ def test_engine_events_carry_their_documented_fields() -> None:
     events += rated + engine.execute(CaseUpdate(id=1, case=case["id"], action="start"),
                                      later).events
     events += engine.tick(MORNING.replace(day=3))
+    events.append(events[-1].withheld())  # the hub's stand-in for what a device may not see
     assert {e.kind for e in events} == set(EventKind)
     for event in events:
         _check_event(event)

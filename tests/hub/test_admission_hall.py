@@ -122,7 +122,7 @@ def test_the_limits_are_set_in_the_hall_config(tmp_path: Path) -> None:
     assert limits == ConnectionLimits(total=500, per_device=4, opening_per_address=64,
                                       handshake_timeout_s=3.0, hello_timeout_s=8.0,
                                       requests_per_s=50.0, request_burst=80)
-    hub = Hub(load_config(path), ":memory:", port=0)
+    hub = Hub(load_config(path), ":memory:", port=0, clock=Clock())
     assert (hub.gate.limits.max_connections, hub.gate.limits.opening_per_address,
             hub.handshake_timeout_s, hub.hello_timeout_s) == (500, 64, 3.0, 8.0)
 

@@ -29,7 +29,8 @@ def test_the_dashboard_shows_the_hall_figures_and_cases_and_acts(
 ) -> None:
     serve_and_rate(hall_hub, 1)
     hall_hub.issue(2)
-    app = SupervisorApp(make_bridge("admin-1", "admin-secret"), figures_every_s=0.1)
+    app = SupervisorApp(make_bridge("admin-1", "admin-secret"), hall_hub.clock,
+                        figures_every_s=0.1)
     qtbot.addWidget(app.window)
     app.start()
     try:
@@ -51,6 +52,7 @@ def test_the_dashboard_shows_the_hall_figures_and_cases_and_acts(
         assert "case_opened" in kinds and "case_updated" in kinds
 
         serve_and_rate(hall_hub, 5)  # figures follow the hall by themselves
+        hall_hub.clock.advance(seconds=1)  # once figures_every_s has passed
         qtbot.waitUntil(lambda: app.model.figures["total"]["finished"] == 2, timeout=WAIT_MS)
 
         hall_hub.stop()

@@ -9,7 +9,7 @@ import pytest
 
 from hall.client import HubClient
 from hub.server import Hub
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, FakeClock
 from tests.hub.conftest import Clock, make_config
 from voice.backends import RecordingBackend
 from voice.station import Station
@@ -17,10 +17,11 @@ from voice.station import Station
 
 async def test_station_speaks_calls_and_recalls(tmp_path: Path) -> None:
     config = make_config()
-    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    clock = FakeClock()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=clock)
     await hub.start()
     backend = RecordingBackend()
-    station = Station(hub.url, "display-1", "display-secret", backend, clock=Clock())
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock)
     kiosk = HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False)
     caller = HubClient(hub.url, "caller-1", "caller-1-secret", subscribe=False)
     try:
@@ -56,10 +57,11 @@ async def test_station_says_special_calls_of_its_zone_in_their_own_words(tmp_pat
     config = make_config()
     voice = dataclasses.replace(config.voice, speakers=(Speaker("tax-floor", ("tax",)),))
     config = dataclasses.replace(config, voice=voice)
-    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    clock = FakeClock()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=clock)
     await hub.start()
     backend = RecordingBackend()
-    station = Station(hub.url, "display-1", "display-secret", backend, clock=Clock(),
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock,
                       speaker="tax-floor", settle_s=0)
     far = HubClient(hub.url, "caller-62", "caller-62-secret", subscribe=False)  # social only
     near = HubClient(hub.url, "caller-3", "caller-3-secret", subscribe=False)
