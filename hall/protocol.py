@@ -5,6 +5,9 @@ A WebSocket text frame carries one JSON object with a ``type``. Clients send
 ``welcome``, then a ``result`` per request and an ``event`` per change. Every
 message here has a dataclass with ``parse`` (from a decoded JSON object, raising
 :class:`hall.errors.ProtocolError` subclasses) and ``to_json``.
+
+Over 600 lines: it is the whole wire contract, a dataclass per message, kept in
+one module so docs/protocol.md is checked against one place.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ from hall.payloads import (
     Withheld,
     parse_event_payload,
 )
+from hall.rating import COMMENT_MAX
 
 PROTOCOL_VERSION = 1
 
@@ -412,6 +416,7 @@ class Rate(WindowRequest):
     score: int = 0
     channel: str = "pad"
     reason: str | None = None  # why, for a 差评 on a pad that asks
+    comment: str | None = None  # the citizen's own words, from the phone page
 
     def check(self) -> None:
         super().check()
@@ -419,6 +424,8 @@ class Rate(WindowRequest):
             raise ProtocolError("rate: score must be 1 to 5")
         if self.reason is not None and not 1 <= len(self.reason.strip()) <= 40:
             raise ProtocolError("rate: reason must be 1-40 characters")
+        if self.comment is not None and not 1 <= len(self.comment.strip()) <= COMMENT_MAX:
+            raise ProtocolError(f"rate: comment must be 1-{COMMENT_MAX} characters")
         if self.channel not in ("pad", "phone", "kiosk", "web"):
             raise ProtocolError("rate: channel must be pad, phone, kiosk or web")
 

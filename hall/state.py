@@ -117,6 +117,8 @@ class Ticket:
     booking: str | None = None  # personal data: stored, never broadcast
     person: str | None = field(default=None, repr=False)  # salted ID hash: as booking
     visits: list[Visit] = field(default_factory=list)
+    #: When it was finished (hub time): the phone page's rating is open for a while after.
+    finished_at: str | None = None
 
     def data(self) -> TicketData:
         """The protocol's ticket object (``booking`` included: strip it with ``public``)."""
@@ -395,6 +397,7 @@ def _finished(state: HallState, at: str, p: TicketFinished) -> None:
     durations.append(float(p.duration_s))
     if ticket is not None:
         ticket.status = TicketStatus.FINISHED
+        ticket.finished_at = at
 
 
 def _skipped(state: HallState, at: str, p: TicketSkipped) -> None:

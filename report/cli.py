@@ -12,8 +12,9 @@ from typing import Any
 
 from hall.config import ConfigError, load_config
 from hall.protocol import calendar_date
+from ledger.ratings import ratings
 from ledger.stats import stats_of_file
-from ledger.store import DatabaseError
+from ledger.store import DatabaseError, read_only
 from report.markdown import markdown
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         stats = stats_of_file(db_path, config, start, end, rebuild=args.rebuild_cache)
+        stats["comments"] = rating_comments(db_path, start, end)
     except DatabaseError as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1
@@ -85,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def rating_comments(db_path: Path, start: date, end: date) -> list[dict[str, Any]]:
+    """The period's ratings that carry a 差评 reason or a citizen's comment, oldest
+    first (the report's 评价意见 table). Raises DatabaseError."""
+    db = read_only(db_path)
+    try:
+        return [r for r in ratings(db, start, end) if r["reason"] or r["comment"]]
+    finally:
+        db.close()
 
 
 def write_report(stats: dict[str, Any], hall_name: str, out: Path,

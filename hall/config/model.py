@@ -15,6 +15,7 @@ from typing import Any
 
 from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
+from hall.config.phone import PhoneSettings
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -169,6 +170,8 @@ class HallConfig:
     connections: ConnectionLimits = field(default_factory=ConnectionLimits)
     #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
     county: CountyLink = field(default_factory=CountyLink)
+    #: What a ticket's phone page offers (``[phone]``: rating, near-turn notice).
+    phone: PhoneSettings = field(default_factory=PhoneSettings)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
