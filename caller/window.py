@@ -48,6 +48,9 @@ def _paint(label: QLabel, size: int, colour: str = "#1b1b1b", bold: bool = False
 
 def _label(text: str = "", size: int = 18, bold: bool = False) -> QLabel:
     label = QLabel(text)
+    # Names from the hall config and stored pause reasons are shown as the text they
+    # are: a QLabel would render "<h1>窗口1</h1>" as a heading (Qt's AutoText).
+    label.setTextFormat(Qt.TextFormat.PlainText)
     _paint(label, size, bold=bold)
     return label
 

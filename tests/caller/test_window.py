@@ -198,3 +198,40 @@ def test_the_strip_has_six_actions_and_asks_why_before_a_pause(
     qtbot.waitUntil(lambda: p.view.paused and p.view.pause_reason == "会议", timeout=WAIT_MS)
     shown = [n for n, b in strip.action_buttons.buttons.items() if not b.isHidden()]
     assert shown == ["call_next", "recall", "skip", "finish", "resume", "ask_rating"]
+
+
+def test_names_and_pause_reasons_show_as_plain_text(qtbot: Any, tmp_path: Any) -> None:
+    """A window named <h1>窗口1</h1> in the hall config showed as a heading (Qt rich
+    text): every label of the terminal shows text as it is."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QLabel
+
+    from caller.app import Wiring
+    from qtkit.bridge import HubBridge
+    from qtkit.station import Station
+    from tests.caller.conftest import clerk_hall
+
+    hub = ThreadedHub(str(tmp_path / "queue.db"))
+    clerk_hall(hub)
+    name = "<h1>窗口1</h1><img src=x>"
+    hub.config = dataclasses.replace(hub.config, windows=tuple(
+        dataclasses.replace(w, name=name) if w.number == 1 else w
+        for w in hub.config.windows))
+    hub.start()
+    try:
+        bridge = HubBridge(hub.url, "caller-1", "caller-1-secret", backoff_s=(0.05, 0.2))
+        station = Station(hub=hub.url, device="caller-1", token="caller-1-secret")
+        wiring = Wiring(station, bridge=bridge, clock=lambda: hub.clock.now.astimezone())
+        for window in (wiring.terminal.full, wiring.terminal.strip):
+            qtbot.addWidget(window)
+        wiring.start()
+        full = wiring.terminal.full
+        qtbot.waitUntil(lambda: full.title.text() == name, timeout=WAIT_MS)
+        labels = full.findChildren(QLabel) + wiring.terminal.strip.findChildren(QLabel)
+        assert labels and all(label.textFormat() == Qt.TextFormat.PlainText
+                              for label in labels)
+        wiring.stop()
+        bridge.stop()
+    finally:
+        hub.close()
