@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hall.words import wait_words
 from kiosk.model import Screen
 from kiosk.presenter import TAKE_AWAY_TEXT, KioskPresenter
 from qtkit.theme import Palette, make_theme
@@ -251,7 +252,9 @@ class KioskWindow(QMainWindow):
         for i, s in enumerate(services):
             name = self.name(s.name, s.name_en)
             if s.available:
-                detail = self.t("等候 {n} 人 · 约 {m} 分钟").format(n=s.waiting, m=s.wait_min)
+                wait = wait_words(s.wait_min, self.t, range_min=s.wait_range,
+                                  known=s.wait_known)
+                detail = f"{self.t('等候 {n} 人').format(n=s.waiting)} · {wait}"
                 text = f"{name}\n{detail}"
             else:  # colour is not the only cue: the words say it
                 text = f"{name}\n{self.t('暂不可取')}：{self.t(s.reason)}"
@@ -305,7 +308,9 @@ class KioskWindow(QMainWindow):
         info.addWidget(number)
         info.addWidget(self._label(self.name(taken.service, taken.service_en), 1.6, bold=True))
         info.addWidget(self._label(self.t("前面还有 {n} 人").format(n=taken.ahead), 1.4))
-        info.addWidget(self._label(self.t("预计等候约 {m} 分钟").format(m=taken.wait_min), 1.4))
+        wait = wait_words(taken.wait_min, self.t, range_min=taken.wait_range,
+                          known=taken.wait_range is not None)
+        info.addWidget(self._label(f"{self.t('预计等候')} {wait}", 1.4))
         body.addLayout(info, 3)
         qr = QLabel()
         qr.setAlignment(Qt.AlignmentFlag.AlignCenter)

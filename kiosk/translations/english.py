@@ -82,6 +82,7 @@ ENGLISH: dict[str, str] = {
     "您的号码": "Your number",
     "前面还有 {n} 人": "{n} people ahead of you",
     "预计等候约 {m} 分钟": "Estimated wait: about {m} min",
+    "预计等候": "Estimated wait:",
     "手机扫码查看排队进度": "Scan to follow the queue on your phone",
     "正在打印号票……": "Printing your ticket…",
     "请取走您的号票": "Please take your ticket",

@@ -136,6 +136,10 @@ your booking code</translation>
         <translation>Estimated wait: about {m} min</translation>
     </message>
     <message>
+        <source>预计等候</source>
+        <translation>Estimated wait:</translation>
+    </message>
+    <message>
         <source>手机扫码查看排队进度</source>
         <translation>Scan to follow the queue on your phone</translation>
     </message>
