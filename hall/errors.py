@@ -198,7 +198,14 @@ class NotServedHere(QueueError):
 
 class AlreadyRated(QueueError):
     code = "already_rated"
-    doc = "That service event has its rating already (one rating per service)."
+    doc = ("That service event has its rating already (one rating per service; a ticket "
+           "rated on its phone page is rated once, whichever of pad and phone came first).")
+
+
+class RatingClosed(QueueError):
+    code = "rating_closed"
+    doc = ("The ticket cannot be rated from its phone page now: it is not finished, or it "
+           "was finished longer ago than the hall allows ([phone] rating_hours).")
 
 
 class AlreadyTaken(QueueError):

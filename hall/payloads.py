@@ -6,6 +6,9 @@ Each payload is a frozen dataclass whose fields are the wire keys, in wire order
 (events stored by older hubs); a field marked ``omit_none`` is left out when it is None.
 :mod:`hall.protocol` re-exports all of this; docs/protocol.md's tables are checked
 against :data:`EVENT_FIELDS` and :data:`RESULT_FIELDS`, which come from here.
+
+Over 600 lines: a frozen dataclass for every event kind and every result, the
+wire's field lists; split, the contract would be scattered.
 """
 
 from __future__ import annotations
@@ -72,11 +75,15 @@ class Payload:
     def to_json(self) -> dict[str, Any]:
         """The wire object, private fields included (strip them before broadcasting)."""
         out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None and f.metadata.get("omit_none"):
-                continue
-            out[f.name] = _encode(value)
+        for name, omit_none in _wire_fields(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                if not omit_none:
+                    out[name] = None
+            elif type(value) in _PLAIN:
+                out[name] = value
+            else:
+                out[name] = _encode(value)
         return out
 
     def to_store(self) -> dict[str, Any]:
@@ -99,6 +106,19 @@ class Payload:
                 continue
             values[f.name] = _decode(cls.what, f.name, obj[f.name], hints[f.name])
         return cls(**values)
+
+
+#: Field names of each payload class, each with whether it is left out when None.
+_WIRE_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _wire_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    spec = _WIRE_FIELDS.get(cls)
+    if spec is None:
+        spec = _WIRE_FIELDS[cls] = tuple(
+            (f.name, bool(f.metadata.get("omit_none"))) for f in fields(cls))
+    return spec
 
 
 def _encode(value: Any) -> Any:
@@ -330,6 +350,8 @@ class RatingRecorded(EventPayload):
     channel: str | None = None
     #: Why, for a 差评 on a pad that asks (等候时间长 …); absent otherwise.
     reason: str | None = _omit_none()
+    #: The citizen's own words, typed on the phone page (≤ 200 characters); absent otherwise.
+    comment: str | None = _omit_none()
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,8 @@ class Ticket:
     booking: str | None = None  # personal data: stored, never broadcast
     person: str | None = field(default=None, repr=False)  # salted ID hash: as booking
     visits: list[Visit] = field(default_factory=list)
+    #: When it was finished (hub time): the phone page's rating is open for a while after.
+    finished_at: str | None = None
 
     def data(self) -> TicketData:
         """The protocol's ticket object (``booking`` included: strip it with ``public``)."""
@@ -395,6 +397,7 @@ def _finished(state: HallState, at: str, p: TicketFinished) -> None:
     durations.append(float(p.duration_s))
     if ticket is not None:
         ticket.status = TicketStatus.FINISHED
+        ticket.finished_at = at
 
 
 def _skipped(state: HallState, at: str, p: TicketSkipped) -> None:
@@ -559,12 +562,9 @@ def average_service_s(state: HallState, config: HallConfig, service_id: str) -> 
 
 def open_windows(state: HallState, config: HallConfig, service_id: str) -> int:
     """Windows serving the service that are not paused."""
-    return sum(
-        1
-        for w in config.windows
-        if service_id in w.services
-        and not (w.number in state.windows and state.windows[w.number].paused)
-    )
+    own = state.windows
+    return sum(1 for w in config.windows_serving(service_id)
+               if not (w.number in own and own[w.number].paused))
 
 
 def estimated_wait_min(state: HallState, config: HallConfig, service_id: str, ahead: int) -> int:

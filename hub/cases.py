@@ -39,7 +39,8 @@ def open_case(case_id: int, rating: RatingRecorded, day: str, at: datetime,
     return {
         "id": case_id, "ticket": rating.ticket_id, "number": rating.number or "",
         "day": day, "window": rating.window, "staff": rating.staff, "score": rating.score,
-        "reason": rating.reason, "rated_at": at.isoformat(), "state": "open",
+        "reason": rating.reason, "comment": rating.comment, "rated_at": at.isoformat(),
+        "state": "open",
         "deadline": followup.add_workdays(at.date(), followup.deadline_workdays).isoformat(),
         "extensions": 0, "notes": [], "callbacks": [], "pushed": False,
     }

@@ -6,6 +6,9 @@ stores the returned events in one transaction, then acknowledges and broadcasts 
 
 Every check happens before the first event is emitted, so a refused request
 (:class:`hall.errors.QueueError`) leaves the state exactly as it was.
+
+Over 600 lines: every rule acts on the one state, through one class; the pure
+helpers it calls live in hall/ (the state, the calling order, the rulebook).
 """
 
 from __future__ import annotations
@@ -82,11 +85,13 @@ from hall.protocol import (
     WindowPaused,
     WindowResumed,
 )
+from hall.rating import is_reason
 from hall.state import (
     OPEN_STATUSES,
     HallState,
     Ticket,
     TicketStatus,
+    Visit,
     WindowState,
     apply,
     day_date,
@@ -124,11 +129,15 @@ class Engine:
     def __init__(
         self, config: HallConfig, state: HallState | None = None, *,
         links: TicketLinks | None = None, cases: dict[int, dict[str, Any]] | None = None,
+        earlier: dict[int, Ticket] | None = None,
     ) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
         #: 差评 follow-up cases, all days (hub/cases.py): loaded from the store at start.
         self.cases: dict[int, dict[str, Any]] = dict(cases or {})
+        #: Tickets finished on earlier hall days that their phone page may still rate
+        #: (``[phone] rating_hours``): kept at each day close, loaded from the store at start.
+        self.earlier: dict[int, Ticket] = dict(earlier or {})
         #: Makes each ticket's public page address (given to the kiosk that took it).
         self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
@@ -497,26 +506,87 @@ class Engine:
 
     def _rate(self, req: Rate, now: datetime, out: Outcome) -> None:
         window, _ = self._window(req.window)
-        ticket = self._ticket_by_id(req.ticket)
-        visit = next((v for v in reversed(ticket.visits) if v.window == window.number), None)
-        if visit is None or visit.skipped:
+        if req.channel == "phone":
+            ticket, visit = self._phone_rateable(req.ticket, now)
+        else:
+            ticket = self._ticket_by_id(req.ticket)
+            visit = next((v for v in reversed(ticket.visits) if v.window == window.number),
+                         None)
+        if visit is None or visit.skipped or visit.window != window.number:
             raise errors.NotServedHere(f"{ticket.number} was not served at window {window.number}")
         if visit.rated:
             raise errors.AlreadyRated(f"{ticket.number} is rated already at window {window.number}")
         service = self.config.service(visit.service)
         points = self.config.policy.rating_points[5 - req.score]
+        reason = req.reason.strip() if req.reason else None
+        if req.channel == "phone" and reason is not None and (
+            req.score > cases.BAD or not is_reason(reason)
+        ):
+            reason = None  # the page offers the hall's reasons for a 差评 only
         rated = RatingRecorded(ticket_id=ticket.id, number=ticket.number, window=window.number,
                                service=visit.service, zone=service.zone if service else None,
                                staff=visit.staff, score=req.score, points=points,
-                               channel=req.channel,
-                               reason=req.reason.strip() if req.reason else None)
+                               channel=req.channel, reason=reason,
+                               comment=req.comment.strip() if req.comment else None)
         self._emit(rated, now, out)
+        visit.rated = True  # a ticket of an earlier day is not in the state
         if req.score <= cases.BAD:
             case = cases.open_case(max(self.cases, default=0) + 1, rated,
                                    self.state.day or self.hall_day(now), self.local(now),
                                    self.config.followup)
             self._emit_case(CaseOpened(case=MappingProxyType(case)), case, now, out)
         out.result = RatingResult(score=req.score, points=points)
+
+    def _phone_rateable(self, ticket_id: int, now: datetime) -> tuple[Ticket, Visit | None]:
+        """The ticket a phone page may rate now, and the visit it rates (the last one):
+        finished, within ``[phone] rating_hours``, not rated on any visit."""
+        ticket = self.state.tickets.get(ticket_id) or self.earlier.get(ticket_id)
+        if ticket is None:
+            raise errors.UnknownTicket(f"no ticket {ticket_id} to rate")
+        if ticket.status is not TicketStatus.FINISHED or ticket.finished_at is None:
+            raise errors.RatingClosed(f"{ticket.number} is not finished")
+        if not self._rating_open(ticket, now):
+            raise errors.RatingClosed(f"{ticket.number} was finished too long ago to be rated")
+        if any(v.rated for v in ticket.visits):
+            raise errors.AlreadyRated(f"{ticket.number} is rated already")
+        visit = next((v for v in reversed(ticket.visits) if not v.skipped), None)
+        return ticket, visit
+
+    def _rating_open(self, ticket: Ticket, now: datetime) -> bool:
+        hours = self.config.phone.rating_hours
+        if not hours or ticket.finished_at is None:
+            return False
+        return now - datetime.fromisoformat(ticket.finished_at) <= timedelta(hours=hours)
+
+    def phone_rating(self, ticket_id: int, now: datetime) -> dict[str, Any]:
+        """What a ticket's phone page says of rating it (hub/public_views.py): ``state``
+        ``open`` with ``until`` (when it closes) and ``window`` (the one it rates),
+        ``done`` (rated on the pad or the phone) or ``closed``; empty for a ticket not
+        finished. A ticket of an earlier day adds its ``number`` and ``service``."""
+        ticket = self.state.tickets.get(ticket_id)
+        earlier = ticket is None
+        if ticket is None:
+            ticket = self.earlier.get(ticket_id)
+        if ticket is None or ticket.status is not TicketStatus.FINISHED:
+            return {}
+        # A ticket of an earlier day is not in the state: the page needs its number.
+        head = {"number": ticket.number, "service": ticket.service} if earlier else {}
+        if any(v.rated for v in ticket.visits):
+            return {**head, "state": "done"}
+        if not self._rating_open(ticket, now) or ticket.finished_at is None:
+            return {**head, "state": "closed"} if self.config.phone.rating_hours else {}
+        until = datetime.fromisoformat(ticket.finished_at) + timedelta(
+            hours=self.config.phone.rating_hours)
+        visit = next((v for v in reversed(ticket.visits) if not v.skipped), None)
+        return {**head, "state": "open", "until": until.isoformat(),
+                "window": visit.window if visit else None}
+
+    def _keep_finished(self, now: datetime) -> None:
+        """Before a day closes: keep its finished tickets the phone page may still rate."""
+        for ticket in self.state.tickets.values():
+            if ticket.status is TicketStatus.FINISHED:
+                self.earlier[ticket.id] = ticket
+        self.earlier = {i: t for i, t in self.earlier.items() if self._rating_open(t, now)}
 
     # -- 差评 follow-up -------------------------------------------------------------------
 
@@ -567,6 +637,7 @@ class Engine:
         closed = sorted(t.id for t in self.state.tickets.values() if t.status in OPEN_STATUSES)
         memory = timedelta(days=self.config.policy.booking_memory_days)
         forget_before = (day_date(next_day) - memory).isoformat()
+        self._keep_finished(now)
         payload = DayClosed(day=self.state.day or self.hall_day(now), next_day=next_day,
                             closed=tuple(closed), reason=reason, next_id=self.state.next_id,
                             forget_before=forget_before)

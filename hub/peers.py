@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from websockets.asyncio.server import ServerConnection
 
@@ -35,6 +35,9 @@ class Peers:
         #: Welcomed connections that subscribed to only some event kinds (or none).
         self.partial: dict[ServerConnection, Hello] = {}
         self._tasks: set[asyncio.Future[None]] = set()
+        #: Who waits for the answer to a request of the hub's own, by request id (a
+        #: rating from a ticket's phone page: hub/public.py).
+        self.waiting: dict[str | int, Callable[[Result], None]] = {}
 
     def __len__(self) -> int:
         return len(self.conns)
@@ -58,8 +61,11 @@ class Peers:
             self.partial[ws] = hello
 
     def send(self, conn: Conn | None, result: Result) -> None:
-        if conn is not None:  # None: the hub's own request, answered to nobody
+        if conn is not None:
             self.write(conn.ws, [encode_result(result)])
+        elif result.id is not None and result.id in self.waiting:
+            self.waiting.pop(result.id)(result)
+        # else: the hub's own request (a device gone silent), answered to nobody
 
     def write(self, ws: ServerConnection, texts: list[str], *, welcome: bool = False) -> None:
         self.write_frames(ws, b"".join(text_frame(t) for t in texts), texts, welcome=welcome)

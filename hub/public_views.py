@@ -14,6 +14,7 @@ from typing import Any
 
 from hall.config import HallConfig, Window
 from hall.forecast import Snapshot
+from hall.rating import COMMENT_MAX, LEVELS, REASONS, REASONS_EN
 from hall.state import HallState, TicketStatus, people_ahead
 from hall.words import english, ticket_mark, wait_words
 
@@ -54,14 +55,38 @@ def _hall(config: HallConfig) -> dict[str, Any]:
     return {"name": config.hall.name, "name_en": config.hall.name_en}
 
 
+def rating_view(rating: dict[str, Any]) -> dict[str, Any]:
+    """What the phone page shows of rating its ticket (``rating`` from the engine:
+    ``state`` open, done or closed, ``until``): the levels and the 差评 reasons while open."""
+    if rating.get("state") != "open":
+        return {"state": rating.get("state", "")}
+    return {"state": "open", "until": rating.get("until", ""),
+            "levels": [{"score": s, "name": zh, "name_en": en} for s, (zh, en) in LEVELS.items()],
+            "reasons": [{"reason": full, "reason_en": REASONS_EN.get(full, full)}
+                        for _, full in REASONS],
+            "comment_max": COMMENT_MAX}
+
+
 def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
-                now: datetime) -> dict[str, Any]:
+                now: datetime, rating: dict[str, Any] | None = None) -> dict[str, Any]:
     """The phone page's view of one ticket of today at ``now``; ``status: "expired"``
-    when the hall day it belonged to has closed. ``wait_range_min`` is null when no
-    window can serve the ticket now (the page says it cannot estimate)."""
+    when the hall day it belonged to has closed (unless it may still be rated:
+    ``rating``, hub/engine.py ``phone_rating``, names its number and service then).
+    ``wait_range_min`` is null when no window can serve the ticket now (the page says
+    it cannot estimate)."""
     ticket = state.tickets.get(ticket_id)
+    rating = rating or {}
     if ticket is None:
-        return {"type": "ticket", "status": "expired", "hall": _hall(config)}
+        if not rating.get("number"):
+            return {"type": "ticket", "status": "expired", "hall": _hall(config)}
+        service = config.service(str(rating.get("service", "")))
+        zone = config.zone(service.zone) if service else None
+        return {"type": "ticket", "hall": _hall(config), "number": rating["number"],
+                "service": rating.get("service", ""),
+                "service_name": service.name if service else rating.get("service", ""),
+                "service_name_en": service.name_en if service else "",
+                "zone_name": zone.name if zone else "", "status": "finished",
+                "earlier": True, "rating": rating_view(rating), "mark": "", "mark_en": ""}
     service = config.service(ticket.service)
     zone = config.zone(service.zone) if service else None
     window = config.window(ticket.window) if ticket.window is not None else None
@@ -96,6 +121,8 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
         "mark_en": english(mark) if mark else "",
         "issued_at": ticket.issued_at,
         "called_at": ticket.called_at,
+        "near_turn": config.phone.near_turn,
+        "rating": rating_view(rating),
     }
 
 

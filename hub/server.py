@@ -3,6 +3,10 @@ is the asyncio shell (sockets, tasks, timers, the database thread); the decision
 made without I/O in hub/admission.py, hub/writer.py, hub/presence.py, hub/resume.py and
 hub/welcome.py, and the knobs are in hub/settings.py.
 
+Over 600 lines: the shell holds every socket, task, timer and thread of the hub and
+each feature needs a line of wiring here; what it does is decided in the sans-I/O
+modules named above, so what grows here is wiring, not rules.
+
 Every connection's messages are checked where they arrive (JSON, type, fields, role,
 window, rate); accepted requests and hellos go into ONE queue. One asyncio task, the
 writer, drains it in batches: it runs ``engine.tick`` and ``engine.execute`` for the
@@ -22,6 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,6 +45,7 @@ from hall.protocol import (
     DayClosed,
     DeviceStatus,
     Event,
+    Request,
     Result,
     StoreQuery,
 )
@@ -122,7 +128,8 @@ class Hub:
         #: Open TCP connections, and their budget (hub/fdlimit.py).
         self.sockets = SocketBudget(settings.max_sockets)
         #: The store in the hub's one database thread (hub/dbthread.py).
-        self._thread = StoreThread(db_path, config.policy.booking_memory_days)
+        self._thread = StoreThread(db_path, config.policy.booking_memory_days,
+                                   config.hall.day_starts)
         self.presence = Presence(settings.offline_after_s, self._schedule, self._hub_request)
         self._sweeper_task: asyncio.Task[None] | None = None
         #: Managers' reads waiting for the reader (hub/reads.py), and their task.
@@ -181,10 +188,13 @@ class Hub:
             secret = await self._db(self._store.secret, "ticket_links")
             self.links = TicketLinks(secret, self.config.hall.public_url)
             cases = await self._db(self._store.load_cases)
-            self._engine = Engine(self.config, state, links=self.links, cases=cases)
+            earlier = await self._db(self._store.load_earlier, self._rating_since())
+            self._engine = Engine(self.config, state, links=self.links, cases=cases,
+                                  earlier=earlier)
             await self._load_prior()
             self._public = PublicSide(self.config, self.links, lambda: self.engine.state,
-                                      limits=self.settings.public_limits, clock=self.clock)
+                                      limits=self.settings.public_limits, clock=self.clock,
+                                      rating=self._phone_rating, submit=self._submit_own)
             self._server = await serve(
                 self._handler,
                 self.host,
@@ -389,6 +399,26 @@ class Hub:
                   device: Device) -> asyncio.TimerHandle:
         return asyncio.get_running_loop().call_later(delay, callback, device)
 
+    def _rating_since(self) -> datetime:
+        """The oldest finish a ticket's phone page may still rate."""
+        return self.clock() - timedelta(hours=self.config.phone.rating_hours)
+
+    def _phone_rating(self, ticket_id: int) -> dict[str, Any]:
+        return self.engine.phone_rating(ticket_id, self.clock())
+
+    async def _submit_own(self, request: Request, timeout_s: float) -> Result:
+        """Run a request of the hub's own (a phone page's rating) through the writer
+        and wait for its answer; ``internal_error`` when none comes within ``timeout_s``."""
+        answer: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self.peers.waiting[request.id] = answer.set_result
+        self._queue.put_nowait(RequestJob(None, request))
+        try:
+            return await asyncio.wait_for(answer, timeout_s)
+        except TimeoutError:
+            return Result.failure(request.id, errors.InternalError())
+        finally:
+            self.peers.waiting.pop(request.id, None)
+
     def _hub_request(self, status: DeviceStatus) -> None:
         """A request of the hub's own (a device's status), answered to nobody."""
         self._queue.put_nowait(RequestJob(None, status))
@@ -463,11 +493,13 @@ class Hub:
         try:
             state = await self._db(self._store.load_state)
             cases = await self._db(self._store.load_cases)
+            earlier = await self._db(self._store.load_earlier, self._rating_since())
         except Exception:
             log.exception("cannot rebuild the state from the store")
             self._needs_reload = True
             return False
-        self._engine = Engine(self.config, state, links=self.links, cases=cases)
+        self._engine = Engine(self.config, state, links=self.links, cases=cases,
+                              earlier=earlier)
         self._welcomes.clear()
         self._needs_reload = False
         await self._load_prior()
@@ -557,6 +589,9 @@ class Hub:
         encoded, plan = deliveries(batch, self.peers.live, self.peers.partial)
         self._welcomes.note(batch.events, encoded.texts, encoded.framed)
         self.peers.deliver(plan)
+        for conn, result in batch.results:
+            if conn is None:  # a request of the hub's own: its waiter, if any
+                self.peers.send(None, result)
         if self._public is not None and batch.events:
             self._public.after_commit(batch.events)
 

@@ -19,10 +19,10 @@ from datetime import datetime
 from typing import TypeVar
 
 from hall import errors
-from hall.protocol import Event, Hello, Result, encode
+from hall.protocol import Event, Hello, Result, encode, encode_bytes
 from hub.connections import Conn, RequestJob
 from hub.engine import Engine
-from hub.fanout import text_frame
+from hub.fanout import text_frame, utf8_frame
 
 log = logging.getLogger(__name__)
 
@@ -118,19 +118,22 @@ def deliveries(
     """Who gets what from a committed ``batch``: every ``live`` connection its events
     (only the kinds subscribed to, for those in ``partial``), then its own results; a
     connection not yet live its results only. Connections are keyed by their socket."""
-    texts = [encode(event.to_json()) for event in batch.events]
-    framed = [text_frame(t) for t in texts]
+    data = [encode_bytes(event.to_json()) for event in batch.events]
+    texts = [d.decode() for d in data]
+    framed = [utf8_frame(d) for d in data]
     frames = b"".join(framed)
     own: dict[W, list[str]] = {}
     for conn, result in batch.results:
         if conn is not None:
             own.setdefault(conn.ws, []).append(encode_result(result))  # type: ignore[arg-type]
     out: list[Delivery] = []
-    chosen: dict[object, tuple[bytes, list[str]]] = {}  # once per subscription
+    # The events of each distinct subscription, picked once per batch (50 kiosks that
+    # subscribe to nothing cost one lookup each, not a pass over the events each).
+    chosen: dict[object, tuple[bytes, list[str]]] = {}
     for ws in live:
         mine = own.pop(ws, [])
-        ev_frames, ev_texts = frames, texts
         hello = partial.get(ws)
+        ev_frames, ev_texts = frames, texts
         if hello is not None:  # only the kinds this connection subscribed to
             asked = hello.subscribe
             key = (asked if isinstance(asked, bool) else tuple(asked), hello.withheld)

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from sqlite3 import Connection
 from typing import Any
@@ -55,7 +56,7 @@ from hall.protocol import (
     WindowPaused,
     WindowResumed,
 )
-from hall.state import HallState, apply, day_date, event_days
+from hall.state import HallState, Ticket, TicketStatus, apply, day_date, event_days, hall_day
 from ledger.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,13 @@ class Store:
     Use it from one thread only (the one that opened ``db``).
     """
 
-    def __init__(self, db: Database, *, booking_memory_days: int = 30) -> None:
+    def __init__(self, db: Database, *, booking_memory_days: int = 30,
+                 day_starts: time | None = None) -> None:
         self.db = db
         self.booking_memory_days = booking_memory_days
+        #: When the hall day starts: events before a fresh database's first ticket (a
+        #: clerk signing in at 8:00) are filed under the hall day of their time.
+        self.day_starts = day_starts
         self._day = ""  # the hall day events are filed under
 
     # -- setup ----------------------------------------------------------------------
@@ -85,11 +90,15 @@ class Store:
         MIGRATIONS.apply(self.db)
 
     @classmethod
-    def open(cls, path: str, *, booking_memory_days: int = 30) -> Store:
+    def open(cls, path: str, *, booking_memory_days: int = 30,
+             day_starts: time | None = None) -> Store:
         """Open (or create) the database at ``path`` (``":memory:"`` for tests) and
-        migrate it. Call from the thread that will use it. Raises sqlite3.Error."""
+        migrate it. A new database file, and its WAL and shared-memory files, are
+        readable by their owner only (0600): they hold the ticket-link secret and ID
+        hashes. Call from the thread that will use it. Raises sqlite3.Error."""
+        private_files(path)
         db = Database(path)
-        store = cls(db, booking_memory_days=booking_memory_days)
+        store = cls(db, booking_memory_days=booking_memory_days, day_starts=day_starts)
         store.migrate()
         return store
 
@@ -125,6 +134,8 @@ class Store:
             for event in events:
                 payload = event.payload
                 filed, after = event_days(day, payload)
+                if not filed and self.day_starts is not None:
+                    filed = hall_day(datetime.fromisoformat(event.at), self.day_starts)
                 rows.append({"seq": event.seq, "at": event.at, "kind": str(event.kind),
                              "day": filed,
                              "data": json.dumps(event.to_store(), ensure_ascii=False)})
@@ -181,6 +192,38 @@ class Store:
         self._day = state.day
         return state
 
+    def load_earlier(self, since: datetime) -> dict[int, Ticket]:
+        """The tickets of earlier hall days finished at or after ``since`` (aware), as
+        the engine keeps them for rating from the phone page (hub/engine.py), each
+        visit marked rated when it was, however late. Replays the days that closed
+        after ``since``, found through the ``events(kind, seq)`` index. Raises
+        sqlite3.Error."""
+        closings = self.db.execute(
+            "SELECT seq, at FROM events WHERE kind = ? ORDER BY seq",
+            (str(EventKind.DAY_CLOSED),)).fetchall()
+        before = [int(seq) for seq, at in closings if datetime.fromisoformat(at) < since]
+        if len(before) == len(closings):
+            return {}
+        start = before[-1] if before else 0
+        state = HallState()
+        kept: dict[int, Ticket] = {}
+        cursor = self.db.execute(
+            "SELECT seq, at, kind, data FROM events WHERE seq >= ? ORDER BY seq", (start,))
+        for raw in cursor:
+            event = _event(raw)
+            payload = event.payload
+            if isinstance(payload, DayClosed):
+                kept.update((t.id, t) for t in state.tickets.values()
+                            if t.status is TicketStatus.FINISHED and t.finished_at
+                            and datetime.fromisoformat(t.finished_at) >= since)
+            elif isinstance(payload, RatingRecorded) and payload.ticket_id in kept:
+                for visit in reversed(kept[payload.ticket_id].visits):
+                    if visit.window == payload.window:
+                        visit.rated = True
+                        break
+            apply(state, event)
+        return kept
+
     def load_cases(self) -> dict[int, dict[str, Any]]:
         """Every 差评 follow-up case as it stands (hub/cases.py). Raises sqlite3.Error."""
         return {int(i): json.loads(d) for i, d in self.db.execute("SELECT id, data FROM cases")}
@@ -231,6 +274,15 @@ def last_seq(db: Database) -> int:
 #: What the ledger raises when the database cannot be read or written (callers catch
 #: this rather than importing sqlite3 themselves).
 DatabaseError = sqlite3.Error
+
+
+def private_files(path: str | Path) -> None:
+    """Create the database file at ``path`` with mode 0600 if it does not exist yet
+    (an empty file is a new SQLite database); SQLite gives its ``-wal`` and ``-shm``
+    files the main file's mode. An existing file keeps its mode."""
+    if str(path) == ":memory:" or os.name == "nt" or Path(path).exists():
+        return
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def read_only(path: str | Path, *, timeout: float = 5.0) -> Database:

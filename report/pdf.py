@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
@@ -52,6 +53,39 @@ def render_pdf(stats: dict[str, Any], hall_name: str, path: Path) -> Path:
     painter = QPainter(writer)
     try:
         _Pages(painter, writer, family).draw(stats, hall_name)
+    finally:
+        painter.end()
+    return path
+
+
+def render_document(title: str, subtitle: str, charts: list[Chart], tables: list[Table],
+                    path: Path) -> Path:
+    """Write a document of ``charts`` then ``tables`` (the staffing plan) to ``path``."""
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([])
+    fonts = setup_fonts(app)  # type: ignore[arg-type]
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DPI)
+    writer.setTitle(f"{title} {subtitle}")
+    writer.setCreator("jiaohao")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
+    painter = QPainter(writer)
+    try:
+        pages = _Pages(painter, writer, fonts.family or "Sans")
+        pages.text(QRectF(0, 0, pages.width, 60), title, 18, bold=True)
+        pages.text(QRectF(0, 60, pages.width, 36), subtitle, 11)
+        pages.y = 110
+        for chart in charts:
+            pages.room(420)
+            pages.chart(chart, QRectF(0, pages.y, pages.width, 400))
+            pages.y += 430
+        for table in tables:
+            pages.table(table)
+        pages.footer()
     finally:
         painter.end()
     return path
@@ -177,6 +211,11 @@ class _Pages:
         name_w = 190.0
         other_w = (self.width - name_w) / (len(table.header) - 1)
         widths = [name_w] + [other_w] * (len(table.header) - 1)
+        text_from = len(widths)  # columns from here on are words, drawn left
+        if table.key == "comments":  # the citizen's words get the room
+            fixed = [110.0, 150.0, 60.0, 80.0, 50.0, 70.0, 150.0]
+            widths = [*fixed, self.width - sum(fixed)]
+            text_from = 6
 
         def header() -> None:
             x = 0.0
@@ -208,8 +247,13 @@ class _Pages:
                 self.p.drawRect(QRectF(0, self.y, self.width, row_h))
             x = 0.0
             for index, (value, w) in enumerate(zip(row, widths, strict=True)):
-                align = Qt.AlignmentFlag.AlignLeft if index == 0 else Qt.AlignmentFlag.AlignRight
-                self.text(QRectF(x + 4, self.y, w - 8, row_h), _cell(value), 7, align=align)
+                left = index == 0 or index >= text_from
+                align = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignRight
+                shown = _cell(value)
+                if index >= text_from:  # long words end in … rather than spill over
+                    shown = QFontMetricsF(self.font(7), self.p.device()).elidedText(
+                        shown.replace("\n", " "), Qt.TextElideMode.ElideRight, w - 8)
+                self.text(QRectF(x + 4, self.y, w - 8, row_h), shown, 7, align=align)
                 x += w
             self.y += row_h
         self.y += 30

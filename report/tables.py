@@ -74,6 +74,10 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
 
 
+#: How a rating came, as the report names it.
+CHANNELS = {"pad": "评价器", "phone": "手机", "kiosk": "自助机", "web": "网页"}
+
+
 def tables(stats: dict[str, Any]) -> list[Table]:
     """Every table of the report, in order."""
     out = []
@@ -96,6 +100,12 @@ def tables(stats: dict[str, Any]) -> list[Table]:
             rows = tuple((row["name"], *(read(row) for _, read in FORECAST_COLUMNS))
                          for row in source)
             out.append(Table(title, f"forecast_{key}", header, rows))
+    if stats.get("comments"):
+        header = ("号码", "评价时间", "窗口", "人员", "评分", "渠道", "原因", "意见")
+        rows = tuple((c["number"], str(c["rated_at"])[:16].replace("T", " "), c["window"],
+                      c["staff"], c["score"], CHANNELS.get(c["channel"], c["channel"]),
+                      c["reason"], c["comment"]) for c in stats["comments"])
+        out.append(Table("评价意见", "comments", header, rows))
     if "cases_by_hall" in stats:
         header = ("大厅", *(heading for heading, _ in CASE_COLUMNS))
         rows = tuple((row["name"], *(read(row) for _, read in CASE_COLUMNS))

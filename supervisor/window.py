@@ -177,8 +177,8 @@ class DashboardWindow(QWidget):
     def _cases(self) -> None:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        self.case_table = _table(["编号", "号码", "窗口", "人员", "评分", "原因", "状态",
-                                  "期限", "超期", "回访"])
+        self.case_table = _table(["编号", "号码", "窗口", "人员", "评分", "原因", "群众意见",
+                                  "状态", "期限", "超期", "回访"])
         layout.addWidget(self.case_table, 1)
         self.case_text = QLineEdit()
         self.case_text.setPlaceholderText("整改说明、备注或回访情况")
@@ -246,7 +246,7 @@ class DashboardWindow(QWidget):
         self._draw_figures()
         _fill(self.case_table, [
             [c["id"], c["number"], c["window"], c.get("staff"), c["score"], c.get("reason"),
-             STATE_NAMES.get(c["state"], c["state"]), c["deadline"],
+             c.get("comment"), STATE_NAMES.get(c["state"], c["state"]), c["deadline"],
              "超期" if c.get("overdue") else "", len(c.get("callbacks", []))]
             for c in m.cases])
         for button in self.case_buttons.values():

@@ -15,6 +15,7 @@ from typing import Any
 
 from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
+from hall.config.phone import PhoneSettings
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -90,10 +91,13 @@ class Window:
     tiers: tuple[tuple[str, ...], ...]
     zone: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_services", tuple(s for tier in self.tiers for s in tier))
+
     @property
     def services(self) -> tuple[str, ...]:
         """Every service this window serves, in order of preference."""
-        return tuple(s for tier in self.tiers for s in tier)
+        return self._services  # type: ignore[attr-defined,no-any-return]
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,8 @@ class HallConfig:
     connections: ConnectionLimits = field(default_factory=ConnectionLimits)
     #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
     county: CountyLink = field(default_factory=CountyLink)
+    #: What a ticket's phone page offers (``[phone]``: rating, near-turn notice).
+    phone: PhoneSettings = field(default_factory=PhoneSettings)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -174,9 +180,18 @@ class HallConfig:
         object.__setattr__(self, "_devices", {d.id: d for d in self.devices})
         object.__setattr__(self, "_zones", {z.id: z for z in self.zones})
         object.__setattr__(self, "_staff", {s.id: s for s in self.staff})
+        serving: dict[str, list[Window]] = {}
+        for w in self.windows:
+            for sid in w.services:
+                serving.setdefault(sid, []).append(w)
+        object.__setattr__(self, "_serving", {k: tuple(v) for k, v in serving.items()})
 
     def service(self, service_id: str) -> Service | None:
         return self._services.get(service_id)  # type: ignore[attr-defined,no-any-return]
+
+    def windows_serving(self, service_id: str) -> tuple[Window, ...]:
+        """The windows that call tickets of ``service_id``."""
+        return self._serving.get(service_id, ())  # type: ignore[attr-defined,no-any-return]
 
     def window(self, number: int) -> Window | None:
         return self._windows.get(number)  # type: ignore[attr-defined,no-any-return]

@@ -30,7 +30,8 @@ def test_init_is_idempotent_and_add_hall_prints_the_pgpass_line_once(
                  "--name", "东乡镇便民服务中心"]) == 0
     out = capsys.readouterr().out
     line = out.strip().splitlines()[-1]
-    _host, _port, database, role, password = line.split(":")
+    host, port, database, role, password = line.split(":")
+    assert (host, port) == ("*", str(county.cluster.port))  # the owner came by the socket
     assert role == "hall_clihall" and database == county.name and len(password) >= 24
     assert main(["county", "add-hall", "--url", county.owner_url, "--hall", "clihall"]) == 0
     assert "exists already" in capsys.readouterr().out

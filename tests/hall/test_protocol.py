@@ -350,7 +350,7 @@ def test_every_event_kind_is_documented() -> None:
 
 
 #: Fields left out of an event when they have no value.
-OPTIONAL = {EventKind.RATING_RECORDED: {"reason"},
+OPTIONAL = {EventKind.RATING_RECORDED: {"reason", "comment"},
             EventKind.TICKET_ISSUED: {"request", "estimated_wait_min", "wait_range_min"},
             EventKind.TICKET_NOT_PRINTED: {"given_up"},
             EventKind.CASE_UPDATED: {"note", "callback"}}

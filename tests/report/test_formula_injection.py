@@ -32,6 +32,8 @@ from tests.ledger.test_stats import play
 ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE_REASON = "=cmd|' /C calc'!A0"
+#: A citizen's comment from the phone page.
+HOSTILE_COMMENT = '=HYPERLINK("http://evil.example/","<script>alert(1)</script>")'
 
 HALL = """
 [hall]
@@ -75,7 +77,8 @@ SCRIPT: list[tuple[datetime, Request]] = [
     (at(9, 21), Rate(id=6, window=1, ticket=1, score=1, reason=HOSTILE_REASON)),
     (at(9, 22), CallNext(id=7, window=2)),
     (at(9, 30), Finish(id=8, window=2)),
-    (at(9, 31), Rate(id=9, window=2, ticket=2, score=2, reason="+1+1")),
+    (at(9, 31), Rate(id=9, window=2, ticket=2, score=2, reason="+1+1",
+                     comment=HOSTILE_COMMENT, channel="phone")),
     (at(12, 0), CloseDay(id=10)),
 ]
 
@@ -100,15 +103,21 @@ def evaluable(value: object) -> bool:
     return isinstance(value, str) and formula_like(value)
 
 
-def test_every_file_report_and_ratings_export_write_is_safe(tmp_path: Path) -> None:
-    config = tmp_path / "hall.toml"
-    config.write_text(HALL, encoding="utf-8")
+def hostile_day(tmp_path: Path) -> tuple[Path, Path]:
+    """The hostile hall's config file and a database holding its scripted day."""
     from hall.config import load_config
 
+    config = tmp_path / "hall.toml"
+    config.write_text(HALL, encoding="utf-8")
     db = tmp_path / "queue.db"
     store = Store.open(str(db))
     store.write(play(load_config(config), SCRIPT))
     store.close()
+    return config, db
+
+
+def test_every_file_report_and_ratings_export_write_is_safe(tmp_path: Path) -> None:
+    config, db = hostile_day(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     assert report_main(["--config", str(config), "--db", str(db), "--day", "2026-11-02",
@@ -136,7 +145,22 @@ def test_every_file_report_and_ratings_export_write_is_safe(tmp_path: Path) -> N
                         texts.append(cell.value)
     # Readable: the hostile text is there, behind one apostrophe.
     assert "'" + HOSTILE_REASON in texts and "'+1+1" in texts and "'-2+3" in texts
+    assert texts.count("'" + HOSTILE_COMMENT) == 3  # report CSV, XLSX, ratings export
     assert any(t.startswith("'=HYPERLINK(") for t in texts)
+
+
+def test_the_pdf_draws_a_comment_as_text(tmp_path: Path, qapp: object) -> None:
+    from PySide6.QtPdf import QPdfDocument
+
+    config, db = hostile_day(tmp_path)
+    out = tmp_path / "out"
+    assert report_main(["--config", str(config), "--db", str(db), "--day", "2026-11-02",
+                        "--out", str(out), "--formats", "pdf"]) == 0
+    document = QPdfDocument()
+    document.load(str(out / "report-2026-11-02.pdf"))
+    text = "".join(document.getAllText(p).text() for p in range(document.pageCount()))
+    # drawn as the text it is (elided to its column), on the 评价意见 table's row
+    assert '手机 — =HYPERLINK("http://evil.example/","<script>alert(' in text.replace("⼿", "手")
 
 
 def test_every_spreadsheet_writer_uses_the_one_rule() -> None:
