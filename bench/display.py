@@ -30,7 +30,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -47,6 +46,7 @@ from display.voicehost import VoiceSpeaker  # noqa: E402
 from display.window import WallWindow  # noqa: E402
 from hall.errors import RequestFailed  # noqa: E402
 from hall.protocol import Event  # noqa: E402
+from hall.wallclock import wall_clock  # noqa: E402
 from qtkit.bridge import HubBridge  # noqa: E402
 from qtkit.fonts import setup_fonts  # noqa: E402
 from voice.backends import AudioBackend  # noqa: E402
@@ -59,10 +59,11 @@ from PySide6.QtWidgets import QApplication
 from qtkit.fonts import setup_fonts
 from qtkit.bridge import HubBridge
 from display.app import WallApp
+from hall.wallclock import wall_clock
 
 app = QApplication(sys.argv[:1])
 setup_fonts(app)
-wall = WallApp(HubBridge({url!r}, "display-2", "display-2-token"))
+wall = WallApp(HubBridge({url!r}, "display-2", "display-2-token"), now=wall_clock)
 wall.window.resize(1920, 1080)
 wall.window.show()
 told = []
@@ -303,7 +304,7 @@ def main() -> int:
         bridge = HubBridge(hall.url, "display-1", "display-1-token")
         probe = Probe(bridge)
         handed: list[float] = []
-        wall = WallApp(bridge)  # silent, as every screen but one per speaker zone
+        wall = WallApp(bridge, now=wall_clock)  # silent, as every screen but one per speaker zone
         wall.model.on_announce(lambda _call: handed.append(time.perf_counter()))
         probe.window = wall.window
         wall.window.painted.connect(probe.frame)
@@ -326,7 +327,7 @@ def main() -> int:
         sink = TimingSink()
         if espeak_available():
             speaker = VoiceSpeaker(AudioBackend(EspeakVoice(), sink),
-                                   clock=lambda: datetime.now(UTC), settle_s=0)
+                                   clock=wall_clock, settle_s=0)
             speaker.configure(wall.replica.hall)
             wall.model.on_announce(speaker.announce)
             voiced_paint, _ = sequential_calls(app, hall, wall, probe, handed, voice_n,

@@ -112,12 +112,12 @@ class BigHall:
             await caller.connect()
         return caller
 
-    def request(self, window: int, type_: str) -> dict[str, Any]:
+    def request(self, window: int, type_: str, **fields: Any) -> dict[str, Any]:
         """One caller request for ``window`` (its caller stays connected)."""
 
         async def send() -> dict[str, Any]:
             caller = await self.caller(window)
-            return await caller.request(type_, window=window)
+            return await caller.request(type_, window=window, **fields)
 
         return self.run(send())
 

@@ -22,13 +22,15 @@ log = logging.getLogger(__name__)
 
 
 def seed_history(
-    db: Database, config: HallConfig, n_tickets: int, days: int = 365, *, seed: int = 1
+    db: Database, config: HallConfig, n_tickets: int, days: int = 365, *, seed: int = 1,
+    now: datetime | None = None,
 ) -> None:
     """Fill ``db`` with ``n_tickets`` finished tickets spread over the ``days`` hall days
-    before today: for each, its ticket_issued, ticket_called and ticket_finished events and
-    its tickets row, and a day_closed event ending each day (so the hub starts on a fresh
-    day). Migrates ``db`` first. Fast (bulk inserts in large transactions); for the
-    benchmark and tests. Raises sqlite3.Error.
+    before the one ``now`` (default: the wall clock's) lies in: for each, its
+    ticket_issued, ticket_called and ticket_finished events and its tickets row, and a
+    day_closed event ending each day (so the hub starts on a fresh day). Migrates ``db``
+    first. Fast (bulk inserts in large transactions); for the benchmark and tests.
+    Raises sqlite3.Error.
     """
     store = Store(db)
     store.migrate()
@@ -42,7 +44,8 @@ def seed_history(
     }
     services = [s.id for s in config.services]
     starts = config.hall.day_starts
-    today = (datetime.now(tz) - timedelta(hours=starts.hour, minutes=starts.minute)).date()
+    moment = (now or datetime.now(tz)).astimezone(tz)
+    today = (moment - timedelta(hours=starts.hour, minutes=starts.minute)).date()
     per_day, extra = divmod(n_tickets, max(1, days))
     db.execute("PRAGMA synchronous=OFF")  # made-up history: speed over durability
     try:

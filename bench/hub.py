@@ -1,6 +1,7 @@
 """Hub benchmark: prints figures from one run, with raw SQLite as the reference.
 
     python bench/hub.py [--quick] [--history 1000000]
+    JIAOHAO_BENCH_HUB_ROOT=<old checkout> python bench/hub.py --compare [--quick]
 
 The hub runs in its own process (as in a hall), the load in this one; on a 2-core
 machine that gives each one core. Figures go to docs/benchmarks.md by hand.
@@ -59,18 +60,32 @@ def hall_toml() -> str:
 
 SERVE = """
 import asyncio, signal, sys
+from datetime import UTC, datetime
 sys.path.insert(0, {root!r})
 from hall.config import load_config
 from hub.server import Hub
 
 async def main():
-    import inspect
-    options = dict(rate=None, ping_interval_s=None, ping_timeout_s=None,
-                   max_connections=100_000, max_per_address=100_000,
+    import dataclasses, inspect
+    options = dict(clock=lambda: datetime.now(UTC), rate=None, ping_interval_s=None,
+                   ping_timeout_s=None, max_connections=100_000, max_per_address=100_000,
+                   per_device=100_000,
                    opening_per_address=100_000)  # the bench is one address
-    known = inspect.signature(Hub).parameters  # an older hub (before/after) lacks some
-    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0,
-              **{{k: v for k, v in options.items() if k in known}})
+    config = load_config({config!r})
+    try:  # a hub with a settings dataclass
+        from hub.admission import Limits
+        from hub.settings import HubSettings
+    except ImportError:  # an older hub (before/after), with keyword arguments
+        known = inspect.signature(Hub).parameters
+        hub = Hub(config, {db!r}, "127.0.0.1", 0,
+                  **{{k: v for k, v in options.items() if k in known}})
+    else:
+        limits = {{f.name for f in dataclasses.fields(Limits)}}
+        knobs = {{f.name for f in dataclasses.fields(HubSettings)}}
+        settings = HubSettings(
+            limits=Limits(**{{k: v for k, v in options.items() if k in limits}}),
+            **{{k: v for k, v in options.items() if k in knobs}})
+        hub = Hub(config, {db!r}, "127.0.0.1", 0, clock=options["clock"], settings=settings)
     await hub.start()
     print(hub.port, flush=True)
     stop = asyncio.Event()
@@ -88,13 +103,16 @@ HUB_ROOT = Path(os.environ.get("JIAOHAO_BENCH_HUB_ROOT") or ROOT)
 
 
 class HubProcess:
-    """The hub in a subprocess, without a rate limit (the bench is the flood)."""
+    """The hub in a subprocess, without a rate limit (the bench is the flood); ``root``
+    is the checkout it runs from (HUB_ROOT by default)."""
 
-    def __init__(self, config: Path, db: Path) -> None:
-        code = SERVE.format(root=str(HUB_ROOT), config=str(config), db=str(db))
+    def __init__(self, config: Path, db: Path, root: Path | None = None) -> None:
+        root = root or HUB_ROOT
+        code = SERVE.format(root=str(root), config=str(config), db=str(db))
         started = time.perf_counter()
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only ``root``
         self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                                     text=True)
+                                     text=True, cwd=root, env=env)
         assert self.proc.stdout is not None
         self.port = int(self.proc.stdout.readline())
         self.start_s = time.perf_counter() - started
@@ -352,6 +370,63 @@ async def run(args: argparse.Namespace) -> None:
               f"   (seeding the history took {seeded:.0f} s)")
 
 
+async def compare(args: argparse.Namespace) -> None:
+    """Before (JIAOHAO_BENCH_HUB_ROOT) and after (this checkout) in one run, measured in
+    alternating rounds so that drift in the shared machine's speed hits both alike."""
+    seconds = 1.5 if args.quick else 3.0
+    rounds = 2 if args.quick else 3
+    sides = {"before": HUB_ROOT, "after": ROOT}
+    print(f"before: {HUB_ROOT}\nafter:  {ROOT}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = folder / "bench.toml"
+        config.write_text(hall_toml(), encoding="utf-8")
+        raw = sqlite_reference(folder, seconds)
+        print(f"raw SQLite single-row commits/s (WAL, FULL):   {raw['FULL']:8.0f}")
+        takes: dict[str, list[float]] = {side: [] for side in sides}
+        fans: dict[str, list[float]] = {side: [] for side in sides}
+        hubs = {side: HubProcess(config, folder / f"{side}.db", root)
+                for side, root in sides.items()}
+        try:
+            for _ in range(rounds):
+                for side, hub in hubs.items():
+                    takes[side].append(await take_rate(hub.url, KIOSKS, seconds))
+            for hub in hubs.values():
+                await fill(hub.url, 400)
+            for _ in range(rounds):
+                for side, hub in hubs.items():
+                    fans[side] += await fan_out(hub.url, 300, 30 if args.quick else 60)
+        finally:
+            for hub in hubs.values():
+                hub.stop()
+        raw_again = sqlite_reference(folder, seconds)["FULL"]
+        print(f"raw SQLite single-row commits/s, again after:  {raw_again:8.0f}")
+        reference = (raw["FULL"] + raw_again) / 2
+        for side in sides:
+            best = statistics.median(takes[side])
+            print(f"{side:>6}: take_ticket/s, 50 kiosks, median of {rounds}: {best:8.0f}"
+                  f"   ({best / reference:.2f}x raw FULL commits; rounds "
+                  + ", ".join(f"{t:.0f}" for t in takes[side]) + ")")
+        for side in sides:
+            fan = fans[side]
+            print(f"{side:>6}: call_next -> all 300 displays, ms p50/p99: "
+                  f"{statistics.median(fan):6.1f} / {pct(fan, 99):.1f}")
+        from bench.hub_storm import storm
+
+        waiting = 5_000
+        for side, root in sides.items():
+            hub = HubProcess(config, folder / f"storm-{side}.db", root)
+            try:
+                await fill(hub.url, waiting + 1_000)
+                quiet, during = await storm(sys.modules[__name__], hub.url, 150)
+            finally:
+                hub.stop()
+            print(f"{side:>6}: call_next while 150 displays reconnect, {waiting:,} waiting: "
+                  f"p50 {statistics.median(during):6.1f} ms  p99 {pct(during, 99):6.1f} ms"
+                  f"  max {max(during):6.1f} ms over {len(during)} calls"
+                  f"  (quiet p99 {pct(quiet, 99):.1f} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -361,8 +436,16 @@ def main() -> None:
     parser.add_argument("--hardening", action="store_true",
                         help="only the hardening figures: welcome sizes, a reconnect storm, "
                              "clients that stop reading")
+    parser.add_argument("--compare", action="store_true",
+                        help="before (JIAOHAO_BENCH_HUB_ROOT) and after (this checkout) "
+                             "side by side in one run: take_ticket, fan-out, the storm")
     args = parser.parse_args()
     try:
+        if args.compare:
+            if HUB_ROOT == ROOT:
+                parser.error("--compare needs JIAOHAO_BENCH_HUB_ROOT=<the before checkout>")
+            asyncio.run(compare(args))
+            return
         if args.hardening:
             from bench.hub_storm import run_hardening
 

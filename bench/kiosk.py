@@ -35,6 +35,7 @@ def child(url: str, connection: str, touches: int, started: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     import printer.transport as transport
+    from hall.wallclock import wall_clock
     from kiosk.app import build_kiosk
     from kiosk.printing import TicketPrinter
     from printer.profile import load_printer_profile
@@ -51,7 +52,8 @@ def child(url: str, connection: str, touches: int, started: float) -> None:
     transport.Link.send = timed_send  # type: ignore[method-assign]
     app = QApplication(sys.argv[:1])
     bridge = HubBridge(url, "kiosk-1", "bench")
-    kiosk = build_kiosk(app, bridge, TicketPrinter(load_printer_profile("zh-80mm"), connection))
+    kiosk = build_kiosk(app, bridge, TicketPrinter(load_printer_profile("zh-80mm"), connection),
+                        clock=wall_clock)
     p, w = kiosk.presenter, kiosk.window
     w.resize(1080, 1920)
     w.show()
@@ -96,6 +98,7 @@ def main() -> int:
         return 0
 
     from hall.config import Device, Role, load_config
+    from hall.wallclock import wall_clock
     from hub.server import Hub
     from printer.virtual import VirtualPrinter
 
@@ -110,7 +113,7 @@ def main() -> int:
     threading.Thread(target=loop.run_forever, daemon=True).start()
 
     async def start() -> Hub:
-        hub = Hub(config, tempfile.mkdtemp() + "/queue.db", port=0)
+        hub = Hub(config, tempfile.mkdtemp() + "/queue.db", port=0, clock=wall_clock)
         await hub.start()
         return hub
 

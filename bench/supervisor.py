@@ -28,6 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.display_hall import BigHall  # noqa: E402
+from hall.wallclock import wall_clock  # noqa: E402
 from qtkit.bridge import HubBridge  # noqa: E402
 from qtkit.fonts import setup_fonts  # noqa: E402
 from supervisor.app import SupervisorApp  # noqa: E402
@@ -83,7 +84,7 @@ def main() -> int:
     setup_fonts(app)
     with BigHall(windows=windows) as hall:
         hall.issue(tickets)
-        dash = SupervisorApp(HubBridge(hall.url, "admin-1", "admin-1-token"))
+        dash = SupervisorApp(HubBridge(hall.url, "admin-1", "admin-1-token"), wall_clock)
         dash.window.resize(1920, 1080)
         dash.window.show()
         dash.start()

@@ -39,14 +39,19 @@ SERVE = """
 import asyncio, signal, sys
 sys.path.insert(0, {root!r})
 from hall.config import load_config
+from hall.wallclock import wall_clock
+from hub.admission import Limits
 from hub.public import PublicLimits
 from hub.server import Hub
+from hub.settings import HubSettings
 
 async def main():
     limits = PublicLimits(http_rate=1e6, http_burst=1e6, sockets_per_address=100000,
                           sockets_total=100000)
-    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0, rate=None,
-              ping_interval_s=None, ping_timeout_s=None, public_limits=limits)
+    settings = HubSettings(limits=Limits(rate=None), ping_interval_s=None,
+                           ping_timeout_s=None, public_limits=limits)
+    hub = Hub(load_config({config!r}), {db!r}, "127.0.0.1", 0, settings=settings,
+              clock=wall_clock)
     await hub.start()
     print(hub.port, flush=True)
     stop = asyncio.Event()

@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from hall.protocol import PAUSE_REASONS
+
+__all__ = ["ACTIONS", "DIRECT", "PAUSE_REASONS", "SPECIAL", "Action", "key_map"]
+
 
 @dataclass(frozen=True)
 class Action:

@@ -1,28 +1,43 @@
 """Wiring: the bridge and replica feed the presenter; the presenter drives the windows
 and, when the station names this window's evaluator pad, the pad.
+
+A rating the pad confirmed is kept in a journal beside the station file
+(``<station>.ratings.jsonl``, devices/outbox.py) and sent until the hub acknowledges it:
+again at every reconnection, every few seconds while it fails, and first thing after
+the terminal restarts.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from caller.actions import key_map
 from caller.presenter import CallerPresenter
 from caller.window import Terminal
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
+from devices.outbox import Kept, RatingOutbox, verdict
 from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
+from hall.clock import Clock
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
 from qtkit.results import Reply
 from qtkit.station import Station
+from qtkit.theme import Theme, make_theme
 
 log = logging.getLogger(__name__)
+
+
+def terminal_theme() -> Theme:
+    """How the terminal looks (18 dp text): set by ``jiaohao caller``, and by the tests
+    that picture it or measure its buttons."""
+    return make_theme(18)
 
 
 class _PadEvents(QObject):
@@ -45,23 +60,40 @@ class Wiring:
     """Everything ``jiaohao caller`` runs, also built by tests and screenshots."""
 
     def __init__(self, station: Station, window: int | None = None, compact: bool = False,
-                 bridge: HubBridge | None = None, **presenter_kw: Any) -> None:
+                 bridge: HubBridge | None = None, *, clock: Clock) -> None:
+        """``clock`` is the local clock; the terminal times services by the hub's
+        (``replica.clock``: ``clock`` plus the offset to the hub's time)."""
         self.station = station
         self.bridge = bridge or HubBridge(station.hub, station.device, station.token)
-        self.replica = Replica(self.bridge)
+        self.replica = Replica(self.bridge, clock=clock)
         number = window if window is not None else int(station.app.get("window", 0) or 0)
         self.pad = self._make_pad(station)
+        journal = None
+        if self.pad is not None and station.file is not None:
+            journal = Path(station.file).with_name(f"{Path(station.file).stem}.ratings.jsonl")
+        self.outbox = RatingOutbox(journal)
+        self._sending: set[str] = set()  # kept ratings with a request on its way
         self.bar_links: dict[str, Any] = {}
         self.bars = self._make_bars(station)
-        self.presenter = CallerPresenter(number, self.bridge, on_finished=self._finished,
-                                         **presenter_kw)
+        self.presenter = CallerPresenter(number, self.bridge, self.replica.clock,
+                                         on_finished=self._finished)
         keys = station.app.get("keys")
         self.terminal = Terminal(self.presenter, compact=compact,
                                  keys=key_map(keys if isinstance(keys, dict) else None))
         self.bridge.welcomed.connect(self._welcomed)
         self.replica.reset.connect(self._reset)
         self.replica.applied.connect(self._applied)
+        if self.bars is not None:  # a welcome held back after a finish (no flicker)
+            self._bar_timer = QTimer(self.terminal.full)
+            self._bar_timer.setInterval(1000)
+            self._bar_timer.timeout.connect(self.bars.flush)
+            self._bar_timer.start()
         self.bridge.connection_changed.connect(self.presenter.set_online)
+        self.bridge.connection_changed.connect(lambda up: self.send_ratings() if up else None)
+        self._rating_timer = QTimer(self.terminal.full)  # a failed send is tried again
+        self._rating_timer.setInterval(5000)
+        self._rating_timer.timeout.connect(self.send_ratings)
+        self._rating_timer.start()
         self.bridge.refused.connect(
             lambda reason: self.presenter.say(f"叫号服务器拒绝了本终端：{reason}", "error"))
 
@@ -116,15 +148,16 @@ class Wiring:
         self._refresh()
 
     def _applied(self, event: Any) -> None:
-        self._refresh()
+        self._refresh(bars=False)
         if self.bars is not None:
             self.bars.event(event, self.replica.state)
 
-    def _refresh(self) -> None:
+    def _refresh(self, bars: bool = True) -> None:
         self.presenter.refresh(self.replica.hall, self.replica.state)
         if self.bars is not None:
             self.bars.window = self.presenter.window
-            self.bars.sync(self.replica.state)
+            if bars:
+                self.bars.sync(self.replica.state)
         if self.pad is not None:
             view = self.presenter.view
             self.pad.card.update([self.pad.pad], view.staff, view.staff_name)
@@ -147,13 +180,34 @@ class Wiring:
         if answer is None:
             return
         rated, fields = answer
+        try:
+            self.outbox.keep(fields, rated.number)
+        except OSError as exc:
+            log.error("the rating of %s cannot be written to %s (%s): kept in memory only",
+                      rated.number, self.outbox.path, exc)
+        self.send_ratings()
 
-        def done(reply: Reply) -> None:
-            if reply.ok:
-                self.presenter.say(f"{rated.number} 评价已记录", "ok")
-            else:
-                log.warning("rating of %s refused: %s", rated.number, reply.code)
-        self.bridge.request("rate", fields, done)
+    def send_ratings(self) -> None:
+        """Send every kept rating not already on its way."""
+        for kept in self.outbox.waiting():
+            if kept.id not in self._sending:
+                self._sending.add(kept.id)
+                self.bridge.request("rate", kept.fields, partial(self._rating_answered, kept))
+
+    def _rating_answered(self, kept: Kept, reply: Reply) -> None:
+        self._sending.discard(kept.id)
+        outcome = verdict(None if reply.ok else reply.code)
+        if outcome == "retry":
+            log.warning("rating of %s not sent yet: %s %s; kept and sent again", kept.number,
+                        reply.code, reply.message)
+            return
+        if outcome == "refused":
+            log.error("rating of %s (score %s) refused by the hub: %s (%s); it cannot be "
+                      "recorded", kept.number, kept.fields.get("score"), reply.code,
+                      reply.message)
+        else:
+            self.presenter.say(f"{kept.number} 评价已记录", "ok")
+        self.outbox.done(kept, outcome)
 
     def start(self) -> None:
         if self.pad is not None:
@@ -171,11 +225,11 @@ class Wiring:
             link.stop()
 
 
-def build(station: Station, compact: bool = False) -> Wiring:
+def build(station: Station, clock: Clock, compact: bool = False) -> Wiring:
     """The terminal for ``station`` (its window comes from the hub's welcome).
 
     Raises:
         ValueError: the station's ``[app.keys]`` are wrong, or a pad or bar profile cannot
             be loaded.
     """
-    return Wiring(station, compact=compact)
+    return Wiring(station, compact=compact, clock=clock)

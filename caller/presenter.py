@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from caller.actions import ACTIONS, SPECIAL, Action
 from caller.words import refusal
+from hall.calling import call_order
+from hall.clock import Clock
 from hall.config import HallConfig
 from hall.state import HallState, Ticket, TicketStatus
 from qtkit.results import Reply, Requester
@@ -24,6 +26,11 @@ log = logging.getLogger(__name__)
 
 #: Waiting numbers shown on the terminal (the count shows them all).
 SHOWN_NUMBERS = 12
+
+#: What a paused window may still do: serve its current citizen to the end (the hub
+#: refuses to call anyone, a recall included, until it resumes).
+PAUSED = frozenset({"resume", "sign_out", "skip", "finish", "transfer", "hold",
+                    "ask_rating", "call_manager"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ class CallerPresenter:
         self,
         window: int,
         requester: Requester,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
         on_finished: Callable[[int, str, str | None], None] | None = None,
     ) -> None:
         self.window = window
@@ -116,6 +123,7 @@ class CallerPresenter:
         self._message = ("请输入工号签到", "info")
         self._notice = ""
         self._pause_reason = ""
+        self._since: tuple[int | None, str | None] = (None, None)  # first call seen
         self._held: dict[int, str] = {}
         self._last_waiting = 0
         self._listeners: list[Callable[[CallerView], None]] = []
@@ -131,7 +139,7 @@ class CallerPresenter:
         waiting = self._waiting_total()
         current = self._window_ticket()
         if waiting > 0 and self._last_waiting == 0 and current is None:
-            self._notice = f"有人排队了：等候 {waiting} 人"
+            self._notice = "有人排队了"
         elif waiting == 0 or current is not None:
             self._notice = ""
         self._last_waiting = waiting
@@ -175,7 +183,7 @@ class CallerPresenter:
             return f"{action.label}：请等上一个操作完成"
         if not self.view.signed_in and action.name != "sign_in":
             return f"{action.label}：请先签到"
-        if self.view.paused and action.name != "resume":
+        if self.view.paused and action.name not in PAUSED:
             return f"{action.label}：窗口暂停中，请先恢复服务"
         return f"{action.label}：现在不能操作"
 
@@ -257,11 +265,14 @@ class CallerPresenter:
 
     def _do_pause(self, action: Action, reason: str = "") -> None:
         reason = reason.strip()
+        if not reason:
+            self.say("暂停：请先选择或填写暂停原因", "error")
+            return
 
         def done(_reply: Reply) -> None:
             self._pause_reason = reason
             self.say("已暂停服务" + (f"（{reason}）" if reason else ""), "ok")
-        self._send(action, "pause", {"reason": reason} if reason else {}, done)
+        self._send(action, "pause", {"reason": reason}, done)
 
     def _do_resume(self, action: Action) -> None:
         def done(_reply: Reply) -> None:
@@ -355,7 +366,13 @@ class CallerPresenter:
         if ticket is None:
             return None
         service = self._hall.service(ticket.service) if self._hall else None
-        called = _parse_time(ticket.called_at)
+        # the hub counts the service from the first call of this visit, not a recall; a
+        # replica that began after that call keeps the first call time it saw
+        first = ticket.visits[-1].called_at if ticket.visits else None
+        if first is None:
+            first = self._since[1] if self._since[0] == ticket.id else ticket.called_at
+        self._since = (ticket.id, first)
+        called = _parse_time(first)
         elapsed = max(0.0, (self._clock() - called).total_seconds()) if called else 0.0
         max_min = service.max_minutes if service else None
         return Current(
@@ -370,18 +387,21 @@ class CallerPresenter:
         if state is None:
             return (), ()
         mine = self._my_services()
-        waiting = sorted(
-            (t for t in state.tickets.values()
-             if t.status is TicketStatus.WAITING and t.service in mine),
-            key=lambda t: (not t.priority, t.order),
-        )
+        hall = self._hall
+        config = hall.window(self.window) if hall else None
+        waiting: list[Ticket] = []
+        if hall is not None and config is not None:  # in the order F1 will call them
+            window = state.windows.get(self.window)
+            order = call_order(state, config.tiers, window.streaks if window else {},
+                               hall.policy.priority_ratio, SHOWN_NUMBERS)
+            waiting = [state.tickets[c.ticket] for c in order]
         skipped = sorted(
             (t for t in state.tickets.values()
              if t.status is TicketStatus.SKIPPED
              and (t.service in mine or t.window == self.window)),
             key=lambda t: t.order,
         )
-        return (tuple(t.number for t in waiting[:SHOWN_NUMBERS]),
+        return (tuple(t.number for t in waiting),
                 tuple((t.id, t.number) for t in skipped))
 
     def _enabled(self, view: CallerView) -> frozenset[str]:
@@ -389,8 +409,9 @@ class CallerPresenter:
             return frozenset()
         if not view.signed_in:
             return frozenset({"sign_in"})
-        if view.paused:
-            return frozenset({"resume", "sign_out"})
+        if view.paused:  # paused mid-service: the citizen can still be served to the end
+            return frozenset(PAUSED if view.current is not None
+                             else {"resume", "sign_out", "ask_rating", "call_manager"})
         on: set[str] = {"sign_out", "pause", "call_next", "call_number", "call_manager",
                         "ask_rating"}
         if view.current is not None:

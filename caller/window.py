@@ -17,22 +17,22 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from caller.actions import ACTIONS, key_map
+from caller.actions import ACTIONS, PAUSE_REASONS, key_map
 from caller.presenter import CallerPresenter, CallerView
-
-PAUSE_REASONS = ("", "临时离开", "会议", "午休", "业务咨询", "系统故障")
 
 _KIND_COLOUR = {"ok": "#1e6b34", "error": "#a4161a", "warn": "#8a4b00", "info": "#1b1b1b"}
 
 
-def button_text(name: str) -> str:
+def button_text(name: str, key: str | None = None) -> str:
+    """The button's words over its key, on two lines (narrow enough for five columns)."""
     action = ACTIONS[name]
-    return f"{action.label}  {action.shortcut}"
+    return f"{action.label}\n{key or action.shortcut}"
 
 
 def clock_text(seconds: float) -> str:
@@ -52,6 +52,16 @@ def _label(text: str = "", size: int = 18, bold: bool = False) -> QLabel:
     return label
 
 
+def _chooser(placeholder: str) -> QComboBox:
+    """A drop-down that names its purpose while empty or unpicked."""
+    box = QComboBox()
+    box.setPlaceholderText(placeholder)
+    # wide enough to read its words whole (and an item such as 转到 B 社保服务)
+    box.setMinimumWidth(box.fontMetrics().horizontalAdvance(placeholder + "一一") + 40)
+    box.setToolTip(placeholder.split("：")[0])
+    return box
+
+
 class _Buttons:
     """Action buttons made on demand, enabled by the view."""
 
@@ -60,12 +70,19 @@ class _Buttons:
         self.buttons: dict[str, QPushButton] = {}
 
     def make(self, name: str) -> QPushButton:
-        button = QPushButton(button_text(name))
+        button = QPushButton()
         button.setObjectName(name)
-        button.setMinimumHeight(48)
-        button.clicked.connect(lambda _=False, n=name: self._trigger(n))
         self.buttons[name] = button
+        self.label(name, button_text(name))
+        button.clicked.connect(lambda _=False, n=name: self._trigger(n))
         return button
+
+    def label(self, name: str, text: str) -> None:
+        """Set a button's words; the layout may never squeeze it below them."""
+        button = self.buttons[name]
+        button.setText(text)
+        hint = button.sizeHint()
+        button.setMinimumSize(hint.width(), max(48, hint.height()))
 
     def redraw(self, view: CallerView) -> None:
         for name, button in self.buttons.items():
@@ -82,9 +99,13 @@ def _current_texts(view: CallerView) -> tuple[str, str, str]:
     """(number, detail, timer) of the current ticket, or the window's idle words."""
     if not view.signed_in and view.current is None:
         return "未签到", "请输入工号签到", ""
-    if view.paused:
-        return "暂停服务", view.pause_reason or "", ""
     current = view.current
+    if view.paused and current is None:
+        return "暂停服务", view.pause_reason or "", ""
+    if view.paused and current is not None:  # paused mid-service: the citizen stays
+        why = f"（{view.pause_reason}）" if view.pause_reason else ""
+        return current.number, f"暂停服务{why}  {current.service_name}", \
+            clock_text(current.elapsed_s)
     if current is None:
         return "空闲", f"等候 {view.total_waiting} 人", ""
     detail = f"{current.service_name}  重呼 {current.recalls}/{view.recall_limit}"
@@ -140,27 +161,29 @@ class FullWindow(QWidget):
         grid = QGridLayout()
         for i, name in enumerate(("call_next", "recall", "skip", "finish", "hold")):
             grid.addWidget(self.action_buttons.make(name), 0, i)
-        self.services = QComboBox()
+        # each list says what it is for while nothing is picked or nothing is in it
+        self.services = _chooser("转到哪个业务")
         grid.addWidget(self.services, 1, 0)
         grid.addWidget(self.action_buttons.make("transfer"), 1, 1)
-        self.reason = QComboBox()
-        self.reason.setEditable(True)
+        self.reason = _chooser("暂停原因（必选）")
+        self.reason.setEditable(True)  # pick one, or type another
         self.reason.addItems(PAUSE_REASONS)
         editor = self.reason.lineEdit()
         if editor is not None:
-            editor.setPlaceholderText("暂停原因")
+            editor.setPlaceholderText("暂停原因（必选）")
+        self.clear_reason()
         grid.addWidget(self.reason, 1, 2)
         grid.addWidget(self.action_buttons.make("pause"), 1, 3)
         grid.addWidget(self.action_buttons.make("resume"), 1, 4)
         self.number_input = QLineEdit()
-        self.number_input.setPlaceholderText("号码，如 A012")
+        self.number_input.setPlaceholderText("如 A012")
         self.number_input.returnPressed.connect(lambda: trigger("call_number"))
         grid.addWidget(self.number_input, 2, 0)
         grid.addWidget(self.action_buttons.make("call_number"), 2, 1)
-        self.skipped = QComboBox()
+        self.skipped = _chooser("过号号码：无")
         grid.addWidget(self.skipped, 2, 2)
         grid.addWidget(self.action_buttons.make("reinstate"), 2, 3)
-        self.held = QComboBox()
+        self.held = _chooser("挂起号码：无")
         grid.addWidget(self.held, 3, 0)
         grid.addWidget(self.action_buttons.make("call_back"), 3, 1)
         grid.addWidget(self.action_buttons.make("ask_rating"), 3, 2)
@@ -182,6 +205,11 @@ class FullWindow(QWidget):
         self.message.setWordWrap(True)
         top.addWidget(self.message)
 
+    def clear_reason(self) -> None:
+        """No reason picked: the next pause asks again (none kept from the last one)."""
+        self.reason.setCurrentIndex(-1)
+        self.reason.clearEditText()
+
     @staticmethod
     def _fill(box: QComboBox, items: list[tuple[Any, str]]) -> None:
         keep = box.currentData()
@@ -191,8 +219,7 @@ class FullWindow(QWidget):
         for data, text in items:
             box.addItem(text, data)
         index = box.findData(keep)
-        if index >= 0:
-            box.setCurrentIndex(index)
+        box.setCurrentIndex(index if index >= 0 else 0 if items else -1)
 
     def redraw(self, view: CallerView) -> None:
         self.title.setText(view.window_name)
@@ -208,9 +235,10 @@ class FullWindow(QWidget):
         over = view.current is not None and view.current.over_time and not view.paused
         _paint(self.timer, 28, "#a4161a" if over else "#1b1b1b", bold=True)
         current = view.current.service if view.current else None
-        self._fill(self.services, [(s, f"{s} {n}") for s, n in view.services if s != current])
-        self._fill(self.skipped, [(i, n) for i, n in view.skipped])
-        self._fill(self.held, [(i, n) for i, n in view.held])
+        self._fill(self.services, [(s, f"转到 {s} {n}") for s, n in view.services
+                                   if s != current])
+        self._fill(self.skipped, [(i, f"过号 {n}") for i, n in view.skipped])
+        self._fill(self.held, [(i, f"挂起 {n}") for i, n in view.held])
         counts = "  ".join(f"{s}: {n} 人" for s, n in view.waiting.items())
         numbers = " ".join(view.waiting_numbers) or "无"
         self.waiting.setText(f"等候 {counts}\n排队号码：{numbers}")
@@ -223,7 +251,8 @@ class FullWindow(QWidget):
 class CompactStrip(QWidget):
     """A narrow strip that stays on top beside the business software."""
 
-    STRIP_ACTIONS = ("call_next", "recall", "skip", "finish", "pause", "resume")
+    #: Six actions (暂停 and 恢复服务 share a place: one shows at a time).
+    STRIP_ACTIONS = ("call_next", "recall", "skip", "finish", "pause", "resume", "ask_rating")
 
     def __init__(self, trigger: Callable[[str], None]) -> None:
         super().__init__(None, Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool)
@@ -248,6 +277,11 @@ class CompactStrip(QWidget):
         row.addWidget(self.message, 1)
         self.full_button = QPushButton("完整")
         row.addWidget(self.full_button)
+        #: 暂停 on the strip asks why: a menu of the reasons under the button.
+        self.reasons = QMenu(self)
+        self.reasons.setTitle("暂停原因")
+        for reason in PAUSE_REASONS:
+            self.reasons.addAction(reason).setObjectName(reason)
 
     def redraw(self, view: CallerView) -> None:
         number, _detail, timer = _current_texts(view)
@@ -259,7 +293,9 @@ class CompactStrip(QWidget):
         over = view.current is not None and view.current.over_time and not view.paused
         self.timer.setText(timer)
         _paint(self.timer, 20, "#a4161a" if over else "#1b1b1b", bold=True)
-        self.waiting.setText(f"等候 {view.total_waiting}")
+        self.waiting.setText(f"暂停服务 · 等候 {view.total_waiting}" if view.paused
+                             else f"等候 {view.total_waiting}")
+        _paint(self.waiting, 18, "#8a4b00" if view.paused else "#1b1b1b", bold=view.paused)
         self.message.setText("离线，正在自动重连…" if not view.online
                              else view.notice or view.message)
         _paint(self.message, 16, _KIND_COLOUR.get(view.message_kind, "#1b1b1b"))
@@ -280,8 +316,8 @@ class Terminal(QObject):
         self.strip = CompactStrip(self.trigger)
         self.shortcuts: dict[str, list[QShortcut]] = {}
         for window in (self.full, self.strip):
-            for name, button in window.action_buttons.buttons.items():
-                button.setText(f"{ACTIONS[name].label}  {self.keys[name]}")
+            for name in window.action_buttons.buttons:
+                window.action_buttons.label(name, button_text(name, self.keys[name]))
             for name in ACTIONS:
                 sequence = QKeySequence(self.keys[name])
                 if sequence.isEmpty():
@@ -289,6 +325,8 @@ class Terminal(QObject):
                 shortcut = QShortcut(sequence, window)
                 shortcut.activated.connect(lambda n=name: self.trigger(n))
                 self.shortcuts.setdefault(name, []).append(shortcut)
+        self.strip.reasons.triggered.connect(
+            lambda action: self.presenter.act("pause", reason=action.text()))
         self.full.compact_button.clicked.connect(lambda: self.show_compact(True))
         self.strip.full_button.clicked.connect(lambda: self.show_compact(False))
         self.compact = compact
@@ -326,9 +364,23 @@ class Terminal(QObject):
         return {}
 
     def trigger(self, name: str) -> None:
+        if name == "pause" and self.compact and "pause" in self.presenter.view.enabled:
+            self.ask_reason()  # the strip has no reason list: ask now
+            return
         self.presenter.act(name, **self.fields(name))
         if name == "call_number" and self.presenter.view.busy:
             self.full.number_input.clear()
+        if name == "pause":
+            if self.presenter.view.busy:
+                self.full.clear_reason()  # sent: the next pause asks again
+            elif "pause" in self.presenter.view.enabled:
+                self.full.reason.setFocus()  # no reason given: open the list
+                self.full.reason.showPopup()
+
+    def ask_reason(self) -> None:
+        """The strip's 暂停: the reasons pop up under the button; one click pauses."""
+        button = self.strip.action_buttons.buttons["pause"]
+        self.strip.reasons.popup(button.mapToGlobal(button.rect().bottomLeft()))
 
     def redraw(self, view: CallerView) -> None:
         self.full.redraw(view)

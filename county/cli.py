@@ -15,11 +15,10 @@ import logging
 import signal
 import sys
 import threading
-from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from hall.config.county import url_problem
 
@@ -72,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
             return _ship(args)
         if args.command == "report":
             from county.report import run_report
+            from hall.wallclock import wall_clock
 
-            status: int = run_report(args, as_of=date.today())
+            status: int = run_report(args, as_of=wall_clock().astimezone().date())
             return status
         return _owner_command(args)
     except psycopg.Error as exc:
@@ -112,10 +112,12 @@ def _print_role(url: str, role: str, password: str | None) -> None:
     if password is None:
         print(f"role {role} exists already (its password is unchanged)")
         return
-    parts = urlsplit(url)
-    host = parts.hostname or "localhost"
-    port = parts.port or 5432
-    database = parts.path.lstrip("/") or "*"
+    params = conninfo_to_dict(url)
+    host = str(params.get("host") or "*")
+    if host.startswith("/"):
+        host = "*"  # the owner came through a socket: any host the halls use
+    port = params.get("port") or 5432
+    database = params.get("dbname") or "*"
     print(f"role {role} created. Its line for the hall's .pgpass (shown once; chmod 600):")
     print(f"{host}:{port}:{database}:{role}:{password}")
 

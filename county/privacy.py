@@ -2,7 +2,8 @@
 
 Removed: the booking code (``booking``: replaced by ``booked: true`` so the county can
 count kept bookings without the code), the citizen's salted ID-card hash (``person``)
-and what a call-back note says (``callbacks[].text``: it records a citizen's words;
+and what a call-back record says (its ``text``, in a case's ``callbacks`` and in the
+``callback`` a ``case_updated`` adds: it records a citizen's words;
 whether the citizen was reached and satisfied is kept). Everything else — numbers,
 services, windows, clerks' staff numbers, scores, case states — is what the county
 answers for. Pure functions; a test checks the county holds none of these fields.
@@ -28,11 +29,15 @@ def shipped(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     elif kind in ("case_opened", "case_updated"):
         case = out.get("case")
         if isinstance(case, dict) and isinstance(case.get("callbacks"), list):
-            case["callbacks"] = [
-                {k: v for k, v in c.items() if k != "text"} if isinstance(c, dict) else c
-                for c in case["callbacks"]
-            ]
+            case["callbacks"] = [_no_words(c) for c in case["callbacks"]]
+        if "callback" in out:  # a case_updated carries the record it added
+            out["callback"] = _no_words(out["callback"])
     return out
+
+
+def _no_words(record: Any) -> Any:
+    return {k: v for k, v in record.items() if k != "text"} if isinstance(record, dict) \
+        else record
 
 
 def _strip(value: Any) -> Any:

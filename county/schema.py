@@ -51,7 +51,7 @@ MIGRATIONS: tuple[str, ...] = (
         kind text NOT NULL,
         data jsonb NOT NULL,
         digest text NOT NULL,
-        shipped_at timestamptz NOT NULL DEFAULT now(),
+        shipped_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         PRIMARY KEY (hall_id, seq)
     );
     CREATE INDEX county_event_log_day ON county_event_log (day, hall_id, kind);
@@ -59,7 +59,7 @@ MIGRATIONS: tuple[str, ...] = (
         hall_id text PRIMARY KEY REFERENCES county_halls,
         shipped_seq bigint NOT NULL DEFAULT 0,
         hall_seq bigint NOT NULL DEFAULT 0,
-        state text NOT NULL DEFAULT 'shipping',
+        state text NOT NULL DEFAULT 'registered',
         last_error text,
         hall_config jsonb,
         updated_at timestamptz NOT NULL DEFAULT now()
@@ -71,7 +71,7 @@ MIGRATIONS: tuple[str, ...] = (
         county_seq bigint NOT NULL,
         hall_seq bigint NOT NULL,
         detail text NOT NULL,
-        UNIQUE (hall_id, county_seq, hall_seq)
+        UNIQUE (hall_id, county_seq)  -- one row per divergence, however long it lasts
     );
     CREATE TABLE county_day_figures (
         hall_id text NOT NULL REFERENCES county_halls,
@@ -153,6 +153,36 @@ CREATE OR REPLACE VIEW county_day_summary AS
                AS satisfaction
     FROM counts c LEFT JOIN waits w USING (hall_id, day);
 
+-- The refreshed figures (county/figures.py) row by row: per hall, hall day, dimension
+-- (by_day, by_hour, by_zone, by_service, by_window, by_clerk) and key; a day numbered
+-- twice (2026-11-20#2) has a row per numbering session: sum them.
+CREATE OR REPLACE VIEW county_figures AS
+    SELECT f.hall_id, split_part(f.day, '#', 1) AS day, f.day AS session,
+           d.key AS dimension, r.key AS key,
+           coalesce((r.value->0->>'issued')::int, 0) AS issued,
+           coalesce((r.value->0->>'called')::int, 0) AS called,
+           coalesce((r.value->0->>'recalled')::int, 0) AS recalled,
+           coalesce((r.value->0->>'finished')::int, 0) AS finished,
+           coalesce((r.value->0->>'skipped')::int, 0) AS skipped,
+           coalesce((r.value->0->>'transferred')::int, 0) AS transferred,
+           coalesce((r.value->0->>'closed_unfinished')::int, 0) AS closed_unfinished,
+           coalesce((r.value->0->>'bookings_kept')::int, 0) AS bookings_kept,
+           jsonb_array_length(r.value->1) AS waited,
+           (SELECT avg(w::float8) FROM jsonb_array_elements_text(r.value->1) w) AS wait_mean,
+           (SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY w::float8)
+              FROM jsonb_array_elements_text(r.value->1) w) AS wait_p90,
+           (SELECT max(w::float8) FROM jsonb_array_elements_text(r.value->1) w) AS wait_max,
+           (SELECT avg(s::float8) FROM jsonb_array_elements_text(r.value->2) s)
+               AS service_mean,
+           coalesce((r.value->3->>'1')::int, 0) AS rated_1,
+           coalesce((r.value->3->>'2')::int, 0) AS rated_2,
+           coalesce((r.value->3->>'3')::int, 0) AS rated_3,
+           coalesce((r.value->3->>'4')::int, 0) AS rated_4,
+           coalesce((r.value->3->>'5')::int, 0) AS rated_5
+    FROM county_day_figures f,
+         LATERAL jsonb_each(f.partial->'rows') d,
+         LATERAL jsonb_each(d.value) r;
+
 -- Every 差评 case as it stands now (its latest event), with the hall it belongs to.
 CREATE OR REPLACE VIEW county_cases AS
     SELECT DISTINCT ON (hall_id, (data->'case'->>'id')::bigint)
@@ -193,11 +223,19 @@ GRANT SELECT, INSERT, UPDATE ON county_links TO jiaohao_hall;
 GRANT SELECT, INSERT ON county_incidents TO jiaohao_hall;
 GRANT USAGE ON SEQUENCE county_incidents_id_seq TO jiaohao_hall;
 GRANT EXECUTE ON FUNCTION county_my_hall() TO jiaohao_hall;
+-- Explicitly, in case PUBLIC's defaults were revoked: halls stage each batch in a
+-- temporary table.
+DO $$ BEGIN
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO jiaohao_hall',
+                   current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO jiaohao_county_reader',
+                   current_database());
+END $$;
 -- Readers refresh the figures they read (a cache of what the events say).
 GRANT INSERT, UPDATE ON county_day_figures TO jiaohao_county_reader;
 GRANT SELECT ON county_halls, county_event_log, county_links, county_incidents,
-    county_day_figures, county_events, county_tickets, county_day_summary, county_cases
-    TO jiaohao_county_reader;
+    county_day_figures, county_events, county_tickets, county_day_summary, county_cases,
+    county_figures TO jiaohao_county_reader;
 """
 
 

@@ -25,6 +25,7 @@ from devices.events import (
 )
 from devices.profiles import KINDS, load_profile, profile_ids
 from hall.profiles import ProfileError
+from hall.wallclock import wall_clock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,10 +97,14 @@ def main(argv: list[str]) -> int:
 def cmd_serve(station: Path) -> int:
     """Run the device host until interrupted. Raises HostConfigError, ProfileError."""
     import asyncio
+    import os
 
     from devices.host import DeviceHost, load_host
 
-    host = DeviceHost(load_host(station))
+    # systemd's StateDirectory= (deploy/systemd/jiaohao-devices.service): a writable
+    # place for the ratings journal when the station file sits in a read-only /etc
+    state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+    host = DeviceHost(load_host(station, Path(state) if state else None))
 
     async def run() -> None:
         await host.run(asyncio.Event())
@@ -159,8 +164,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         state = ""
         if isinstance(device, VirtualKeypad):
             state = f"  display [{device.display}]"
-        print(f"{time.strftime('%H:%M:%S')} {device.kind}@{device.address} <- {command}{state}",
-              flush=True)
+        at = wall_clock().astimezone()
+        print(f"{at:%H:%M:%S} {device.kind}@{device.address} <- {command}{state}", flush=True)
         if args.snapshots is not None:
             shots[0] += 1
             _snapshot(device, args.snapshots / f"{device.kind}-{device.address}-{shots[0]:04d}.png")

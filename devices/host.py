@@ -42,24 +42,20 @@ from devices.events import (
 from devices.keypad import Keypad
 from devices.ledbar import LedBar
 from devices.link import SerialLink
-from devices.outbox import Kept, RatingOutbox
+from devices.outbox import Kept, RatingOutbox, verdict
 from devices.pad import Pad
 from devices.profiles import load_profile
 from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
 from hall.client import ConnectionLost, HubClient
 from hall.errors import RequestFailed
+from hall.protocol import PAUSE_REASONS, Welcome
 from hall.protocol import Event as HubEvent
-from hall.protocol import Welcome
 from hall.state import HallState
 
 log = logging.getLogger(__name__)
 
 KINDS = ("pad", "keypad", "ledbar")
-
-#: Refusals that say "not now" rather than "never": a rating refused so is sent again.
-TRANSIENT = frozenset({"rate_limited", "store_failed", "internal_error", "not_authenticated"})
-
 
 def reason(exc: BaseException) -> str:
     """An exception in words for the log (a bare TimeoutError says nothing by itself)."""
@@ -155,8 +151,10 @@ def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConf
                       None if journal is None else Path(journal))
 
 
-def load_host(path: Path) -> HostConfig:
-    """Read a station file. Raises HostConfigError (also for unreadable TOML)."""
+def load_host(path: Path, state_dir: Path | None = None) -> HostConfig:
+    """Read a station file. The ratings journal defaults to ``<stem>.ratings.jsonl`` in
+    ``state_dir`` (a writable folder such as systemd's ``StateDirectory``) or beside the
+    file. Raises HostConfigError (also for unreadable TOML)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -164,9 +162,11 @@ def load_host(path: Path) -> HostConfig:
     config = parse_host(data, str(path))
     if config.photos is not None and not config.photos.is_absolute():
         config = replace(config, photos=path.parent / config.photos)  # beside the file
-    journal = config.journal or Path(f"{path.stem}.ratings.jsonl")
+    journal = config.journal or (state_dir or path.parent) / f"{path.stem}.ratings.jsonl"
     if not journal.is_absolute():
         config = replace(config, journal=path.parent / journal)  # beside the file
+    else:
+        config = replace(config, journal=journal)
     return config
 
 
@@ -236,7 +236,9 @@ class WindowDriver:
             keypad.show(number, waiting)
 
     def flush(self) -> None:
-        """Send a waiting count that changed since the last second."""
+        """Send a waiting count that changed since the last second, and a bar's welcome
+        held back after a finish."""
+        self.bar_show.flush()
         due = self._keypad_due
         if due is not None and due != self._keypad_shown:
             self._show_keypads(*due)
@@ -279,27 +281,77 @@ class WindowDriver:
     async def _key(self, key: KeyAction) -> None:
         state = self.watcher.state
         window = state.windows.get(self.window) if state else None
-        action = key.action
+        staff = window.staff if window is not None else None
+        action, digits = key.action, key.digits
+        if action == "call_back" and digits and staff is None and self._requires_sign_in():
+            # nobody is signed in, so nobody can be called back: a staff number that
+            # begins with 回呼's function digit was typed (3 0 0 1 confirm)
+            action, digits = "enter", self._function_digit("call_back") + digits
         if action == "pause":
             action = "resume" if window is not None and window.paused else "pause"
-        if action in ("call_next", "recall", "skip", "finish", "pause", "resume"):
+        if action in ("call_next", "recall", "skip", "finish", "resume"):
             await self._request(action)
+        elif action == "pause":  # a keypad gives a reason too: n 暂停 picks the n-th
+            choice = int(digits) - 1 if digits.isdigit() else 0
+            reason = PAUSE_REASONS[choice] if 0 <= choice < len(PAUSE_REASONS) else \
+                PAUSE_REASONS[0]
+            await self._request("pause", reason=reason)
         elif action == "ask_rating":
             await self._request("announce", call="rating")
         elif action == "hang":
             await self._request("skip")
-        elif action == "call_back" and key.digits:
-            await self._request("call_number", number=self._number(key.digits))
-        elif action == "transfer" and key.digits.isdigit():
+        elif action == "call_back" and digits:
+            await self._request("call_number", number=self._number(digits))
+        elif action == "enter" and digits:
+            await self._staff_number(digits, staff)
+        elif action == "transfer" and digits.isdigit():
             services = [s["id"] for s in self.watcher.hall.get("services", [])]
-            index = int(key.digits) - 1
+            index = int(digits) - 1
             if 0 <= index < len(services):
                 await self._request("transfer", service=services[index])
             else:
-                log.warning("window %s: keypad transfer to service %s: no such service",
-                            self.window, key.digits)
+                self._refuse(f"keypad transfer to service {digits}: no such service "
+                             f"(1-{len(services)})")
+        elif action == "cancel":
+            log.info("window %s: keypad cancel", self.window)  # it clears its own entry
         else:
-            log.info("window %s: keypad key %s does nothing here", self.window, key.action)
+            self._refuse(f"keypad key {key.action}{' ' + key.digits if key.digits else ''} "
+                         "does nothing here")
+
+    async def _staff_number(self, digits: str, staff: str | None) -> None:
+        """A number typed and confirmed: a clerk signs in with their staff number, and
+        signs out by typing it again."""
+        if staff is None:
+            await self._request("sign_in", staff=self._staff_id(digits))
+        elif self._staff_id(digits) == staff:
+            await self._request("sign_out")
+        else:
+            self._refuse(f"keypad staff number {digits}: clerk {staff} is signed in here; "
+                         f"they sign out by typing {_digits(staff)} and confirm first")
+
+    def _staff_id(self, digits: str) -> str:
+        """The staff id a keypad's digits stand for: the id itself, or the one id of the
+        hall whose digits they are (``1001`` for ``DX1001``: a keypad has digits only)."""
+        ids = [str(s.get("id")) for s in self.watcher.hall.get("staff", [])]
+        if digits in ids:
+            return digits
+        matches = [i for i in ids if _digits(i) == digits]
+        return matches[0] if len(matches) == 1 else digits
+
+    def _refuse(self, why: str) -> None:
+        log.warning("window %s: %s", self.window, why)
+        for keypad in self.keypads:
+            keypad.beep()
+
+    def _requires_sign_in(self) -> bool:
+        return bool((self.watcher.hall.get("queue") or {}).get("require_sign_in"))
+
+    def _function_digit(self, action: str) -> str:
+        for keypad in self.keypads:
+            for digit, name in keypad.profile.confirm_actions.items():
+                if name == action:
+                    return str(digit)
+        return ""
 
     def _number(self, digits: str) -> str:
         if not digits.isdigit():
@@ -310,17 +362,16 @@ class WindowDriver:
         return f"{first}{int(digits):03d}"
 
     async def _request(self, type_: str, **fields: Any) -> None:
+        if not self.client.connected:  # say so at once rather than wait for a timeout
+            self._refuse(f"{type_} not sent: not connected to the hub (it reconnects by "
+                         "itself; press again then)")
+            return
         try:
             await self.client.request(type_, **{"window": self.window, **fields})
         except RequestFailed as failed:
-            log.warning("window %s: %s refused: %s (%s)", self.window, type_, failed.code,
-                        failed.message)
-            for keypad in self.keypads:
-                keypad.beep()
+            self._refuse(f"{type_} refused: {failed.code} ({failed.message})")
         except Exception as exc:  # offline, connection lost, timeout: the clerk presses again
-            log.warning("window %s: %s not sent: %s", self.window, type_, reason(exc))
-            for keypad in self.keypads:
-                keypad.beep()
+            self._refuse(f"{type_} not sent: {reason(exc)}")
 
 
 class DeviceHost:
@@ -454,12 +505,13 @@ class DeviceHost:
         try:
             await driver.client.request("rate", **kept.fields)
         except RequestFailed as failed:
-            if failed.code == "already_rated":  # our earlier send arrived; its answer did not
+            outcome = verdict(failed.code)
+            if outcome == "already_rated":  # our earlier send arrived; its answer did not
                 log.info("window %s: rating of %s was recorded already (answer lost "
                          "before): counted once", kept.window, kept.number)
                 self.outbox.done(kept, "already_rated")
                 return True
-            if failed.code in TRANSIENT:
+            if outcome == "retry":
                 log.warning("window %s: rating of %s not recorded yet: %s (%s); sent again",
                             kept.window, kept.number, failed.code, failed.message)
                 return False
@@ -495,3 +547,8 @@ class DeviceHost:
             log.warning("%s: %s from a device not in the station file: dropped", port, event)
             return
         await driver.on_device(event)
+
+
+def _digits(staff: str) -> str:
+    """What a clerk types at a keypad for ``staff``: its digits."""
+    return "".join(c for c in staff if c.isdigit())

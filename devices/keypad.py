@@ -113,6 +113,22 @@ def encode_key(profile: KeypadProfile, address: int, key: int, digits: str = "")
     return profile.framing.encode(key_frame(profile, address, key, digits))
 
 
+#: Confirm functions that take a number typed after the function digit: 回呼 12 is
+#: ``3 1 2 confirm`` (``03 01 02 0F`` on the ff68 keypad) and calls A012 back.
+NUMBER_ACTIONS = frozenset({"call_back"})
+
+
+def action_frame(profile: KeypadProfile, address: int, action: str, digits: str = "") -> Frame:
+    """The frame a keypad sends for ``action`` with a number typed: the digits before a
+    key, or after a confirm function's digit (for twins). Raises ValueError."""
+    code, before = code_for(profile, action)
+    if before and digits:
+        if action not in NUMBER_ACTIONS:
+            raise ValueError(f"{action} takes no number on keypad {profile.id}")
+        return key_frame(profile, address, code, before + digits)
+    return key_frame(profile, address, code, digits or before)
+
+
 def code_for(profile: KeypadProfile, action: str) -> tuple[int, str]:
     """``(key, digits)`` a keypad sends for ``action`` (for twins). Raises ValueError."""
     for code, name in profile.keys.items():
@@ -140,8 +156,11 @@ def action_from_frame(profile: KeypadProfile, frame: Frame) -> KeyAction | None:
         return None
     digits = "".join(str(b) for b in before)
     if last == profile.confirm_key:
-        if len(before) == 1 and before[0] in profile.confirm_actions:
-            return KeyAction(frame.address, profile.confirm_actions[before[0]])
+        function = profile.confirm_actions.get(before[0]) if before else None
+        if function is not None and len(before) == 1:
+            return KeyAction(frame.address, function)
+        if function in NUMBER_ACTIONS:  # 3 1 2 confirm: 回呼 12
+            return KeyAction(frame.address, function, digits[1:])
         if not digits:
             return None
         return KeyAction(frame.address, "enter", digits)

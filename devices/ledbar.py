@@ -134,10 +134,11 @@ class LedBar(BusDevice):
             self._steady_at = time.monotonic() + self.profile.flash_s if flashing else None
             self.send(frame)
 
-    def show_call(self, number: str, window: int | str = "") -> None:
-        """The profile's call template (e.g. 请A001号), flashing first. Raises ValueError."""
+    def show_call(self, number: str, window: int | str = "", flash: bool = True) -> None:
+        """The profile's call template (e.g. 请A001号), flashing first unless ``flash`` is
+        False (the same call shown again, e.g. after a pause). Raises ValueError."""
         self.show_text(render_template(self.profile, "call", number=number, window=window),
-                       flash=True)
+                       flash=flash)
 
     def show_paused(self) -> None:
         """The profile's paused text (暂停服务)."""

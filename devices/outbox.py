@@ -31,6 +31,24 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+#: Answers that say "not now" rather than "never": the rating is sent again. Besides
+#: the hub's own codes, a terminal's bridge answers ``offline``, ``connection_lost`` and
+#: ``timeout``.
+TRANSIENT = frozenset({"rate_limited", "store_failed", "internal_error", "not_authenticated",
+                       "offline", "connection_lost", "timeout"})
+
+
+def verdict(code: str | None) -> str:
+    """What the answer to a kept rating's ``rate`` means: ``recorded`` (``code`` None:
+    accepted), ``already_rated`` (the hub has it: an earlier send arrived and its answer
+    was lost), ``retry``, or ``refused`` (the hub can never take it)."""
+    if code is None:
+        return "recorded"
+    if code == "already_rated":
+        return "already_rated"
+    return "retry" if code in TRANSIENT else "refused"
+
+
 @dataclass(frozen=True)
 class Kept:
     """One rating waiting for the hub's acknowledgement."""
@@ -126,4 +144,6 @@ class RatingOutbox:
                 os.fsync(journal.fileno())
             os.replace(fresh, path)
         except OSError as exc:
-            log.warning("rating journal %s cannot be rewritten: %s", path, exc)
+            log.error("rating journal %s cannot be written (%s): ratings the pads confirm "
+                      "are kept in memory only and lost if this program stops before the "
+                      "hub has them; give it a writable folder", path, exc)

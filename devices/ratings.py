@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from devices.events import RatingCancelled, RatingGiven, RatingTimedOut
 from devices.pad import photo_raster
+from hall.rating import pad_reasons, reason_prompt
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,11 @@ class Rated:
 
 
 #: The reasons a 差评 citizen can pick on a pad with a screen, by the key's level
-#: (5 … 1): (the screen's short word, the reason sent with the rating).
-REASONS = {5: ("等候久", "等候时间长"), 4: ("态度", "服务态度不好"), 3: ("效率", "办事效率低"),
-           2: ("未办结", "未能一次办结"), 1: ("其他", "其他")}
+#: (5 … 1): (the screen's short word, the reason sent with the rating). The list is
+#: the hall's one (hall/rating.py): the phone page offers the same.
+REASONS = pad_reasons()
 #: The prompt on the pad's screen, e.g. "5等候久4态度3效率2未办结1其他" (29 GBK bytes).
-REASON_PROMPT = "".join(f"{level}{short}" for level, (short, _) in REASONS.items())
+REASON_PROMPT = reason_prompt()
 #: How long the pad waits for a reason before the rating is sent without one.
 REASON_TIMEOUT_S = 20.0
 

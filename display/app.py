@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from display.model import DisplayModel, ScreenFilter, Timing
 from display.speech import Speaker
 from display.window import WallWindow
+from hall.clock import Clock
 from hall.protocol import Event, Welcome
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
@@ -34,16 +35,21 @@ class WallApp(QObject):
         notice: str = "",
         palette: Palette = DARK,
         clock: Callable[[], float] | None = None,
+        *,
+        now: Clock,
     ) -> None:
+        """``clock`` is a monotonic clock (seconds) for highlights and catch-up; ``now``
+        the local time of day, which the header and quiet hours follow as the hub's
+        time (``replica.clock``: ``now`` plus the offset to the hub's)."""
         super().__init__()
         self.bridge = bridge
-        self.replica = Replica(bridge)
+        self.replica = Replica(bridge, clock=now)
         self.model = DisplayModel(screen, notice=notice, clock=clock)
         self.speaker = speaker
         if speaker is not None:
             self.model.on_announce(speaker.announce)
             self.model.on_special(speaker.announce_special)
-        self.window = WallWindow(self.model, palette)
+        self.window = WallWindow(self.model, palette, clock=self.replica.clock)
         self.replica.reset.connect(self._reset)
         self.replica.applied.connect(self._applied)
         # after the replica's own slot: a reset (if any) has been applied by then

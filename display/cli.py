@@ -15,7 +15,6 @@ import logging
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     from display.app import WallApp
     from display.voicehost import make_speaker
+    from hall.wallclock import wall_clock
     from qtkit.bridge import HubBridge
     from qtkit.fonts import setup_fonts
 
@@ -130,9 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     station.file)
     app = application(sys.argv[:1])
     fonts = setup_fonts(app)
-    speaker = make_speaker(settings.voice, settings.clips, clock=lambda: datetime.now(UTC))
+    # The voice's quiet hours follow the hub's time as the wall's replica knows it
+    # (`wall` is bound below, before anything is spoken).
+    speaker = make_speaker(settings.voice, settings.clips, clock=lambda: wall.replica.clock())
     wall = WallApp(HubBridge(station.hub, station.device, station.token),
-                   settings.screen, speaker.speaker, settings.notice)
+                   settings.screen, speaker.speaker, settings.notice, now=wall_clock)
     problems = [p for p in (fonts.problem, speaker.problem) if p]
     wall.window.problem = "  ".join(problems)
     try:

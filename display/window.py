@@ -6,6 +6,9 @@ One :class:`WallWindow` paints the header (hall name, date and clock, a discreet
 :class:`NoticeTicker` scrolls the notice, repainting only its own strip. Sizes come
 from :func:`display.layout.plan`, so the same code serves 1366×768 to 3840×2160 and
 portrait screens.
+
+Over 600 lines: the painting of every part of the wall at every size; what to
+paint is decided in display/model.py and display/layout.py.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import QWidget
 
 from display.layout import Plan, Rect, plan
 from display.model import DisplayModel, Newest, Phase, Row, Special, View
+from hall.clock import Clock
 from hall.state import TicketStatus
 from qtkit.theme import DARK, Palette
 
@@ -229,7 +233,7 @@ class WallWindow(QWidget):
 
     def __init__(
         self, model: DisplayModel, palette: Palette = DARK, timezone: str | None = None,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, *, clock: Clock,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("叫号显示屏")
@@ -237,8 +241,8 @@ class WallWindow(QWidget):
         self._model = model
         self._palette = palette
         self._tz: tzinfo | None = None
-        #: the time the header shows (the demo gives its accelerated clock)
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        #: the time the header shows (the hub's, as the app's replica knows it)
+        self.clock = clock
         self.set_timezone(timezone)
         self._view: View = model.view()
         self.painted_view: View | None = None

@@ -111,6 +111,7 @@ class BoardWindow(QWidget):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hall.wallclock import wall_clock
     from qtkit.app import application, parse_app_args, place_window
     from qtkit.bridge import HubBridge
     from qtkit.fonts import setup_fonts
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_theme(app, make_theme(24))
     station = options.station
     bridge = HubBridge(station.hub, station.device, station.token)
-    replica = Replica(bridge)
+    replica = Replica(bridge, clock=wall_clock)
     model = BoardModel(bridge)
     window = BoardWindow(model)
     replica.reset.connect(lambda: model.refresh(replica.hall, replica.state))

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from hall.errors import RequestFailed
 from hall.protocol import Event, EventKind, Request, Result, Welcome
@@ -227,7 +227,19 @@ class HubClient:
                     self._first.set_exception(refused)
                 self._fail_pending(ConnectionLost(str(refused)))
                 return
-            except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError) as exc:
+            except InvalidStatus as exc:  # the hub turned the connection away (e.g. 503)
+                log.warning("%s: the hub at %s refused the connection: HTTP %s; retrying",
+                            self.device, self.url, exc.response.status_code)
+            except ConnectionClosed as exc:
+                # a close the hub chose (1013 try again later, 4008 flood…) is news to
+                # the operator; a dropped line is not (it reconnects)
+                received = exc.rcvd
+                if received is not None and received.code not in (1000, 1001, 1006):
+                    log.warning("%s: the hub closed the connection: %s %s; retrying",
+                                self.device, received.code, received.reason)
+                else:
+                    log.info("%s: connection to %s lost: %s", self.device, self.url, exc)
+            except (OSError, InvalidHandshake, TimeoutError) as exc:
                 log.info("%s: connection to %s lost: %s", self.device, self.url, exc)
             except InvalidURI as exc:
                 bad_url = HubRefused(0, f"invalid hub URL {self.url!r}: {exc}")
@@ -235,6 +247,9 @@ class HubClient:
                 if self._first is not None and not self._first.done():
                     self._first.set_exception(bad_url)
                 return
+            except Exception:  # nothing the hub sends may end the loop for good
+                log.exception("%s: the connection to %s failed unexpectedly; reconnecting",
+                              self.device, self.url)
             finally:
                 self._ws = None
                 self.session.closed()  # whatever ended it, the session knows

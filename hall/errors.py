@@ -71,6 +71,12 @@ class RateLimited(QueueError):
     doc = "Too many requests on this connection; wait and retry."
 
 
+class Busy(QueueError):
+    code = "busy"
+    doc = ("A read (stats, ticket_history) is already waiting or running for this "
+           "connection, or too many reads wait in the hub; retry when it is answered.")
+
+
 class StoreFailed(QueueError):
     code = "store_failed"
     doc = "The hub could not write to its database; nothing was changed."
@@ -187,7 +193,14 @@ class NotServedHere(QueueError):
 
 class AlreadyRated(QueueError):
     code = "already_rated"
-    doc = "That service event has its rating already (one rating per service)."
+    doc = ("That service event has its rating already (one rating per service; a ticket "
+           "rated on its phone page is rated once, whichever of pad and phone came first).")
+
+
+class RatingClosed(QueueError):
+    code = "rating_closed"
+    doc = ("The ticket cannot be rated from its phone page now: it is not finished, or it "
+           "was finished longer ago than the hall allows ([phone] rating_hours).")
 
 
 class AlreadyTaken(QueueError):

@@ -6,6 +6,9 @@ Each payload is a frozen dataclass whose fields are the wire keys, in wire order
 (events stored by older hubs); a field marked ``omit_none`` is left out when it is None.
 :mod:`hall.protocol` re-exports all of this; docs/protocol.md's tables are checked
 against :data:`EVENT_FIELDS` and :data:`RESULT_FIELDS`, which come from here.
+
+Over 600 lines: a frozen dataclass for every event kind and every result, the
+wire's field lists; split, the contract would be scattered.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class EventKind(StrEnum):
     ALERT_CLEARED = "alert_cleared"
     CASE_OPENED = "case_opened"
     CASE_UPDATED = "case_updated"
+    WITHHELD = "withheld"
 
 
 def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
@@ -71,11 +75,15 @@ class Payload:
     def to_json(self) -> dict[str, Any]:
         """The wire object, private fields included (strip them before broadcasting)."""
         out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None and f.metadata.get("omit_none"):
-                continue
-            out[f.name] = _encode(value)
+        for name, omit_none in _wire_fields(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                if not omit_none:
+                    out[name] = None
+            elif type(value) in _PLAIN:
+                out[name] = value
+            else:
+                out[name] = _encode(value)
         return out
 
     def to_store(self) -> dict[str, Any]:
@@ -98,6 +106,19 @@ class Payload:
                 continue
             values[f.name] = _decode(cls.what, f.name, obj[f.name], hints[f.name])
         return cls(**values)
+
+
+#: Field names of each payload class, each with whether it is left out when None.
+_WIRE_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _wire_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    spec = _WIRE_FIELDS.get(cls)
+    if spec is None:
+        spec = _WIRE_FIELDS[cls] = tuple(
+            (f.name, bool(f.metadata.get("omit_none"))) for f in fields(cls))
+    return spec
 
 
 def _encode(value: Any) -> Any:
@@ -199,11 +220,20 @@ class TicketIssued(EventPayload):
     slot: str | None = None
     #: the kiosk's request key (take_ticket ``request``): kept by the hub, never broadcast
     request: str | None = _omit_none()
+    #: The wait promised at issue (hall/forecast.py), kept so that the first call
+    #: tells how true it was: minutes, and the 80 % range (absent: none could be given).
+    estimated_wait_min: int | None = _omit_none()
+    wait_range_min: tuple[int, ...] | None = _omit_none()
 
     def to_store(self) -> dict[str, Any]:
-        out = {"day": self.day, "ticket": self.ticket.stored(), "slot": self.slot}
+        out: dict[str, Any] = {"day": self.day, "ticket": self.ticket.stored(),
+                               "slot": self.slot}
         if self.request is not None:
             out["request"] = self.request
+        if self.estimated_wait_min is not None:
+            out["estimated_wait_min"] = self.estimated_wait_min
+        if self.wait_range_min is not None:
+            out["wait_range_min"] = list(self.wait_range_min)
         return out
 
 
@@ -320,6 +350,8 @@ class RatingRecorded(EventPayload):
     channel: str | None = None
     #: Why, for a 差评 on a pad that asks (等候时间长 …); absent otherwise.
     reason: str | None = _omit_none()
+    #: The citizen's own words, typed on the phone page (≤ 200 characters); absent otherwise.
+    comment: str | None = _omit_none()
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,13 +444,27 @@ class CaseOpened(EventPayload):
 
 @dataclass(frozen=True, slots=True)
 class CaseUpdated(EventPayload):
-    """A manager acted on a case: ``action`` and the case as it is now."""
+    """A manager acted on a case: ``action``, the case as it is now without its notes
+    and call-back records, and the ``note`` or ``callback`` record the action added
+    (the change, not the whole case: a case's history is its events)."""
 
     kind: ClassVar[EventKind] = EventKind.CASE_UPDATED
     what: ClassVar[str] = "case_updated"
     action: str
     by: str
     case: MappingProxyType[str, Any]
+    note: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
+    callback: MappingProxyType[str, Any] | None = field(
+        default=None, metadata={"omit_none": True})
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld(EventPayload):
+    """In place of an event this device may not see (a 差评 case is for admins only):
+    its seq and time, nothing else, so that a replica's sequence stays unbroken."""
+
+    kind: ClassVar[EventKind] = EventKind.WITHHELD
+    what: ClassVar[str] = "withheld"
 
 
 EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
@@ -427,7 +473,7 @@ EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
         TicketIssued, TicketCalled, TicketFinished, TicketSkipped, TicketReinstated,
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
-        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated,
+        Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated, Withheld,
     )
 }
 
@@ -468,16 +514,20 @@ class TicketResult(ResultPayload):
 
 @dataclass(frozen=True, slots=True)
 class Estimate(ResultPayload):
-    """A waiting ticket, the people ahead of it and its wait."""
+    """A waiting ticket, the people ahead of it and its wait: the point estimate and the
+    80 % range ``[low, high]`` in minutes (null: no window can serve it now)."""
 
     what: ClassVar[str] = "estimate"
     ticket: TicketData
     ahead: int
     estimated_wait_min: int
+    wait_range_min: tuple[int, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"ticket": self.ticket.public(), "ahead": self.ahead,
-                "estimated_wait_min": self.estimated_wait_min}
+                "estimated_wait_min": self.estimated_wait_min,
+                "wait_range_min": (list(self.wait_range_min)
+                                   if self.wait_range_min is not None else None)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,12 +570,15 @@ class DayResult(ResultPayload):
 
 @dataclass(frozen=True, slots=True)
 class StatusResult(ResultPayload):
-    """Waiting counts (``by_service``, ``by_zone``, ``by_window``) and wait estimates."""
+    """Waiting counts (``by_service``, ``by_zone``, ``by_window``) and, per service, the
+    wait of a ticket taken now: point and 80 % range (null: no window serves it now)."""
 
     what: ClassVar[str] = "status result"
     day: str
     waiting: MappingProxyType[str, Any]
     estimated_wait_min: MappingProxyType[str, Any]
+    wait_range_min: MappingProxyType[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)

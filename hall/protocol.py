@@ -5,17 +5,22 @@ A WebSocket text frame carries one JSON object with a ``type``. Clients send
 ``welcome``, then a ``result`` per request and an ``event`` per change. Every
 message here has a dataclass with ``parse`` (from a decoded JSON object, raising
 :class:`hall.errors.ProtocolError` subclasses) and ``to_json``.
+
+Over 600 lines: it is the whole wire contract, a dataclass per message, kept in
+one module so docs/protocol.md is checked against one place.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, get_type_hints
+
+import msgspec
 
 from hall.config import Role
 from hall.errors import NotJson, ProtocolError, QueueError, UnknownType
@@ -44,6 +49,7 @@ from hall.payloads import (
     EventKind,
     EventPayload,
     Issued,
+    Payload,
     RatingRecorded,
     RatingResult,
     ResultPayload,
@@ -60,8 +66,10 @@ from hall.payloads import (
     TicketTransferred,
     WindowPaused,
     WindowResumed,
+    Withheld,
     parse_event_payload,
 )
+from hall.rating import COMMENT_MAX
 
 PROTOCOL_VERSION = 1
 
@@ -101,23 +109,38 @@ class Event:
     seq: int
     at: str  # ISO-8601 in the hall's time zone
     payload: EventPayload
+    #: The payload's wire object, built once (the hub broadcasts, stores and reads it).
+    _wire: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def kind(self) -> EventKind:
         return self.payload.kind
 
+    def _payload_json(self) -> dict[str, Any]:
+        wire = self._wire
+        if wire is None:
+            wire = self.payload.to_json()
+            object.__setattr__(self, "_wire", wire)
+        return wire
+
     @property
     def data(self) -> Mapping[str, Any]:
-        return MappingProxyType(self.payload.to_json())
+        return MappingProxyType(self._payload_json())
 
     def to_json(self) -> dict[str, Any]:
         """The broadcast form: personal data stripped."""
         return {"type": "event", "seq": self.seq, "at": self.at, "kind": str(self.kind),
-                **_strip_private(self.payload.to_json())}
+                **_strip_private(self._payload_json())}
 
     def to_store(self) -> dict[str, Any]:
         """Everything, personal data included, for the hub's own database."""
+        if type(self.payload).to_store is Payload.to_store:
+            return self._payload_json()
         return self.payload.to_store()
+
+    def withheld(self) -> Event:
+        """This event as a device that may not see it gets it: seq and time only."""
+        return Event(seq=self.seq, at=self.at, payload=Withheld())
 
     @classmethod
     def of(cls, seq: int, at: str, kind: EventKind | str, data: Mapping[str, Any]) -> Event:
@@ -339,6 +362,11 @@ class Transfer(WindowRequest):
     service: str = ""
 
 
+#: The usual reasons for a pause (暂停原因), offered by terminals and keypads; any text
+#: of up to 40 characters is accepted.
+PAUSE_REASONS = ("临时离开", "会议", "午休", "业务咨询", "系统故障")
+
+
 @dataclass(frozen=True)
 class Pause(WindowRequest):
     type: ClassVar[str] = "pause"
@@ -387,6 +415,7 @@ class Rate(WindowRequest):
     score: int = 0
     channel: str = "pad"
     reason: str | None = None  # why, for a 差评 on a pad that asks
+    comment: str | None = None  # the citizen's own words, from the phone page
 
     def check(self) -> None:
         super().check()
@@ -394,6 +423,8 @@ class Rate(WindowRequest):
             raise ProtocolError("rate: score must be 1 to 5")
         if self.reason is not None and not 1 <= len(self.reason.strip()) <= 40:
             raise ProtocolError("rate: reason must be 1-40 characters")
+        if self.comment is not None and not 1 <= len(self.comment.strip()) <= COMMENT_MAX:
+            raise ProtocolError(f"rate: comment must be 1-{COMMENT_MAX} characters")
         if self.channel not in ("pad", "phone", "kiosk", "web"):
             raise ProtocolError("rate: channel must be pad, phone, kiosk or web")
 
@@ -655,6 +686,11 @@ REQUESTS: dict[str, type[Request]] = {
 }
 
 
+#: Event kinds only admins receive: a 差评 case holds what a citizen said and who was
+#: rated, for the managers who follow it up (a display or a kiosk never needs it).
+ADMIN_KINDS = frozenset({EventKind.CASE_OPENED, EventKind.CASE_UPDATED})
+
+
 @dataclass(frozen=True)
 class Hello:
     type: ClassVar[str] = "hello"
@@ -665,6 +701,8 @@ class Hello:
     #: Which events to push: all (true), none (false: a load generator or a kiosk
     #: that only takes tickets), or a list of event kinds.
     subscribe: bool | tuple[EventKind, ...] = True
+    #: Kinds asked for that this device's role may not see (set by :meth:`for_role`).
+    withheld: frozenset[EventKind] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "hello", "device": self.device, "token": self.token,
@@ -681,6 +719,21 @@ class Hello:
         if isinstance(self.subscribe, bool):
             return self.subscribe
         return kind in self.subscribe
+
+    def for_role(self, role: Role) -> Hello:
+        """This hello as the hub serves it to a device of ``role``: only admins get
+        the :data:`ADMIN_KINDS`, whatever they asked for; the others get a ``withheld``
+        event in their place (:meth:`withholds`)."""
+        if role is Role.ADMIN or self.subscribe is False:
+            return self
+        asked = tuple(EventKind) if self.subscribe is True else self.subscribe
+        return replace(self, subscribe=tuple(k for k in asked if k not in ADMIN_KINDS),
+                       withheld=frozenset(k for k in asked if k in ADMIN_KINDS))
+
+    def withholds(self, kind: EventKind) -> bool:
+        """Whether this connection gets a ``withheld`` event in place of one of ``kind``
+        (it asked for it, its role may not see it)."""
+        return kind in self.withheld
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Hello:
@@ -718,11 +771,15 @@ class Welcome:
     window: int | None = None
     resumed: bool = False
     protocol: int = PROTOCOL_VERSION
+    #: The hub's clock when it sent this (ISO-8601, hall time zone; "" from an older
+    #: hub): clients judge opening hours by it, not by their own clocks.
+    now: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "welcome", "protocol": self.protocol, "role": str(self.role),
                 "device": self.device, "window": self.window, "seq": self.seq,
-                "resumed": self.resumed, "hall": self.hall, "state": self.state}
+                "resumed": self.resumed, "now": self.now, "hall": self.hall,
+                "state": self.state}
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Welcome:
@@ -733,7 +790,8 @@ class Welcome:
             raise ProtocolError("welcome needs a role and an integer seq")
         return cls(role=Role(role), seq=int(seq), hall=obj.get("hall") or {},
                    state=obj.get("state"), device=str(obj.get("device", "")),
-                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)))
+                   window=obj.get("window"), resumed=bool(obj.get("resumed", False)),
+                   now=str(obj.get("now") or ""))
 
 
 @dataclass(frozen=True)
@@ -806,9 +864,19 @@ def parse_request(obj: dict[str, Any]) -> Request:
     return cls.parse(obj)
 
 
+#: msgspec's encoder writes what ``json.dumps(ensure_ascii=False, separators=(",", ":"))``
+#: writes for every message of the protocol, ten times faster (docs/benchmarks.md).
+_ENCODER = msgspec.json.Encoder()
+
+
 def encode(message: dict[str, Any]) -> str:
     """One frame of compact JSON, Chinese kept readable."""
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(message).decode()
+
+
+def encode_bytes(message: dict[str, Any]) -> bytes:
+    """:func:`encode` as the UTF-8 bytes a frame carries."""
+    return _ENCODER.encode(message)
 
 
 __all__ = [
@@ -868,5 +936,6 @@ __all__ = [
     "WindowResumed",
     "decode_frame",
     "encode",
+    "encode_bytes",
     "parse_request",
 ]

@@ -160,7 +160,10 @@ class ClientSession:
         self._pending.discard(request_id)
 
     def receive(self, frame: str | bytes) -> list[Output]:
-        """One frame from the hub."""
+        """One frame from the hub. Never raises: a frame that makes no sense, whatever
+        is wrong with it, is logged and answered with :class:`Reconnect`; an event that
+        could not be applied also drops the replica, so the next hello asks for a full
+        welcome instead of building on a half-applied change."""
         try:
             obj = decode_frame(frame)
             kind = obj["type"]
@@ -174,6 +177,12 @@ class ClientSession:
             log.warning("%s: a frame from the hub makes no sense (%s); reconnecting",
                         self.device, exc)
             return [Reconnect(f"bad frame from the hub: {exc}")]
+        except Exception as exc:  # a hostile or broken hub must not end the client
+            log.warning("%s: a frame from the hub could not be used (%s: %s); reconnecting "
+                        "for a fresh welcome", self.device, type(exc).__name__, exc,
+                        exc_info=True)
+            self.state = None
+            return [Reconnect(f"unusable frame from the hub: {type(exc).__name__}")]
         log.info("%s: ignoring a %r frame", self.device, obj.get("type"))
         return []
 
@@ -192,13 +201,17 @@ class ClientSession:
     # -- frames -------------------------------------------------------------------------
 
     def _welcomed(self, welcome: Welcome) -> Welcomed:
-        self.welcome = welcome
-        self.hall = welcome.hall or self.hall
-        if welcome.state is not None or self.state is None:
+        state = self.state
+        if welcome.state is not None or state is None:
             # A private copy: whoever else holds the welcome (another thread, say) may
             # read its state while this replica moves on.
             start = copy.deepcopy(welcome.state) if welcome.state else {"seq": welcome.seq}
-            self.state = HallState.from_public(start)
+            state = HallState.from_public(start)
+        if not isinstance(welcome.hall, dict):
+            raise ProtocolError("welcome: hall must be an object")
+        self.welcome = welcome
+        self.hall = welcome.hall or self.hall
+        self.state = state
         self.ready = True
         return Welcomed(welcome, self.state)
 
@@ -213,7 +226,7 @@ class ClientSession:
         if event.seq != state.seq + 1:
             log.warning("%s: event gap %s -> %s, resuming", self.device, state.seq, event.seq)
             return [Reconnect(f"event gap {state.seq} -> {event.seq}")]
-        apply(state, event)
+        apply(state, event)  # raising, it may leave the replica half-changed: receive drops it
         return [Applied(event, state)]
 
     def _result(self, result: Result) -> list[Output]:

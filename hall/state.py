@@ -117,6 +117,8 @@ class Ticket:
     booking: str | None = None  # personal data: stored, never broadcast
     person: str | None = field(default=None, repr=False)  # salted ID hash: as booking
     visits: list[Visit] = field(default_factory=list)
+    #: When it was finished (hub time): the phone page's rating is open for a while after.
+    finished_at: str | None = None
 
     def data(self) -> TicketData:
         """The protocol's ticket object (``booking`` included: strip it with ``public``)."""
@@ -160,6 +162,8 @@ class WindowState:
     streaks: dict[int, int] = field(default_factory=dict)
     served: int = 0  # tickets finished today
     paused_at: str | None = None  # when the pause began (None: before the state was read)
+    #: Last call, finish, skip, transfer, sign-in or resume (hall/forecast: who is there).
+    active_at: str | None = None
 
     def public(self) -> dict[str, Any]:
         return {
@@ -171,6 +175,7 @@ class WindowState:
             "staff": self.staff,
             "staff_name": self.staff_name,
             "served": self.served,
+            "active_at": self.active_at,
         }
 
 
@@ -223,6 +228,9 @@ class HallState:
     alerts: dict[str, AlertRaised] = field(default_factory=dict)
     #: Devices reporting a fault (anything but "ok"): device id -> its last report.
     faults: dict[str, DeviceStatusReported] = field(default_factory=dict)
+    #: Service times of the same weekday in recent weeks, set by the hub from the ledger:
+    #: service -> hour ("9", or "*" for all hours) -> [mu, sigma, n] (hall/forecast.py).
+    forecast_prior: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
     def window(self, number: int) -> WindowState:
         state = self.windows.get(number)
@@ -257,6 +265,7 @@ class HallState:
             "service_s": {s: list(d) for s, d in self.durations.items() if d},
             "alerts": [a.to_json() for a in self.alerts.values()],
             "faults": [f.to_json() for f in self.faults.values()],
+            "forecast_prior": self.forecast_prior,
         }
 
     @classmethod
@@ -283,6 +292,7 @@ class HallState:
                 staff_name=raw.get("staff_name"),
                 served=int(raw.get("served", 0)),
                 paused_at=raw.get("paused_at"),
+                active_at=raw.get("active_at"),
             )
         for service, timed in obj.get("service_s", {}).items():
             state.durations[service] = deque(map(float, timed), maxlen=DURATIONS_KEPT)
@@ -292,6 +302,10 @@ class HallState:
         for raw in obj.get("faults", []):
             fault = DeviceStatusReported.parse(raw)
             state.faults[fault.device] = fault
+        prior = obj.get("forecast_prior") or {}
+        if isinstance(prior, dict):
+            state.forecast_prior = {str(s): dict(h) for s, h in prior.items()
+                                    if isinstance(h, dict)}
         return state
 
 
@@ -363,28 +377,31 @@ def _called(state: HallState, at: str, p: TicketCalled) -> None:
     ticket.called_at = at
     ticket.recalls = p.recall
     window.ticket = ticket.id
+    window.active_at = at
     if p.tier is not None and p.streak is not None:
         window.streaks[p.tier] = p.streak
 
 
-def _release(state: HallState, ticket_id: int, window_number: int) -> Ticket | None:
+def _release(state: HallState, ticket_id: int, window_number: int, at: str) -> Ticket | None:
     window = state.window(window_number)
+    window.active_at = at
     if window.ticket == ticket_id:
         window.ticket = None
     return state.tickets.get(ticket_id)
 
 
 def _finished(state: HallState, at: str, p: TicketFinished) -> None:
-    ticket = _release(state, p.ticket_id, p.window)
+    ticket = _release(state, p.ticket_id, p.window, at)
     state.window(p.window).served += 1
     durations = state.durations.setdefault(p.service, deque(maxlen=DURATIONS_KEPT))
     durations.append(float(p.duration_s))
     if ticket is not None:
         ticket.status = TicketStatus.FINISHED
+        ticket.finished_at = at
 
 
 def _skipped(state: HallState, at: str, p: TicketSkipped) -> None:
-    ticket = _release(state, p.ticket_id, p.window)
+    ticket = _release(state, p.ticket_id, p.window, at)
     if ticket is not None:
         ticket.status = TicketStatus.SKIPPED
         if ticket.visits:
@@ -404,7 +421,7 @@ def _reinstated(state: HallState, at: str, p: TicketReinstated) -> None:
 
 
 def _transferred(state: HallState, at: str, p: TicketTransferred) -> None:
-    ticket = _release(state, p.ticket_id, p.window)
+    ticket = _release(state, p.ticket_id, p.window, at)
     if ticket is None:
         return
     ticket.service = p.service
@@ -422,6 +439,7 @@ def _paused(state: HallState, at: str, p: WindowPaused) -> None:
 def _resumed(state: HallState, at: str, p: WindowResumed) -> None:
     window = state.window(p.window)
     window.paused, window.pause_reason, window.paused_at = False, None, None
+    window.active_at = at
 
 
 def _alert_raised(state: HallState, at: str, p: AlertRaised) -> None:
@@ -443,6 +461,7 @@ def _signed_in(state: HallState, at: str, p: ClerkSignedIn) -> None:
     window = state.window(p.window)
     window.staff = p.staff
     window.staff_name = p.name
+    window.active_at = at
 
 
 def _signed_out(state: HallState, at: str, p: ClerkSignedOut) -> None:
@@ -466,7 +485,9 @@ def _day_closed(state: HallState, at: str, p: DayClosed) -> None:
     keep_bookings = {c: d for c, d in state.used_bookings.items() if d >= forget_before}
     next_id = max(state.next_id, state.next_id if p.next_id is None else p.next_id)
     windows = state.windows
+    prior = state.forecast_prior  # the hub sets the new day's when it closes the day
     vars(state).update(vars(HallState()))
+    state.forecast_prior = prior
     state.next_id = next_id
     state.used_bookings = keep_bookings
     for number, old in windows.items():
@@ -541,12 +562,9 @@ def average_service_s(state: HallState, config: HallConfig, service_id: str) -> 
 
 def open_windows(state: HallState, config: HallConfig, service_id: str) -> int:
     """Windows serving the service that are not paused."""
-    return sum(
-        1
-        for w in config.windows
-        if service_id in w.services
-        and not (w.number in state.windows and state.windows[w.number].paused)
-    )
+    own = state.windows
+    return sum(1 for w in config.windows_serving(service_id)
+               if not (w.number in own and own[w.number].paused))
 
 
 def estimated_wait_min(state: HallState, config: HallConfig, service_id: str, ahead: int) -> int:

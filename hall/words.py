@@ -8,10 +8,13 @@ the phone page, which have no Qt.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 NO_WAIT = "无需等候"
 ABOUT_MIN = "约 {m} 分钟"
+ABOUT_RANGE = "约 {low}–{high} 分钟"
+WITHIN_MIN = "约 {high} 分钟以内"
+NO_ESTIMATE = "暂无法估计"
 PRIORITY = "优先"
 BOOKING = "预约"
 
@@ -19,6 +22,9 @@ BOOKING = "预约"
 ENGLISH = {
     NO_WAIT: "no wait",
     ABOUT_MIN: "about {m} min",
+    ABOUT_RANGE: "about {low}–{high} min",
+    WITHIN_MIN: "within about {high} min",
+    NO_ESTIMATE: "no estimate for now",
     PRIORITY: "Priority",
     BOOKING: "Booking",
 }
@@ -33,18 +39,34 @@ def english(text: str) -> str:
     return ENGLISH.get(text, text)
 
 
-def wait_phrase(minutes: int | None) -> tuple[str, dict[str, int]]:
-    """The expected wait as a template and its fields: 无需等候 for no wait, else
-    约 N 分钟. ``None`` (not known) reads as no wait only when it is 0."""
-    m = int(minutes or 0)
-    if m <= 0:
+def wait_phrase(minutes: int | None, *, range_min: Sequence[int] | None = None,
+                known: bool = True) -> tuple[str, dict[str, int]]:
+    """The expected wait as a template and its fields, never 约 0 分钟.
+
+    ``known`` False (no window can serve the service now, hall/forecast.py): 暂无法估计.
+    With ``range_min`` (the protocol's ``wait_range_min``): 无需等候 when even its top is
+    0, 约 {low}–{high} 分钟, 约 {high} 分钟以内 when it starts at 0, 约 N 分钟 when it is
+    one figure. Without it: 无需等候 for 0 minutes (or None), else 约 N 分钟."""
+    if not known:
+        return NO_ESTIMATE, {}
+    if range_min is None:
+        m = int(minutes or 0)
+        return (NO_WAIT, {}) if m <= 0 else (ABOUT_MIN, {"m": m})
+    low, high = int(range_min[0]), int(range_min[1])
+    if high <= 0:
         return NO_WAIT, {}
-    return ABOUT_MIN, {"m": m}
+    if low <= 0:
+        return WITHIN_MIN, {"high": high}
+    if low >= high:
+        return ABOUT_MIN, {"m": high}
+    return ABOUT_RANGE, {"low": low, "high": high}
 
 
-def wait_words(minutes: int | None, translate: Callable[[str], str] = _same) -> str:
-    """The expected wait in words, through ``translate`` (Qt's, or :func:`english`)."""
-    template, fields = wait_phrase(minutes)
+def wait_words(minutes: int | None, translate: Callable[[str], str] = _same, *,
+               range_min: Sequence[int] | None = None, known: bool = True) -> str:
+    """The expected wait in words (:func:`wait_phrase`), through ``translate`` (Qt's,
+    or :func:`english`)."""
+    template, fields = wait_phrase(minutes, range_min=range_min, known=known)
     return translate(template).format(**fields)
 
 

@@ -248,7 +248,7 @@ class Gate:
         self._per_device[device.id] = same + 1
         conn.device = device
         self.release(conn.opening)  # from now on it counts against its device
-        return HelloJob(conn, hello)
+        return HelloJob(conn, hello.for_role(device.role))
 
 
 def utf8_safe(obj: Any) -> bool:

@@ -9,7 +9,7 @@ state; an open case may be extended up to ``[followup] max_extensions`` times.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hall import errors
@@ -23,6 +23,14 @@ STATE_NAMES = {"open": "待整改", "in_progress": "整改中", "fixed": "已整
                "cannot_fix": "无法整改"}
 #: The score of a rating that opens a case (不满意, 非常不满意).
 BAD = 2
+#: Bounds on what one case may hold (each note at most 500 characters, case_update):
+#: a case worked on for weeks has a few dozen entries; more is a runaway script.
+MAX_NOTES = 100
+MAX_CALLBACKS = 30
+#: Notes and call-back records one case may gain within a minute.
+MAX_PER_MINUTE = 10
+#: What of a case a ``case_updated`` event carries besides the entry it added.
+ENTRY_LISTS = ("notes", "callbacks")
 
 
 def open_case(case_id: int, rating: RatingRecorded, day: str, at: datetime,
@@ -31,7 +39,8 @@ def open_case(case_id: int, rating: RatingRecorded, day: str, at: datetime,
     return {
         "id": case_id, "ticket": rating.ticket_id, "number": rating.number or "",
         "day": day, "window": rating.window, "staff": rating.staff, "score": rating.score,
-        "reason": rating.reason, "rated_at": at.isoformat(), "state": "open",
+        "reason": rating.reason, "comment": rating.comment, "rated_at": at.isoformat(),
+        "state": "open",
         "deadline": followup.add_workdays(at.date(), followup.deadline_workdays).isoformat(),
         "extensions": 0, "notes": [], "callbacks": [], "pushed": False,
     }
@@ -48,6 +57,8 @@ def act(case: dict[str, Any], action: str, *, by: str, at: datetime, followup: F
     state = case["state"]
     new = {**case, "notes": list(case["notes"]), "callbacks": list(case["callbacks"])}
     stamp = at.isoformat()
+    if action in ("fix", "cannot_fix", "note", "callback", "extend"):
+        _room_for_one_more(case, action, at)
     if action in ("start", "fix", "cannot_fix", "extend") and state not in OPEN_STATES:
         raise errors.CaseRefused(f"case {case['id']} is {STATE_NAMES[state]}: it cannot {action}")
     if action == "start":
@@ -85,6 +96,37 @@ def act(case: dict[str, Any], action: str, *, by: str, at: datetime, followup: F
     else:
         raise errors.CaseRefused(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
     return new
+
+
+def _room_for_one_more(case: dict[str, Any], action: str, at: datetime) -> None:
+    """Raises CaseRefused when ``action`` would add an entry past the case's bounds."""
+    kind, limit = ("callbacks", MAX_CALLBACKS) if action == "callback" else ("notes", MAX_NOTES)
+    if len(case[kind]) >= limit:
+        raise errors.CaseRefused(f"case {case['id']} holds {limit} {kind} already; "
+                                 "sum them up in the case's final note")
+    since = at - timedelta(minutes=1)
+    recent = sum(1 for entry in (*case["notes"], *case["callbacks"])
+                 if _when(entry) > since)
+    if recent >= MAX_PER_MINUTE:
+        raise errors.CaseRefused(f"case {case['id']} gained {recent} entries in the last "
+                                 "minute; wait a moment")
+
+
+def _when(entry: dict[str, Any]) -> datetime:
+    try:
+        return datetime.fromisoformat(str(entry["at"]))
+    except (KeyError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)  # unreadable: long ago
+
+
+def head(case: dict[str, Any]) -> dict[str, Any]:
+    """The case without its notes and call-back records (what an update event carries)."""
+    return {k: v for k, v in case.items() if k not in ENTRY_LISTS}
+
+
+def added(before: dict[str, Any], after: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    """The entry of list ``kind`` that ``after`` gained over ``before`` (None: none)."""
+    return after[kind][-1] if len(after[kind]) > len(before[kind]) else None
 
 
 def overdue(case: dict[str, Any], today: date) -> bool:

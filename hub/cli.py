@@ -8,9 +8,12 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hall.config import HallConfig
+
+if TYPE_CHECKING:
+    from hub.settings import HubSettings
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +118,13 @@ def _load(path: Path) -> HallConfig | None:
         return None
 
 
-async def _serve(config: HallConfig, db: str, host: str, port: int, **options: Any) -> int:
-    """Run a hub until SIGTERM/SIGINT; ``options`` go to :class:`hub.server.Hub`."""
+async def _serve(config: HallConfig, db: str, host: str, port: int,
+                 settings: HubSettings | None = None) -> int:
+    """Run a hub until SIGTERM/SIGINT."""
+    from hall.wallclock import wall_clock
     from hub.server import Hub
 
-    hub = Hub(config, db, host, port, **options)
+    hub = Hub(config, db, host, port, clock=wall_clock, settings=settings)
     try:
         await hub.start()
     except OSError as exc:

@@ -6,6 +6,9 @@ stores the returned events in one transaction, then acknowledges and broadcasts 
 
 Every check happens before the first event is emitted, so a refused request
 (:class:`hall.errors.QueueError`) leaves the state exactly as it was.
+
+Over 600 lines: every rule acts on the one state, through one class; the pure
+helpers it calls live in hall/ (the state, the calling order, the rulebook).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from zoneinfo import ZoneInfo
 from hall import errors
 from hall.calling import call_order
 from hall.config import HallConfig, Window
+from hall.forecast import Snapshot, Wait
 from hall.protocol import (
     SPECIAL_CALLS,
     AlertCleared,
@@ -81,15 +85,16 @@ from hall.protocol import (
     WindowPaused,
     WindowResumed,
 )
+from hall.rating import is_reason
 from hall.state import (
     OPEN_STATUSES,
     HallState,
     Ticket,
     TicketStatus,
+    Visit,
     WindowState,
     apply,
     day_date,
-    estimated_wait_min,
     hall_day,
     next_session,
     people_ahead,
@@ -124,11 +129,15 @@ class Engine:
     def __init__(
         self, config: HallConfig, state: HallState | None = None, *,
         links: TicketLinks | None = None, cases: dict[int, dict[str, Any]] | None = None,
+        earlier: dict[int, Ticket] | None = None,
     ) -> None:
         self.config = config
         self.state = state if state is not None else HallState()
         #: 差评 follow-up cases, all days (hub/cases.py): loaded from the store at start.
         self.cases: dict[int, dict[str, Any]] = dict(cases or {})
+        #: Tickets finished on earlier hall days that their phone page may still rate
+        #: (``[phone] rating_hours``): kept at each day close, loaded from the store at start.
+        self.earlier: dict[int, Ticket] = dict(earlier or {})
         #: Makes each ticket's public page address (given to the kiosk that took it).
         self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
@@ -247,10 +256,15 @@ class Engine:
             raise errors.UnknownTicket(f"no ticket {ticket_id} today")
         return ticket
 
-    def _estimate(self, ticket: Ticket) -> Estimate:
+    def forecast(self, now: datetime) -> Snapshot:
+        """The wait forecast of the hall as it is at ``now`` (hall/forecast.py)."""
+        return Snapshot(self.state, self.config, now)
+
+    def _estimate(self, ticket: Ticket, now: datetime) -> Estimate:
         ahead = people_ahead(self.state, ticket)
-        wait = estimated_wait_min(self.state, self.config, ticket.service, ahead)
-        return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait)
+        wait = self.forecast(now).wait(ticket.service, ahead, ticket.priority)
+        return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait.minutes,
+                        wait_range_min=_range(wait))
 
     def _ticket_result(self, ticket_id: int) -> TicketResult:
         return TicketResult(ticket=self.state.tickets[ticket_id].data())
@@ -297,9 +311,10 @@ class Engine:
             earlier = self.state.tickets.get(self.state.requests[req.request])
             if earlier is None or earlier.status is TicketStatus.CLOSED:
                 raise errors.RequestExpired("this take_ticket was given up")
-            estimate = self._estimate(earlier)
+            estimate = self._estimate(earlier, now)
             out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                                 estimated_wait_min=estimate.estimated_wait_min,
+                                wait_range_min=estimate.wait_range_min,
                                 link=self.links.url(earlier.id) if self.links else None)
             return
         service = self.config.service(req.service)
@@ -340,11 +355,16 @@ class Engine:
             booking=req.booking,
             person=req.person,
         )
+        # The wait promised is kept with the ticket: its first call tells how true it was.
+        promised = self.forecast(now).newcomer(service.id, ticket.priority)
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
-                                request=req.request), now, out)
-        estimate = self._estimate(self.state.tickets[ticket.id])
+                                request=req.request,
+                                estimated_wait_min=promised.minutes if promised.known else None,
+                                wait_range_min=_range(promised)), now, out)
+        estimate = self._estimate(self.state.tickets[ticket.id], now)
         out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                             estimated_wait_min=estimate.estimated_wait_min,
+                            wait_range_min=estimate.wait_range_min,
                             link=self.links.url(ticket.id) if self.links else None)
 
     def _check_booking(self, req: CheckBooking, now: datetime, out: Outcome) -> None:
@@ -435,7 +455,7 @@ class Engine:
         self._emit(TicketReinstated(ticket_id=ticket.id, number=ticket.number,
                                     window=window.number, order=self.state.next_order),
                    now, out)
-        out.result = self._estimate(ticket)
+        out.result = self._estimate(ticket, now)
 
     def _transfer(self, req: Transfer, now: datetime, out: Outcome) -> None:
         _, ws, ticket = self._current(req.window)
@@ -446,7 +466,7 @@ class Engine:
         self._emit(TicketTransferred(ticket_id=ticket.id, number=ticket.number, window=ws.number,
                                      from_service=ticket.service, service=req.service),
                    now, out)
-        out.result = self._estimate(ticket)
+        out.result = self._estimate(ticket, now)
 
     # -- windows and clerks -------------------------------------------------------------
 
@@ -494,26 +514,87 @@ class Engine:
 
     def _rate(self, req: Rate, now: datetime, out: Outcome) -> None:
         window, _ = self._window(req.window)
-        ticket = self._ticket_by_id(req.ticket)
-        visit = next((v for v in reversed(ticket.visits) if v.window == window.number), None)
-        if visit is None or visit.skipped:
+        if req.channel == "phone":
+            ticket, visit = self._phone_rateable(req.ticket, now)
+        else:
+            ticket = self._ticket_by_id(req.ticket)
+            visit = next((v for v in reversed(ticket.visits) if v.window == window.number),
+                         None)
+        if visit is None or visit.skipped or visit.window != window.number:
             raise errors.NotServedHere(f"{ticket.number} was not served at window {window.number}")
         if visit.rated:
             raise errors.AlreadyRated(f"{ticket.number} is rated already at window {window.number}")
         service = self.config.service(visit.service)
         points = self.config.policy.rating_points[5 - req.score]
+        reason = req.reason.strip() if req.reason else None
+        if req.channel == "phone" and reason is not None and (
+            req.score > cases.BAD or not is_reason(reason)
+        ):
+            reason = None  # the page offers the hall's reasons for a 差评 only
         rated = RatingRecorded(ticket_id=ticket.id, number=ticket.number, window=window.number,
                                service=visit.service, zone=service.zone if service else None,
                                staff=visit.staff, score=req.score, points=points,
-                               channel=req.channel,
-                               reason=req.reason.strip() if req.reason else None)
+                               channel=req.channel, reason=reason,
+                               comment=req.comment.strip() if req.comment else None)
         self._emit(rated, now, out)
+        visit.rated = True  # a ticket of an earlier day is not in the state
         if req.score <= cases.BAD:
             case = cases.open_case(max(self.cases, default=0) + 1, rated,
                                    self.state.day or self.hall_day(now), self.local(now),
                                    self.config.followup)
             self._emit_case(CaseOpened(case=MappingProxyType(case)), case, now, out)
         out.result = RatingResult(score=req.score, points=points)
+
+    def _phone_rateable(self, ticket_id: int, now: datetime) -> tuple[Ticket, Visit | None]:
+        """The ticket a phone page may rate now, and the visit it rates (the last one):
+        finished, within ``[phone] rating_hours``, not rated on any visit."""
+        ticket = self.state.tickets.get(ticket_id) or self.earlier.get(ticket_id)
+        if ticket is None:
+            raise errors.UnknownTicket(f"no ticket {ticket_id} to rate")
+        if ticket.status is not TicketStatus.FINISHED or ticket.finished_at is None:
+            raise errors.RatingClosed(f"{ticket.number} is not finished")
+        if not self._rating_open(ticket, now):
+            raise errors.RatingClosed(f"{ticket.number} was finished too long ago to be rated")
+        if any(v.rated for v in ticket.visits):
+            raise errors.AlreadyRated(f"{ticket.number} is rated already")
+        visit = next((v for v in reversed(ticket.visits) if not v.skipped), None)
+        return ticket, visit
+
+    def _rating_open(self, ticket: Ticket, now: datetime) -> bool:
+        hours = self.config.phone.rating_hours
+        if not hours or ticket.finished_at is None:
+            return False
+        return now - datetime.fromisoformat(ticket.finished_at) <= timedelta(hours=hours)
+
+    def phone_rating(self, ticket_id: int, now: datetime) -> dict[str, Any]:
+        """What a ticket's phone page says of rating it (hub/public_views.py): ``state``
+        ``open`` with ``until`` (when it closes) and ``window`` (the one it rates),
+        ``done`` (rated on the pad or the phone) or ``closed``; empty for a ticket not
+        finished. A ticket of an earlier day adds its ``number`` and ``service``."""
+        ticket = self.state.tickets.get(ticket_id)
+        earlier = ticket is None
+        if ticket is None:
+            ticket = self.earlier.get(ticket_id)
+        if ticket is None or ticket.status is not TicketStatus.FINISHED:
+            return {}
+        # A ticket of an earlier day is not in the state: the page needs its number.
+        head = {"number": ticket.number, "service": ticket.service} if earlier else {}
+        if any(v.rated for v in ticket.visits):
+            return {**head, "state": "done"}
+        if not self._rating_open(ticket, now) or ticket.finished_at is None:
+            return {**head, "state": "closed"} if self.config.phone.rating_hours else {}
+        until = datetime.fromisoformat(ticket.finished_at) + timedelta(
+            hours=self.config.phone.rating_hours)
+        visit = next((v for v in reversed(ticket.visits) if not v.skipped), None)
+        return {**head, "state": "open", "until": until.isoformat(),
+                "window": visit.window if visit else None}
+
+    def _keep_finished(self, now: datetime) -> None:
+        """Before a day closes: keep its finished tickets the phone page may still rate."""
+        for ticket in self.state.tickets.values():
+            if ticket.status is TicketStatus.FINISHED:
+                self.earlier[ticket.id] = ticket
+        self.earlier = {i: t for i, t in self.earlier.items() if self._rating_open(t, now)}
 
     # -- 差评 follow-up -------------------------------------------------------------------
 
@@ -538,8 +619,12 @@ class Engine:
         new = cases.act(case, req.action, by=by, at=self.local(now),
                         followup=self.config.followup, text=req.text, reached=req.reached,
                         satisfied=req.satisfied, days=req.days)
-        self._emit_case(CaseUpdated(action=req.action, by=by, case=MappingProxyType(new)),
-                        new, now, out)
+        note, callback = cases.added(case, new, "notes"), cases.added(case, new, "callbacks")
+        self._emit_case(CaseUpdated(
+            action=req.action, by=by, case=MappingProxyType(cases.head(new)),
+            note=MappingProxyType(note) if note is not None else None,
+            callback=MappingProxyType(callback) if callback is not None else None),
+            new, now, out)
         out.result = CaseResult(case=MappingProxyType(cases.shown(new, self.local(now).date())))
 
     # -- the hall day -------------------------------------------------------------------
@@ -560,6 +645,7 @@ class Engine:
         closed = sorted(t.id for t in self.state.tickets.values() if t.status in OPEN_STATUSES)
         memory = timedelta(days=self.config.policy.booking_memory_days)
         forget_before = (day_date(next_day) - memory).isoformat()
+        self._keep_finished(now)
         payload = DayClosed(day=self.state.day or self.hall_day(now), next_day=next_day,
                             closed=tuple(closed), reason=reason, next_id=self.state.next_id,
                             forget_before=forget_before)
@@ -569,11 +655,13 @@ class Engine:
     # -- queries ------------------------------------------------------------------------
 
     def _status(self, req: Status, now: datetime, out: Outcome) -> None:
-        out.result = self.status()
+        out.result = self.status(now)
 
-    def status(self) -> StatusResult:
+    def status(self, now: datetime) -> StatusResult:
         """Waiting counts per service, zone and window, and the wait for a new ticket."""
         by_service = waiting_by_service(self.state)
+        forecast = self.forecast(now)
+        waits = {s.id: forecast.newcomer(s.id) for s in self.config.services}
         return StatusResult(
             day=self.state.day,
             waiting=MappingProxyType({
@@ -583,14 +671,12 @@ class Engine:
                     str(k): v for k, v in waiting_by_window(self.state, self.config).items()
                 },
             }),
-            estimated_wait_min=MappingProxyType({
-                s.id: estimated_wait_min(self.state, self.config, s.id, by_service.get(s.id, 0))
-                for s in self.config.services
-            }),
+            estimated_wait_min=MappingProxyType({s: w.minutes for s, w in waits.items()}),
+            wait_range_min=MappingProxyType({s: _range(w) for s, w in waits.items()}),
         )
 
     def _ticket_info(self, req: TicketInfo, now: datetime, out: Outcome) -> None:
-        out.result = self._estimate(self._ticket_by_id(req.ticket))
+        out.result = self._estimate(self._ticket_by_id(req.ticket), now)
 
     # -- devices and printing -----------------------------------------------------------
 
@@ -624,4 +710,9 @@ class Engine:
         if ticket.status is not TicketStatus.WAITING:
             raise errors.NotWaiting(f"{ticket.number} is no longer waiting: nothing to reprint")
         self._emit(TicketReprinted(ticket_id=ticket.id, number=ticket.number), now, out)
-        out.result = self._estimate(ticket)
+        out.result = self._estimate(ticket, now)
+
+
+def _range(wait: Wait) -> tuple[int, int] | None:
+    """The protocol's ``wait_range_min``: None when no window can serve the service now."""
+    return (wait.low, wait.high) if wait.known else None

@@ -4,7 +4,7 @@ Each message is serialised into a WebSocket frame ONCE; the frames a connection 
 from one batch (events first, then its own results) go to its socket in ONE write.
 Tested against websockets 14-17 (tests/hub/test_fanout_contract.py; the version range is
 pinned in pyproject.toml): it relies on ``ws.transport``, ``ws.protocol.state`` and
-``ws.protocol.extensions`` and on RFC 6455 framing by ``Frame.serialize``.
+``ws.protocol.extensions``, and frames as RFC 6455 and ``Frame.serialize`` lay them out.
 Everything here is synchronous, so frames reach each client in the order the hub
 produced them. Like :func:`websockets.asyncio.server.broadcast` there is no
 backpressure: the caller checks write buffers and closes clients that stop reading.
@@ -15,13 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from websockets.asyncio.server import ServerConnection, broadcast
-from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 
 def text_frame(text: str) -> bytes:
     """An unmasked, unfragmented server text frame carrying ``text``."""
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+    return utf8_frame(text.encode())
+
+
+def utf8_frame(data: bytes) -> bytes:
+    """An unmasked, unfragmented server text frame carrying ``data`` (UTF-8 text): the
+    bytes ``Frame(Opcode.TEXT, data).serialize(mask=False)`` gives, without building
+    a Frame (tests/hub/test_fanout_contract.py compares them)."""
+    return text_frame_header(len(data)) + data
 
 
 def text_frame_header(length: int) -> bytes:

@@ -18,8 +18,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from websockets.asyncio.server import ServerConnection
+
+from hub.admission import Gate, Opening
 from hub.ratelimit import QuietLog
 
 log = logging.getLogger(__name__)
@@ -96,3 +99,72 @@ class AcceptFailures:
             "accept", "out of file descriptors (%s): a connection could not be accepted; "
             "raise LimitNOFILE or lower the connection caps (open-files limit now %s)",
             context.get("exception"), soft_limit() or "unknown")
+
+
+class SocketBudget:
+    """Counts the hub's TCP connections from accept to close and turns away those past
+    ``max_sockets``; sizes the budget to the open-files limit when none is given."""
+
+    def __init__(self, max_sockets: int | None) -> None:
+        self.max_sockets = max_sockets
+        self.open = 0
+        self._quiet = QuietLog(log)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def watch(self, caps: int) -> None:
+        """Size the budget (warning when the connection ``caps`` exceed it) and fold
+        asyncio's out-of-descriptors tracebacks into one warning now and then."""
+        if self.max_sockets is None:
+            self.max_sockets = socket_budget(soft_limit())
+        if self.max_sockets is not None and caps > self.max_sockets:
+            log.warning("the connection caps (%d hall + public) exceed the %d sockets the "
+                        "open-files limit allows; raise LimitNOFILE", caps, self.max_sockets)
+        loop = asyncio.get_running_loop()
+        if loop.get_exception_handler() is None:
+            loop.set_exception_handler(AcceptFailures())
+            self._loop = loop
+
+    def unwatch(self) -> None:
+        if self._loop is not None:
+            self._loop.set_exception_handler(None)
+            self._loop = None
+
+    def opened(self, transport: asyncio.Transport) -> bool:
+        """Count a TCP connection just accepted; False (and it is closed at once) past
+        the budget."""
+        self.open += 1
+        if self.max_sockets is None or self.open <= self.max_sockets:
+            return True
+        transport.abort()  # its descriptor is free again on the next loop turn
+        self._quiet.warning("sockets", "turned a connection away: %d sockets open "
+                            "(max_sockets)", self.open - 1)
+        return False
+
+    def closed(self) -> None:
+        self.open -= 1
+
+    def connection_class(self, gate: Gate) -> type[ServerConnection]:
+        """websockets' connection class, counting TCP connections from accept to close
+        and, until their hello, against their address (``gate``, hub/admission.py)."""
+        budget = self
+
+        class Counted(ServerConnection):
+            #: Its place among its address's connections before hello (None: none).
+            opening: Opening | None = None
+
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                super().connection_made(transport)
+                tcp = cast(asyncio.Transport, transport)
+                if not budget.opened(tcp):
+                    return
+                peer = transport.get_extra_info("peername")
+                self.opening = gate.accept(str(peer[0]) if peer else "")
+                if self.opening is None:
+                    tcp.abort()
+
+            def connection_lost(self, exc: Exception | None) -> None:
+                budget.closed()
+                gate.release(self.opening)
+                super().connection_lost(exc)
+
+        return Counted

@@ -8,7 +8,14 @@ nothing fetched from the internet. Routes (docs/web.md):
   GET /api/t/{token}      one ticket's view as JSON (the page's fallback when its socket fails)
   GET /api/screen?zones=  the wall screen's view as JSON
   GET /static/{file}      the pages' scripts and styles
-  /public/ws?t={token} | ?screen=1&zones=a,b   a read-only websocket pushing views live
+  /public/ws?t={token} | ?screen=1&zones=a,b   a websocket pushing views live
+
+A ticket's socket accepts one kind of message, the citizen's rating of that ticket
+(``{"type": "rate", "score": 1-5, "reason"?, "comment"?}``): it rates the socket's own
+ticket and nothing else, within per-address and per-ticket budgets, at most
+``MAX_MESSAGE_BYTES`` long; the hub's rules decide (finished, within the hall's
+``[phone] rating_hours``, one rating per ticket across pad and phone). Every other
+message is ignored.
 
 The queue never waits for the public side: after each committed batch the writer only
 marks what changed (:meth:`PublicSide.after_commit`, no I/O); a separate task
@@ -24,8 +31,9 @@ import logging
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
@@ -38,11 +46,12 @@ from websockets.http11 import Request as HttpRequest
 from websockets.http11 import Response as HttpResponse
 
 from hall.config import HallConfig
-from hall.protocol import Event, EventKind
+from hall.errors import QueueError
+from hall.protocol import Event, EventKind, Request, Result, parse_request
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
-from hub.ratelimit import TokenBucket
+from hub.ratelimit import QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +59,10 @@ PUBLIC_WS_PATH = "/public/ws"
 
 #: Pages updated between two chances for the writer to run.
 PUSH_SLICE = 100
+#: Longest message a public socket may send (a rating with a 200-character note fits).
+MAX_MESSAGE_BYTES = 2048
+#: How long a page's rating may wait for the writer before it is told to try again.
+RATE_TIMEOUT_S = 10.0
 
 _STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -102,6 +115,11 @@ class PublicLimits:
     #: Least time between two updates of a page that only change its people-ahead
     #: count (its own call is sent at once).
     ahead_interval_s: float = 2.0
+    #: Rating attempts from the phone pages: per client address (per minute, burst)
+    #: and per ticket (a burst, then one a minute).
+    rates_per_address_min: float = 10.0
+    rates_address_burst: float = 10.0
+    rates_per_ticket_burst: float = 3.0
 
 
 @dataclass
@@ -129,8 +147,13 @@ class PublicSide:
         limits: PublicLimits | None = None,
         push_interval_s: float = 0.2,
         notice: str = "",
+        clock: Callable[[], datetime],
+        rating: Callable[[int], dict[str, Any]] | None = None,
+        submit: Callable[[Request, float], Awaitable[Result]] | None = None,
     ) -> None:
         self.config = config
+        #: The hub's clock (timezone-aware now): the waits shown depend on the time.
+        self.clock = clock
         self.links = links
         self._state = state
         self.limits = limits or PublicLimits()
@@ -139,6 +162,13 @@ class PublicSide:
         #: The screens' notice: this hub's own, else the hall's ``[display] notice``.
         self.notice = notice or config.display.notice
         self._files = _static_files()
+        #: What the engine says of rating a ticket from its page (hub/engine.py
+        #: ``phone_rating``), and how a rating reaches the writer; None: no rating.
+        self._rating = rating
+        self._submit = submit
+        self._rate_buckets: dict[str, TokenBucket] = {}
+        self._ticket_buckets: dict[int, TokenBucket] = {}
+        self._rates = 0
         self._buckets: dict[str, TokenBucket] = {}
         self._followers: set[_Follower] = set()
         self._per_address: dict[str, int] = {}
@@ -151,6 +181,8 @@ class PublicSide:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.pushes = 0  # views sent (for tests and the benchmark)
+        self.talkers = 0  # public sockets cut off for sending a frame
+        self._quiet = QuietLog(log)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -205,7 +237,7 @@ class PublicSide:
             ticket_id = self.links.ticket_id(path.removeprefix("/api/t/"))
             if ticket_id is None:
                 return _json({"type": "error", "error": "unknown_ticket"}, HTTPStatus.NOT_FOUND)
-            return _json(ticket_view(self.config, self._state(), ticket_id))
+            return _json(self._ticket_view(self._state(), ticket_id))
         return _plain(HTTPStatus.NOT_FOUND, "not found")
 
     def _allowed(self, address: str) -> bool:
@@ -264,8 +296,17 @@ class PublicSide:
         self._per_address[address] = self._per_address.get(address, 0) + 1
         try:
             self._push(follower)
-            async for _ in ws:  # a page sends nothing we act on
+            # A ticket's page sends one thing, its citizen's rating; a wall screen sends
+            # nothing (pings are answered below this). Whatever sends another frame is
+            # not one of our pages, and is cut off at once rather than costing the hub
+            # a wake-up per frame.
+            while await self._message(follower, await ws.recv()):
                 pass
+            self.talkers += 1
+            self._quiet.warning("talker", "cut off a public socket at %s: it sent a frame "
+                                "that is not a rating of its ticket", address)
+            if ws.transport is not None:
+                ws.transport.abort()
         except ConnectionClosed:
             pass
         finally:
@@ -276,6 +317,66 @@ class PublicSide:
                 self._per_address[address] = left
             else:
                 self._per_address.pop(address, None)
+
+    # -- rating from the phone page -------------------------------------------------------
+
+    def _ticket_view(self, state: HallState, ticket_id: int) -> dict[str, Any]:
+        rating = self._rating(ticket_id) if self._rating is not None else {}
+        return ticket_view(self.config, state, ticket_id, self.clock(), rating)
+
+    async def _message(self, follower: _Follower, message: str | bytes) -> bool:
+        """A page's message: a rating of its own ticket, answered on its socket. False
+        for anything else (a wall screen's frame, not JSON, too long, another type)."""
+        if follower.ticket_id is None or len(message) > MAX_MESSAGE_BYTES:
+            return False
+        try:
+            obj = json.loads(message)
+        except ValueError:
+            return False
+        if not isinstance(obj, dict) or obj.get("type") != "rate":
+            return False
+        answer = await self._rate(follower.address, follower.ticket_id, obj)
+        self._send_now(follower, answer)
+        if answer.get("ok"):
+            self._push(follower)  # the page now says it was rated
+        return True
+
+    async def _rate(self, address: str, ticket_id: int, obj: dict[str, Any]) -> dict[str, Any]:
+        """Check and submit one rating of ``ticket_id``; the answer the page shows."""
+        if self._submit is None or self._rating is None:
+            return _refused("rating_closed")
+        now = time.monotonic()
+        if not (_bucket(self._rate_buckets, address, now, self.limits.rates_per_address_min,
+                        self.limits.rates_address_burst).take(now)
+                and _bucket(self._ticket_buckets, ticket_id, now, 1.0,
+                            self.limits.rates_per_ticket_burst).take(now)):
+            return _refused("rate_limited")
+        rating = self._rating(ticket_id)
+        visit_window = rating.get("window")
+        if rating.get("state") != "open" or visit_window is None:
+            return _refused("already_rated" if rating.get("state") == "done" else "rating_closed")
+        fields = {"type": "rate", "id": f"phone-{self._next_rate()}", "window": visit_window,
+                  "ticket": ticket_id, "score": obj.get("score"), "channel": "phone"}
+        for key in ("reason", "comment"):
+            text = obj.get(key)
+            if isinstance(text, str) and text.strip():
+                fields[key] = text.strip()
+        try:
+            request = parse_request(fields)
+        except QueueError as exc:
+            return _refused(exc.code)
+        result = await self._submit(request, RATE_TIMEOUT_S)
+        if result.ok:
+            return {"type": "rated", "ok": True, "score": fields["score"]}
+        return _refused(result.error_code or "internal_error")
+
+    def _next_rate(self) -> int:
+        self._rates += 1
+        return self._rates
+
+    def _send_now(self, follower: _Follower, answer: dict[str, Any]) -> None:
+        """An answer to the page's own message (sent even when alike the last)."""
+        broadcast([follower.ws], _encode(answer))
 
     def after_commit(self, events: Iterable[Event]) -> None:
         """Note what a committed batch changed. Called by the writer: no I/O, no waiting."""
@@ -377,7 +478,7 @@ class PublicSide:
         if follower.ticket_id is None:
             view = self._screen(state, follower.zones)
         else:
-            view = ticket_view(self.config, state, follower.ticket_id)
+            view = self._ticket_view(state, follower.ticket_id)
             ticket = state.tickets.get(follower.ticket_id)
             follower.shown = (str(ticket.status), ticket.recalls, ticket.window) if ticket else None
             follower.shown_at = time.monotonic()
@@ -404,6 +505,22 @@ class PublicSide:
         follower.last = text
         broadcast([follower.ws], text)
         self.pushes += 1
+
+
+def _bucket(buckets: dict[Any, TokenBucket], key: Any, now: float, per_minute: float,
+            burst: float) -> TokenBucket:
+    """The budget of ``key`` (idle ones are forgotten now and then)."""
+    bucket = buckets.get(key)
+    if bucket is None:
+        if len(buckets) > 10_000:
+            for old in [k for k, b in buckets.items() if now - b.updated > 600]:
+                del buckets[old]
+        bucket = buckets[key] = TokenBucket(per_minute / 60.0, burst, now)
+    return bucket
+
+
+def _refused(code: str) -> dict[str, Any]:
+    return {"type": "rated", "ok": False, "error": code}
 
 
 def _zones(query: dict[str, list[str]]) -> frozenset[str]:

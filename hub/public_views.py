@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hall.config import HallConfig, Window
-from hall.state import HallState, TicketStatus, estimated_wait_min, people_ahead
+from hall.forecast import Snapshot
+from hall.rating import COMMENT_MAX, LEVELS, REASONS, REASONS_EN
+from hall.state import HallState, TicketStatus, people_ahead
 from hall.words import english, ticket_mark, wait_words
 
 #: Calls kept for the wall screen's list.
@@ -52,18 +55,46 @@ def _hall(config: HallConfig) -> dict[str, Any]:
     return {"name": config.hall.name, "name_en": config.hall.name_en}
 
 
-def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[str, Any]:
-    """The phone page's view of one ticket of today; ``status: "expired"`` when the
-    hall day it belonged to has closed."""
+def rating_view(rating: dict[str, Any]) -> dict[str, Any]:
+    """What the phone page shows of rating its ticket (``rating`` from the engine:
+    ``state`` open, done or closed, ``until``): the levels and the 差评 reasons while open."""
+    if rating.get("state") != "open":
+        return {"state": rating.get("state", "")}
+    return {"state": "open", "until": rating.get("until", ""),
+            "levels": [{"score": s, "name": zh, "name_en": en} for s, (zh, en) in LEVELS.items()],
+            "reasons": [{"reason": full, "reason_en": REASONS_EN.get(full, full)}
+                        for _, full in REASONS],
+            "comment_max": COMMENT_MAX}
+
+
+def ticket_view(config: HallConfig, state: HallState, ticket_id: int,
+                now: datetime, rating: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The phone page's view of one ticket of today at ``now``; ``status: "expired"``
+    when the hall day it belonged to has closed (unless it may still be rated:
+    ``rating``, hub/engine.py ``phone_rating``, names its number and service then).
+    ``wait_range_min`` is null when no window can serve the ticket now (the page says
+    it cannot estimate)."""
     ticket = state.tickets.get(ticket_id)
+    rating = rating or {}
     if ticket is None:
-        return {"type": "ticket", "status": "expired", "hall": _hall(config)}
+        if not rating.get("number"):
+            return {"type": "ticket", "status": "expired", "hall": _hall(config)}
+        service = config.service(str(rating.get("service", "")))
+        zone = config.zone(service.zone) if service else None
+        return {"type": "ticket", "hall": _hall(config), "number": rating["number"],
+                "service": rating.get("service", ""),
+                "service_name": service.name if service else rating.get("service", ""),
+                "service_name_en": service.name_en if service else "",
+                "zone_name": zone.name if zone else "", "status": "finished",
+                "earlier": True, "rating": rating_view(rating), "mark": "", "mark_en": ""}
     service = config.service(ticket.service)
     zone = config.zone(service.zone) if service else None
     window = config.window(ticket.window) if ticket.window is not None else None
     ahead = people_ahead(state, ticket)
     waiting = ticket.status is TicketStatus.WAITING
-    wait = estimated_wait_min(state, config, ticket.service, ahead) if waiting else 0
+    forecast = Snapshot(state, config, now).wait(ticket.service, ahead, ticket.priority)
+    minutes = forecast.minutes if waiting else 0
+    span = (forecast.range if forecast.known else None) if waiting else [0, 0]
     mark = ticket_mark(ticket.priority, ticket.booking is not None)
     return {
         "type": "ticket",
@@ -79,16 +110,19 @@ def ticket_view(config: HallConfig, state: HallState, ticket_id: int) -> dict[st
         "window_name": window.name if window and not waiting else None,
         "recalls": ticket.recalls,
         "ahead": ahead,
-        "estimated_wait_min": wait,
+        "estimated_wait_min": minutes,
+        "wait_range_min": span,
         # the same words as the kiosk and the printed ticket (hall.words)
-        "wait_text": wait_words(wait),
-        "wait_text_en": wait_words(wait, english),
+        "wait_text": wait_words(minutes, range_min=span, known=span is not None),
+        "wait_text_en": wait_words(minutes, english, range_min=span, known=span is not None),
         "priority": ticket.priority,
         "booking": ticket.booking is not None,  # whether, never the code
         "mark": mark,
         "mark_en": english(mark) if mark else "",
         "issued_at": ticket.issued_at,
         "called_at": ticket.called_at,
+        "near_turn": config.phone.near_turn,
+        "rating": rating_view(rating),
     }
 
 

@@ -75,13 +75,13 @@ class WelcomeCache:
         return seq, body
 
     def full(self, state: HallState, device: Device, hello: Hello,
-             hall: dict[str, object]) -> WelcomeFrames:
-        """A full welcome for ``device``: a recent state, then the events since that
-        ``hello`` subscribed to."""
+             hall: dict[str, object], now: str) -> WelcomeFrames:
+        """A full welcome for ``device`` sent at hub time ``now``: a recent state, then
+        the events since that ``hello`` subscribed to."""
         at, body = self.state_bytes(state)
         text = encode(Welcome(role=device.role, seq=at, hall=hall, state=None,
                               device=device.id, window=device.window,
-                              resumed=False).to_json())
+                              resumed=False, now=now).to_json())
         # The state is the last key, sent as null: the cached bytes are spliced in.
         assert text.endswith(',"state":null}')
         head = text[: -len("null}")].encode()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
+from hall.clock import Clock
 from kiosk.idcard import SerialIdReader, load_idcard_profile
 from kiosk.presenter import KioskPresenter, KioskSettings, PrinterPort
 from kiosk.views import KioskWindow, TouchFilter
@@ -100,20 +100,24 @@ def build_kiosk(
     printer: PrinterPort,
     settings: KioskSettings | None = None,
     speech: bool = False,
-    clock: Callable[[], datetime] | None = None,
+    *,
+    clock: Clock,
 ) -> Kiosk:
-    """A kiosk on ``bridge`` (not started) and ``printer``; the window is not shown."""
+    """A kiosk on ``bridge`` (not started) and ``printer``; the window is not shown.
+
+    ``clock`` is the local clock; the kiosk judges opening hours and caps by the hub's
+    time (``replica.clock``: ``clock`` plus the offset to the hub's)."""
     fonts = setup_fonts(app)
     if not fonts.ok:
         log.error("%s", fonts.problem)
     translator = install_translator(app)
-    replica = Replica(bridge)
+    replica = Replica(bridge, clock=clock)
     speak = espeak_speaker() if speech else None
     presenter = KioskPresenter(
         hall=lambda: replica.hall, state=lambda: replica.state, requester=bridge,
         printer=printer, run_blocking=run_blocking, settings=settings,
         speak=speak,  # type: ignore[arg-type]
-        clock=clock,
+        clock=replica.clock,
     )
     theme_dp = [0]
 

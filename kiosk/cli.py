@@ -33,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
+    from hall.wallclock import wall_clock
     from kiosk.app import build_kiosk
     from kiosk.printing import TicketPrinter
     from printer.profile import load_printer_profile
@@ -47,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bridge = HubBridge(station.hub, station.device, station.token, subscribe=True,
                        request_timeout_s=settings.give_up_s + GIVE_UP_MARGIN_S)
     kiosk = build_kiosk(app, bridge, printer, settings,
-                        speech=not args.no_speech and station.app.get("speech", True) is not False)
+                        speech=not args.no_speech and station.app.get("speech", True) is not False,
+                        clock=wall_clock)
     from hall.profiles import ProfileError
     from kiosk.app import start_idcard_reader
 

@@ -13,10 +13,11 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from enum import StrEnum
 
 from hall.config import HallConfig
+from hall.forecast import Snapshot
 from hall.state import HallState, estimated_wait_min, waiting_by_service
 
 
@@ -60,6 +61,13 @@ class ServiceView:
     waiting: int
     wait_min: int
     why: Words | None = None  # None: it can be taken
+    #: the 80 % range of a newcomer's wait (hall/forecast.py); None: no window serves
+    #: the service now (暂无法估计). Show with hall.words.wait_words(range_min=…).
+    wait_range: tuple[int, int] | None = (0, 0)
+
+    @property
+    def wait_known(self) -> bool:
+        return self.wait_range is not None
 
     @property
     def available(self) -> bool:
@@ -83,9 +91,13 @@ class ZoneView:
         return sum(s.waiting for s in self.services)
 
 
-def service_views(hall: HallConfig, state: HallState, now: time) -> list[ServiceView]:
-    """Every service with its counts and, when it cannot be taken now, why."""
+def service_views(hall: HallConfig, state: HallState, now: time,
+                  moment: datetime | None = None) -> list[ServiceView]:
+    """Every service with its counts and, when it cannot be taken now, why. With
+    ``moment`` (the timezone-aware now), the wait of a newcomer as the hub forecasts it;
+    without, the plain estimate (people × average ÷ windows)."""
     waiting = waiting_by_service(state)
+    forecast = Snapshot(state, hall, moment) if moment is not None else None
     out = []
     for s in hall.services:
         n = waiting.get(s.id, 0)
@@ -104,14 +116,21 @@ def service_views(hall: HallConfig, state: HallState, now: time) -> list[Service
                     if state.slot_issued.get(key, 0) >= cap.cap:
                         why = Words(SLOT_FULL, (("hours", str(cap.hours)),))
                     break
-        wait = estimated_wait_min(state, hall, s.id, n)
-        out.append(ServiceView(s.id, s.name, s.name_en, s.zone, n, wait, why))
+        if forecast is None:
+            wait = estimated_wait_min(state, hall, s.id, n)
+            span: tuple[int, int] | None = (wait, wait) if wait else (0, 0)
+        else:
+            newcomer = forecast.newcomer(s.id)
+            wait = newcomer.minutes
+            span = (newcomer.low, newcomer.high) if newcomer.known else None
+        out.append(ServiceView(s.id, s.name, s.name_en, s.zone, n, wait, why, span))
     return out
 
 
-def board(hall: HallConfig, state: HallState, now: time) -> list[ZoneView]:
+def board(hall: HallConfig, state: HallState, now: time,
+          moment: datetime | None = None) -> list[ZoneView]:
     """Zones in config order, each with its services; zones without services left out."""
-    views = service_views(hall, state, now)
+    views = service_views(hall, state, now, moment)
     zones = []
     for z in hall.zones:
         mine = tuple(v for v in views if v.zone == z.id)

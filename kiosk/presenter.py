@@ -15,6 +15,9 @@ Issuing one ticket:
      a reprint (补打) is offered.
 A second touch while this runs does nothing. Any unexpected exception is logged and
 the screen goes home.
+
+Over 600 lines: one screen flow (choose, ID card, issue, print, reprint, give
+up) with every failure path; the pure rules are in kiosk/model.py.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import Any, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from hall.clock import Clock
 from hall.config import HallConfig
 from hall.state import HallState
 from hall.words import ticket_mark
@@ -125,6 +129,8 @@ class Taken:
     wait_min: int
     qr: str
     content: TicketContent
+    #: the 80 % range of the wait (take_ticket's wait_range_min); None: no estimate
+    wait_range: tuple[int, ...] | None = (0, 0)
     printed: bool | None = None  # None: printing
     problem: str = ""  # why it was not printed
     warning: str = ""
@@ -157,7 +163,8 @@ class KioskPresenter:
         printer: PrinterPort,
         run_blocking: RunBlocking = run_now,
         settings: KioskSettings | None = None,
-        clock: Callable[[], datetime] | None = None,
+        *,
+        clock: Clock,
         monotonic: Callable[[], float] | None = None,
         speak: Callable[[str], None] | None = None,
     ) -> None:
@@ -169,7 +176,7 @@ class KioskPresenter:
         self._printer = printer
         self._run = run_blocking
         self.settings = settings or KioskSettings()
-        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._clock = clock
         self._mono = monotonic or _time.monotonic
         self._speak = speak
         self.listeners: list[Callable[[], None]] = []
@@ -213,12 +220,12 @@ class KioskPresenter:
         return self._clock().astimezone(tz).time()
 
     def zones(self) -> list[ZoneView]:
-        return board(self.hall, self._state(), self.now())
+        return board(self.hall, self._state(), self.now(), self._clock())
 
     def services(self) -> list[ServiceView]:
         """The services the SERVICES screen lists: the chosen zone's (all of them
         before a zone is chosen)."""
-        views = service_views(self.hall, self._state(), self.now())
+        views = service_views(self.hall, self._state(), self.now(), self._clock())
         if self.zone is None:
             return views
         return [v for v in views if v.zone == self.zone]
@@ -505,6 +512,7 @@ class KioskPresenter:
             service_en=service.name_en if service else "", ahead=content.people_ahead,
             wait_min=int(data.get("estimated_wait_min") or 0), qr=content.qr_payload,
             content=content, mark=mark,
+            wait_range=content.wait_range_min if content.wait_known else None,
         )
 
     @_safe

@@ -17,7 +17,7 @@ from ledger.stats import day_range
 
 #: Fields of each rating, in the order exports show them.
 COLUMNS = ("seq", "rated_at", "day", "number", "window", "service", "zone", "staff",
-           "score", "points", "channel", "reason", "pushed", "pushed_at")
+           "score", "points", "channel", "reason", "comment", "pushed", "pushed_at")
 
 
 def ratings(db: Database, start: date, end: date,
@@ -28,17 +28,18 @@ def ratings(db: Database, start: date, end: date,
     low, high = day_range(start, end)
     rows = db.execute(
         "SELECT r.seq, r.at, r.day, r.number, r.window, r.service, r.zone, r.staff, r.score,"
-        " r.points, r.channel, json_extract(e.data, '$.reason'), p.at"
+        " r.points, r.channel, json_extract(e.data, '$.reason'),"
+        " json_extract(e.data, '$.comment'), p.at"
         " FROM ratings r JOIN events e ON e.seq = r.seq LEFT JOIN pushed p ON p.seq = r.seq"
         " WHERE r.day >= ? AND r.day < ? ORDER BY r.seq", (low, high)).fetchall()
     out = []
     for (seq, at, day, number, window, service, zone, staff, score, points, channel, reason,
-         pushed_at) in rows:
+         comment, pushed_at) in rows:
         if unpushed and pushed_at is not None:
             continue
         out.append(dict(zip(COLUMNS, (seq, at, day, number, window, service, zone, staff,
-                                      score, points, channel, reason, pushed_at is not None,
-                                      pushed_at), strict=True)))
+                                      score, points, channel, reason, comment,
+                                      pushed_at is not None, pushed_at), strict=True)))
     return out
 
 

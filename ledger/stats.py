@@ -21,6 +21,9 @@ day, hour, zone, service, window and clerk. Definitions (docs/supervision.md):
   at the day's close (or at the end of the data) ends there.
 
 Figures are recomputed from the same events after any restart, so they cannot differ.
+
+Over 600 lines: the one pass that yields every figure and the closed-day cache
+beside it; the definitions above are its specification.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -59,18 +63,33 @@ class Figures:
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
     scores: Counter[int] = field(default_factory=Counter)
+    #: Waits promised at issue against the real ones (hall/forecast.py): tickets with a
+    #: promise, sum of absolute errors (minutes), inside the range, waited > 1 min more.
+    promised: list[float] = field(default_factory=lambda: [0, 0.0, 0, 0])
 
     def dump(self) -> list[Any]:
         """A compact, JSON-ready form that :meth:`absorb` adds back (the day cache)."""
         return [dict(self.counts), self.waits, self.services,
-                {str(k): n for k, n in self.scores.items()}]
+                {str(k): n for k, n in self.scores.items()}, self.promised]
 
     def absorb(self, dumped: list[Any]) -> None:
-        counts, waits, services, scores = dumped
+        counts, waits, services, scores, promised = dumped
         self.counts.update(counts)
         self.waits.extend(waits)
         self.services.extend(services)
         self.scores.update({int(k): n for k, n in scores.items()})
+        self.promised = [a + b for a, b in zip(self.promised, promised, strict=True)]
+
+    def promise(self, waited_s: float, minutes: int, low: int, high: int) -> None:
+        """Count a wait promised at issue (``minutes`` in ``[low, high]``) that came true
+        as ``waited_s``: the range counts as kept when the wait, in whole minutes as
+        shown, is inside it."""
+        waited = waited_s / 60.0
+        p = self.promised
+        p[0] += 1
+        p[1] += abs(waited - minutes)
+        p[2] += int(low <= round(waited) <= high)
+        p[3] += int(waited > minutes + 1)
 
     def to_json(self) -> dict[str, Any]:
         rated = sum(self.scores.values())
@@ -82,6 +101,13 @@ class Figures:
         out["satisfaction"] = (
             round(sum(n for s, n in self.scores.items() if s >= 3) / rated, 4) if rated else None)
         out["rated_share"] = round(rated / finished, 4) if finished else None
+        n, error, inside, under = self.promised
+        out["forecast"] = {
+            "tickets": int(n),
+            "mae_min": round(error / n, 1) if n else None,
+            "in_range": round(inside / n, 4) if n else None,
+            "under": round(under / n, 4) if n else None,
+        }
         return out
 
 
@@ -107,6 +133,8 @@ class _Ticket:
     #: The current leg: (service, window, clerk, called at), None while waiting.
     leg: tuple[str, int, str | None, datetime] | None = None
     current_service: str = ""
+    #: the wait promised at issue: (minutes, low, high), None when none was given
+    promise: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -184,6 +212,9 @@ class Tally:
         self._day = day = d["day"]
         ticket = _Ticket(issued_at, day, t["service"], self._hour(issued_at),
                          current_service=t["service"])
+        span = d.get("wait_range_min")
+        if d.get("estimated_wait_min") is not None and span:
+            ticket.promise = (int(d["estimated_wait_min"]), int(span[0]), int(span[1]))
         self._tickets[t["id"]] = ticket
         booked = bool(t.get("booking"))
         for figures in self._rows(day, self._hour(at), t["service"]):
@@ -210,6 +241,8 @@ class Tally:
             wait = (at - ticket.issued_at).total_seconds()
             for figures in self._rows(ticket.day, ticket.hour, ticket.service, window, clerk):
                 figures.waits.append(wait)
+                if ticket.promise is not None:
+                    figures.promise(wait, *ticket.promise)
 
     def _leg_ends(self, ticket_id: int, outcome: str, at: datetime) -> _Ticket | None:
         ticket = self._tickets.get(ticket_id)
@@ -435,12 +468,18 @@ def day_partial(db: Database, config: HallConfig, label: str) -> dict[str, Any]:
 
 class DayCache:
     """Partial figures of closed hall days, which can no longer change, kept in a small
-    SQLite file beside the hub's database (``queue.db-stats``; delete it at will: it is
-    rebuilt from the events). Reports over months then add up days instead of reading
-    every event again. A cache that cannot be opened or written is skipped."""
+    SQLite file beside the hub's database (``queue.db-stats``; delete it at will, or
+    run ``jiaohao report --rebuild-cache``: it is rebuilt from the events). Reports over
+    months then add up days instead of reading every event again. A cache that cannot
+    be opened or written is skipped.
+
+    Each entry carries the last event number of its day (``through``), and is used only
+    while the day still ends there: an entry computed from fewer events than the day
+    now has (a close that committed during the computation, an event written into a
+    closed day by hand) is never used, whatever the interleaving."""
 
     #: Bumped when a definition changes: older entries are recomputed.
-    VERSION = 1
+    VERSION = 2  # 2: the forecast's accuracy
 
     def __init__(self, path: str) -> None:
         import sqlite3
@@ -448,31 +487,48 @@ class DayCache:
         self._db: Database | None = None
         try:
             conn = sqlite3.connect(path, check_same_thread=False, timeout=2)
-            conn.execute("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY,"
-                         " version INTEGER NOT NULL, data TEXT NOT NULL)")
+            conn.execute("CREATE TABLE IF NOT EXISTS day_figures (day TEXT PRIMARY KEY,"
+                         " version INTEGER NOT NULL, through INTEGER NOT NULL,"
+                         " data TEXT NOT NULL)")
             self._db = Database(conn)
         except sqlite3.Error:
             self._db = None
 
-    def get(self, label: str) -> dict[str, Any] | None:
+    def get(self, label: str, through: int) -> dict[str, Any] | None:
+        """The cached figures of hall day ``label`` if they were computed from its events
+        up to ``through`` exactly (its last event number now)."""
         if self._db is None:
             return None
-        row = self._db.execute("SELECT data FROM days WHERE day = ? AND version = ?",
-                               [label, self.VERSION]).fetchone()
+        row = self._db.execute(
+            "SELECT data FROM day_figures WHERE day = ? AND version = ? AND through = ?",
+            [label, self.VERSION, through]).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def put(self, label: str, partial: dict[str, Any]) -> None:
+    def put(self, label: str, through: int, partial: dict[str, Any]) -> None:
+        """Keep the figures of closed hall day ``label`` computed from its events up to
+        ``through`` (read in one snapshot with them: :func:`closed_day_partial`)."""
         import sqlite3
 
         if self._db is None:
             return
         try:
             with self._db.conn:
-                self._db.execute("INSERT OR REPLACE INTO days (day, version, data)"
-                                 " VALUES (?, ?, ?)",
-                                 [label, self.VERSION, json.dumps(partial, separators=(",", ":"))])
+                self._db.execute("INSERT OR REPLACE INTO day_figures (day, version, through,"
+                                 " data) VALUES (?, ?, ?, ?)",
+                                 [label, self.VERSION, through,
+                                  json.dumps(partial, separators=(",", ":"))])
         except sqlite3.Error:
             pass  # read-only or busy: computed again next time
+
+    def forget(self, low: str = "", high: str = "\uffff") -> int:
+        """Drop the entries of hall days in ``[low, high)`` (all by default); how many.
+        Raises sqlite3.Error when the cache cannot be written."""
+        if self._db is None:
+            return 0
+        with self._db.conn:
+            cursor = self._db.execute("DELETE FROM day_figures WHERE day >= ? AND day < ?",
+                                      [low, high])
+        return int(cursor.rowcount)
 
     def close(self) -> None:
         if self._db is not None:
@@ -486,33 +542,73 @@ def closed(db: Database, label: str) -> bool:
                       [label]).fetchone() is not None
 
 
+def last_seq(db: Database, label: str) -> int:
+    """The number of the last stored event of hall day ``label`` (0: none)."""
+    row = db.execute("SELECT max(seq) FROM events WHERE day = ?", [label]).fetchone()
+    return int(row[0] or 0)
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """Read ``db`` as of one moment: every query inside sees the same committed events
+    (WAL keeps that snapshot while the hub goes on writing). Nested use, or use on a
+    connection already in a transaction, reads in that transaction."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")  # nothing was written: only the snapshot ends
+
+
+def day_figures(db: Database, config: HallConfig, label: str,
+                cache: DayCache | None = None) -> dict[str, Any]:
+    """The partial figures of hall day ``label``: from ``cache`` when it holds them for
+    the day's events as they are now, else computed (and kept when the day is closed).
+    Call it inside :func:`snapshot`, so the figures, the day's last event number and
+    whether it is closed are read from the same events."""
+    through = last_seq(db, label)
+    partial = cache.get(label, through) if cache is not None else None
+    if partial is None:
+        partial = day_partial(db, config, label)
+        if cache is not None and closed(db, label):
+            cache.put(label, through, partial)
+    return partial
+
+
 def hall_stats(db: Database, config: HallConfig, start: date, end: date,
                cache: DayCache | None = None) -> dict[str, Any]:
     """The ``stats`` answer for calendar dates ``start``..``end`` inclusive: the
-    partials of each hall day added up (closed days from ``cache`` when it has them)."""
+    partials of each hall day added up (closed days from ``cache`` when it has them),
+    all read from one snapshot of the events."""
     low, high = day_range(start, end)
-    labels = [row[0] for row in db.execute(
-        "SELECT DISTINCT day FROM events WHERE day >= ? AND day < ?", [low, high])]
     total = Tally(config)
-    for label in labels:
-        partial = cache.get(label) if cache is not None else None
-        if partial is None:
-            partial = day_partial(db, config, label)
-            if cache is not None and closed(db, label):
-                cache.put(label, partial)
-        total.merge(partial)
+    with snapshot(db):
+        labels = [row[0] for row in db.execute(
+            "SELECT DISTINCT day FROM events WHERE day >= ? AND day < ?", [low, high])]
+        for label in labels:
+            total.merge(day_figures(db, config, label, cache))
     return total.to_json(start.isoformat(), end.isoformat())
 
 
 def stats_of_file(path: str | Path, config: HallConfig, start: date,
-                  end: date) -> dict[str, Any]:
+                  end: date, *, rebuild: bool = False) -> dict[str, Any]:
     """:func:`hall_stats` of the database file at ``path``, opened read-only (safe while
     the hub runs), with the closed-day cache the hub keeps beside it. What
-    ``jiaohao report`` and the demo's report show. Raises sqlite3.Error."""
+    ``jiaohao report`` and the demo's report show. ``rebuild`` forgets the cached days
+    of the period first, so they are computed from the events again and kept anew.
+    The cache file is created only beside a file that is a hub database.
+    Raises sqlite3.Error (:data:`~ledger.store.DatabaseError`): not a hub database."""
     db = read_only(path)
     try:
+        db.execute("SELECT seq, day, kind FROM events LIMIT 1").fetchall()
         cache = DayCache(f"{path}-stats")  # shared with the hub; skipped if read-only
         try:
+            if rebuild:
+                cache.forget(*day_range(start, end))
             return hall_stats(db, config, start, end, cache)
         finally:
             cache.close()

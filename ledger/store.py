@@ -28,7 +28,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
 from typing import Any
@@ -55,7 +55,7 @@ from hall.protocol import (
     WindowPaused,
     WindowResumed,
 )
-from hall.state import HallState, apply, day_date, event_days
+from hall.state import HallState, Ticket, TicketStatus, apply, day_date, event_days
 from ledger.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -180,6 +180,38 @@ class Store:
                 state.used_bookings.setdefault(str(booking), str(day))
         self._day = state.day
         return state
+
+    def load_earlier(self, since: datetime) -> dict[int, Ticket]:
+        """The tickets of earlier hall days finished at or after ``since`` (aware), as
+        the engine keeps them for rating from the phone page (hub/engine.py), each
+        visit marked rated when it was, however late. Replays the days that closed
+        after ``since``, found through the ``events(kind, seq)`` index. Raises
+        sqlite3.Error."""
+        closings = self.db.execute(
+            "SELECT seq, at FROM events WHERE kind = ? ORDER BY seq",
+            (str(EventKind.DAY_CLOSED),)).fetchall()
+        before = [int(seq) for seq, at in closings if datetime.fromisoformat(at) < since]
+        if len(before) == len(closings):
+            return {}
+        start = before[-1] if before else 0
+        state = HallState()
+        kept: dict[int, Ticket] = {}
+        cursor = self.db.execute(
+            "SELECT seq, at, kind, data FROM events WHERE seq >= ? ORDER BY seq", (start,))
+        for raw in cursor:
+            event = _event(raw)
+            payload = event.payload
+            if isinstance(payload, DayClosed):
+                kept.update((t.id, t) for t in state.tickets.values()
+                            if t.status is TicketStatus.FINISHED and t.finished_at
+                            and datetime.fromisoformat(t.finished_at) >= since)
+            elif isinstance(payload, RatingRecorded) and payload.ticket_id in kept:
+                for visit in reversed(kept[payload.ticket_id].visits):
+                    if visit.window == payload.window:
+                        visit.rated = True
+                        break
+            apply(state, event)
+        return kept
 
     def load_cases(self) -> dict[int, dict[str, Any]]:
         """Every 差评 follow-up case as it stands (hub/cases.py). Raises sqlite3.Error."""
@@ -368,6 +400,15 @@ def _resumed(conn: Connection, e: Filed, p: WindowResumed) -> None:
 
 def _case(conn: Connection, e: Filed, p: CaseOpened | CaseUpdated) -> None:
     case = dict(p.case)
+    if isinstance(p, CaseUpdated) and "notes" not in case:  # the change only
+        row = conn.execute("SELECT data FROM cases WHERE id = ?", (case["id"],)).fetchone()
+        stored = json.loads(row[0]) if row else {}
+        case = {**stored, **case, "notes": list(stored.get("notes", [])),
+                "callbacks": list(stored.get("callbacks", []))}
+        if p.note is not None:
+            case["notes"].append(dict(p.note))
+        if p.callback is not None:
+            case["callbacks"].append(dict(p.callback))
     conn.execute(
         "INSERT INTO cases (id, state, deadline, data) VALUES (:id, :state, :deadline, :data)"
         " ON CONFLICT(id) DO UPDATE SET state=excluded.state, deadline=excluded.deadline,"

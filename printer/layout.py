@@ -41,6 +41,10 @@ class TicketContent:
     taken_at: datetime
     qr_payload: str
     estimated_wait_min: int | None = None
+    #: the 80 % range of the wait (take_ticket's wait_range_min); None: not given
+    wait_range_min: tuple[int, ...] | None = None
+    #: False when the hub could not estimate the wait (no window serves it now)
+    wait_known: bool = True
     notice: str = DEFAULT_NOTICE
     #: 优先 or 预约 (hall.words.ticket_mark): printed above the number; "" for none
     mark: str = ""
@@ -192,14 +196,16 @@ def layout_ticket(content: TicketContent, profile: PrinterProfile) -> list[Layou
     if en:
         items += _lines(f"{ahead} people ahead of you" if ahead else "Nobody is ahead of you",
                         cols, align=center)
-    if content.estimated_wait_min is not None:
-        m = content.estimated_wait_min
-        items += _lines(f"预计等候{wait_words(m)}" if m > 0 else wait_words(m), cols,
+    if content.estimated_wait_min is not None or not content.wait_known:
+        m, span = content.estimated_wait_min, content.wait_range_min
+        words = wait_words(m, range_min=span, known=content.wait_known)
+        # 预计等候约 15–25 分钟, but 无需等候 and 暂无法估计 stand alone
+        items += _lines(f"预计等候{words}" if words.startswith("约") else words, cols,
                         align=center)
         if en:
-            words = wait_words(m, english)
-            items += _lines(f"Expected wait: {words}" if m > 0 else words.capitalize(), cols,
-                            align=center)
+            words = wait_words(m, english, range_min=span, known=content.wait_known)
+            items += _lines(f"Expected wait: {words}" if words.startswith(("about", "within"))
+                            else words.capitalize(), cols, align=center)
     items += _lines(f"取号时间：{content.taken_at:%Y-%m-%d %H:%M:%S}", cols, align=center)
     items.append(rule)
     items += _lines(content.notice, cols, align=center)

@@ -17,7 +17,7 @@ from printer.layout import TicketContent
 def ticket_content(config: HallConfig, issued: Mapping[str, Any], *, mark: str = "",
                    english: bool = False) -> TicketContent:
     """The printable content of the ticket in ``issued`` (a ``take_ticket`` result's
-    data: ``ticket``, ``ahead``, ``estimated_wait_min``, ``link``).
+    data: ``ticket``, ``ahead``, ``estimated_wait_min``, ``wait_range_min``, ``link``).
 
     The QR code carries the hub's ``link`` (the ticket's unguessable public page,
     docs/web.md); without one the ticket is printed with no QR code.
@@ -30,6 +30,7 @@ def ticket_content(config: HallConfig, issued: Mapping[str, Any], *, mark: str =
         KeyError, ValueError: ``issued`` lacks the ticket's number, id or issue time.
     """
     ticket = issued["ticket"]
+    span = issued.get("wait_range_min")
     service = config.service(ticket["service"])
     zone = config.zone(service.zone) if service else None
     return TicketContent(
@@ -41,6 +42,9 @@ def ticket_content(config: HallConfig, issued: Mapping[str, Any], *, mark: str =
         taken_at=datetime.fromisoformat(ticket["issued_at"]),
         qr_payload=str(issued.get("link") or ""),
         estimated_wait_min=issued.get("estimated_wait_min"),
+        wait_range_min=tuple(int(x) for x in span) if span else None,
+        # a hub that sends wait_range_min: null could not estimate (older hubs send none)
+        wait_known=not ("wait_range_min" in issued and span is None),
         mark=mark,
         english=english,
         hall_name_en=config.hall.name_en,

@@ -4,6 +4,10 @@ The bridge hands over copies of welcomes and events; the replica builds its
 ``HallState`` and ``HallConfig`` from them with the same ``apply`` the hub uses. It
 belongs to the thread that created it (the GUI thread) and refuses to be read or
 changed from any other, so a presenter can never race the worker.
+
+It also keeps the hub's time (:class:`hall.clock.HubClock`): a welcome's ``now``,
+moved on by the ``at`` of live events; ``replica.clock`` is the clock the app's
+presenters and windows are given.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from hall.clock import Clock, HubClock
 from hall.config import HallConfig
 from hall.protocol import Event, Welcome
 from hall.state import HallState, apply
@@ -29,15 +34,19 @@ class Replica(QObject):
     """``hall`` and ``state`` as the hub last told this device; see docs/qtkit.md.
 
     Until the first welcome ``hall`` is an empty configuration and ``state`` an empty
-    ``HallState``; ``ready`` says whether a welcome has arrived.
+    ``HallState``; ``ready`` says whether a welcome has arrived. ``clock`` is the
+    hub's time: the given local ``clock`` (the wiring's wall clock, a test's fake one)
+    plus the offset to the hub's time as last heard.
     """
 
     reset = Signal()  # a full welcome replaced the state (and the hall)
     applied = Signal(object)  # one event applied: the Event
 
-    def __init__(self, bridge: HubBridge | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, bridge: HubBridge | None = None, parent: QObject | None = None, *,
+                 clock: Clock) -> None:
         super().__init__(parent)
         self._owner = threading.get_ident()
+        self.clock = HubClock(clock)
         self._hall = HallConfig.from_public({"hall": {"name": ""}})
         self._state = HallState()
         self._ready = False
@@ -77,6 +86,7 @@ class Replica(QObject):
             WrongThread: called from another thread.
         """
         self._guard()
+        self.clock.set_from(welcome.now)
         if welcome.state is None and self._ready:
             return  # a resume: the events after our seq follow
         if welcome.hall:
@@ -96,6 +106,7 @@ class Replica(QObject):
             WrongThread: called from another thread.
         """
         self._guard()
+        self.clock.heard_from(event.at)
         if event.seq <= self._state.seq:
             return
         if event.seq != self._state.seq + 1:

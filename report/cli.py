@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from hall.config import ConfigError, load_config
+from ledger.ratings import ratings
 from ledger.stats import stats_of_file
-from ledger.store import DatabaseError
+from ledger.store import DatabaseError, read_only
 from report.markdown import markdown
 from report.sheets import write_csv, write_xlsx
 from report.tables import tables
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, type=Path, help="folder to write into")
     parser.add_argument("--formats", default=",".join(FORMATS),
                         help=f"comma-separated, of {', '.join(FORMATS)} (default: all)")
+    parser.add_argument("--rebuild-cache", action="store_true",
+                        help="compute the period's closed days from the events again and "
+                             "keep them anew in the figures cache beside the database")
     return parser
 
 
@@ -65,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jiaohao report: no database at {db_path}", file=sys.stderr)
         return 2
     try:
-        stats = stats_of_file(db_path, config, start, end)
+        stats = stats_of_file(db_path, config, start, end, rebuild=args.rebuild_cache)
+        stats["comments"] = rating_comments(db_path, start, end)
     except DatabaseError as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1
@@ -73,6 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def rating_comments(db_path: Path, start: date, end: date) -> list[dict[str, Any]]:
+    """The period's ratings that carry a 差评 reason or a citizen's comment, oldest
+    first (the report's 评价意见 table). Raises DatabaseError."""
+    db = read_only(db_path)
+    try:
+        return [r for r in ratings(db, start, end) if r["reason"] or r["comment"]]
+    finally:
+        db.close()
 
 
 def write_report(stats: dict[str, Any], hall_name: str, out: Path,

@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
@@ -177,6 +178,11 @@ class _Pages:
         name_w = 190.0
         other_w = (self.width - name_w) / (len(table.header) - 1)
         widths = [name_w] + [other_w] * (len(table.header) - 1)
+        text_from = len(widths)  # columns from here on are words, drawn left
+        if table.key == "comments":  # the citizen's words get the room
+            fixed = [110.0, 150.0, 60.0, 80.0, 50.0, 70.0, 150.0]
+            widths = [*fixed, self.width - sum(fixed)]
+            text_from = 6
 
         def header() -> None:
             x = 0.0
@@ -208,8 +214,13 @@ class _Pages:
                 self.p.drawRect(QRectF(0, self.y, self.width, row_h))
             x = 0.0
             for index, (value, w) in enumerate(zip(row, widths, strict=True)):
-                align = Qt.AlignmentFlag.AlignLeft if index == 0 else Qt.AlignmentFlag.AlignRight
-                self.text(QRectF(x + 4, self.y, w - 8, row_h), _cell(value), 7, align=align)
+                left = index == 0 or index >= text_from
+                align = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignRight
+                shown = _cell(value)
+                if index >= text_from:  # long words end in … rather than spill over
+                    shown = QFontMetricsF(self.font(7), self.p.device()).elidedText(
+                        shown.replace("\n", " "), Qt.TextElideMode.ElideRight, w - 8)
+                self.text(QRectF(x + 4, self.y, w - 8, row_h), shown, 7, align=align)
                 x += w
             self.y += row_h
         self.y += 30

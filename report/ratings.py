@@ -15,12 +15,14 @@ import argparse
 import csv
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hall.wallclock import wall_clock
 from ledger.ratings import COLUMNS, mark_pushed, ratings
 from ledger.store import DatabaseError, open_existing
+from report.cells import spreadsheet_cell
 
 
 def _date(text: str) -> date:
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             found = ratings(db, args.start, args.end, args.unpushed)
             _write(found, args.out, fmt)
             if args.mark_pushed and found:
-                now = datetime.now(UTC).isoformat(timespec="seconds")
+                now = wall_clock().isoformat(timespec="seconds")
                 mark_pushed(db, [r["seq"] for r in found], now)
         finally:
             db.close()
@@ -83,4 +85,4 @@ def _write(found: list[dict[str, Any]], out: Path, fmt: str) -> None:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
         for row in found:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})

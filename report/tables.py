@@ -74,6 +74,10 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
 
 
+#: How a rating came, as the report names it.
+CHANNELS = {"pad": "评价器", "phone": "手机", "kiosk": "自助机", "web": "网页"}
+
+
 def tables(stats: dict[str, Any]) -> list[Table]:
     """Every table of the report, in order."""
     out = []
@@ -89,12 +93,44 @@ def tables(stats: dict[str, Any]) -> list[Table]:
         header = (name, *(heading for heading, _ in columns))
         rows = tuple((row["name"], *(read(row) for _, read in columns)) for row in source)
         out.append(Table(title, key, header, rows))
+    for title, key, name in FORECAST_SECTIONS:
+        source = [row for row in stats.get(key, ()) if (row.get("forecast") or {}).get("tickets")]
+        if source:
+            header = (name, *(heading for heading, _ in FORECAST_COLUMNS))
+            rows = tuple((row["name"], *(read(row) for _, read in FORECAST_COLUMNS))
+                         for row in source)
+            out.append(Table(title, f"forecast_{key}", header, rows))
+    if stats.get("comments"):
+        header = ("号码", "评价时间", "窗口", "人员", "评分", "渠道", "原因", "意见")
+        rows = tuple((c["number"], str(c["rated_at"])[:16].replace("T", " "), c["window"],
+                      c["staff"], c["score"], CHANNELS.get(c["channel"], c["channel"]),
+                      c["reason"], c["comment"]) for c in stats["comments"])
+        out.append(Table("评价意见", "comments", header, rows))
     if "cases_by_hall" in stats:
         header = ("大厅", *(heading for heading, _ in CASE_COLUMNS))
         rows = tuple((row["name"], *(read(row) for _, read in CASE_COLUMNS))
                      for row in stats["cases_by_hall"])
         out.append(Table("差评整改（按大厅）", "cases_by_hall", header, rows))
     return out
+
+
+#: How true the waits promised at issue were (docs/forecast.md): tickets with a promise
+#: that were called, mean absolute error, share inside the 80 % range, share that
+#: waited more than a minute longer than promised.
+FORECAST_COLUMNS: tuple[Column, ...] = (
+    ("预估票数", lambda row: row["forecast"]["tickets"]),
+    ("平均误差(分)", lambda row: row["forecast"]["mae_min"]),
+    ("落在范围内(%)", lambda row: _pct(row["forecast"]["in_range"])),
+    ("低估超1分钟(%)", lambda row: _pct(row["forecast"]["under"])),
+)
+FORECAST_SECTIONS = (
+    ("等候预估准确度（按日）", "by_day", "日期"),
+    ("等候预估准确度（按业务）", "by_service", "业务"),
+)
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
 
 
 #: The county's 差评 table: cases per hall (county/figures.py ``cases_by_hall``).

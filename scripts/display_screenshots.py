@@ -1,6 +1,8 @@
-"""Screenshots of the wall display from real windows, idle and busy, at three sizes.
+"""Screenshots of the wall display from real windows, idle, busy and during a special
+call (请大堂经理到3号窗口 on a busy hall), at three sizes.
 
     xvfb-run -a -s "-screen 0 3840x2160x24" .venv/bin/python scripts/display_screenshots.py
+    (--states special: only the special call's)
 
 Each state gets its own hub (in its own process) on the 200-window bench hall; three
 wall screens (1920×1080, 3840×2160, 1080×1920) connect to it as real displays. The
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from bench.display_hall import BigHall  # noqa: E402
 from display.app import WallApp  # noqa: E402
 from display.model import Phase  # noqa: E402
+from hall.wallclock import wall_clock  # noqa: E402
 from qtkit.bridge import HubBridge  # noqa: E402
 from qtkit.fonts import setup_fonts  # noqa: E402
 
@@ -42,13 +45,14 @@ def wait(app: QApplication, done: Callable[[], bool], timeout_s: float = 60.0) -
 def shoot(app: QApplication, hall: BigHall, state: str, out: Path) -> None:
     walls = []
     for index, (w, h) in enumerate(SIZES, start=1):
-        wall = WallApp(HubBridge(hall.url, f"display-{index}", f"display-{index}-token"))
+        wall = WallApp(HubBridge(hall.url, f"display-{index}", f"display-{index}-token"),
+                       now=wall_clock)
         wall.window.resize(w, h)
         wall.window.show()
         wall.start()
         walls.append(wall)
     wait(app, lambda: all(w.model.connected for w in walls))
-    if state == "busy":
+    if state in ("busy", "special"):
         hall.issue(420)
         hall.call_all()
         for window in (17, 45, 101):
@@ -58,17 +62,26 @@ def shoot(app: QApplication, hall: BigHall, state: str, out: Path) -> None:
     else:
         hall.issue(14)
         hall.request(5, "pause")
+    if state == "special":
+        hall.request(3, "announce", call="manager")
     seq = hall.run(_seq(hall))
     wait(app, lambda: all(w.replica.state.seq >= seq for w in walls))
+    if state == "special":  # during its highlight time, after the blinking
+        wait(app, lambda: all(w.model.view().special is not None
+                              and w.model.view().special.phase is Phase.HIGHLIGHT  # type: ignore
+                              for w in walls))
     if state == "busy":  # the newest call after its blinking, highlighted
         wait(app, lambda: all(w.model.view().newest is not None
                               and w.model.view().newest.phase is Phase.HIGHLIGHT  # type: ignore
                               for w in walls))
-    for wall, (w, h) in zip(walls, SIZES, strict=True):
+    images = []
+    for wall in walls:  # all grabbed first: a special call is on the panel for 10 s only
         wall.window.ticker.restart()  # the notice from its beginning, not mid-scroll
+        wall.window.sync()  # this instant's view (the blink timer's may be 125 ms old)
         app.processEvents()
+        images.append(wall.window.grab().toImage())
+    for image, (w, h) in zip(images, SIZES, strict=True):
         path = out / f"display-{state}-{w}x{h}.png"
-        image = wall.window.grab().toImage()
         image.save(str(path), "PNG")
         small = Image.open(path).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
         small.save(path, optimize=True)
@@ -92,11 +105,13 @@ async def _seq(hall: BigHall) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--states", default="idle,busy,special",
+                        help="which states to shoot (comma-separated)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     setup_fonts(app)
-    for state in ("idle", "busy"):
+    for state in args.states.split(","):
         with BigHall(windows=200) as hall:
             shoot(app, hall, state, args.out)
     return 0

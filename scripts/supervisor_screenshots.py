@@ -24,7 +24,9 @@ from typing import Any
 from hall.client import HubClient
 from hall.config import load_config
 from hall.errors import RequestFailed
+from hub.admission import Limits
 from hub.server import Hub
+from hub.settings import HubSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "jiaohao" / "examples" / "dongxiang.toml"
@@ -37,7 +39,8 @@ class HallThread:
         self.now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in the hall
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        self.hub = Hub(load_config(CONFIG), db, port=0, clock=lambda: self.now, rate=None)
+        self.hub = Hub(load_config(CONFIG), db, port=0, clock=lambda: self.now,
+                       settings=HubSettings(limits=Limits(rate=None)))
         self.run(self.hub.start())
 
     def run(self, coro: Any) -> Any:

@@ -3,11 +3,12 @@ timer that lets the model fetch what became stale (coalesced, never per event)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+import json
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 
+from hall.clock import Clock
 from hall.protocol import Event
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
@@ -16,12 +17,13 @@ from supervisor.window import DashboardWindow
 
 
 class SupervisorApp(QObject):
-    def __init__(self, bridge: HubBridge, clock: Callable[[], datetime] | None = None,
-                 figures_every_s: float = 10.0) -> None:
+    def __init__(self, bridge: HubBridge, clock: Clock, figures_every_s: float = 10.0) -> None:
+        """``clock`` is the local clock; the dashboard's days and running minutes follow
+        the hub's time (``replica.clock``: ``clock`` plus the offset to the hub's)."""
         super().__init__()
         self.bridge = bridge
-        self.replica = Replica(bridge)
-        self.model = Dashboard(bridge, clock or (lambda: datetime.now(UTC)), figures_every_s)
+        self.replica = Replica(bridge, clock=clock)
+        self.model = Dashboard(bridge, self.replica.clock, figures_every_s)
         self.window = DashboardWindow(self.model)
         self.replica.reset.connect(self._live)
         self.replica.applied.connect(self._applied)
@@ -33,6 +35,10 @@ class SupervisorApp(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
+        #: /healthz beside the hub's WebSocket: the county link (read every 10 s).
+        self._http = QNetworkAccessManager(self)
+        self.healthz = QUrl(bridge.url.replace("ws://", "http://", 1)
+                            .replace("wss://", "https://", 1).rstrip("/") + "/healthz")
 
     def _live(self) -> None:
         self.model.refresh_live(self.replica.hall, self.replica.state)
@@ -49,6 +55,23 @@ class SupervisorApp(QObject):
             self._live_due = False
             self._live()
         self.model.tick()
+        if self._seconds % 10 == 1:
+            self._ask_health()
+
+    def _ask_health(self) -> None:
+        reply = self._http.get(QNetworkRequest(self.healthz))
+        reply.finished.connect(lambda: self._got_health(reply))
+
+    def _got_health(self, reply: QNetworkReply) -> None:
+        try:
+            if reply.error() == QNetworkReply.NetworkError.NoError:
+                body = json.loads(bytes(reply.readAll().data()))
+                link = body.get("county") if isinstance(body, dict) else None
+                self.model.set_county(link if isinstance(link, dict) else None)
+        except ValueError:
+            pass  # not the hub's /healthz: the line stays as it was
+        finally:
+            reply.deleteLater()
 
     def start(self) -> None:
         self.bridge.start()

@@ -21,6 +21,7 @@ from typing import Any
 from hall.config import HallConfig
 from hall.state import HallState, Ticket, TicketStatus
 from qtkit.results import Reply, Requester
+from supervisor.model_county import Observed, link_text
 
 #: Event kinds that change today's figures.
 COUNTED = frozenset({"ticket_issued", "ticket_called", "ticket_finished", "ticket_skipped",
@@ -61,9 +62,10 @@ class AlertRow:
     since: str
 
 
-class Dashboard:
+class Dashboard(Observed):
     def __init__(self, requester: Requester, clock: Callable[[], datetime],
                  figures_every_s: float = 10.0) -> None:
+        super().__init__()
         self._requester = requester
         self._clock = clock
         self.figures_every_s = figures_every_s
@@ -77,23 +79,27 @@ class Dashboard:
         self.message = ""
         self.tone = "info"  # info | ok | error
         self.refreshes = 0  # stats requests sent (the bench reads it)
+        #: The hall's link to the county as /healthz reports it (None: not shipping).
+        self.county: dict[str, Any] | None = None
         self._figures_dirty = True
         self._cases_dirty = True
         self._figures_pending = False
         self._cases_pending = False
         self._figures_at: datetime | None = None
-        self._listeners: list[Callable[[], None]] = []
-
-    def on_change(self, listener: Callable[[], None]) -> None:
-        self._listeners.append(listener)
-
-    def _changed(self) -> None:
-        for listener in self._listeners:
-            listener()
 
     def say(self, text: str, tone: str = "info") -> None:
         self.message, self.tone = text, tone
         self._changed()
+
+    def set_county(self, link: dict[str, Any] | None) -> None:
+        """The county link from the hub's /healthz (``county``)."""
+        if link != self.county:
+            self.county = link
+            self._changed()
+
+    def county_line(self) -> tuple[str, str]:
+        """The link's line on the status bar and its tone."""
+        return link_text(self.county)
 
     # -- the live hall ------------------------------------------------------------------
 
@@ -239,3 +245,13 @@ class Dashboard:
     def _refused(self, what: str, reply: Reply) -> None:
         words = WORDS.get(reply.code, reply.message or reply.code)
         self.say(f"{what}未成功：{words}", "error")
+
+
+def forecast_line(figures: dict[str, Any]) -> str:
+    """How true today's promised waits were (a stats row's ``forecast``), in one line:
+    mean error, share inside the range shown, share that waited over a minute longer."""
+    f = figures.get("forecast") or {}
+    if not f.get("tickets"):
+        return "等候预估：今日尚无已叫号的预估"
+    return (f"等候预估（{f['tickets']} 张）：平均误差 {f['mae_min']:.1f} 分钟　"
+            f"落在范围内 {f['in_range'] * 100:.0f}%　低估超 1 分钟 {f['under'] * 100:.0f}%")

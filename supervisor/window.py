@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervisor.model import ACTION_NAMES, STATE_NAMES, Dashboard
+from supervisor.model import ACTION_NAMES, STATE_NAMES, Dashboard, forecast_line
 
 #: Two series: colour and fill pattern, so colour is never the only cue.
 SERIES = ((QColor("#1F5FAD"), Qt.BrushStyle.SolidPattern),
@@ -125,6 +125,8 @@ class DashboardWindow(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        self.county = QLabel()  # the hall's link to the county (docs/county.md)
+        layout.addWidget(self.county)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self._live()
@@ -175,8 +177,8 @@ class DashboardWindow(QWidget):
     def _cases(self) -> None:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        self.case_table = _table(["编号", "号码", "窗口", "人员", "评分", "原因", "状态",
-                                  "期限", "超期", "回访"])
+        self.case_table = _table(["编号", "号码", "窗口", "人员", "评分", "原因", "群众意见",
+                                  "状态", "期限", "超期", "回访"])
         layout.addWidget(self.case_table, 1)
         self.case_text = QLineEdit()
         self.case_text.setPlaceholderText("整改说明、备注或回访情况")
@@ -233,6 +235,8 @@ class DashboardWindow(QWidget):
         colours = {"ok": "#1E6B3A", "error": "#A61B1B", "info": "#1A1A1A"}
         online = "● 在线" if m.connected else "○ 离线（数据可能过时）"
         self.status.setText(f"{online}　{m.message}")
+        self.county.setText(m.county_line()[0])
+        self.county.setStyleSheet("color: #B3261E;" if m.county_line()[1] == "error" else "")
         self.status.setStyleSheet(f"color: {colours.get(m.tone, '#1A1A1A')};")
         _fill(self.alerts, [["严重" if a.level == "critical" else "注意", a.message,
                              a.since[11:16]] for a in m.alerts])
@@ -242,7 +246,7 @@ class DashboardWindow(QWidget):
         self._draw_figures()
         _fill(self.case_table, [
             [c["id"], c["number"], c["window"], c.get("staff"), c["score"], c.get("reason"),
-             STATE_NAMES.get(c["state"], c["state"]), c["deadline"],
+             c.get("comment"), STATE_NAMES.get(c["state"], c["state"]), c["deadline"],
              "超期" if c.get("overdue") else "", len(c.get("callbacks", []))]
             for c in m.cases])
         for button in self.case_buttons.values():
@@ -268,7 +272,7 @@ class DashboardWindow(QWidget):
             f"取号 {t['issued']}　办结 {t['finished']}　过号 {t['skipped']}　"
             f"平均等候 {'—' if wait is None else f'{wait / 60:.1f} 分钟'}　"
             f"评价 {sum(t['ratings'].values())}　差评 {t['ratings']['1'] + t['ratings']['2']}　"
-            f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}")
+            f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}\n{forecast_line(t)}")
         hours = f["by_hour"]
         self.hourly.set_data([h["name"] for h in hours],
                              [("取号", [float(h["issued"]) for h in hours]),

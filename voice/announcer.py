@@ -189,17 +189,17 @@ class Announcer:
         return item
 
     def hears(self, window: int, service: str | None) -> bool:
-        """Whether this speaker announces calls to ``window``."""
+        """Whether this speaker announces calls to ``window``: the window's zone, else
+        the zone of the called ticket's ``service``, else (a special call) the zones of
+        every service the window serves; a window of no known zone is heard everywhere."""
         if self.zones is None:
             return True
         found = self.config.window(window)
-        zone = found.zone if found else None
-        if zone is None and found is not None:
-            service = service or (found.services[0] if found.services else None)
-        if zone is None and service:
-            svc = self.config.service(service)
-            zone = svc.zone if svc else None
-        return zone is None or zone in self.zones
+        if found is not None and found.zone:
+            return found.zone in self.zones
+        services = [service] if service else list(found.services if found else ())
+        zones = {svc.zone for svc in map(self.config.service, services) if svc is not None}
+        return not zones or bool(zones & self.zones)
 
     def form(self, item: Announcement, behind: int, now: datetime) -> Form:
         """How ``item`` is said when taken at ``now`` with ``behind`` calls waiting after

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -63,6 +62,7 @@ def main(argv: list[str]) -> int:
 
 def _say(args: argparse.Namespace) -> int:
     from hall.config import ConfigError, HallConfig, HallInfo, load_config
+    from hall.wallclock import wall_clock
     from voice.announcer import Announcer
     from voice.backends import AudioBackend, FolderSink
     from voice.clips import ClipPack
@@ -76,7 +76,7 @@ def _say(args: argparse.Namespace) -> int:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
     item = Announcer(config).offer({"ticket": {"id": 0, "number": args.number},
-                                    "window": args.window}, datetime.now(UTC))
+                                    "window": args.window}, wall_clock())
     if item is None:
         print("jiaohao voice: nothing to say (quiet hours, or the window cannot be read)",
               file=sys.stderr)
@@ -92,6 +92,7 @@ def _say(args: argparse.Namespace) -> int:
 
 async def _station(args: argparse.Namespace) -> int:
     from hall.client import HubRefused
+    from hall.wallclock import wall_clock
     from voice.backends import default_backend, heard
     from voice.station import Station
 
@@ -101,7 +102,7 @@ async def _station(args: argparse.Namespace) -> int:
     (log.info if ok else log.warning)("%s", detail)
     print(f"jiaohao voice: {lobby}", flush=True)
     station = Station(args.hub, args.device, args.token, backend,
-                      clock=lambda: datetime.now(UTC), speaker=args.speaker)
+                      clock=wall_clock, speaker=args.speaker)
     try:
         await station.start()
     except (HubRefused, TimeoutError, OSError, ValueError) as exc:

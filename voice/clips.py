@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 #: The clips ``make_demo_pack`` records (what the default Chinese template needs).
 DEMO_WORDS = ("请", "号", "到", "窗口", "办理", *DIGITS, YAO, *[u for u in UNITS if u],
               *string.ascii_uppercase,
-              # the special calls (voice.phrases.SPECIAL_TEMPLATES)
+              # the special calls ([voice] template_manager, template_rating defaults)
               "大堂经理", "的", "办事群众", "对本次服务进行评价")
 
 

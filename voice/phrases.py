@@ -36,12 +36,12 @@ def window_name(config: HallConfig, window: int) -> str:
     return found.name if found and found.name else f"{window}号窗口"
 
 
-#: The words of special calls (``announce``), Chinese then English, by call. Their own
-#: sentences: a special call is never said as, or merged with, a ticket call.
-SPECIAL_TEMPLATES: dict[str, tuple[str, str]] = {
-    "manager": ("请大堂经理到{window}号窗口", "Hall manager, please come to window {window}."),
-    "rating": ("请{window}号窗口的办事群众对本次服务进行评价",
-               "Window {window}: please rate our service."),
+#: The English of special calls (``announce``), by call; the Chinese is the hall's
+#: ``[voice] template_manager`` / ``template_rating``. Their own sentences: a special
+#: call is never said as, or merged with, a ticket call.
+SPECIAL_EN: dict[str, str] = {
+    "manager": "Hall manager, please come to window {window}.",
+    "rating": "Window {window}: please rate our service.",
 }
 
 
@@ -89,12 +89,12 @@ def special_utterances(config: HallConfig, call: str, window: int, text: str = "
         ValueError: the window number cannot be read, or nothing to say.
     """
     voice = settings or config.voice
-    templates = SPECIAL_TEMPLATES.get(call)
-    if templates is None:
+    zh = {"manager": voice.template_manager, "rating": voice.template_rating}.get(call)
+    en = SPECIAL_EN.get(call)
+    if zh is None or en is None:
         if not text:
             raise ValueError(f"unknown special call {call!r} without words")
         return (Utterance("zh", (text,)),)
-    zh, en = templates
     out = [Utterance("zh", _fill(zh, {"window": read_amount(window),
                                       "window_name": (window_name(config, window),)}))]
     if voice.template_en:

@@ -181,8 +181,7 @@ class VirtualKeypad(VirtualDevice):
 
     def press(self, action: str, digits: str = "") -> None:
         """Press the key for ``action`` (after typing ``digits``). Raises ValueError."""
-        code, before = kp.code_for(self.profile, action)
-        self.transmit(kp.key_frame(self.profile, self.address, code, digits or before))
+        self.transmit(kp.action_frame(self.profile, self.address, action, digits))
 
     def press_code(self, key: int, digits: str = "") -> None:
         self.transmit(kp.key_frame(self.profile, self.address, key, digits))

@@ -30,6 +30,7 @@ from hall.config.model import (
     Window,
     Zone,
 )
+from hall.config.phone import PhoneSettings
 from hall.config.supervision import AlertRules, FollowUp, Limits
 from hall.config.voice import Speaker, VoiceSettings
 
@@ -46,6 +47,7 @@ __all__ = [
     "HallConfig",
     "HallInfo",
     "Limits",
+    "PhoneSettings",
     "Policy",
     "Role",
     "Service",

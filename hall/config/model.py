@@ -15,6 +15,7 @@ from typing import Any
 
 from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
+from hall.config.phone import PhoneSettings
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -90,10 +91,13 @@ class Window:
     tiers: tuple[tuple[str, ...], ...]
     zone: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_services", tuple(s for tier in self.tiers for s in tier))
+
     @property
     def services(self) -> tuple[str, ...]:
         """Every service this window serves, in order of preference."""
-        return tuple(s for tier in self.tiers for s in tier)
+        return self._services  # type: ignore[attr-defined,no-any-return]
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,8 @@ class HallConfig:
     connections: ConnectionLimits = field(default_factory=ConnectionLimits)
     #: Where the hall ships its event log (``[county]``; ``enabled`` False: nowhere).
     county: CountyLink = field(default_factory=CountyLink)
+    #: What a ticket's phone page offers (``[phone]``: rating, near-turn notice).
+    phone: PhoneSettings = field(default_factory=PhoneSettings)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -174,9 +180,18 @@ class HallConfig:
         object.__setattr__(self, "_devices", {d.id: d for d in self.devices})
         object.__setattr__(self, "_zones", {z.id: z for z in self.zones})
         object.__setattr__(self, "_staff", {s.id: s for s in self.staff})
+        serving: dict[str, list[Window]] = {}
+        for w in self.windows:
+            for sid in w.services:
+                serving.setdefault(sid, []).append(w)
+        object.__setattr__(self, "_serving", {k: tuple(v) for k, v in serving.items()})
 
     def service(self, service_id: str) -> Service | None:
         return self._services.get(service_id)  # type: ignore[attr-defined,no-any-return]
+
+    def windows_serving(self, service_id: str) -> tuple[Window, ...]:
+        """The windows that call tickets of ``service_id``."""
+        return self._serving.get(service_id, ())  # type: ignore[attr-defined,no-any-return]
 
     def window(self, number: int) -> Window | None:
         return self._windows.get(number)  # type: ignore[attr-defined,no-any-return]
@@ -227,6 +242,7 @@ class HallConfig:
             "queue": {
                 "recall_limit": self.policy.recall_limit,
                 "priority_ratio": list(self.policy.priority_ratio),
+                "require_sign_in": self.policy.require_sign_in,
             },
             "display": {
                 "notice": self.display.notice,
@@ -292,7 +308,8 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
         ),
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
         policy=Policy(recall_limit=int(queue.get("recall_limit", 5)),
-                      priority_ratio=(int(ratio[0]), int(ratio[1]))),
+                      priority_ratio=(int(ratio[0]), int(ratio[1])),
+                      require_sign_in=bool(queue.get("require_sign_in", False))),
         display=DisplaySettings(notice=str(screen.get("notice", "")),
                                 blink_s=float(screen.get("blink_s", 3.0)),
                                 highlight_s=float(screen.get("highlight_s", 10.0))),

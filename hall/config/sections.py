@@ -27,6 +27,7 @@ from hall.config.checker import Checker
 from hall.config.connections import CONNECTION_KEYS, check_connections
 from hall.config.county import COUNTY_KEYS, check_county
 from hall.config.devices import DEVICE_KEYS, check_devices
+from hall.config.phone import PHONE_KEYS, check_phone
 from hall.config.services import SERVICE_KEYS, ZONE_KEYS, check_services, check_zones
 from hall.config.supervision import (
     ALERT_KEYS,
@@ -75,4 +76,5 @@ SECTIONS: tuple[Section, ...] = (
     Section("followup", "followup", FOLLOWUP_KEYS, check_followup),
     Section("connections", "connections", CONNECTION_KEYS, check_connections),
     Section("county", "county", COUNTY_KEYS, check_county),
+    Section("phone", "phone", PHONE_KEYS, check_phone),
 )

@@ -17,11 +17,15 @@ DEFAULT_TEMPLATE_EN = "Number {number}, please go to window {window}."
 #: Said instead of the template when many calls wait (a space, not a comma: a clip pack
 #: has no clip for punctuation).
 DEFAULT_TEMPLATE_BRIEF = "{number}号 {window}号窗口"
+#: The special calls' Chinese sentences (``announce``): their own, never a ticket call's.
+DEFAULT_TEMPLATE_MANAGER = "请大堂经理到{window}号窗口"
+DEFAULT_TEMPLATE_RATING = "请{window}号窗口的办事群众对本次服务进行评价"
 #: The placeholders a template may use.
 PLACEHOLDERS = ("number", "window", "window_name", "service")
 
-VOICE_KEYS = ("template", "template_en", "template_brief", "repeat", "chime", "quiet_hours",
-              "volume", "yao", "shorten", "max_queue", "speaker")
+VOICE_KEYS = ("template", "template_en", "template_brief", "template_manager",
+              "template_rating", "repeat", "chime", "quiet_hours", "volume", "yao", "shorten",
+              "max_queue", "speaker")
 _SPEAKER_KEYS = ("id", "zones")
 _SPAN = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)")
 _FIELD = re.compile(r"\{([^{}]*)\}")
@@ -51,6 +55,8 @@ class VoiceSettings:
     template_brief: str = DEFAULT_TEMPLATE_BRIEF
     #: Say calls shorter when others wait behind them (voice.announcer.Form).
     shorten: bool = True
+    template_manager: str = DEFAULT_TEMPLATE_MANAGER
+    template_rating: str = DEFAULT_TEMPLATE_RATING
 
     def speaker(self, speaker_id: str) -> Speaker | None:
         return next((s for s in self.speakers if s.id == speaker_id), None)
@@ -70,7 +76,8 @@ class VoiceSettings:
             "template": self.template, "template_en": self.template_en, "repeat": self.repeat,
             "chime": self.chime, "volume": self.volume, "yao": self.yao,
             "max_queue": self.max_queue, "template_brief": self.template_brief,
-            "shorten": self.shorten,
+            "shorten": self.shorten, "template_manager": self.template_manager,
+            "template_rating": self.template_rating,
             "quiet_hours": [f"{a:%H:%M}-{_hhmm_end(b)}" for a, b in self.quiet_hours],
             "speakers": [{"id": s.id, "zones": list(s.zones)} for s in self.speakers],
         }
@@ -97,6 +104,8 @@ class VoiceSettings:
             max_queue=int(obj.get("max_queue", default.max_queue)),
             template_brief=str(obj.get("template_brief", default.template_brief)),
             shorten=bool(obj.get("shorten", default.shorten)),
+            template_manager=str(obj.get("template_manager", default.template_manager)),
+            template_rating=str(obj.get("template_rating", default.template_rating)),
             speakers=tuple(Speaker(str(s["id"]), tuple(map(str, s.get("zones", []))))
                            for s in obj.get("speakers", [])),
         )
@@ -181,6 +190,12 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
     text = template("template", default.template, required=True)
     text_en = template("template_en", default.template_en, required=False)
     text_brief = template("template_brief", default.template_brief, required=True)
+    text_manager = template("template_manager", default.template_manager, required=False)
+    text_rating = template("template_rating", default.template_rating, required=False)
+    for key, got in (("template_manager", text_manager), ("template_rating", text_rating)):
+        if not got.strip():
+            checks.error(f"voice.{key}", "must not be empty (it is what is said)")
+            ok = False
     if text_en and "number" not in _FIELD.findall(text_en):
         checks.error("voice.template_en", 'must contain {number}, or be "" for Chinese only')
         ok = False
@@ -242,4 +257,5 @@ def check_voice(checks: _Checks, data: Mapping[str, Any], zones: set[str]) -> Vo
     return VoiceSettings(template=text, template_en=text_en, repeat=repeat, chime=chime,
                          quiet_hours=tuple(quiet), volume=volume, yao=yao,
                          max_queue=max_queue, speakers=tuple(speakers),
-                         template_brief=text_brief, shorten=shorten)
+                         template_brief=text_brief, shorten=shorten,
+                         template_manager=text_manager, template_rating=text_rating)

@@ -1,4 +1,5 @@
-// A read-only socket to the hub that reconnects by itself and says when it is stale.
+// A socket to the hub that reconnects by itself and says when it is stale; it only
+// receives views, except a ticket page's rating of its own ticket.
 "use strict";
 function jiaohaoLive(query, onView, onLink) {
   var delay = 1000, socket = null, lastView = 0, polling = null;
@@ -27,7 +28,15 @@ function jiaohaoLive(query, onView, onLink) {
     delay = Math.min(delay * 2, 8000);
   }
   connect();
-  return { lastView: function () { return lastView; } };
+  return {
+    lastView: function () { return lastView; },
+    // A message to the hub on this page's own socket (a rating); false when it is down.
+    send: function (message) {
+      if (!socket || socket.readyState !== 1) { return false; }
+      socket.send(JSON.stringify(message));
+      return true;
+    }
+  };
 }
 function jiaohaoTime(iso) {
   if (!iso) { return ""; }

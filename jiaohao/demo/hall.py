@@ -56,12 +56,15 @@ class HubThread:
         self.hub: Any = None
 
     def start(self) -> HubThread:
+        from hub.admission import Limits
         from hub.server import Hub
+        from hub.settings import HubSettings
 
         self.thread.start()
 
         async def start() -> Any:
-            hub = Hub(self.config, str(self.db_path), port=0, clock=self.clock, rate=None)
+            hub = Hub(self.config, str(self.db_path), port=0, clock=self.clock,
+                      settings=HubSettings(limits=Limits(rate=None)))
             await hub.start()
             return hub
 
@@ -159,8 +162,7 @@ class DemoHall:
         self.kiosk_touches = TouchWatch(self.kiosk.window)
         app.installEventFilter(self.kiosk_touches)
         self.wall = WallApp(HubBridge(url, display_device.id, _token(display_device)),
-                            speaker=self._speaker())
-        self.wall.window.clock = self.clock
+                            speaker=self._speaker(), now=self.clock)
         self.wall.window.setWindowTitle(f"叫号显示屏 · {display_device.id}")
 
         pad_profile, bar_profile = load_pad(PAD_PROFILE), load_ledbar(BAR_PROFILE)

@@ -6,7 +6,7 @@ Keys are the exact Chinese texts the window passes to Qt's translator (context
 
 from __future__ import annotations
 
-from hall import words
+from hall.words import ENGLISH as WORDS_ENGLISH
 from kiosk.model import (
     CAP_REACHED,
     CLOSED_HOURS,
@@ -129,7 +129,7 @@ ENGLISH: dict[str, str] = {
     "打印机无法连接": "The printer cannot be reached",
     "打印机连接中断": "The printer connection broke",
     "打印机无法打印中文": "The printer cannot print Chinese",
-    **words.ENGLISH,
+    **WORDS_ENGLISH,  # the waits and marks every citizen-facing part says (hall/words.py)
     **{REFUSALS[code]: en for code, en in _REFUSALS_EN.items()},
     **{PRINTER_PROBLEMS[k][1]: en for k, en in _PRINTER_EN.items()},
 }

@@ -280,6 +280,18 @@ your booking code</translation>
         <translation>about {m} min</translation>
     </message>
     <message>
+        <source>约 {low}–{high} 分钟</source>
+        <translation>about {low}–{high} min</translation>
+    </message>
+    <message>
+        <source>约 {high} 分钟以内</source>
+        <translation>within about {high} min</translation>
+    </message>
+    <message>
+        <source>暂无法估计</source>
+        <translation>no estimate for now</translation>
+    </message>
+    <message>
         <source>优先</source>
         <translation>Priority</translation>
     </message>

@@ -49,12 +49,13 @@ def terminal(
     made: list[Any] = []
 
     def make(window: int = 1, compact: bool = False, serial: tuple[Any, ...] = (),
-             app: dict[str, Any] | None = None) -> Any:
+             app: dict[str, Any] | None = None, file: Path | None = None) -> Any:
         bridge = make_bridge(f"caller-{window}", f"caller-{window}-secret")
         station = Station(hub=hall_hub.url, device=f"caller-{window}",
-                          token=f"caller-{window}-secret", serial=serial, app=app or {})
+                          token=f"caller-{window}-secret", serial=serial, app=app or {},
+                          file=file)
         wiring = Wiring(station, compact=compact, bridge=bridge,
-                        clock=lambda: hall_hub.clock.now.astimezone())
+                        clock=hall_hub.clock)
         for window_ in (wiring.terminal.full, wiring.terminal.strip):
             qtbot.addWidget(window_)
         with qtbot.waitSignal(wiring.replica.reset, timeout=WAIT_MS):
@@ -71,3 +72,16 @@ def terminal(
 
 def at(hub: ThreadedHub) -> datetime:
     return hub.clock.now
+
+
+@pytest.fixture
+def themed(qapp: Any) -> Iterator[None]:
+    """The application styled as ``jiaohao caller`` styles it, for this test only."""
+    from caller.app import terminal_theme
+    from qtkit.theme import apply_theme
+
+    palette, sheet = qapp.palette(), qapp.styleSheet()
+    apply_theme(qapp, terminal_theme())
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)

@@ -10,6 +10,7 @@ from hall.config import HallConfig
 from qtkit.replica import Replica
 from qtkit.results import FakeRequester, Reply
 from tests.caller.conftest import WAIT_MS
+from tests.conftest import FakeClock
 from tests.qtkit.conftest import ThreadedHub
 
 
@@ -19,9 +20,9 @@ class Rig:
     def __init__(self, qtbot: Any, make_bridge: Any, hub: ThreadedHub) -> None:
         self.qtbot, self.hub = qtbot, hub
         self.bridge = make_bridge("caller-1", "caller-1-secret")
-        self.replica = Replica(self.bridge)
+        self.replica = Replica(self.bridge, clock=hub.clock)
         self.finished: list[tuple[int, str, str | None]] = []
-        self.p = CallerPresenter(1, self.bridge, clock=lambda: hub.clock.now,
+        self.p = CallerPresenter(1, self.bridge, clock=self.replica.clock,
                                  on_finished=lambda *a: self.finished.append(a))
         self.replica.reset.connect(self.refresh)
         self.replica.applied.connect(lambda _e: self.refresh())
@@ -32,6 +33,13 @@ class Rig:
 
     def refresh(self) -> None:
         self.p.refresh(self.replica.hall, self.replica.state)
+
+    def serving(self, waiting: int = 1) -> None:
+        """Clerk 1001 signed in, ``waiting`` A tickets issued, the first one called."""
+        self.act("sign_in", staff="1001")
+        self.hub.issue(waiting, "A")
+        self.act("call_next")
+        self.qtbot.waitUntil(lambda: self.p.view.current is not None, timeout=WAIT_MS)
 
     def act(self, name: str, **fields: Any) -> str:
         """Run an action and wait for the hub's answer; the message shown."""
@@ -95,7 +103,8 @@ def test_every_action_against_a_real_hub(qtbot: Any, make_bridge: Any,
     assert "已暂停服务（午休）" in rig.act("pause", reason="午休")
     qtbot.waitUntil(lambda: p.view.paused, timeout=WAIT_MS)
     assert rig.replica.state.windows[1].pause_reason == "午休"
-    assert p.view.pause_reason == "午休" and p.view.enabled == {"resume", "sign_out"}
+    assert p.view.pause_reason == "午休"
+    assert p.view.enabled == {"resume", "sign_out", "ask_rating", "call_manager"}
     p.act("call_next")
     assert "窗口暂停中" in p.view.message
     assert "已恢复服务" in rig.act("resume")
@@ -117,10 +126,7 @@ def test_offline_keeps_the_state_disables_and_comes_back(
 ) -> None:
     rig = Rig(qtbot, make_bridge, hall_hub)
     p = rig.p
-    rig.act("sign_in", staff="1001")
-    hall_hub.issue(2, "A")
-    rig.act("call_next")
-    qtbot.waitUntil(lambda: p.view.current is not None, timeout=WAIT_MS)
+    rig.serving(2)
     hall_hub.stop()
     qtbot.waitUntil(lambda: not p.view.online, timeout=WAIT_MS)
     assert "断开" in p.view.message and p.view.current.number == "A001"
@@ -134,7 +140,7 @@ def test_offline_keeps_the_state_disables_and_comes_back(
 
 def test_every_action_answers_before_the_hub() -> None:
     fake = FakeRequester()
-    p = CallerPresenter(1, fake)
+    p = CallerPresenter(1, fake, FakeClock())
     hall = HallConfig.from_public({"hall": {"name": "x"}, "windows": [
         {"number": 1, "name": "1号窗口", "services": ["A"]}],
         "services": [{"id": "A", "name": "办税", "zone": "z"}]})
@@ -151,3 +157,85 @@ def test_every_action_answers_before_the_hub() -> None:
     assert "没有及时回应" in p.view.message and "call_next" in p.view.enabled
     p.act("call_number", number=" ")
     assert "请输入要呼叫的号码" in p.view.message and fake.waiting == 0
+
+
+def test_paused_while_serving_keeps_the_citizen_and_can_finish(
+    qtbot: Any, make_bridge: Any, hall_hub: ThreadedHub,
+) -> None:
+    rig = Rig(qtbot, make_bridge, hall_hub)
+    p = rig.p
+    rig.serving(2)
+    assert "已暂停服务（临时离开）" in rig.act("pause", reason="临时离开")
+    qtbot.waitUntil(lambda: p.view.paused, timeout=WAIT_MS)
+    assert p.view.current is not None and p.view.current.number == "A001"
+    assert {"finish", "skip", "transfer", "hold", "resume"} <= p.view.enabled
+    assert "call_next" not in p.view.enabled and "recall" not in p.view.enabled
+    assert "A001 已办结" in rig.act("finish")
+    qtbot.waitUntil(lambda: p.view.current is None, timeout=WAIT_MS)
+    assert p.view.paused and rig.finished[0][1] == "A001"
+
+
+def test_a_pause_without_a_reason_is_not_sent() -> None:
+    fake = FakeRequester()
+    p = _ready(fake)
+    p.act("pause")
+    assert "请先选择或填写暂停原因" in p.view.message and fake.sent == []
+    p.act("pause", reason="  ")
+    assert fake.sent == []
+    p.act("pause", reason="会议")
+    assert fake.sent == [("pause", {"window": 1, "reason": "会议"})]
+
+
+def _ready(fake: FakeRequester, state: dict[str, Any] | None = None,
+           hall: dict[str, Any] | None = None) -> CallerPresenter:
+    from hall.state import HallState
+
+    p = CallerPresenter(1, fake, FakeClock())
+    config = HallConfig.from_public(hall or {"hall": {"name": "x"}, "windows": [
+        {"number": 1, "name": "1号窗口", "services": ["A"]}],
+        "services": [{"id": "A", "name": "办税", "zone": "z"}]})
+    p.set_online(True)
+    p.refresh(config, HallState.from_public(state or {"seq": 1, "windows": [
+        {"number": 1, "staff": "1001", "staff_name": "王丽"}]}))
+    return p
+
+
+def test_the_waiting_list_is_in_call_order(
+    qtbot: Any, make_bridge: Any, hall_hub: ThreadedHub,
+) -> None:
+    """Window 1 serves A before B: a B ticket issued first is listed after A's, as F1
+    will call them (it was listed first)."""
+    rig = Rig(qtbot, make_bridge, hall_hub)
+    p = rig.p
+    hall_hub.issue(1, "B")
+    hall_hub.issue(2, "A")
+    qtbot.waitUntil(lambda: p.view.total_waiting == 3, timeout=WAIT_MS)
+    assert p.view.waiting_numbers == ("A001", "A002", "B001")
+
+
+def test_the_service_timer_counts_from_the_first_call_not_a_recall(
+    qtbot: Any, make_bridge: Any, hall_hub: ThreadedHub,
+) -> None:
+    rig = Rig(qtbot, make_bridge, hall_hub)
+    p = rig.p
+    rig.serving(1)
+    hall_hub.clock.advance(minutes=2)
+    rig.act("recall")
+    qtbot.waitUntil(lambda: p.view.current.recalls == 1, timeout=WAIT_MS)
+    p.tick()
+    assert 119 < p.view.current.elapsed_s < 121
+
+
+def test_the_queue_notice_shows_no_stale_count() -> None:
+    p = _ready(FakeRequester())
+    from hall.state import HallState
+
+    hall = HallConfig.from_public({"hall": {"name": "x"}, "windows": [
+        {"number": 1, "name": "1号窗口", "services": ["A"]}],
+        "services": [{"id": "A", "name": "办税", "zone": "z"}]})
+    state = HallState.from_public({"seq": 2, "windows": [
+        {"number": 1, "staff": "1001", "staff_name": "王丽"}], "tickets": [
+        {"id": n, "number": f"A00{n}", "service": "A", "priority": False, "status": "waiting",
+         "issued_at": "2026-11-02T09:00:00+08:00", "order": n} for n in (1, 2)]})
+    p.refresh(hall, state)
+    assert p.view.notice == "有人排队了" and p.view.total_waiting == 2

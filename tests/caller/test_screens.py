@@ -1,4 +1,5 @@
-"""The terminal in each state, as a person sees it (set JIAOHAO_SHOTS=dir to keep PNGs)."""
+"""The terminal in each state, styled as it runs, as a person sees it (set JIAOHAO_SHOTS=dir
+to keep PNGs)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from tests.qtkit.conftest import ThreadedHub
 
 
 def test_screens_of_every_state(qtbot: Any, terminal: Any, hall_hub: ThreadedHub,
-                                tmp_path: Path) -> None:
+                                tmp_path: Path, themed: None) -> None:
     setup_fonts(QApplication.instance())
     out = Path(os.environ.get("JIAOHAO_SHOTS") or tmp_path)
     wiring = terminal()
     p, term = wiring.presenter, wiring.terminal
-    term.full.resize(980, 520)
-    term.strip.resize(1400, 60)
+    term.full.resize(term.full.sizeHint())  # the size it opens at
+    term.strip.resize(term.strip.sizeHint())
 
     def shoot(state: str) -> None:
         for name, widget in (("full", term.full), ("compact", term.strip)):
@@ -43,10 +44,12 @@ def test_screens_of_every_state(qtbot: Any, terminal: Any, hall_hub: ThreadedHub
     p.tick()
     assert p.view.current is not None and p.view.current.over_time
     shoot("over-time")
+    p.act("pause", reason="临时离开")  # paused mid-service: the citizen stays on screen
+    qtbot.waitUntil(lambda: p.view.paused and not p.view.busy, timeout=WAIT_MS)
+    assert term.full.number.text() == p.view.current.number  # type: ignore[union-attr]
+    shoot("paused-serving")
     p.act("finish")
     qtbot.waitUntil(lambda: p.view.current is None and not p.view.busy, timeout=WAIT_MS)
-    p.act("pause", reason="午休")
-    qtbot.waitUntil(lambda: p.view.paused and not p.view.busy, timeout=WAIT_MS)
     shoot("paused")
     p.act("resume")
     qtbot.waitUntil(lambda: not p.view.paused and not p.view.busy, timeout=WAIT_MS)

@@ -66,10 +66,14 @@ def test_full_window_sign_in_call_by_shortcut_and_refusal(
     qtbot.waitUntil(lambda: full.number.text() == "A001", timeout=WAIT_MS)
     _press(qtbot, full, "finish", wiring)
     qtbot.waitUntil(lambda: "A001 已办结" in full.message.text(), timeout=WAIT_MS)
+    _press(qtbot, full, "pause", wiring)  # no reason picked: not sent, the list opens
+    assert "暂停原因" in full.message.text() and not wiring.presenter.view.busy
+    full.reason.hidePopup()
     full.reason.setCurrentText("会议")
     _press(qtbot, full, "pause", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "暂停服务", timeout=WAIT_MS)
     assert full.detail.text() == "会议"
+    assert full.reason.currentText() == ""  # the next pause asks again
     _press(qtbot, full, "resume", wiring)
     qtbot.waitUntil(lambda: full.number.text() == "空闲", timeout=WAIT_MS)
 
@@ -105,13 +109,75 @@ def test_keys_are_configurable_and_checked(qtbot: Any) -> None:
     from caller.presenter import CallerPresenter
     from caller.window import Terminal
     from qtkit.results import FakeRequester
+    from tests.conftest import FakeClock
 
     keys = key_map({"call_next": "Ctrl+1"})
-    terminal = Terminal(CallerPresenter(1, FakeRequester()), keys=keys)
+    terminal = Terminal(CallerPresenter(1, FakeRequester(), FakeClock()), keys=keys)
     qtbot.addWidget(terminal.full)
     qtbot.addWidget(terminal.strip)
-    assert terminal.full.action_buttons.buttons["call_next"].text() == "呼叫下一位  Ctrl+1"
+    assert terminal.full.action_buttons.buttons["call_next"].text() == "呼叫下一位\nCtrl+1"
     with pytest.raises(ValueError, match="no such action"):
         key_map({"dance": "F1"})
     with pytest.raises(ValueError, match="both"):
         key_map({"call_next": "F2"})
+
+
+def test_no_button_is_clipped_at_the_default_size(qtbot: Any, terminal: Any,
+                                                  themed: None) -> None:
+    """「大堂经理 Ctrl+M」 was cut at the window's default 788×682 (styled as it runs)."""
+    wiring = terminal()
+    full = wiring.terminal.full
+    full.show()
+    qtbot.waitExposed(full)
+    for window in (full, wiring.terminal.strip):
+        for name, button in window.action_buttons.buttons.items():
+            if button.isVisible():
+                assert button.width() >= button.sizeHint().width(), name
+
+
+def test_the_lists_say_what_they_are_for(terminal: Any) -> None:
+    full = terminal().terminal.full
+    assert full.skipped.count() == 0 and "过号" in full.skipped.placeholderText()
+    assert full.held.count() == 0 and "挂起" in full.held.placeholderText()
+    assert "转到" in full.services.placeholderText()
+    assert "暂停原因" in full.reason.lineEdit().placeholderText()
+
+
+def test_paused_while_serving_shows_the_citizen_on_both_windows(
+    qtbot: Any, terminal: Any, hall_hub: ThreadedHub,
+) -> None:
+    wiring = terminal()
+    full, strip, p = wiring.terminal.full, wiring.terminal.strip, wiring.presenter
+    p.act("sign_in", staff="1001")
+    hall_hub.issue(1, "A")
+    qtbot.waitUntil(lambda: "call_next" in p.view.enabled, timeout=WAIT_MS)
+    p.act("call_next")
+    qtbot.waitUntil(lambda: full.number.text() == "A001" and not p.view.busy, timeout=WAIT_MS)
+    p.act("pause", reason="临时离开")
+    qtbot.waitUntil(lambda: p.view.paused and not p.view.busy, timeout=WAIT_MS)
+    assert full.number.text() == "A001" and strip.number.text() == "A001"
+    assert "暂停服务（临时离开）" in full.detail.text()
+    for window in (full, strip):
+        assert window.action_buttons.buttons["finish"].isEnabled()
+        assert not window.action_buttons.buttons["call_next"].isEnabled()
+    assert full.action_buttons.buttons["skip"].isEnabled()
+    assert full.action_buttons.buttons["transfer"].isEnabled()
+
+
+def test_the_strip_has_six_actions_and_asks_why_before_a_pause(
+    qtbot: Any, terminal: Any, hall_hub: ThreadedHub,
+) -> None:
+    wiring = terminal(compact=True)
+    strip, p = wiring.terminal.strip, wiring.presenter
+    shown = [n for n, b in strip.action_buttons.buttons.items() if not b.isHidden()]
+    assert shown == ["call_next", "recall", "skip", "finish", "pause", "ask_rating"]
+    p.act("sign_in", staff="1001")
+    qtbot.waitUntil(lambda: "pause" in p.view.enabled, timeout=WAIT_MS)
+    _press(qtbot, strip, "pause", wiring)
+    qtbot.waitUntil(lambda: strip.reasons.isVisible(), timeout=WAIT_MS)
+    assert not p.view.busy  # nothing sent before a reason is picked
+    choice = next(a for a in strip.reasons.actions() if a.text() == "会议")
+    choice.trigger()
+    qtbot.waitUntil(lambda: p.view.paused and p.view.pause_reason == "会议", timeout=WAIT_MS)
+    shown = [n for n, b in strip.action_buttons.buttons.items() if not b.isHidden()]
+    assert shown == ["call_next", "recall", "skip", "finish", "resume", "ask_rating"]

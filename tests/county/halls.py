@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hall import errors
-from hall.config import HallConfig, HallInfo, Service, Staff, Window, Zone
+from hall.config import Device, HallConfig, HallInfo, Role, Service, Staff, Window, Zone
 from hall.protocol import (
     CallNext,
     CloseDay,
@@ -32,6 +32,7 @@ from ledger.store import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = date(2026, 11, 2)
+KIOSK_TOKEN = "kiosk-1-county-secret"
 
 
 def hall_config(name: str = "测试政务服务中心", windows: int = 6) -> HallConfig:
@@ -44,6 +45,7 @@ def hall_config(name: str = "测试政务服务中心", windows: int = 6) -> Hal
         windows=tuple(Window(n, f"{n}号窗口", (("A",), ("B",)) if n % 3 else (("C",), ("B",)))
                       for n in range(1, windows + 1)),
         staff=tuple(Staff(f"{n:04d}", f"办事员{n}") for n in range(1, windows + 1)),
+        devices=(Device("kiosk-1", Role.KIOSK, token=KIOSK_TOKEN),),
     )
 
 

@@ -140,3 +140,20 @@ def test_jiaohao_county_report_writes_the_figures(county: County, shipped: dict[
     # A password in the address is refused before anything is tried.
     assert main(["county", "report", "--url", "postgresql://a:b@127.0.0.1/x", "--day",
                  FIRST_DAY.isoformat(), "--out", str(out)]) == 2
+
+
+def test_the_figures_view_gives_each_dimension_in_sql(county: County,
+                                                      shipped: dict[str, Path]) -> None:
+    with psycopg.connect(county.owner_url) as conn:
+        county_stats(conn, FIRST_DAY, FIRST_DAY, AS_OF)
+    own = own_report(shipped["nanxiang"], "nanxiang", FIRST_DAY, FIRST_DAY)
+    for dimension in ("by_zone", "by_service", "by_window", "by_clerk", "by_hour"):
+        rows = county.query(
+            "SELECT key, sum(issued), sum(finished), sum(skipped), sum(rated_1 + rated_2),"
+            " max(wait_max) FROM county_figures WHERE hall_id = 'nanxiang' AND day = %s"
+            " AND dimension = %s GROUP BY key ORDER BY key", FIRST_DAY.isoformat(), dimension)
+        theirs = sorted((r["key"], r["issued"], r["finished"], r["skipped"],
+                         r["ratings"]["1"] + r["ratings"]["2"], r["wait_s"]["max"])
+                        for r in own[dimension])
+        assert [(k, i, f, s, b, None if m is None else round(float(m), 1))  # type: ignore[arg-type]
+                for k, i, f, s, b, m in rows] == theirs, dimension

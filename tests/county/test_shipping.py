@@ -127,3 +127,17 @@ def _wait(condition: object, timeout: float = TIMEOUT_S) -> None:
             return
         done.wait(0.02)
     raise AssertionError("condition not met in time")
+
+
+def test_halls_ship_when_the_database_is_closed_to_public(county: County,
+                                                          hall_db: Path) -> None:
+    """A technician who revokes PUBLIC's rights on the database (a common hardening)
+    and runs init again keeps the halls shipping."""
+    with psycopg.connect(county.owner_url, autocommit=True) as conn:
+        conn.execute(f'REVOKE ALL ON DATABASE "{county.name}" FROM PUBLIC')
+    from county.schema import init
+
+    init(county.owner_url)
+    link = Link(county.add_hall("dongxiang"), EventOutbox(hall_db))
+    assert ship_all(link) > 0
+    link.close()

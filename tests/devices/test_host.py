@@ -24,7 +24,6 @@ from hall.config import HallConfig
 from hub.server import Hub
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import Clock, make_config
-from tests.hub.conftest import clock as clock  # fixtures, re-exported
 from tests.hub.conftest import db_path as db_path
 from tests.hub.conftest import hub as hub
 

@@ -285,3 +285,25 @@ async def test_no_answer_in_time_is_retried(
         in caplog.text
     assert ratings(hub) == [True]
 
+
+
+def test_the_journal_goes_to_the_state_directory_when_there_is_one(tmp_path: Path) -> None:
+    """The shipped systemd unit keeps /etc read-only: StateDirectory is writable."""
+    station = tmp_path / "etc" / "devices.toml"
+    station.parent.mkdir()
+    station.write_text('[station]\nhub = "ws://hub:8765"\n'
+                       '[[caller]]\nwindow = 1\ndevice = "caller-1"\ntoken = "t"\n',
+                       encoding="utf-8")
+    state = tmp_path / "var"
+    assert load_host(station, state).journal == state / "devices.ratings.jsonl"
+
+
+def test_an_unwritable_journal_is_an_error_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        box = RatingOutbox(tmp_path / "missing-folder" / "r.jsonl")
+    assert "cannot be written" in caplog.text and "memory only" in caplog.text
+    with pytest.raises(OSError):
+        box.keep({"window": 1, "ticket": 1, "score": 5, "channel": "pad"}, "A001")
+    assert len(box) == 1  # kept in memory all the same

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,11 +27,18 @@ def test_no_voice_setting_no_speaker() -> None:
     assert make_speaker(False, clock=clock_now).speaker is None
 
 
-def test_with_the_setting_there_is_always_a_speaker_and_a_reason_when_silent(qtbot: Any) -> None:
-    setup = make_speaker(True, clock=clock_now)
+def test_with_the_setting_there_is_always_a_speaker_and_a_reason_when_silent(
+        qtbot: Any, caplog: Any) -> None:
+    with caplog.at_level(logging.INFO, logger="display.voicehost"):
+        setup = make_speaker(True, clock=clock_now)
     assert setup.speaker is not None
     backend = setup.speaker.backend  # type: ignore[attr-defined]
     assert (backend.name == "silent") == bool(setup.problem)
+    # the lobby reads Chinese; the technician finds the detail in the log
+    assert setup.problem in ("", "语音播报暂不可用，请留意屏幕叫号")
+    logged = [r.getMessage() for r in caplog.records if r.name == "display.voicehost"]
+    assert any(m.startswith("calls will NOT be heard: " if setup.problem
+                            else "calls will be heard: ") for m in logged), logged
     setup.speaker.close()
 
 

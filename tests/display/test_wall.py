@@ -32,14 +32,15 @@ def ask(hub: ThreadedHub, window: int, type_: str, **fields: Any) -> dict[str, A
 
 
 @pytest.fixture
-def wall(qtbot: Any, make_bridge: Any) -> Iterator[Any]:
+def wall(qtbot: Any, make_bridge: Any, hall_hub: ThreadedHub) -> Iterator[Any]:
     made: list[WallApp] = []
 
     def make(
         screen: ScreenFilter | None = None, speaker: Any = None
     ) -> tuple[WallApp, Any, FakeClock]:
         speaker, clock = speaker or RecordingSpeaker(), FakeClock()
-        app = WallApp(make_bridge("display-1", "display-secret"), screen, speaker, clock=clock)
+        app = WallApp(make_bridge("display-1", "display-secret"), screen, speaker, clock=clock,
+                      now=hall_hub.clock)
         qtbot.addWidget(app.window)
         app.window.resize(1366, 768)
         app.window.show()

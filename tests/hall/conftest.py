@@ -1,3 +1,3 @@
 """The client tests run against a real hub: the hub tests' fixtures, shared."""
 
-from tests.hub.conftest import clock, config, db_path, hub  # noqa: F401
+from tests.hub.conftest import config, db_path, hub  # noqa: F401

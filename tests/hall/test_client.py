@@ -104,3 +104,30 @@ async def test_subscription_to_some_kinds(hub: Hub) -> None:
     assert [e.kind for e in got] == [EventKind.TICKET_CALLED, EventKind.WINDOW_PAUSED,
                                      EventKind.WINDOW_PAUSED]
     await bar.close()
+
+
+async def test_a_hub_turning_the_connection_away_is_logged_as_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An admission refusal (HTTP 503) used to be logged at INFO, which `jiaohao devices
+    serve` does not print: the operator never learnt why windows stayed offline."""
+    import logging
+    from http import HTTPStatus
+
+    from websockets.asyncio.server import serve
+
+    def full(connection: object, _request: object) -> object:
+        return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "too many\n")  # type: ignore[attr-defined]
+
+    async with serve(lambda _ws: asyncio.sleep(0), "127.0.0.1", 0,
+                     process_request=full) as server:
+        port = server.sockets[0].getsockname()[1]
+        client = HubClient(f"ws://127.0.0.1:{port}", "caller-150", "t", backoff_s=(0.02, 0.2))
+        with caplog.at_level(logging.WARNING):
+            with pytest.raises(TimeoutError):
+                await client.connect(timeout_s=0.5)
+            async with asyncio.timeout(TIMEOUT_S):
+                while "HTTP 503" not in caplog.text:
+                    await asyncio.sleep(0.01)
+        await client.close()
+    assert "caller-150: the hub at" in caplog.text and "refused the connection" in caplog.text

@@ -33,7 +33,8 @@ CASE = {"id": 1, "ticket": 3, "number": "A003", "day": "2026-11-02", "window": 2
 
 WIRE: dict[EventKind, dict[str, Any]] = {
     EventKind.TICKET_ISSUED: {"day": "2026-11-02", "ticket": {**TICKET, "booking": "BK-1"},
-                              "slot": "A@08:30-10:00", "request": "k-7f3a"},
+                              "slot": "A@08:30-10:00", "request": "k-7f3a",
+                              "estimated_wait_min": 12, "wait_range_min": [8, 19]},
     EventKind.TICKET_CALLED: {"ticket": {**TICKET, "status": "called", "window": 2,
                                          "called_at": AT}, "window": 2, "recall": 0,
                               "staff": "0007", "tier": 0, "streak": 1},
@@ -52,21 +53,27 @@ WIRE: dict[EventKind, dict[str, Any]] = {
                              "value": 42.0, "limit": 30.0,
                              "since": "2026-11-02T10:12:00+08:00"},
     EventKind.CASE_OPENED: {"case": CASE},
-    EventKind.CASE_UPDATED: {"action": "start", "by": "admin-1",
-                             "case": {**CASE, "state": "in_progress"}},
+    EventKind.CASE_UPDATED: {"action": "note", "by": "admin-1",
+                             "case": {k: v for k, v in CASE.items()
+                                      if k not in ("notes", "callbacks")},
+                             "note": {"at": AT, "by": "admin-1", "text": "已约谈"},
+                             "callback": {"at": AT, "by": "admin-1", "reached": False,
+                                          "satisfied": None, "text": ""}},
     EventKind.ALERT_CLEARED: {"alert": "wait:zone:tax", "since": "2026-11-02T10:12:00+08:00",
                               "cleared": "2026-11-02T10:40:00+08:00"},
     EventKind.CLERK_SIGNED_IN: {"window": 2, "staff": "0007", "name": "张敏"},
     EventKind.CLERK_SIGNED_OUT: {"window": 2, "staff": "0007"},
     EventKind.RATING_RECORDED: {"ticket_id": 3, "number": "A003", "window": 2, "service": "A",
                                 "zone": "z1", "staff": "0007", "score": 2, "points": 100,
-                                "channel": "pad", "reason": "等候时间长"},
+                                "channel": "phone", "reason": "等候时间长",
+                                "comment": "<b>=1+1</b>"},
     EventKind.DAY_CLOSED: {"day": "2026-11-02", "next_day": "2026-11-03", "closed": [3, 4],
                            "reason": "day_end", "next_id": 5, "forget_before": "2026-10-04"},
     EventKind.DEVICE_STATUS_REPORTED: {"device": "kiosk-1", "device_kind": "printer",
                                        "status": "paper_out", "detail": "缺纸"},
     EventKind.TICKET_NOT_PRINTED: {"ticket_id": 3, "number": "A003", "given_up": True},
     EventKind.TICKET_REPRINTED: {"ticket_id": 3, "number": "A003"},
+    EventKind.WITHHELD: {},
 }
 
 
@@ -146,11 +153,19 @@ def test_every_request_has_a_result_payload() -> None:
 
 
 def test_results_round_trip() -> None:
-    data = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 8}
+    data = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 8, "wait_range_min": [5, 13]}
     assert RESULTS["take_ticket"].parse(data).to_json() == data
+    unknown = {"ticket": TICKET, "ahead": 2, "estimated_wait_min": 0, "wait_range_min": None}
+    assert RESULTS["ticket_info"].parse(unknown).to_json() == unknown
     assert RESULTS["call_next"].parse({"ticket": None}).to_json() == {"ticket": None}
     closed = {"day": "2026-11-02", "next_day": "2026-11-02#2", "closed": [1]}
     assert RESULTS["close_day"].parse(closed).to_json() == closed
     assert RESULTS["pause"].parse({}).to_json() == {}
     with pytest.raises(ProtocolError):
         RESULTS["rate"].parse({"score": 5})
+
+
+def test_a_case_update_stored_before_events_carried_only_the_change_still_reads() -> None:
+    old = {"action": "start", "by": "admin-1", "case": {**CASE, "state": "in_progress"}}
+    event = Event.of(7, AT, EventKind.CASE_UPDATED, old)
+    assert event.to_store() == old

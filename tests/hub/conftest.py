@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,8 @@ from websockets.exceptions import ConnectionClosed
 from hall.config import Device, HallConfig, HallInfo, Policy, Role, Service, Window, Zone
 from hub.server import Hub
 from tests.conftest import TIMEOUT_S
+from tests.conftest import FakeClock as Clock  # the name the hub tests import
+from tests.conftest import clock as clock  # the fixture, for modules importing it from here
 
 #: Windows 1..60 serve A then B; 61 serves B only; 62 serves C only.
 N_WINDOWS = 62
@@ -49,19 +50,6 @@ def make_config(policy: Policy | None = None) -> HallConfig:
         devices=tuple(devices),
         policy=policy or Policy(),
     )
-
-
-class Clock:
-    """A settable clock for the hub (10:00 in Shanghai on a weekday)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
 
 
 class Client:
@@ -158,11 +146,6 @@ class Client:
 @pytest.fixture
 def config() -> HallConfig:
     return make_config()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

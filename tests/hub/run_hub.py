@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from hub.admission import Limits
 from hub.cli import _serve
+from hub.settings import HubSettings
 from tests.hub.conftest import make_config
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(_serve(make_config(), sys.argv[1], "127.0.0.1", 0, rate=None)))
+    settings = HubSettings(limits=Limits(rate=None))
+    sys.exit(asyncio.run(_serve(make_config(), sys.argv[1], "127.0.0.1", 0, settings)))

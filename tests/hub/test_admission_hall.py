@@ -14,6 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from hall.config import ConnectionLimits, Device, HallConfig, Role, Window, load_config
 from hub.server import Hub
+from hub.settings import HubSettings
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import Clock, make_config
 
@@ -71,7 +72,8 @@ async def test_a_trickling_guest_address_does_not_keep_the_hall_out(
     """950 trickling sockets against a hub with ~860 sockets to give (ulimit -n 1024),
     scaled down: 300 against 300. The stranger keeps at most opening_per_address of
     them; a kiosk reconnecting from the hall's own network is admitted at once."""
-    hub = Hub(make_config(), str(tmp_path / "q.db"), port=0, clock=clock, max_sockets=300)
+    hub = Hub(make_config(), str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(max_sockets=300))
     await hub.start()
     held = []
     try:
@@ -95,7 +97,7 @@ async def test_a_handshake_that_trickles_past_the_header_deadline_is_cut_off(
     tmp_path: Path, clock: Clock
 ) -> None:
     hub = Hub(make_config(), str(tmp_path / "q.db"), port=0, clock=clock,
-              handshake_timeout_s=0.3)
+              settings=HubSettings(handshake_timeout_s=0.3))
     await hub.start()
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", hub.port)
@@ -120,7 +122,7 @@ def test_the_limits_are_set_in_the_hall_config(tmp_path: Path) -> None:
     assert limits == ConnectionLimits(total=500, per_device=4, opening_per_address=64,
                                       handshake_timeout_s=3.0, hello_timeout_s=8.0,
                                       requests_per_s=50.0, request_burst=80)
-    hub = Hub(load_config(path), ":memory:", port=0)
+    hub = Hub(load_config(path), ":memory:", port=0, clock=Clock())
     assert (hub.gate.limits.max_connections, hub.gate.limits.opening_per_address,
             hub.handshake_timeout_s, hub.hello_timeout_s) == (500, 64, 3.0, 8.0)
 

@@ -13,6 +13,7 @@ from hall.config import AlertRules, ConfigError, HallConfig, Limits, parse_confi
 from hall.protocol import DeviceStatus, Event, Finish, Pause, Resume
 from hub.engine import Engine
 from hub.server import Hub
+from hub.settings import HubSettings
 from tests.hub.conftest import ClientFactory, Clock
 from tests.hub.engine_helpers import at, call, hall, service, take
 
@@ -172,7 +173,7 @@ async def test_a_device_silent_too_long_is_reported_offline_by_the_hub_and_back_
     config: HallConfig, tmp_path: object, clock: Clock, client: ClientFactory,
 ) -> None:
     hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,  # type: ignore[operator]
-              offline_after_s=0.05)
+              settings=HubSettings(offline_after_s=0.05))
     await hub.start()
     try:
         admin = await client("admin-1", hub_=hub)

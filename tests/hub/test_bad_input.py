@@ -16,7 +16,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from hall.config import HallConfig
+from hub.admission import Limits
 from hub.server import Hub
+from hub.settings import HubSettings
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import Client, ClientFactory, Clock, significant
 
@@ -183,7 +185,7 @@ async def test_flood_is_refused_then_closed(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
     hub = Hub(config, str(tmp_path / "flood.db"), port=0, clock=clock,
-              rate=0.001, burst=5, flood_close_after=50)
+              settings=HubSettings(limits=Limits(rate=0.001, burst=5, flood_close_after=50)))
     await hub.start()
     try:
         other = await client("caller-1", hub_=hub)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
@@ -63,9 +63,14 @@ def test_take_ticket_answers_ahead_and_wait() -> None:
     engine = Engine(hall(services=[service("A", typical_minutes=4)], windows=[window(1, "A")]))
     out = engine.execute(TakeTicket(id=1, service="A"), MORNING)
     assert kinds(out) == ["ticket_issued"]
+    # the window is free: no wait
     assert out.data["ahead"] == 0 and out.data["estimated_wait_min"] == 0
+    assert out.data["wait_range_min"] == [0, 0]
     out = engine.execute(TakeTicket(id=1, service="A"), MORNING)
-    assert out.data["ahead"] == 1 and out.data["estimated_wait_min"] == 4
+    # the one ahead is called at once; this one waits one service of about 4 minutes
+    low, high = out.data["wait_range_min"]
+    assert out.data["ahead"] == 1 and low <= out.data["estimated_wait_min"] <= high
+    assert 2 <= out.data["estimated_wait_min"] <= 4 and low <= 4 <= high
     assert "booking" not in out.data["ticket"]
 
 
@@ -434,7 +439,7 @@ def test_pause_and_resume() -> None:
     assert kinds(engine.execute(Pause(id=1, window=1), MORNING)) == ["window_paused"]
     refused(engine, Pause(id=1, window=1), errors.WindowPaused)
     refused(engine, CallNext(id=1, window=1), errors.WindowPaused)
-    assert engine.status().estimated_wait_min["A"] == 5  # window 4 still serves A
+    assert engine.status(MORNING).wait_range_min["A"] is not None  # window 4 still serves A
     assert kinds(engine.execute(Resume(id=1, window=1), MORNING)) == ["window_resumed"]
     assert call(engine, 1) == "A001"
     refused(engine, Pause(id=1, window=99), errors.UnknownWindow)
@@ -673,23 +678,33 @@ def test_status_counts_per_service_zone_window() -> None:
 
 def test_estimated_wait_from_typical_then_recent_times() -> None:
     config = hall(services=[service("A", typical_minutes=6)],
-                  windows=[window(1, "A"), window(2, "A")], estimate_sample=2)
+                  windows=[window(1, "A"), window(2, "A")])
     engine = Engine(config)
     for _ in range(5):
         take(engine, "A", at(9))
-    # nothing timed yet: typical 6 min, 5 ahead over 2 open windows -> 15 min
-    assert engine.status().estimated_wait_min["A"] == 15
+
+    def wait(now: datetime) -> tuple[int, list[int]]:
+        status = engine.status(now)
+        return status.estimated_wait_min["A"], status.wait_range_min["A"]
+
+    # nothing timed yet: typical 6 min; 5 ahead, 2 free windows: two are called at
+    # once, two more after ~6 min, the fifth and the newcomer after ~12
+    first, (low, high) = wait(at(9))
+    assert low <= 12 <= high and 9 <= first <= 13
     engine.execute(Pause(id=1, window=2), at(9))
-    assert engine.status().estimated_wait_min["A"] == 30
+    paused, _ = wait(at(9))
+    assert paused > first  # one window fewer
     call(engine, 1, at(9))
-    call(engine, 1, at(9, 10))  # 10 min service
-    call(engine, 1, at(9, 12))  # 2 min service
-    # 2 waiting, the two services so far average 6 min, 1 open window
-    assert engine.status().estimated_wait_min["A"] == 12
-    call(engine, 1, at(9, 13))  # 1 min service: sample of 2 -> (2 + 1) / 2 = 1.5 min
-    assert engine.status().estimated_wait_min["A"] == 2  # ceil(1 * 1.5)
-    engine.execute(Resume(id=1, window=2), at(9, 13))
-    assert engine.status().estimated_wait_min["A"] == 1  # at least a minute
+    for minute in range(1, 12):  # services of a minute each: learned
+        call(engine, 1, at(9, minute))
+        take(engine, "A", at(9, minute))
+    quick, _ = wait(at(9, 11))
+    assert quick < paused
+    engine.execute(Resume(id=1, window=2), at(9, 11))
+    assert wait(at(9, 11))[0] <= quick
+    engine.execute(Pause(id=1, window=1), at(9, 11))
+    engine.execute(Pause(id=1, window=2), at(9, 11))
+    assert wait(at(9, 11))[1] is None  # nobody serves A: no estimate
 
 
 def test_refused_query_and_unknown_request() -> None:

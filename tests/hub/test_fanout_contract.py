@@ -26,13 +26,15 @@ def test_the_installed_websockets_is_in_the_range_fanout_was_checked_against() -
 def test_a_text_frame_is_the_rfc_6455_bytes() -> None:
     assert Frame(Opcode.TEXT, b"hi").serialize(mask=False) == b"\x81\x02hi"
     assert text_frame("叫号") == b"\x81\x06" + "叫号".encode()
+    for size in (0, 125, 126, 65535, 65536):
+        assert text_frame("x" * size) == Frame(Opcode.TEXT, b"x" * size).serialize(mask=False)
 
 
 async def test_fanout_writes_reach_a_real_client_in_order(
     hub: Hub, client: ClientFactory
 ) -> None:
     display = await client("display-1")
-    conns = [c.ws for c in hub._conns]
+    conns = [c.ws for c in hub.peers.conns]
     assert len(conns) == 1
     ws = conns[0]
     assert isinstance(ws, ServerConnection)

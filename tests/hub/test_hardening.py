@@ -15,7 +15,9 @@ from websockets.exceptions import InvalidMessage, InvalidStatus
 
 from hall.config import HallConfig
 from hall.protocol import CloseCode
+from hub.admission import Limits
 from hub.server import Hub
+from hub.settings import HubSettings
 from ledger.dblock import DatabaseInUse
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
@@ -51,7 +53,8 @@ async def test_a_lone_surrogate_token_is_a_clean_refusal(
 async def test_a_client_that_never_says_hello_is_closed(
     config: HallConfig, tmp_path: Path, clock: Clock
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, hello_timeout_s=0.2)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(hello_timeout_s=0.2))
     await hub.start()
     try:
         async with connect(hub.url, open_timeout=TIMEOUT_S) as ws:
@@ -94,8 +97,7 @@ async def test_healthz_is_degraded_while_the_store_cannot_write(
     hub: Hub, client: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kiosk = await client("kiosk-1")
-    store = hub._store
-    assert store is not None
+    store = hub._thread.store
     real_write = store.write
 
     def disk_full(events: Any) -> None:
@@ -138,8 +140,8 @@ async def test_a_reconnect_storm_encodes_the_state_once(
 async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock)
-    hub.close_grace_s = 0.5
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(close_grace_s=0.5))
     await hub.start()
     deaf = await client("display-1", hub_=hub)
     deaf._reader.cancel()  # it stops reading: the hub's close frame is never answered
@@ -154,7 +156,8 @@ async def test_stop_does_not_wait_on_a_client_that_stopped_reading(
 async def test_connections_past_the_caps_are_refused(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, opening_per_address=2)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(limits=Limits(opening_per_address=2)))
     await hub.start()
     try:
         silent = [await client(hub_=hub) for _ in range(2)]  # no hello yet
@@ -200,20 +203,21 @@ async def test_a_client_that_stays_behind_is_dropped_and_resumes(
     waits for the buffer to drain), so the hub watches the buffers itself. The last
     inch, the transport's buffer size, is simulated: loopback buffers take megabytes
     to fill."""
-    import hub.server as server
+    import hub.peers as peers
 
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=0.3)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(stall_timeout_s=0.3))
     await hub.start()
     try:
         deaf = await client("display-1", hub_=hub)
         well = await client("admin-1", hub_=hub)
         stuck = deaf.ws.local_address
-        real = server.buffered
-        monkeypatch.setattr(server, "buffered", lambda ws: 10**6 if (
+        real = peers.buffered
+        monkeypatch.setattr(peers, "buffered", lambda ws: 10**6 if (
             ws.remote_address == stuck) else real(ws))
         await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
         await well.ok("status")  # the others go on
-        monkeypatch.setattr(server, "buffered", real)
+        monkeypatch.setattr(peers, "buffered", real)
         again = await client(None, hub_=hub)
         welcome = await again.hello("display-1", "display-secret", since=0)
         assert welcome["resumed"] is True
@@ -225,16 +229,17 @@ async def test_a_client_past_the_buffer_limit_is_dropped_at_once(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import hub.server as server
+    import hub.peers as peers
 
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, stall_timeout_s=3600)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(stall_timeout_s=3600))
     await hub.start()
     try:
         deaf = await client("display-1", hub_=hub)
         kiosk = await client("kiosk-1", hub_=hub)
         stuck = deaf.ws.local_address
-        real = server.buffered
-        monkeypatch.setattr(server, "buffered", lambda ws: hub.max_write_buffer + 1 if (
+        real = peers.buffered
+        monkeypatch.setattr(peers, "buffered", lambda ws: hub.settings.max_write_buffer + 1 if (
             ws.remote_address == stuck) else real(ws))
         await kiosk.ok("take_ticket", service="A")  # the event would overfill the display
         await asyncio.wait_for(_until(lambda: hub.connections == 1), TIMEOUT_S)
@@ -250,7 +255,8 @@ async def _until(predicate: Any) -> None:
 async def test_a_welcome_larger_than_the_buffer_limit_is_still_sent(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory,
 ) -> None:
-    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock, max_write_buffer=1024)
+    hub = Hub(config, str(tmp_path / "q.db"), port=0, clock=clock,
+              settings=HubSettings(max_write_buffer=1024))
     await hub.start()
     try:
         kiosk = await client("kiosk-1", hub_=hub)

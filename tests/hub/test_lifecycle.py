@@ -10,6 +10,7 @@ from typing import Any
 
 from hall.config import HallConfig
 from hub.server import Hub
+from hub.settings import HubSettings
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
 
@@ -124,7 +125,8 @@ async def test_sixty_callers_at_once_get_distinct_tickets(
 async def test_the_day_closes_in_a_silent_hall(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
-    hub = Hub(config, str(tmp_path / "timer.db"), port=0, clock=clock, tick_interval_s=0.05)
+    hub = Hub(config, str(tmp_path / "timer.db"), port=0, clock=clock,
+              settings=HubSettings(tick_interval_s=0.05))
     await hub.start()
     try:
         kiosk = await client("kiosk-1", hub_=hub)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hall.config import HallConfig
 from hub.server import Hub
+from hub.settings import HubSettings
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import ClientFactory, Clock
 
@@ -70,7 +71,8 @@ async def test_no_gap_and_no_duplicate_while_events_keep_coming(
 async def test_since_ahead_or_too_old_gets_a_full_welcome(
     config: HallConfig, tmp_path: Path, clock: Clock, client: ClientFactory
 ) -> None:
-    hub = Hub(config, str(tmp_path / "other.db"), port=0, clock=clock, resume_limit=2)
+    hub = Hub(config, str(tmp_path / "other.db"), port=0, clock=clock,
+              settings=HubSettings(resume_limit=2))
     await hub.start()
     try:
         kiosk = await client("kiosk-1", hub_=hub)

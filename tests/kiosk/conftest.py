@@ -64,7 +64,7 @@ def make_kiosk(qtbot: Any, qapp: Any, kiosk_hub: ThreadedHub,
         bridge = HubBridge(kiosk_hub.url, "kiosk-1", "kiosk-secret", backoff_s=(0.05, 0.2),
                            request_timeout_s=TIMEOUT_S)
         printer = TicketPrinter(load_printer_profile("zh-80mm"), virtual_printer.connection)
-        kiosk = build_kiosk(qapp, bridge, printer, settings)
+        kiosk = build_kiosk(qapp, bridge, printer, settings, clock=kiosk_hub.clock)
         made.append(kiosk)
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(*size)

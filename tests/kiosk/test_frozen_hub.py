@@ -31,7 +31,7 @@ from kiosk.printing import TicketPrinter
 from printer.profile import load_printer_profile
 from printer.virtual import VirtualPrinter
 from qtkit.bridge import HubBridge
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, RunningClock
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP/SIGCONT")
 
@@ -110,7 +110,8 @@ def kiosk(qtbot: Any, qapp: Any, hub: tuple[subprocess.Popen[str], str]
         bridge = HubBridge(hub[1], "kiosk-1", "kiosk-secret", backoff_s=(0.05, 0.2),
                            request_timeout_s=ANSWER_S)
         ticket_printer = TicketPrinter(load_printer_profile("zh-80mm"), printer.connection)
-        made.append(k := build_kiosk(qapp, bridge, ticket_printer, settings))
+        made.append(k := build_kiosk(qapp, bridge, ticket_printer, settings,
+                                     clock=RunningClock()))
         qtbot.addWidget(k.window)
         k.window.resize(1080, 1920)
         k.window.show()

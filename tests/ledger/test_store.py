@@ -107,7 +107,8 @@ async def test_restart_after_day_close(
 
 def test_seeded_history_is_not_replayed(config: HallConfig, tmp_path: Path) -> None:
     db = Database(str(tmp_path / "history.db"))
-    seed_history(db, config, 3_000, days=30)
+    now = Clock()()
+    seed_history(db, config, 3_000, days=30, now=now)
     store = Store(db)
     counts = store.counts()
     assert counts["tickets"] == 3_000 and counts["events"] == 3 * 3_000 + 30
@@ -115,7 +116,6 @@ def test_seeded_history_is_not_replayed(config: HallConfig, tmp_path: Path) -> N
     assert state.tickets == {} and state.next_id == 3_001
     assert state.seq == counts["events"]
     engine = Engine(config, state)
-    now = datetime.now(UTC)
     store.write(engine.tick(now))
     taken = engine.execute(TakeTicket(id=1, service="A"), now)
     store.write(taken.events)

@@ -95,3 +95,15 @@ def test_a_chinese_ticket_stays_chinese_and_zero_wait_says_no_wait() -> None:
     text = "\n".join(laid_out_text(layout_ticket(content, profile)))
     assert "无需等候" in text and "约 0 分钟" not in text and "您前面没有人等候" in text
     assert "预约号" in text and "Booking" not in text and "Listen" not in text
+
+
+def test_the_wait_prints_as_a_range_or_as_not_estimable() -> None:
+    profile = load_printer_profile("zh-80mm")
+    content = replace(sample_content(), estimated_wait_min=18, wait_range_min=(15, 25),
+                      english=True)
+    text = "\n".join(laid_out_text(layout_ticket(content, profile)))
+    assert "预计等候约 15–25 分钟" in text and "Expected wait: about 15–25 min" in text
+    unknown = replace(sample_content(), estimated_wait_min=0, wait_range_min=None,
+                      wait_known=False)
+    text = "\n".join(laid_out_text(layout_ticket(unknown, profile)))
+    assert "暂无法估计" in text and "约 0" not in text and "无需等候" not in text

@@ -49,7 +49,7 @@ def test_the_window_on_a_real_hub(
 ) -> None:
     skeleton = _skeleton()
     bridge = make_bridge()
-    replica = Replica(bridge)
+    replica = Replica(bridge, clock=hall_hub.clock)
     model = skeleton.BoardModel(bridge)
     window = skeleton.BoardWindow(model)
     qtbot.addWidget(window)

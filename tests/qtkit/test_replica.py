@@ -11,7 +11,7 @@ import qtkit.replica
 from hall.state import HallState
 from qtkit.bridge import HubBridge
 from qtkit.replica import Replica, WrongThread
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, FakeClock
 from tests.hub.conftest import significant
 from tests.qtkit.conftest import ThreadedHub
 
@@ -38,7 +38,7 @@ def test_the_replica_follows_the_hub_on_the_gui_thread_only(
 
     monkeypatch.setattr(qtkit.replica, "apply", watched)
     bridge = make_bridge("display-1", "display-secret")
-    replica = Replica(bridge)
+    replica = Replica(bridge, clock=hall_hub.clock)
     assert not replica.ready
     with qtbot.waitSignal(replica.reset, timeout=WAIT_MS):
         _connect(qtbot, bridge)
@@ -62,7 +62,7 @@ def test_a_resumed_welcome_keeps_the_replica(
     qtbot: Any, hall_hub: ThreadedHub, make_bridge: Any
 ) -> None:
     bridge = make_bridge("display-1", "display-secret")
-    replica = Replica(bridge)
+    replica = Replica(bridge, clock=hall_hub.clock)
     resets: list[None] = []
     replica.reset.connect(lambda: resets.append(None))
     _connect(qtbot, bridge)
@@ -79,7 +79,7 @@ def test_a_resumed_welcome_keeps_the_replica(
 
 
 def test_another_thread_cannot_touch_the_replica(qtbot: Any) -> None:
-    replica = Replica()
+    replica = Replica(clock=FakeClock())
     errors: list[BaseException] = []
 
     def intrude() -> None:

@@ -47,7 +47,11 @@ def test_the_workbook_holds_the_statistics(store_file: Path, tmp_path: Path) -> 
     store.close()
     written = write_report(stats, "测试大厅", tmp_path / "out", ("xlsx", "csv"))
     book = load_workbook(next(p for p in written if p.suffix == ".xlsx"))
-    assert book.sheetnames == ["全厅合计", "按时段", "按区域", "按业务", "按窗口", "按人员"]
+    assert book.sheetnames == ["全厅合计", "按时段", "按区域", "按业务", "按窗口", "按人员",
+                               "等候预估准确度（按日）", "等候预估准确度（按业务）"]
+    accuracy = book["等候预估准确度（按业务）"]
+    assert [c.value for c in accuracy[2]] == ["业务", "预估票数", "平均误差(分)",
+                                              "落在范围内(%)", "低估超1分钟(%)"]
     services = book["按业务"]
     header = [c.value for c in services[2]]
     rows = {r[0]: dict(zip(header, r, strict=True))

@@ -105,3 +105,12 @@ def test_going_offline_keeps_the_data_and_says_so() -> None:
     fake.answer(Reply(True, data={"total": {"issued": 3}}))
     model.set_connected(False)
     assert model.figures == {"total": {"issued": 3}} and "断开" in model.message
+
+
+def test_todays_forecast_accuracy_in_one_line() -> None:
+    from supervisor.model import forecast_line
+
+    row = {"forecast": {"tickets": 4, "mae_min": 3.4, "in_range": 0.75, "under": 0.5}}
+    assert forecast_line(row) == ("等候预估（4 张）：平均误差 3.4 分钟　落在范围内 75%　"
+                                  "低估超 1 分钟 50%")
+    assert "尚无" in forecast_line({"forecast": {"tickets": 0}})

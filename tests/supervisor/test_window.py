@@ -12,14 +12,19 @@ from tests.qtkit.conftest import ThreadedHub
 WAIT_MS = int(TIMEOUT_S * 1000)
 
 
-def serve_and_rate(hub: ThreadedHub, score: int) -> None:
+#: A citizen's comment as the phone page may send it: shown as the text it is.
+COMMENT = '<script>alert(1)</script>=HYPERLINK("http://evil.example/","点我")'
+
+
+def serve_and_rate(hub: ThreadedHub, score: int, **extra: Any) -> None:
     async def go() -> None:
         async with HubClient(hub.url, "kiosk-1", "kiosk-secret") as kiosk, \
                 HubClient(hub.url, "caller-1", "caller-1-secret") as caller:
             await kiosk.request("take_ticket", service="A")
             called = await caller.request("call_next", window=1)
             await caller.request("finish", window=1)
-            await caller.request("rate", window=1, ticket=called["ticket"]["id"], score=score)
+            await caller.request("rate", window=1, ticket=called["ticket"]["id"], score=score,
+                                 **extra)
 
     hub.run(go())
 
@@ -27,9 +32,10 @@ def serve_and_rate(hub: ThreadedHub, score: int) -> None:
 def test_the_dashboard_shows_the_hall_figures_and_cases_and_acts(
     qtbot: Any, hall_hub: ThreadedHub, make_bridge: Any,
 ) -> None:
-    serve_and_rate(hall_hub, 1)
+    serve_and_rate(hall_hub, 1, comment=COMMENT)
     hall_hub.issue(2)
-    app = SupervisorApp(make_bridge("admin-1", "admin-secret"), figures_every_s=0.1)
+    app = SupervisorApp(make_bridge("admin-1", "admin-secret"), hall_hub.clock,
+                        figures_every_s=0.1)
     qtbot.addWidget(app.window)
     app.start()
     try:
@@ -39,6 +45,8 @@ def test_the_dashboard_shows_the_hall_figures_and_cases_and_acts(
         assert app.window.zones.item(0, 1).text() == "2"  # tax: two waiting
         [case] = app.model.cases
         assert case["score"] == 1 and case["state"] == "open"
+        shown = app.window.case_table.item(0, 6)
+        assert shown.text() == COMMENT  # a table item is plain text: no markup runs
         app.window.case_table.selectRow(0)
         app.window.case_text.setText("已约谈窗口人员")
         app.window.case_buttons["start"].click()
@@ -51,6 +59,7 @@ def test_the_dashboard_shows_the_hall_figures_and_cases_and_acts(
         assert "case_opened" in kinds and "case_updated" in kinds
 
         serve_and_rate(hall_hub, 5)  # figures follow the hall by themselves
+        hall_hub.clock.advance(seconds=1)  # once figures_every_s has passed
         qtbot.waitUntil(lambda: app.model.figures["total"]["finished"] == 2, timeout=WAIT_MS)
 
         hall_hub.stop()

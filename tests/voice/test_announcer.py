@@ -200,3 +200,20 @@ def test_unreadable_call_is_ignored(config: HallConfig) -> None:
     assert rules.offer(called(1, "A001", 123456), NOW) is None  # window cannot be read
     assert rules.offer_special({"call": "manager"}, NOW) is None
     assert not rules.waiting
+
+
+def test_a_special_call_of_a_window_serving_two_floors_is_said_on_both() -> None:
+    config = hall('[[window]]\nnumber = 7\nservices = ["A", "B"]\n\n'
+                  '[[voice.speaker]]\nid = "floor1"\nzones = ["f1"]\n\n'
+                  '[[voice.speaker]]\nid = "floor2"\nzones = ["f2"]\n')
+    for speaker in ("floor1", "floor2"):
+        rules = announcer(config, speaker)
+        assert rules.offer_special(special(7), NOW) is not None
+        assert rules.offer(called(1, "B001", 7, "B"), NOW) is not None or speaker == "floor1"
+
+
+def test_a_hall_words_its_special_calls_itself() -> None:
+    config = hall('[voice]\ntemplate_manager = "请值班长到{window}号窗口"\ntemplate_en = ""\n')
+    rules = announcer(config)
+    item = rules.offer_special(special(12), NOW)
+    assert item is not None and [u.text for u in item.utterances] == ["请值班长到十二号窗口"]

@@ -45,6 +45,8 @@ def test_everything_set(config: HallConfig) -> None:
     ("loudness = 3", "voice.loudness", "unknown key"),
     ("shorten = 1", "voice.shorten", "must be true or false"),
     ('template_brief = "{window}号窗口"', "voice.template_brief", "must contain {number}"),
+    ('template_manager = ""', "voice.template_manager", "must not be empty"),
+    ('template_rating = "请{windw}评价"', "voice.template_rating", "unknown placeholder {windw}"),
     ('[[voice.speaker]]\nid = "x"\nzones = ["f9"]', "voice.speaker[0].zones",
      "unknown zone 'f9'"),
     ('[[voice.speaker]]\nid = "x"\n[[voice.speaker]]\nid = "x"', "voice.speaker[1].id",

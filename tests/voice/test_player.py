@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
+
+import pytest
 
 from hall.config import HallConfig
 from tests.conftest import TIMEOUT_S
 from tests.voice.conftest import at, called
 from voice.announcer import Announcer
-from voice.backends import RecordingBackend, SilentBackend
+from voice.backends import RecordingBackend, SilentBackend, default_backend, heard
 from voice.player import Player
 
 
@@ -59,3 +62,47 @@ def test_silent_backend_says_why_once(config: HallConfig, caplog) -> None:  # ty
     finally:
         player.close()
     assert sum("no audio player found" in r.message for r in caplog.records) == 1
+
+
+# -- will calls be heard? (a fresh install was mute and said so nowhere) ----------------
+
+
+def fake_player(folder: Path, program: str, exit_code: int, said: str = "") -> None:
+    """A stand-in for a player command on PATH: exits ``exit_code``, printing ``said``."""
+    folder.mkdir(exist_ok=True)
+    script = folder / program
+    script.write_text(f"#!/bin/sh\necho '{said}' >&2\nexit {exit_code}\n")
+    script.chmod(0o755)
+
+
+def test_no_player_installed_says_which_package_brings_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ok, lobby, detail = heard(default_backend())
+    assert not ok and lobby == "语音播报暂不可用，请留意屏幕叫号"
+    assert "no audio player" in detail and "alsa-utils" in detail
+
+
+def test_a_player_without_a_sound_card_is_reported_mute(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_player(tmp_path / "bin", "aplay", 1, "aplay: main:831: audio open error: "
+                "No such file or directory")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    ok, lobby, detail = heard(default_backend())
+    assert not ok and lobby.startswith("语音播报暂不可用")
+    assert "aplay cannot play: aplay: main:831: audio open error" in detail
+
+
+def test_a_player_that_plays_means_calls_will_be_heard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        pytest.skip("needs espeak-ng")
+    fake_player(tmp_path / "bin", "aplay", 0)
+    (tmp_path / "bin" / "espeak-ng").symlink_to(espeak)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    ok, lobby, detail = heard(default_backend())
+    assert ok and lobby == "语音播报已就绪"
+    assert detail == "calls will be heard: espeak-ng through aplay"

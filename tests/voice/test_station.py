@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from hall.client import HubClient
 from hub.server import Hub
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, FakeClock
 from tests.hub.conftest import Clock, make_config
 from voice.backends import RecordingBackend
 from voice.station import Station
@@ -15,10 +17,11 @@ from voice.station import Station
 
 async def test_station_speaks_calls_and_recalls(tmp_path: Path) -> None:
     config = make_config()
-    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    clock = FakeClock()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=clock)
     await hub.start()
     backend = RecordingBackend()
-    station = Station(hub.url, "display-1", "display-secret", backend, clock=Clock())
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock)
     kiosk = HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False)
     caller = HubClient(hub.url, "caller-1", "caller-1-secret", subscribe=False)
     try:
@@ -54,10 +57,11 @@ async def test_station_says_special_calls_of_its_zone_in_their_own_words(tmp_pat
     config = make_config()
     voice = dataclasses.replace(config.voice, speakers=(Speaker("tax-floor", ("tax",)),))
     config = dataclasses.replace(config, voice=voice)
-    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    clock = FakeClock()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=clock)
     await hub.start()
     backend = RecordingBackend()
-    station = Station(hub.url, "display-1", "display-secret", backend, clock=Clock(),
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock,
                       speaker="tax-floor", settle_s=0)
     far = HubClient(hub.url, "caller-62", "caller-62-secret", subscribe=False)  # social only
     near = HubClient(hub.url, "caller-3", "caller-3-secret", subscribe=False)
@@ -75,3 +79,105 @@ async def test_station_says_special_calls_of_its_zone_in_their_own_words(tmp_pat
         await station.close()
         await hub.stop()
     assert [s.text.split(" / ")[0] for s in backend.spoken] == ["请大堂经理到三号窗口"]
+
+
+async def test_the_station_says_at_start_whether_calls_will_be_heard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    from voice.cli import main
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a fresh PC: no player installed
+    hub = Hub(make_config(), str(tmp_path / "queue.db"), port=0, clock=Clock())
+    await hub.start()
+    try:  # a wrong token: refused at once, after the start-up words
+        code = await asyncio.to_thread(main, ["station", "--hub", hub.url, "--device",
+                                              "display-1", "--token", "wrong"])
+    finally:
+        await hub.stop()
+    assert code == 2
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "jiaohao voice: 语音播报暂不可用，请留意屏幕叫号"
+    assert any("calls will NOT be heard: no audio player" in r.getMessage()
+               for r in caplog.records)
+
+
+async def test_a_burst_of_eight_calls_from_four_windows_is_all_said(tmp_path: Path) -> None:
+    """As filed: 8 calls from 4 windows in 2 s left 3 unspoken (at most 4 waited)."""
+    config = make_config()
+    hub = Hub(config, str(tmp_path / "queue.db"), port=0, clock=Clock())
+    await hub.start()
+    backend = RecordingBackend(duration_s=0.05)  # each call "takes" a while: a backlog
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=Clock())
+    kiosk = HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False)
+    callers = [HubClient(hub.url, f"caller-{n}", f"caller-{n}-secret", subscribe=False)
+               for n in (1, 2, 3, 4)]
+    try:
+        await station.start(TIMEOUT_S)
+        await kiosk.connect(TIMEOUT_S)
+        for _ in range(8):
+            await kiosk.request("take_ticket", service="A")
+        for caller in callers:
+            await caller.connect(TIMEOUT_S)
+        for _ in range(2):
+            await asyncio.gather(*(c.request("call_next", window=n)
+                                   for n, c in enumerate(callers, start=1)))
+        assert await asyncio.to_thread(backend.wait_for, 8, TIMEOUT_S)
+        assert await asyncio.to_thread(station.player.wait_idle, TIMEOUT_S)  # type: ignore[union-attr]
+    finally:
+        for caller in callers:
+            await caller.close()
+        await kiosk.close()
+        await station.close()
+        await hub.stop()
+    assert sorted(s.number for s in backend.spoken) == [f"A{n:03d}" for n in range(1, 9)]
+
+
+async def test_calls_missed_in_a_long_outage_are_not_said_late_a_short_one_is(
+        tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    config, db = make_config(), str(tmp_path / "queue.db")
+    clock = Clock()
+    backend = RecordingBackend()
+
+    async def calls_while_the_station_is_away(count: int) -> None:
+        """The hub runs elsewhere (another port) while the station cannot reach it."""
+        away = Hub(config, db, port=0, clock=Clock())
+        await away.start()
+        async with HubClient(away.url, "kiosk-1", "kiosk-secret", subscribe=False) as kiosk, \
+                HubClient(away.url, "caller-1", "caller-1-secret", subscribe=False) as caller:
+            for _ in range(count):
+                await kiosk.request("take_ticket", service="A")
+                await caller.request("call_next", window=1)
+        await away.stop()
+
+    hub = Hub(config, db, port=port, clock=Clock())
+    await hub.start()
+    station = Station(hub.url, "display-1", "display-secret", backend, clock=clock, settle_s=0)
+    try:
+        await station.start(TIMEOUT_S)
+        await hub.stop()
+        await calls_while_the_station_is_away(2)
+        clock.advance(seconds=30)  # a short outage: the missed calls are said
+        hub = Hub(config, db, port=port, clock=Clock())
+        await hub.start()
+        assert await asyncio.to_thread(backend.wait_for, 2, 4 * TIMEOUT_S)
+        await hub.stop()
+        await calls_while_the_station_is_away(1)
+        clock.advance(seconds=300)  # a long one: not said late
+        hub = Hub(config, db, port=port, clock=Clock())
+        await hub.start()
+        await station.client.wait_connected(4 * TIMEOUT_S)
+        async with HubClient(hub.url, "caller-2", "caller-2-secret", subscribe=False) as live, \
+                HubClient(hub.url, "kiosk-1", "kiosk-secret", subscribe=False) as kiosk:
+            await kiosk.request("take_ticket", service="A")
+            await live.request("call_next", window=2)  # live again: said
+            assert await asyncio.to_thread(backend.wait_for, 3, 4 * TIMEOUT_S)
+            assert await asyncio.to_thread(station.player.wait_idle, TIMEOUT_S)  # type: ignore[union-attr]
+    finally:
+        await station.close()
+        await hub.stop()
+    assert [s.number for s in backend.spoken] == ["A001", "A002", "A004"]

@@ -1,0 +1,328 @@
+"""How long a citizen will wait: a point estimate and an 80 % range (docs/forecast.md).
+
+Pure: it reads a :class:`hall.state.HallState`, the hall configuration and the time it
+is given, and does no I/O. The hub uses it for ``take_ticket``, ``ticket_info`` and
+the waits it publishes; every replica can compute the same figures from its state.
+
+The model, in short:
+
+- **Service times** per service are log-normal, fitted robustly (median and median
+  absolute deviation of the logarithms, so a forgotten ``finish`` of three hours moves
+  nothing) to today's finished services, blended with the same weekday and hour of
+  recent weeks (``HallState.forecast_prior``, read from the ledger by the hub).
+- **Capacity** is what is true now: a window counts when it serves the service, is not
+  paused, and has a clerk (signed in where the hall requires it; otherwise signed in or
+  active in the last :data:`ACTIVE_WITHIN`). A window shared with other services gives
+  this one a share in proportion to the work waiting for each, services of earlier
+  tiers weighing more (the window prefers them).
+- **Order rules**: a normal ticket also waits for the priority tickets that will arrive
+  meanwhile (at most the priority ratio's share of the calls); a priority ticket gives
+  way to the normal share of the cycle while normal tickets wait.
+- **Out of it**: the time until ``ahead + 1`` calls, whose mean is ``(ahead + r) · m / c``
+  (``r`` the mean residual of the services in progress) and whose spread comes from
+  the service times' spread plus an allowance for the hall changing meanwhile; the
+  point is the median and the range the 10th to the 90th percentile of a log-normal
+  with that mean and spread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import NormalDist, median
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hall.config import HallConfig, Window
+from hall.state import HallState
+
+#: A window of a hall without sign-in counts as staffed this long after its last call.
+ACTIVE_WITHIN = timedelta(minutes=20)
+#: Finished services of today a service-time fit uses (the most recent ones).
+TODAY_KEPT = 80
+#: Evidence weight of the history prior at most (today's services each weigh 1).
+PRIOR_WEIGHT = 20.0
+#: Spread assumed when a service has never been timed (log-normal sigma).
+DEFAULT_SIGMA = 0.6
+#: Shortest duration the fit believes (a call finished at once is not a service).
+MIN_DURATION_S = 10.0
+#: How much the hall may change while a citizen waits (relative sd of the wait).
+DRIFT = 0.18
+#: Priority arrivals are counted over this look-back.
+ARRIVALS_OVER = timedelta(minutes=30)
+#: The range is these quantiles of the wait.
+LOW_Q, HIGH_Q = 0.10, 0.90
+#: The largest share of calls that priority tickets are taken to pass a normal one by.
+MAX_LOST = 0.9
+#: Weight of a waiting service's work on a shared window, by its tier relative to ours.
+EARLIER_TIER, LATER_TIER = 2.0, 0.5
+
+_Z_LOW = NormalDist().inv_cdf(LOW_Q)
+_Z_HIGH = NormalDist().inv_cdf(HIGH_Q)
+_MAD_TO_SD = 1.4826
+
+
+@dataclass(frozen=True)
+class ServiceTime:
+    """A log-normal service time: ``mu``/``sigma`` of ln(seconds), ``n`` the evidence."""
+
+    mu: float
+    sigma: float
+    n: float
+
+    @property
+    def mean_s(self) -> float:
+        return math.exp(self.mu + self.sigma ** 2 / 2)
+
+    @property
+    def sd_s(self) -> float:
+        return self.mean_s * math.sqrt(math.expm1(self.sigma ** 2))
+
+    def to_json(self) -> list[float]:
+        return [round(self.mu, 4), round(self.sigma, 4), round(self.n, 1)]
+
+    @classmethod
+    def parse(cls, raw: Any) -> ServiceTime:
+        """From ``[mu, sigma, n]``. Raises ValueError."""
+        if not isinstance(raw, Sequence) or len(raw) != 3:
+            raise ValueError(f"a service-time fit is [mu, sigma, n], not {raw!r}")
+        mu, sigma, n = (float(x) for x in raw)
+        if not (math.isfinite(mu) and sigma >= 0 and n >= 0):
+            raise ValueError(f"a service-time fit out of range: {raw!r}")
+        return cls(mu, sigma, n)
+
+
+def fit(durations_s: Iterable[float]) -> ServiceTime | None:
+    """A robust log-normal fit of service durations (None for no durations): median
+    and scaled median absolute deviation of the logarithms, so outliers such as a
+    clerk's forgotten ``finish`` barely move it."""
+    logs = sorted(math.log(max(MIN_DURATION_S, float(d))) for d in durations_s)
+    if not logs:
+        return None
+    mu = median(logs)
+    sigma = _MAD_TO_SD * median(abs(x - mu) for x in logs)
+    if len(logs) < 5:  # too few to judge the spread: assume the usual one
+        sigma = max(sigma, DEFAULT_SIGMA)
+    return ServiceTime(mu, max(sigma, 0.05), float(len(logs)))
+
+
+def blend(today: ServiceTime | None, prior: ServiceTime | None,
+          typical_s: float) -> ServiceTime:
+    """Today's fit weighed with the history prior (at most :data:`PRIOR_WEIGHT` services'
+    worth); the configured typical time when neither exists."""
+    if prior is not None and prior.n > 0:
+        prior = ServiceTime(prior.mu, prior.sigma, min(prior.n, PRIOR_WEIGHT))
+    parts = [p for p in (today, prior) if p is not None and p.n > 0]
+    if not parts:
+        sigma = DEFAULT_SIGMA
+        return ServiceTime(math.log(max(typical_s, MIN_DURATION_S)) - sigma ** 2 / 2, sigma, 0.0)
+    total = sum(p.n for p in parts)
+    mu = sum(p.mu * p.n for p in parts) / total
+    var = sum(p.n * (p.sigma ** 2 + (p.mu - mu) ** 2) for p in parts) / total
+    return ServiceTime(mu, math.sqrt(var), total)
+
+
+def prior_for(prior: Mapping[str, Mapping[str, Any]], service: str,
+              hour: int) -> ServiceTime | None:
+    """The history prior of ``service`` at ``hour`` (or over all hours, key ``"*"``)."""
+    table = prior.get(service)
+    if not table:
+        return None
+    raw = table.get(str(hour)) or table.get("*")
+    return ServiceTime.parse(raw) if raw is not None else None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A wait forecast in minutes: ``minutes`` the point, ``[low, high]`` the 80 % range;
+    ``known`` False when no window can serve the service now (暂无法估计)."""
+
+    minutes: int
+    low: int
+    high: int
+    known: bool = True
+
+    @property
+    def range(self) -> list[int]:
+        return [self.low, self.high]
+
+
+UNKNOWN = Wait(0, 0, 0, known=False)
+
+
+@dataclass(frozen=True)
+class _ServiceView:
+    time: ServiceTime
+    capacity: float  # windows' worth serving it now
+    idle: int  # staffed, unpaused windows serving it that hold no ticket
+    idle_share: float  # their shares
+    priority_rate: float  # priority tickets per second, recently
+    normal_waiting: int
+
+
+class Snapshot:
+    """The hall as the forecast sees it at one moment; ask it for many waits cheaply."""
+
+    def __init__(self, state: HallState, config: HallConfig, now: datetime) -> None:
+        self.state, self.config, self.now = state, config, now
+        self._views: dict[str, _ServiceView] = {}
+        opened = opened_at(state)
+        self._staffed = [w for w in config.windows if staffed(state, config, w, now, opened)]
+        self._rates = _priority_rates(state, now)
+        self._times: dict[str, ServiceTime] = {}
+
+    def service_time(self, service: str) -> ServiceTime:
+        """The blended service-time fit of ``service`` at this moment."""
+        found = self._times.get(service)
+        if found is None:
+            done = self.state.durations.get(service) or ()
+            today = fit(list(done)[-TODAY_KEPT:])
+            hour = self.now.astimezone(_tz(self.config)).hour
+            prior = prior_for(self.state.forecast_prior, service, hour)
+            conf = self.config.service(service)
+            typical = (conf.typical_minutes if conf else 5.0) * 60.0
+            found = self._times[service] = blend(today, prior, typical)
+        return found
+
+    def _view(self, service: str) -> _ServiceView:
+        view = self._views.get(service)
+        if view is None:
+            capacity, idle, idle_share = 0.0, 0, 0.0
+            for window in self._staffed:
+                share = window_share(self.state, window, service, self.service_time)
+                capacity += share
+                ws = self.state.windows.get(window.number)
+                if share > 0 and (ws is None or ws.ticket is None):
+                    idle += 1
+                    idle_share += share
+            queue = self.state.queues.get(service)
+            view = self._views[service] = _ServiceView(
+                time=self.service_time(service), capacity=capacity, idle=idle,
+                idle_share=idle_share,
+                priority_rate=self._rates.get(service, 0.0),
+                normal_waiting=len(queue.normal) if queue else 0)
+        return view
+
+    def wait(self, service: str, ahead: int, priority: bool = False) -> Wait:
+        """The wait of a ticket of ``service`` with ``ahead`` people called before it."""
+        view = self._view(service)
+        if view.capacity <= 0:
+            return UNKNOWN
+        if ahead < view.idle:  # a clerk is free for it now: 无需等候
+            return Wait(0, 0, 0)
+        p_calls, n_calls = self.config.policy.priority_ratio
+        cycle = p_calls + n_calls
+        if priority:
+            lost = min(n_calls / cycle, MAX_LOST) if view.normal_waiting and cycle else 0.0
+        else:
+            need = view.priority_rate * view.time.mean_s / view.capacity
+            # (capped: even a hall calling only priority tickets serves a normal one at
+            # some point, and the estimate must stay finite)
+            lost = min(p_calls / cycle if cycle else 0.0, need, MAX_LOST)
+        rate = view.capacity * (1.0 - lost)  # windows' worth of calls for this lane
+        m, sd = view.time.mean_s, view.time.sd_s
+        cv2 = (sd / m) ** 2
+        # Until the next call: the services in progress have (1 + cv²)/2 of a mean left
+        # (renewal theory; at most one mean, so that more windows never add to it);
+        # those the idle windows start now take a whole one.
+        busy = max(0.0, view.capacity - view.idle_share)
+        left = min(1.0, (1.0 + cv2) / 2.0)
+        residual = (busy * left + view.idle_share) / (busy + view.idle_share)
+        calls = ahead - view.idle + residual
+        mean = calls * m / rate
+        var = (calls + 1) * sd ** 2 / rate ** 2 + (DRIFT * mean) ** 2
+        return _wait_from(mean, var)
+
+    def newcomer(self, service: str, priority: bool = False) -> Wait:
+        """The wait of a ticket taken now."""
+        queue = self.state.queues.get(service)
+        ahead = 0 if queue is None else len(queue.priority) if priority else len(queue)
+        return self.wait(service, ahead, priority)
+
+
+def _wait_from(mean_s: float, var_s: float) -> Wait:
+    """Median and 10th/90th percentiles, in minutes, of a log-normal wait."""
+    sigma2 = math.log1p(var_s / mean_s ** 2)
+    mu = math.log(mean_s) - sigma2 / 2
+    sigma = math.sqrt(sigma2)
+    point = math.exp(mu) / 60
+    low = math.exp(mu + _Z_LOW * sigma) / 60
+    high = math.exp(mu + _Z_HIGH * sigma) / 60
+    minutes = max(1, round(point))
+    return Wait(minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
+
+
+def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
+            opened: datetime | None = None) -> bool:
+    """Whether ``window`` can call now: not paused, and a clerk is there (signed in where
+    the hall requires it; else signed in, holding a ticket or active in the last
+    :data:`ACTIVE_WITHIN`). In a hall without sign-in, a window that has done nothing
+    yet today counts until ACTIVE_WITHIN after the hall's first activity, ``opened``
+    (:func:`opened_at`; looked up when not given)."""
+    ws = state.windows.get(window.number)
+    if ws is not None and ws.paused:
+        return False
+    if config.policy.require_sign_in:
+        return ws is not None and ws.staff is not None
+    if ws is not None and (ws.staff is not None or ws.ticket is not None):
+        return True
+    if ws is not None and ws.active_at is not None:
+        return now - datetime.fromisoformat(ws.active_at) <= ACTIVE_WITHIN
+    if opened is None:
+        opened = opened_at(state)
+    return opened is None or now - opened <= ACTIVE_WITHIN
+
+
+def opened_at(state: HallState) -> datetime | None:
+    """The earliest activity of any window today (None: nobody has done anything)."""
+    times = [datetime.fromisoformat(w.active_at) for w in state.windows.values() if w.active_at]
+    return min(times, default=None)
+
+
+def window_share(state: HallState, window: Window, service: str,
+                 times: Any) -> float:
+    """The part of ``window``'s time going to ``service`` (0 when it does not serve it):
+    in proportion to the work waiting for each of its services (this one counted as at
+    least one ticket), earlier tiers weighing :data:`EARLIER_TIER`, later ones
+    :data:`LATER_TIER`. ``times(service) -> ServiceTime``."""
+    mine = next((i for i, tier in enumerate(window.tiers) if service in tier), None)
+    if mine is None:
+        return 0.0
+    own = 0.0
+    total = 0.0
+    for index, tier in enumerate(window.tiers):
+        weight = 1.0 if index == mine else EARLIER_TIER if index < mine else LATER_TIER
+        for other in tier:
+            queue = state.queues.get(other)
+            waiting = len(queue) if queue else 0
+            if other == service:
+                work = max(waiting, 1) * times(other).mean_s
+                own = work
+            else:
+                work = waiting * times(other).mean_s
+            total += weight * work
+    return own / total if total > 0 else 1.0
+
+
+def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
+    """Priority tickets issued per second per service over the last ARRIVALS_OVER."""
+    since = now - ARRIVALS_OVER
+    counts: dict[str, int] = {}
+    for ticket in reversed(state.tickets.values()):
+        if datetime.fromisoformat(ticket.issued_at) < since:
+            break
+        if ticket.priority:
+            counts[ticket.service] = counts.get(ticket.service, 0) + 1
+    seconds = ARRIVALS_OVER.total_seconds()
+    return {s: n / seconds for s, n in counts.items()}
+
+
+def _tz(config: HallConfig) -> ZoneInfo:
+    return ZoneInfo(config.hall.timezone)
+
+
+def prior_json(fits: Mapping[str, Mapping[str, ServiceTime]]) -> dict[str, dict[str, list[float]]]:
+    """``HallState.forecast_prior`` from fits per service and hour (``"*"``: all hours)."""
+    return {s: {h: f.to_json() for h, f in hours.items()} for s, hours in fits.items()}

@@ -1,0 +1,159 @@
+"""The writer's decisions, with no I/O: a batch of requests through the engine, and who
+gets which frames once it is committed.
+
+The hub's writer task (hub/server.py, the asyncio shell) drains the job queue and
+for each batch: :func:`execute` runs ``engine.tick`` and ``engine.execute`` and says
+what to commit; the shell persists ``Run.batch`` in one transaction; then
+:func:`deliveries` encodes and frames each event once and says what each connection
+gets in its one write (its subscribed events, then its own results). Like websockets'
+sans-I/O protocol objects, nothing here awaits, reads the clock (``now`` is passed in)
+or touches a socket, so it is tested without a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from hall import errors
+from hall.protocol import Event, Hello, Result, encode, encode_bytes
+from hub.connections import Conn, RequestJob
+from hub.engine import Engine
+from hub.fanout import text_frame, utf8_frame
+
+log = logging.getLogger(__name__)
+
+W = TypeVar("W", bound=Hashable)
+
+
+@dataclass
+class Batch:
+    """What one transaction commits (``events``) and the answers sent after it."""
+
+    events: list[Event] = field(default_factory=list)
+    results: list[tuple[Conn | None, Result]] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """What executing a batch decided.
+
+    ``batch`` is to be committed, then delivered. When a request raised an unexpected
+    error (``failed``), the engine may be half-way through a change: the state must be
+    rebuilt from the store, ``failed`` answered ``internal_error`` and ``rest`` (the
+    requests after it) executed on the rebuilt engine. ``tick_failed``: closing the
+    hall day raised; the state must be rebuilt before any request runs.
+    """
+
+    batch: Batch
+    failed: RequestJob | None = None
+    rest: list[RequestJob] = field(default_factory=list)
+    tick_failed: bool = False
+
+
+def execute(engine: Engine, jobs: list[RequestJob], now: datetime, *, tick: bool = True) -> Run:
+    """Run ``engine.tick`` (unless ``tick`` is False) and then each job at ``now``."""
+    batch = Batch()
+    if tick:
+        try:
+            batch.events.extend(engine.tick(now))
+        except Exception:
+            log.exception("closing the hall day failed")
+            return Run(Batch(), tick_failed=True, rest=list(jobs))
+    for index, job in enumerate(jobs):
+        request = job.request
+        try:
+            outcome = engine.execute(request, now)
+        except errors.QueueError as exc:
+            batch.results.append((job.conn, Result.failure(request.id, exc)))
+            continue
+        except Exception:
+            log.exception("request %r from %s failed", request,
+                          job.conn.device.id if job.conn and job.conn.device else "hub")
+            return Run(batch, failed=job, rest=jobs[index + 1:])
+        batch.events.extend(outcome.events)
+        batch.results.append((job.conn, Result.success(request.id, outcome.data)))
+    return Run(batch)
+
+
+def encode_result(result: Result) -> str:
+    """``result`` as one frame; never raises, so one odd answer cannot cost the rest of
+    a committed batch theirs (the request itself is refused at parse time)."""
+    try:
+        text = encode(result.to_json())
+        text.encode("utf-8")
+        return text
+    except Exception:
+        log.exception("cannot encode the result for request %r", result.id)
+        return encode(Result.failure(None, errors.InternalError()).to_json())
+
+
+@dataclass
+class Encoded:
+    """A committed batch's events, each encoded (``texts``) and framed once."""
+
+    texts: list[str]
+    framed: list[bytes]
+
+
+@dataclass
+class Delivery:
+    """One connection's share of a batch, written in one go: ``frames`` carries the same
+    messages as ``texts``. ``live``: it receives events (else: results only)."""
+
+    to: object
+    frames: bytes
+    texts: list[str]
+    live: bool = True
+
+
+def deliveries(
+    batch: Batch,
+    live: Iterable[W],
+    partial: Mapping[W, Hello],
+) -> tuple[Encoded, list[Delivery]]:
+    """Who gets what from a committed ``batch``: every ``live`` connection its events
+    (only the kinds subscribed to, for those in ``partial``), then its own results; a
+    connection not yet live its results only. Connections are keyed by their socket."""
+    data = [encode_bytes(event.to_json()) for event in batch.events]
+    texts = [d.decode() for d in data]
+    framed = [utf8_frame(d) for d in data]
+    frames = b"".join(framed)
+    own: dict[W, list[str]] = {}
+    for conn, result in batch.results:
+        if conn is not None:
+            own.setdefault(conn.ws, []).append(encode_result(result))  # type: ignore[arg-type]
+    out: list[Delivery] = []
+    # The events of each distinct subscription, picked once per batch (50 kiosks that
+    # subscribe to nothing cost one lookup each, not a pass over the events each).
+    chosen: dict[object, tuple[bytes, list[str]]] = {}
+    for ws in live:
+        mine = own.pop(ws, [])
+        hello = partial.get(ws)
+        ev_frames, ev_texts = frames, texts
+        if hello is not None:  # only the kinds this connection subscribed to
+            asked = hello.subscribe
+            key = (asked if isinstance(asked, bool) else tuple(asked), hello.withheld)
+            picked = chosen.get(key)
+            if picked is None:
+                pick_texts: list[str] = []
+                pick_frames: list[bytes] = []
+                for i, e in enumerate(batch.events):
+                    if hello.wants(e.kind):
+                        pick_texts.append(texts[i])
+                        pick_frames.append(framed[i])
+                    elif hello.withholds(e.kind):  # its seq, so no gap: nothing else
+                        pick_texts.append(encode(e.withheld().to_json()))
+                        pick_frames.append(text_frame(pick_texts[-1]))
+                picked = chosen[key] = (b"".join(pick_frames), pick_texts)
+            ev_frames, ev_texts = picked
+        if ev_frames or mine:
+            extra = b"".join(text_frame(t) for t in mine)
+            out.append(Delivery(ws, ev_frames + extra if extra else ev_frames,
+                                [*ev_texts, *mine]))
+    for ws, mine in own.items():  # not live (yet): results only
+        out.append(Delivery(ws, b"".join(text_frame(t) for t in mine), mine, live=False))
+    return Encoded(texts, framed), out

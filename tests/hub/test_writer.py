@@ -1,0 +1,149 @@
+"""The hub's sans-I/O pieces (hub/writer.py, hub/presence.py, hub/resume.py) without a
+loop or a socket: a batch through the engine, who gets what, offline timers, resumes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from hall.config import Device, Role
+from hall.protocol import CallNext, DeviceStatus, Hello, TakeTicket
+from hub.connections import Conn, RequestJob
+from hub.engine import Engine
+from hub.presence import Presence
+from hub.resume import complete, events_to_replay, resumed_texts
+from hub.writer import deliveries, execute
+from tests.hub.engine_helpers import MORNING, hall
+
+KIOSK = Device(id="kiosk-1", role=Role.KIOSK, token="t" * 16)
+CALLER = Device(id="caller-1", role=Role.CALLER, token="c" * 16, window=1)
+
+
+def conn(name: str, device: Device | None = KIOSK) -> Conn:
+    return Conn(ws=name, bucket=None, device=device)  # type: ignore[arg-type]
+
+
+def test_a_batch_runs_every_request_and_refusals_do_not_stop_it() -> None:
+    engine = Engine(hall())
+    kiosk = conn("k")
+    jobs = [RequestJob(kiosk, TakeTicket(id=1, service="A")),
+            RequestJob(kiosk, TakeTicket(id=2, service="nope")),
+            RequestJob(kiosk, TakeTicket(id=3, service="B"))]
+    run = execute(engine, jobs, MORNING)
+    assert run.failed is None and not run.tick_failed
+    assert [r.ok for _, r in run.batch.results] == [True, False, True]
+    assert [e.kind for e in run.batch.events] == ["ticket_issued", "ticket_issued"]
+    assert engine.state.seq == 2
+
+
+def test_an_unexpected_error_stops_the_batch_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine(hall())
+    real = engine.execute
+
+    def faulty(request: Any, now: Any) -> Any:
+        if request.id == 2:
+            raise RuntimeError("bug")
+        return real(request, now)
+
+    monkeypatch.setattr(engine, "execute", faulty)
+    jobs = [RequestJob(None, TakeTicket(id=i, service="A")) for i in (1, 2, 3)]
+    run = execute(engine, jobs, MORNING)
+    assert run.failed is jobs[1] and run.rest == [jobs[2]]
+    assert [r.id for _, r in run.batch.results] == [1]  # committed before the rebuild
+
+
+def test_deliveries_frame_each_event_once_and_respect_subscriptions() -> None:
+    engine = Engine(hall())
+    kiosk, caller = conn("k"), conn("c", CALLER)
+    run = execute(engine, [RequestJob(kiosk, TakeTicket(id=1, service="A")),
+                           RequestJob(caller, CallNext(id=2, window=1)),
+                           RequestJob(None, DeviceStatus(id="hub", device_kind="kiosk",
+                                                         status="ok", device="kiosk-1"))],
+                  MORNING)
+    only_calls = Hello(device="x", token="y", subscribe=["ticket_called"])
+    nothing = Hello(device="x", token="y", subscribe=False)
+    encoded, plan = deliveries(run.batch, ["w", "k", "c"], {"k": only_calls, "c": nothing})
+    assert len(encoded.texts) == len(run.batch.events) == 3
+    got = {d.to: [json.loads(t) for t in d.texts] for d in plan}
+    assert [m.get("kind") for m in got["w"]] == ["ticket_issued", "ticket_called",
+                                                 "device_status_reported"]
+    assert [m.get("kind", m["type"]) for m in got["k"]] == ["ticket_called", "result"]
+    assert [m["type"] for m in got["c"]] == ["result"]
+    assert all(d.frames.count(b"\x81") >= len(d.texts) for d in plan)
+
+
+def test_a_connection_not_yet_live_gets_its_results_only() -> None:
+    engine = Engine(hall())
+    run = execute(engine, [RequestJob(conn("new"), TakeTicket(id=7, service="A"))], MORNING)
+    _, plan = deliveries(run.batch, ["wall"], {})
+    assert [(d.to, d.live, len(d.texts)) for d in plan] == [("wall", True, 1),
+                                                           ("new", False, 1)]
+
+
+class FakeTimers:
+    def __init__(self) -> None:
+        self.pending: list[tuple[float, Callable[[Device], None], Device, list[bool]]] = []
+
+    def schedule(self, delay: float, callback: Callable[[Device], None],
+                 device: Device) -> Any:
+        cancelled = [False]
+        self.pending.append((delay, callback, device, cancelled))
+
+        class Handle:
+            def cancel(self) -> None:
+                cancelled[0] = True
+        return Handle()
+
+    def fire(self) -> None:
+        due, self.pending = self.pending, []
+        for _, callback, device, cancelled in due:
+            if not cancelled[0]:
+                callback(device)
+
+
+def test_presence_reports_offline_after_the_delay_and_ok_when_back() -> None:
+    timers, reported = FakeTimers(), []
+    presence = Presence(120.0, timers.schedule, reported.append)
+    presence.left(KIOSK, still_connected=True)
+    assert timers.pending == []
+    presence.left(KIOSK, still_connected=False)
+    presence.left(Device(id="admin-1", role=Role.ADMIN, token="a" * 16), False)
+    assert [p[0] for p in timers.pending] == [120.0]
+    timers.fire()
+    assert [(s.status, s.device) for s in reported] == [("offline", "kiosk-1")]
+    presence.back(KIOSK)
+    presence.back(KIOSK)  # once only
+    assert [s.status for s in reported] == ["offline", "ok"]
+
+
+def test_presence_back_in_time_or_stopped_reports_nothing() -> None:
+    timers, reported = FakeTimers(), []
+    presence = Presence(120.0, timers.schedule, reported.append)
+    presence.left(KIOSK, still_connected=False)
+    presence.back(KIOSK)
+    timers.fire()
+    presence.left(KIOSK, still_connected=False)
+    presence.stop()
+    timers.fire()
+    assert reported == []
+
+
+def test_resume_decisions() -> None:
+    assert events_to_replay(None, 10, 5) is None
+    assert events_to_replay(11, 10, 5) is None  # another database
+    assert events_to_replay(4, 10, 5) is None  # too far behind
+    assert events_to_replay(5, 10, 5) == 5
+    assert events_to_replay(10, 10, 5) == 0
+    engine = Engine(hall())
+    run = execute(engine, [RequestJob(None, TakeTicket(id=i, service="A")) for i in (1, 2)],
+                  MORNING)
+    events = run.batch.events
+    assert complete(events, 0, 2) and complete([], 2, 2)
+    assert not complete(events[1:], 0, 2)
+    texts = resumed_texts(KIOSK, Hello(device="kiosk-1", token="t", since=0,
+                                       subscribe=["ticket_called"]), 2, {}, events)
+    assert [json.loads(t)["type"] for t in texts] == ["welcome"]
+    assert json.loads(texts[0])["resumed"] is True
