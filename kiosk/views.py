@@ -385,11 +385,12 @@ class KioskWindow(QMainWindow):
                 text = f"{name}\n{self.t('暂不可取')}：{s.why.text(self.t)}"
             elif not live:
                 text = name
-            elif s.waiting:
-                text = (f"{name}\n{self.t('等候 {n} 人').format(n=s.waiting)} · "
-                        f"{wait_words(s.wait_min, self.t)}")
             else:
-                text = f"{name}\n{wait_words(0, self.t)}"  # nobody waits: no self-contradiction
+                wait = wait_words(s.wait_min, self.t, range_min=s.wait_range,
+                                  known=s.wait_known)
+                # nobody waiting: only the wait (无需等候), never "0 waiting · no wait"
+                text = (f"{name}\n{self.t('等候 {n} 人').format(n=s.waiting)} · {wait}"
+                        if s.waiting else f"{name}\n{wait}")
             entries.append((f"service:{s.id}", text, functools.partial(self.p.take, s.id),
                             live and s.available))
         self._paged(layout, entries, 1.3, self._columns(len(services), 4), 6)
@@ -446,8 +447,10 @@ class KioskWindow(QMainWindow):
             info.addWidget(self._label(self.t("前面还有 {n} 人").format(n=taken.ahead), 1.3))
         else:
             info.addWidget(self._label(self.t("前面没有人等候"), 1.3))
-        wait = (self.t("预计等候") + " " + wait_words(taken.wait_min, self.t)
-                if taken.wait_min > 0 else wait_words(0, self.t))
+        known = taken.wait_range is not None
+        words = wait_words(taken.wait_min, self.t, range_min=taken.wait_range, known=known)
+        shown_as_is = not known or words == wait_words(0, self.t)  # 暂无法估计, 无需等候
+        wait = words if shown_as_is else self.t("预计等候") + " " + words
         info.addWidget(self._label(wait, 1.3))
         body.addLayout(info, 3)
         qr = QLabel()
