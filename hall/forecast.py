@@ -28,9 +28,11 @@ The model, in short:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from statistics import NormalDist, median
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -254,13 +256,17 @@ def _wait_from(mean_s: float, var_s: float) -> Wait:
     return Wait(minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
 
 
+#: ``staffed(opened=...)`` not given: it is looked up (None is an answer: nobody yet).
+_LOOK_UP: Any = object()
+
+
 def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
-            opened: datetime | None = None) -> bool:
+            opened: datetime | object | None = _LOOK_UP) -> bool:
     """Whether ``window`` can call now: not paused, and a clerk is there (signed in where
     the hall requires it; else signed in, holding a ticket or active in the last
     :data:`ACTIVE_WITHIN`). In a hall without sign-in, a window that has done nothing
     yet today counts until ACTIVE_WITHIN after the hall's first activity, ``opened``
-    (:func:`opened_at`; looked up when not given)."""
+    (:func:`opened_at`, None when nobody has done anything; looked up when not given)."""
     ws = state.windows.get(window.number)
     if ws is not None and ws.paused:
         return False
@@ -270,8 +276,9 @@ def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
         return True
     if ws is not None and ws.active_at is not None:
         return now - datetime.fromisoformat(ws.active_at) <= ACTIVE_WITHIN
-    if opened is None:
+    if opened is _LOOK_UP:
         opened = opened_at(state)
+    assert opened is None or isinstance(opened, datetime)
     return opened is None or now - opened <= ACTIVE_WITHIN
 
 
@@ -310,9 +317,11 @@ def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
     """Priority tickets issued per second per service over the last ARRIVALS_OVER."""
     since = now - ARRIVALS_OVER
     counts: dict[str, int] = {}
-    for ticket in reversed(state.tickets.values()):
-        if datetime.fromisoformat(ticket.issued_at) < since:
-            break
+    # Tickets are kept in the order they were issued: the recent ones are a tail, found
+    # by bisection (a busy morning's thousands of tickets are not each parsed anew).
+    tickets = list(state.tickets.values())
+    start = bisect_left(tickets, since, key=lambda t: datetime.fromisoformat(t.issued_at))
+    for ticket in islice(tickets, start, None):
         if ticket.priority:
             counts[ticket.service] = counts.get(ticket.service, 0) + 1
     seconds = ARRIVALS_OVER.total_seconds()
