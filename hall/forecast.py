@@ -32,7 +32,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import islice
 from statistics import NormalDist, median
 from typing import Any
 from zoneinfo import ZoneInfo
