@@ -47,7 +47,7 @@ from ledger.store import read_only
 
 #: Count fields of every row, in the order reports show them.
 COUNTS = ("issued", "called", "recalled", "finished", "skipped", "transferred",
-          "closed_unfinished", "bookings_kept")
+          "closed_unfinished", "bookings_kept", "help", "proxy")
 #: The dimensions, in the order reports show them.
 DIMENSIONS = ("by_day", "by_hour", "by_zone", "by_service", "by_window", "by_clerk")
 
@@ -196,6 +196,7 @@ class Tally:
                 "ticket_reinstated": self._reinstated,
                 "ticket_transferred": self._transferred,
                 "rating_recorded": self._rated,
+                "assist_recorded": self._assisted,
                 "clerk_signed_in": lambda d, at: self._sign_in(
                     d["window"], d["staff"], d.get("name"), at),
                 "clerk_signed_out": lambda d, at: self._sign_out(d["window"], at),
@@ -275,6 +276,14 @@ class Tally:
         for figures in self._rows(day, self._hour(at), d.get("service"), d["window"],
                                   d.get("staff"), zone=d.get("zone")):
             figures.scores[d["score"]] += 1
+
+    def _assisted(self, d: dict[str, Any], at: datetime) -> None:
+        """帮办 (``help``) and 代办 (``proxy``), a ticket's or one without a ticket."""
+        ticket = self._tickets.get(d["ticket_id"]) if d.get("ticket_id") else None
+        day = ticket.day if ticket is not None else self._day
+        for figures in self._rows(day, self._hour(at), d["service"], d["window"],
+                                  d.get("staff"), zone=d.get("zone")):
+            figures.counts[d["assist"]] += 1
 
     def _day_closed(self, d: dict[str, Any], at: datetime) -> None:
         for ticket_id in d.get("closed", ()):

@@ -79,6 +79,8 @@ class Service:
     typical_minutes: float = 5.0
     #: A ticket served longer than this warns the clerk's terminal (None: never).
     max_minutes: float | None = None
+    #: 帮办代办: staff may do it with or for the citizen (``assist`` request).
+    assist: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class Window:
     #: gives two tiers; ``services = [["A", "B"], "C"]`` gives A and B as equals.
     tiers: tuple[tuple[str, ...], ...]
     zone: str | None = None
+    #: The hall's 帮办代办 window: it may record a 代办 item for any 帮办代办 service,
+    #: with or without a ticket (other windows: for the services they serve).
+    assist: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_services", tuple(s for tier in self.tiers for s in tier))
