@@ -29,8 +29,15 @@ from qtkit.bridge import HubBridge
 from qtkit.replica import Replica
 from qtkit.results import Reply
 from qtkit.station import Station
+from qtkit.theme import Theme, make_theme
 
 log = logging.getLogger(__name__)
+
+
+def terminal_theme() -> Theme:
+    """How the terminal looks (18 dp text): set by ``jiaohao caller``, and by the tests
+    that picture it or measure its buttons."""
+    return make_theme(18)
 
 
 class _PadEvents(QObject):

@@ -112,15 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_window(options: Any, compact: bool) -> int:
-    from caller.app import build
+    from caller.app import build, terminal_theme
     from hall.wallclock import wall_clock
     from qtkit.app import application, place_window
     from qtkit.fonts import setup_fonts
-    from qtkit.theme import apply_theme, make_theme
+    from qtkit.theme import apply_theme
 
     app = application(sys.argv[:1])
     fonts = setup_fonts(app)
-    apply_theme(app, make_theme(18))
+    apply_theme(app, terminal_theme())
     try:
         wiring = build(options.station, wall_clock, compact=compact)
     except ValueError as exc:

@@ -71,7 +71,7 @@ MIGRATIONS: tuple[str, ...] = (
         county_seq bigint NOT NULL,
         hall_seq bigint NOT NULL,
         detail text NOT NULL,
-        UNIQUE (hall_id, county_seq, hall_seq)
+        UNIQUE (hall_id, county_seq)  -- one row per divergence, however long it lasts
     );
     CREATE TABLE county_day_figures (
         hall_id text NOT NULL REFERENCES county_halls,

@@ -72,3 +72,16 @@ def terminal(
 
 def at(hub: ThreadedHub) -> datetime:
     return hub.clock.now
+
+
+@pytest.fixture
+def themed(qapp: Any) -> Iterator[None]:
+    """The application styled as ``jiaohao caller`` styles it, for this test only."""
+    from caller.app import terminal_theme
+    from qtkit.theme import apply_theme
+
+    palette, sheet = qapp.palette(), qapp.styleSheet()
+    apply_theme(qapp, terminal_theme())
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)

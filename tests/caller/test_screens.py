@@ -1,4 +1,5 @@
-"""The terminal in each state, as a person sees it (set JIAOHAO_SHOTS=dir to keep PNGs)."""
+"""The terminal in each state, styled as it runs, as a person sees it (set JIAOHAO_SHOTS=dir
+to keep PNGs)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.qtkit.conftest import ThreadedHub
 
 
 def test_screens_of_every_state(qtbot: Any, terminal: Any, hall_hub: ThreadedHub,
-                                tmp_path: Path) -> None:
+                                tmp_path: Path, themed: None) -> None:
     setup_fonts(QApplication.instance())
     out = Path(os.environ.get("JIAOHAO_SHOTS") or tmp_path)
     wiring = terminal()

@@ -122,8 +122,9 @@ def test_keys_are_configurable_and_checked(qtbot: Any) -> None:
         key_map({"call_next": "F2"})
 
 
-def test_no_button_is_clipped_at_the_default_size(qtbot: Any, terminal: Any) -> None:
-    """「大堂经理 Ctrl+M」 was cut at the window's default 788×682."""
+def test_no_button_is_clipped_at_the_default_size(qtbot: Any, terminal: Any,
+                                                  themed: None) -> None:
+    """「大堂经理 Ctrl+M」 was cut at the window's default 788×682 (styled as it runs)."""
     wiring = terminal()
     full = wiring.terminal.full
     full.show()
