@@ -459,7 +459,7 @@ def stored_events(db: Database, start: date, end: date) -> Iterator[tuple[str, s
 #: The event kinds statistics read.
 _KINDS = ("ticket_issued", "ticket_called", "ticket_finished", "ticket_skipped",
           "ticket_reinstated", "ticket_transferred", "rating_recorded", "clerk_signed_in",
-          "clerk_signed_out", "day_closed")
+          "clerk_signed_out", "day_closed", "assist_recorded")
 
 
 def day_partial(db: Database, config: HallConfig, label: str) -> dict[str, Any]:
@@ -485,7 +485,7 @@ class DayCache:
     closed day by hand) is never used, whatever the interleaving."""
 
     #: Bumped when a definition changes: older entries are recomputed.
-    VERSION = 2  # 2: the forecast's accuracy
+    VERSION = 3  # 2: the forecast's accuracy; 3: 帮办代办 counts
 
     def __init__(self, path: str) -> None:
         import sqlite3

@@ -231,6 +231,7 @@ class HallConfig:
                     "daily_cap": s.daily_cap,
                     "hours": [str(h) for h in s.hours],
                     "max_minutes": s.max_minutes,
+                    "assist": s.assist,
                 }
                 for s in self.services
             ],
@@ -240,6 +241,7 @@ class HallConfig:
                     "name": w.name,
                     "zone": w.zone,
                     "services": [list(t) if len(t) > 1 else t[0] for t in w.tiers],
+                    "assist": w.assist,
                 }
                 for w in self.windows
             ],
@@ -302,13 +304,15 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
             Service(id=str(s["id"]), name=str(s["name"]), zone=str(s["zone"]),
                     name_en=str(s.get("name_en", "")), daily_cap=s.get("daily_cap"),
                     hours=tuple(_span(h) for h in s.get("hours", [])),
-                    max_minutes=_minutes(s.get("max_minutes")))
+                    max_minutes=_minutes(s.get("max_minutes")),
+                    assist=bool(s.get("assist", False)))
             for s in obj.get("services", [])
         ),
         windows=tuple(
             Window(number=int(w["number"]), name=str(w["name"]), zone=w.get("zone"),
                    tiers=tuple((t,) if isinstance(t, str) else tuple(map(str, t))
-                               for t in w.get("services", [])))
+                               for t in w.get("services", [])),
+                   assist=bool(w.get("assist", False)))
             for w in obj.get("windows", [])
         ),
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),
