@@ -107,10 +107,12 @@ class HubProcess:
     is the checkout it runs from (HUB_ROOT by default)."""
 
     def __init__(self, config: Path, db: Path, root: Path | None = None) -> None:
-        code = SERVE.format(root=str(root or HUB_ROOT), config=str(config), db=str(db))
+        root = root or HUB_ROOT
+        code = SERVE.format(root=str(root), config=str(config), db=str(db))
         started = time.perf_counter()
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only ``root``
         self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                                     text=True)
+                                     text=True, cwd=root, env=env)
         assert self.proc.stdout is not None
         self.port = int(self.proc.stdout.readline())
         self.start_s = time.perf_counter() - started

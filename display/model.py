@@ -205,7 +205,8 @@ class View:
     connected: bool
     ready: bool  # a first welcome has arrived
     newest: Newest | None  # the newest call still standing (its citizen called there)
-    recent: tuple[Row, ...]  # newest first, the panel's call excluded, no ticket twice
+    recent: tuple[Row, ...]  # newest first, no ticket twice; the panel's call excluded
+    #                          (unless a special call covers it)
     waiting: tuple[Waiting, ...]
     paused: tuple[str, ...]  # names of paused windows
     problems: tuple[str, ...]  # device problems, one text each
@@ -468,6 +469,8 @@ class DisplayModel:
                 special = Special(self._special.call,
                                   Phase.BLINK if age < self.timing.blink_s else Phase.HIGHLIGHT,
                                   age >= self.timing.blink_s or int(age / 0.5) % 2 == 0)
+                if newest is not None:  # covered by the special call: listed meanwhile
+                    rows.insert(0, Row(newest.call, TicketStatus.CALLED))
         return View(
             hall_name=self._hall.hall.name,
             connected=self._connected,

@@ -6,6 +6,9 @@ One :class:`WallWindow` paints the header (hall name, date and clock, a discreet
 :class:`NoticeTicker` scrolls the notice, repainting only its own strip. Sizes come
 from :func:`display.layout.plan`, so the same code serves 1366×768 to 3840×2160 and
 portrait screens.
+
+Over 600 lines: the painting of every part of the wall at every size; what to
+paint is decided in display/model.py and display/layout.py.
 """
 
 from __future__ import annotations

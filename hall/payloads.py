@@ -6,6 +6,9 @@ Each payload is a frozen dataclass whose fields are the wire keys, in wire order
 (events stored by older hubs); a field marked ``omit_none`` is left out when it is None.
 :mod:`hall.protocol` re-exports all of this; docs/protocol.md's tables are checked
 against :data:`EVENT_FIELDS` and :data:`RESULT_FIELDS`, which come from here.
+
+Over 600 lines: a frozen dataclass for every event kind and every result, the
+wire's field lists; split, the contract would be scattered.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ A WebSocket text frame carries one JSON object with a ``type``. Clients send
 ``welcome``, then a ``result`` per request and an ``event`` per change. Every
 message here has a dataclass with ``parse`` (from a decoded JSON object, raising
 :class:`hall.errors.ProtocolError` subclasses) and ``to_json``.
+
+Over 600 lines: it is the whole wire contract, a dataclass per message, kept in
+one module so docs/protocol.md is checked against one place.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@ is the asyncio shell (sockets, tasks, timers, the database thread); the decision
 made without I/O in hub/admission.py, hub/writer.py, hub/presence.py, hub/resume.py and
 hub/welcome.py, and the knobs are in hub/settings.py.
 
+Over 600 lines: the shell holds every socket, task, timer and thread of the hub and
+each feature needs a line of wiring here; what it does is decided in the sans-I/O
+modules named above, so what grows here is wiring, not rules.
+
 Every connection's messages are checked where they arrive (JSON, type, fields, role,
 window, rate); accepted requests and hellos go into ONE queue. One asyncio task, the
 writer, drains it in batches: it runs ``engine.tick`` and ``engine.execute`` for the

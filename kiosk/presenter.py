@@ -15,6 +15,9 @@ Issuing one ticket:
      a reprint (补打) is offered.
 A second touch while this runs does nothing. Any unexpected exception is logged and
 the screen goes home.
+
+Over 600 lines: one screen flow (choose, ID card, issue, print, reprint, give
+up) with every failure path; the pure rules are in kiosk/model.py.
 """
 
 from __future__ import annotations

@@ -313,6 +313,26 @@ def test_a_special_call_takes_the_panel_for_its_highlight_time_and_is_spoken() -
     assert not hall.model.animating()
 
 
+def test_the_call_a_special_call_covers_is_listed_meanwhile() -> None:
+    """The panel's standing call is not repeated in the recent list; while a special call
+    covers the panel it is listed there instead, so the wall never hides a call."""
+    from hall.protocol import Announce
+
+    hall = Hall()
+    hall.take()
+    hall.take()
+    hall.call(2)
+    hall.call(3)
+    assert [r.call.number for r in hall.model.view().recent] == ["A001"]
+    hall.run(Announce(id=99, window=4, call="manager"))
+    view = hall.model.view()
+    assert view.special is not None
+    assert [(r.call.number, r.status) for r in view.recent] == [
+        ("A002", TicketStatus.CALLED), ("A001", TicketStatus.CALLED)]
+    hall.clock.t += 10
+    assert [r.call.number for r in hall.model.view().recent] == ["A001"]
+
+
 def test_a_ticket_call_after_a_special_call_takes_the_panel_back() -> None:
     from hall.protocol import Announce
 
