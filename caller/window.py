@@ -49,6 +49,9 @@ def _paint(label: QLabel, size: int, colour: str = "#1b1b1b", bold: bool = False
 
 def _label(text: str = "", size: int = 18, bold: bool = False) -> QLabel:
     label = QLabel(text)
+    # Names from the hall config and stored pause reasons are shown as the text they
+    # are: a QLabel would render "<h1>窗口1</h1>" as a heading (Qt's AutoText).
+    label.setTextFormat(Qt.TextFormat.PlainText)
     _paint(label, size, bold=bold)
     return label
 
@@ -284,9 +287,9 @@ class CompactStrip(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
         self.number = _label(size=28, bold=True)
-        self.number.setMinimumWidth(130)
+        self.number.setMinimumWidth(120)  # GC001 at 28 px: the number never jumps
         self.timer = _label(size=20, bold=True)
-        self.timer.setMinimumWidth(140)
+        self.timer.setMinimumWidth(90)  # 00:00, and 1:05:00 after an hour
         self.waiting = _label(size=18)
         row.addWidget(self.number)
         row.addWidget(self.timer)
@@ -294,7 +297,7 @@ class CompactStrip(QWidget):
         for name in self.STRIP_ACTIONS:
             row.addWidget(self.action_buttons.make(name))
         self.message = _label(size=16)
-        self.message.setMinimumWidth(260)
+        self.message.setMinimumWidth(150)  # two lines at most (it wraps)
         self.message.setMaximumWidth(360)
         self.message.setWordWrap(True)
         row.addWidget(self.message, 1)

@@ -52,6 +52,7 @@ from hall.errors import RequestFailed
 from hall.protocol import PAUSE_REASONS, Welcome
 from hall.protocol import Event as HubEvent
 from hall.state import HallState
+from hall.tomlfile import readable_by_others
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,9 @@ def load_host(path: Path, state_dir: Path | None = None) -> HostConfig:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise HostConfigError(f"{path}: {exc}") from exc
     config = parse_host(data, str(path))
+    too_open = readable_by_others(path) if config.callers else None
+    if too_open is not None:
+        log.warning("%s", too_open)  # every [[caller]] holds a token
     if config.photos is not None and not config.photos.is_absolute():
         config = replace(config, photos=path.parent / config.photos)  # beside the file
     journal = config.journal or (state_dir or path.parent) / f"{path.stem}.ratings.jsonl"

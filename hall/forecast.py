@@ -28,6 +28,7 @@ The model, in short:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,7 +37,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall.config import HallConfig, Window
-from hall.state import HallState
+from hall.state import HallState, Ticket
 
 #: A window of a hall without sign-in counts as staffed this long after its last call.
 ACTIVE_WITHIN = timedelta(minutes=20)
@@ -50,8 +51,9 @@ DEFAULT_SIGMA = 0.6
 MIN_DURATION_S = 10.0
 #: How much the hall may change while a citizen waits (relative sd of the wait).
 DRIFT = 0.18
-#: Priority arrivals are counted over this look-back.
+#: The pace of arrivals is taken over this look-back, the priority share over the longer.
 ARRIVALS_OVER = timedelta(minutes=30)
+SHARE_OVER = timedelta(minutes=120)
 #: The range is these quantiles of the wait.
 LOW_Q, HIGH_Q = 0.10, 0.90
 #: The largest share of calls that priority tickets are taken to pass a normal one by.
@@ -233,6 +235,8 @@ class Snapshot:
         calls = ahead - view.idle + residual
         mean = calls * m / rate
         var = (calls + 1) * sd ** 2 / rate ** 2 + (DRIFT * mean) ** 2
+        if not priority:  # how many priority tickets pass meanwhile is itself random
+            var += view.priority_rate * mean * (m / view.capacity) ** 2
         return _wait_from(mean, var)
 
     def newcomer(self, service: str, priority: bool = False) -> Wait:
@@ -254,13 +258,17 @@ def _wait_from(mean_s: float, var_s: float) -> Wait:
     return Wait(minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
 
 
+#: ``staffed(opened=...)`` not given: it is looked up (None is an answer: nobody yet).
+_LOOK_UP: Any = object()
+
+
 def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
-            opened: datetime | None = None) -> bool:
+            opened: datetime | object | None = _LOOK_UP) -> bool:
     """Whether ``window`` can call now: not paused, and a clerk is there (signed in where
     the hall requires it; else signed in, holding a ticket or active in the last
     :data:`ACTIVE_WITHIN`). In a hall without sign-in, a window that has done nothing
     yet today counts until ACTIVE_WITHIN after the hall's first activity, ``opened``
-    (:func:`opened_at`; looked up when not given)."""
+    (:func:`opened_at`, None when nobody has done anything; looked up when not given)."""
     ws = state.windows.get(window.number)
     if ws is not None and ws.paused:
         return False
@@ -270,8 +278,9 @@ def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
         return True
     if ws is not None and ws.active_at is not None:
         return now - datetime.fromisoformat(ws.active_at) <= ACTIVE_WITHIN
-    if opened is None:
+    if opened is _LOOK_UP:
         opened = opened_at(state)
+    assert opened is None or isinstance(opened, datetime)
     return opened is None or now - opened <= ACTIVE_WITHIN
 
 
@@ -307,16 +316,31 @@ def window_share(state: HallState, window: Window, service: str,
 
 
 def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
-    """Priority tickets issued per second per service over the last ARRIVALS_OVER."""
-    since = now - ARRIVALS_OVER
-    counts: dict[str, int] = {}
-    for ticket in reversed(state.tickets.values()):
-        if datetime.fromisoformat(ticket.issued_at) < since:
-            break
+    """Priority tickets expected per second per service: the service's arrivals over the
+    last ARRIVALS_OVER (the pace now) times its priority share over the last
+    SHARE_OVER (steadier: priority tickets are few)."""
+    recent, share_since = now - ARRIVALS_OVER, now - SHARE_OVER
+    arrivals: dict[str, int] = {}
+    tickets: dict[str, int] = {}
+    priority: dict[str, int] = {}
+    # Tickets are kept in the order they were issued: the recent ones are a tail, found
+    # by bisection (a busy morning's thousands of tickets are not each parsed anew).
+    ordered = list(state.tickets.values())
+
+    def issued(ticket: Ticket) -> datetime:
+        return datetime.fromisoformat(ticket.issued_at)
+
+    first = bisect_left(ordered, share_since, key=issued)
+    first_recent = bisect_left(ordered, recent, key=issued)
+    for index in range(first, len(ordered)):
+        ticket = ordered[index]
+        tickets[ticket.service] = tickets.get(ticket.service, 0) + 1
         if ticket.priority:
-            counts[ticket.service] = counts.get(ticket.service, 0) + 1
+            priority[ticket.service] = priority.get(ticket.service, 0) + 1
+        if index >= first_recent:
+            arrivals[ticket.service] = arrivals.get(ticket.service, 0) + 1
     seconds = ARRIVALS_OVER.total_seconds()
-    return {s: n / seconds for s, n in counts.items()}
+    return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()}
 
 
 def _tz(config: HallConfig) -> ZoneInfo:

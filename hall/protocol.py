@@ -13,6 +13,7 @@ one module so docs/protocol.md is checked against one place.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
@@ -608,12 +609,29 @@ class Reprint(Request):
             raise ProtocolError("reprint: person must be a salted hash, 64 hex digits")
 
 
+#: Dates a request or a command may name: a hall's history lies well inside these, and
+#: a day after the last one still exists (9999-12-31 + 1 day does not).
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2199, 12, 31)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def calendar_date(text: str) -> date:
+    """``text`` as a calendar date written ``YYYY-MM-DD`` (not ``2026-W01-1``, not
+    ``20260102``) from :data:`FIRST_DATE` to :data:`LAST_DATE`. Raises ValueError."""
+    if not isinstance(text, str) or not _DATE.fullmatch(text):
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}")
+    day = date.fromisoformat(text)
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"{text}: a date from {FIRST_DATE} to {LAST_DATE}")
+    return day
+
+
 def _is_date(text: str) -> bool:
     try:
-        date.fromisoformat(text)
+        calendar_date(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return True
 
 
 class StoreQuery(Request):
@@ -635,7 +653,8 @@ class Stats(StoreQuery):
         for name in ("start", "end"):
             value = getattr(self, name)
             if value is not None and not _is_date(value):
-                raise ProtocolError(f"stats: {name} must be a date, YYYY-MM-DD")
+                raise ProtocolError(f"stats: {name} must be a date, YYYY-MM-DD, from "
+                                    f"{FIRST_DATE} to {LAST_DATE}")
         if self.start and self.end and self.start > self.end:
             raise ProtocolError("stats: start must not be after end")
         if self.start and self.end and (
@@ -658,7 +677,8 @@ class TicketHistory(StoreQuery):
         if not 1 <= len(self.number.strip()) <= 16:
             raise ProtocolError("ticket_history: number must be 1-16 characters, e.g. A012")
         if self.day is not None and not _is_date(self.day):
-            raise ProtocolError("ticket_history: day must be a date, YYYY-MM-DD")
+            raise ProtocolError("ticket_history: day must be a date, YYYY-MM-DD, from "
+                                f"{FIRST_DATE} to {LAST_DATE}")
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,23 @@ def read_toml(path: Path | str, error: type[ConfigError] = ConfigError) -> dict[
     """Read a TOML file; every failure is an ``error`` naming the file (and line)."""
     path = Path(path)
     return parse_toml(read_text(path, error), path, error)
+
+
+def readable_by_others(path: Path | str) -> str | None:
+    """Why the secret-holding file at ``path`` is too open (readable by every user of
+    the PC), as a warning a technician can act on; None when it is not, is gone, or on
+    a system without POSIX modes. Readable by its group is fine: the deployment gives
+    the service's group read access (``root:jiaohao 0640``)."""
+    import os
+    import stat
+
+    if os.name == "nt":
+        return None
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+    if not mode & stat.S_IROTH:
+        return None
+    return (f"{path} holds a secret and is readable by every user (mode {mode:04o}); "
+            f"run: chmod o-r {path} (or chmod 600)")

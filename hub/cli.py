@@ -137,6 +137,16 @@ async def _serve(config: HallConfig, db: str, host: str, port: int,
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    from hall.tomlfile import readable_by_others
+
+    too_open = readable_by_others(db) if db != ":memory:" else None
+    if too_open is not None:  # created by an older version, or copied with cp
+        log.warning("the database %s (it holds the ticket-link secret and ID hashes)",
+                    too_open)
+    if config.source is not None:
+        too_open = readable_by_others(config.source)
+        if too_open is not None:
+            log.warning("the hall config %s (it holds the devices' tokens)", too_open)
     print(f"jiaohao hub listening on ws://{host}:{hub.port}", flush=True)
     await stop.wait()
     log.info("shutting down")

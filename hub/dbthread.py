@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import time
 from functools import partial
 from typing import Any, TypeVar
 
@@ -25,9 +26,11 @@ T = TypeVar("T")
 class StoreThread:
     """``db_path``'s store in a thread of its own (``":memory:"``: no lock)."""
 
-    def __init__(self, db_path: str, booking_memory_days: int) -> None:
+    def __init__(self, db_path: str, booking_memory_days: int,
+                 day_starts: time | None = None) -> None:
         self.db_path = db_path
         self.booking_memory_days = booking_memory_days
+        self.day_starts = day_starts
         self._store: Store | None = None
         self._lock: DatabaseLock | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -52,7 +55,8 @@ class StoreThread:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiaohao-db")
         try:
             self._store = await self.run(partial(
-                Store.open, self.db_path, booking_memory_days=self.booking_memory_days))
+                Store.open, self.db_path, booking_memory_days=self.booking_memory_days,
+                day_starts=self.day_starts))
         except BaseException:
             await self.close()
             raise

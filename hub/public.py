@@ -31,7 +31,7 @@ import logging
 import re
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
@@ -51,11 +51,15 @@ from hall.protocol import Event, EventKind, Request, Result, parse_request
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
-from hub.ratelimit import QuietLog, TokenBucket
+from hub.ratelimit import BoundedTable, QuietLog, TokenBucket
 
 log = logging.getLogger(__name__)
 
 PUBLIC_WS_PATH = "/public/ws"
+
+#: Client addresses whose request budget is remembered (a guest network's phones, a
+#: sweep of spoofed addresses); past it the one used longest ago is forgotten.
+MAX_ADDRESSES = 10_000
 
 #: Pages updated between two chances for the writer to run.
 PUSH_SLICE = 100
@@ -166,10 +170,10 @@ class PublicSide:
         #: ``phone_rating``), and how a rating reaches the writer; None: no rating.
         self._rating = rating
         self._submit = submit
-        self._rate_buckets: dict[str, TokenBucket] = {}
-        self._ticket_buckets: dict[int, TokenBucket] = {}
+        self._rate_buckets: BoundedTable[TokenBucket] = BoundedTable(MAX_ADDRESSES)
+        self._ticket_buckets: BoundedTable[TokenBucket] = BoundedTable(MAX_ADDRESSES)
         self._rates = 0
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: BoundedTable[TokenBucket] = BoundedTable(MAX_ADDRESSES)
         self._followers: set[_Follower] = set()
         self._per_address: dict[str, int] = {}
         self._calls: deque[Call] = deque(maxlen=200)
@@ -243,11 +247,9 @@ class PublicSide:
     def _allowed(self, address: str) -> bool:
         now = time.monotonic()
         bucket = self._buckets.get(address)
-        if bucket is None:
-            if len(self._buckets) > 10_000:  # forget idle addresses now and then
-                self._buckets = {a: b for a, b in self._buckets.items() if now - b.updated < 60}
-            bucket = self._buckets[address] = TokenBucket(
-                self.limits.http_rate, self.limits.http_burst, now)
+        if bucket is None:  # past MAX_ADDRESSES the longest-unused is forgotten: O(1)
+            bucket = self._buckets.put(address, TokenBucket(
+                self.limits.http_rate, self.limits.http_burst, now))
         return bucket.take(now)
 
     def _admit_socket(self, address: str, query: dict[str, list[str]]) -> HttpResponse | None:
@@ -507,15 +509,12 @@ class PublicSide:
         self.pushes += 1
 
 
-def _bucket(buckets: dict[Any, TokenBucket], key: Any, now: float, per_minute: float,
-            burst: float) -> TokenBucket:
-    """The budget of ``key`` (idle ones are forgotten now and then)."""
+def _bucket(buckets: BoundedTable[TokenBucket], key: Hashable, now: float,
+            per_minute: float, burst: float) -> TokenBucket:
+    """The budget of ``key`` (past the table's size the longest-unused is forgotten)."""
     bucket = buckets.get(key)
     if bucket is None:
-        if len(buckets) > 10_000:
-            for old in [k for k, b in buckets.items() if now - b.updated > 600]:
-                del buckets[old]
-        bucket = buckets[key] = TokenBucket(per_minute / 60.0, burst, now)
+        bucket = buckets.put(key, TokenBucket(per_minute / 60.0, burst, now))
     return bucket
 
 

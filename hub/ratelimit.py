@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -47,18 +47,18 @@ class BoundedTable(Generic[V]):
         if size < 1:
             raise ValueError("size must be at least 1")
         self.size = size
-        self._items: OrderedDict[str, V] = OrderedDict()
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, key: str) -> V | None:
+    def get(self, key: Hashable) -> V | None:
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
         return value
 
-    def put(self, key: str, value: V) -> V:
+    def put(self, key: Hashable, value: V) -> V:
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.size:

@@ -128,7 +128,8 @@ class Hub:
         #: Open TCP connections, and their budget (hub/fdlimit.py).
         self.sockets = SocketBudget(settings.max_sockets)
         #: The store in the hub's one database thread (hub/dbthread.py).
-        self._thread = StoreThread(db_path, config.policy.booking_memory_days)
+        self._thread = StoreThread(db_path, config.policy.booking_memory_days,
+                                   config.hall.day_starts)
         self.presence = Presence(settings.offline_after_s, self._schedule, self._hub_request)
         self._sweeper_task: asyncio.Task[None] | None = None
         #: Managers' reads waiting for the reader (hub/reads.py), and their task.

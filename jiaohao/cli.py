@@ -19,11 +19,16 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "display": ("display.cli", "run a wall display"),
     "ratings": ("report.ratings", "the hall's ratings (好差评) for upward reporting"),
     "report": ("report.cli", "the day's report (日通报) or a period's, as PDF, XLSX and CSV"),
+    "plan": ("report.plan_cli", "windows needed per zone and half hour for a waiting target"),
     "supervisor": ("supervisor.cli", "the hall managers' dashboard (admin)"),
     "voice": ("voice.cli", "headless announcer, one call to a WAV, a demo clip pack"),
     "county": ("county.cli", "the county database: init, add-hall, ship, status, report"),
     "demo": ("jiaohao.demo", "run a whole demo hall on this machine"),
 }
+
+
+#: Subcommands that still take a ``--token`` option of their own.
+TOKEN_FLAG = frozenset({"voice"})
 
 
 def usage() -> str:
@@ -42,6 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     name, rest = args[0], args[1:]
     if name not in SUBCOMMANDS:
         print(f"jiaohao: unknown subcommand {name!r}\n\n{usage()}", file=sys.stderr)
+        return 2
+    if name not in TOKEN_FLAG and any(a == "--token" or a.startswith("--token=")
+                                       for a in rest):
+        # argparse would echo the unknown option, token and all, into logs and
+        # terminals; the token belongs in the station file or JIAOHAO_TOKEN.
+        print(f"jiaohao {name}: there is no --token option (a token on the command line "
+              "shows in `ps` and in logs): put it in the station file (chmod 600) or in "
+              "the JIAOHAO_TOKEN environment variable", file=sys.stderr)
         return 2
     module_name, _ = SUBCOMMANDS[name]
     try:

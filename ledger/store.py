@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from sqlite3 import Connection
 from typing import Any
@@ -55,7 +56,7 @@ from hall.protocol import (
     WindowPaused,
     WindowResumed,
 )
-from hall.state import HallState, Ticket, TicketStatus, apply, day_date, event_days
+from hall.state import HallState, Ticket, TicketStatus, apply, day_date, event_days, hall_day
 from ledger.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,13 @@ class Store:
     Use it from one thread only (the one that opened ``db``).
     """
 
-    def __init__(self, db: Database, *, booking_memory_days: int = 30) -> None:
+    def __init__(self, db: Database, *, booking_memory_days: int = 30,
+                 day_starts: time | None = None) -> None:
         self.db = db
         self.booking_memory_days = booking_memory_days
+        #: When the hall day starts: events before a fresh database's first ticket (a
+        #: clerk signing in at 8:00) are filed under the hall day of their time.
+        self.day_starts = day_starts
         self._day = ""  # the hall day events are filed under
 
     # -- setup ----------------------------------------------------------------------
@@ -85,11 +90,15 @@ class Store:
         MIGRATIONS.apply(self.db)
 
     @classmethod
-    def open(cls, path: str, *, booking_memory_days: int = 30) -> Store:
+    def open(cls, path: str, *, booking_memory_days: int = 30,
+             day_starts: time | None = None) -> Store:
         """Open (or create) the database at ``path`` (``":memory:"`` for tests) and
-        migrate it. Call from the thread that will use it. Raises sqlite3.Error."""
+        migrate it. A new database file, and its WAL and shared-memory files, are
+        readable by their owner only (0600): they hold the ticket-link secret and ID
+        hashes. Call from the thread that will use it. Raises sqlite3.Error."""
+        private_files(path)
         db = Database(path)
-        store = cls(db, booking_memory_days=booking_memory_days)
+        store = cls(db, booking_memory_days=booking_memory_days, day_starts=day_starts)
         store.migrate()
         return store
 
@@ -125,6 +134,8 @@ class Store:
             for event in events:
                 payload = event.payload
                 filed, after = event_days(day, payload)
+                if not filed and self.day_starts is not None:
+                    filed = hall_day(datetime.fromisoformat(event.at), self.day_starts)
                 rows.append({"seq": event.seq, "at": event.at, "kind": str(event.kind),
                              "day": filed,
                              "data": json.dumps(event.to_store(), ensure_ascii=False)})
@@ -263,6 +274,15 @@ def last_seq(db: Database) -> int:
 #: What the ledger raises when the database cannot be read or written (callers catch
 #: this rather than importing sqlite3 themselves).
 DatabaseError = sqlite3.Error
+
+
+def private_files(path: str | Path) -> None:
+    """Create the database file at ``path`` with mode 0600 if it does not exist yet
+    (an empty file is a new SQLite database); SQLite gives its ``-wal`` and ``-shm``
+    files the main file's mode. An existing file keeps its mode."""
+    if str(path) == ":memory:" or os.name == "nt" or Path(path).exists():
+        return
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def read_only(path: str | Path, *, timeout: float = 5.0) -> Database:

@@ -8,6 +8,7 @@ Nothing is read at import time.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from hall.profiles import list_profiles
-from hall.tomlfile import ConfigError, read_toml
+from hall.tomlfile import ConfigError, read_toml, readable_by_others
+
+log = logging.getLogger(__name__)
 
 #: Environment variable that carries the token when the station file does not.
 TOKEN_ENV = "JIAOHAO_TOKEN"
@@ -140,6 +143,9 @@ def load_station(
     device = section.text("device")
     if "token" in section.data:
         token = section.text("token")
+        too_open = readable_by_others(file)
+        if too_open is not None:
+            log.warning("%s", too_open)
     elif env.get(TOKEN_ENV, "").strip():
         token = env[TOKEN_ENV].strip()
     else:

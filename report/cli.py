@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hall.config import ConfigError, load_config
+from hall.protocol import calendar_date
 from ledger.ratings import ratings
 from ledger.stats import stats_of_file
 from ledger.store import DatabaseError, read_only
@@ -43,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        return calendar_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,13 +69,21 @@ def main(argv: list[str] | None = None) -> int:
     if not db_path.is_file():
         print(f"jiaohao report: no database at {db_path}", file=sys.stderr)
         return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"jiaohao report: --out {args.out} is a file; give the folder to write "
+              "into", file=sys.stderr)
+        return 2
     try:
         stats = stats_of_file(db_path, config, start, end, rebuild=args.rebuild_cache)
         stats["comments"] = rating_comments(db_path, start, end)
     except DatabaseError as exc:
         print(f"jiaohao report: cannot read {db_path}: {exc}", file=sys.stderr)
         return 1
-    written = write_report(stats, config.hall.name, args.out, formats)
+    try:
+        written = write_report(stats, config.hall.name, args.out, formats)
+    except OSError as exc:  # a folder that cannot be made or written, a full disk
+        print(f"jiaohao report: cannot write into {args.out}: {exc}", file=sys.stderr)
+        return 1
     for path in written:
         print(path)
     return 0

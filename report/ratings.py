@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hall.protocol import calendar_date
 from hall.wallclock import wall_clock
 from ledger.ratings import COLUMNS, mark_pushed, ratings
 from ledger.store import DatabaseError, open_existing
@@ -27,9 +28,9 @@ from report.cells import spreadsheet_cell
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        return calendar_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.is_file():
         print(f"jiaohao ratings: no database at {args.db}", file=sys.stderr)
         return 2
+    if args.out.is_dir():
+        print(f"jiaohao ratings: --out {args.out} is a folder; give a file name",
+              file=sys.stderr)
+        return 2
+    if not args.out.parent.is_dir():
+        print(f"jiaohao ratings: no folder {args.out.parent} for --out", file=sys.stderr)
+        return 2
     try:
         db = open_existing(args.db, write=args.mark_pushed, timeout=10)
         try:
@@ -71,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             db.close()
     except DatabaseError as exc:
         print(f"jiaohao ratings: cannot use {args.db}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"jiaohao ratings: cannot write {args.out}: {exc}", file=sys.stderr)
         return 1
     marked = " and marked them pushed" if args.mark_pushed else ""
     print(f"{args.out}: {len(found)} rating(s){marked}")

@@ -135,6 +135,23 @@ def test_no_button_is_clipped_at_the_default_size(qtbot: Any, terminal: Any,
                 assert button.width() >= button.sizeHint().width(), name
 
 
+def test_the_strip_fits_beside_the_business_software_on_a_small_screen(
+    qtbot: Any, terminal: Any, themed: None, hall_hub: ThreadedHub,
+) -> None:
+    """Styled as it runs, the strip needed 1,435 px: wider than a clerk's 1366×768 or
+    1280×1024 screen."""
+    wiring = terminal()
+    p, strip = wiring.presenter, wiring.terminal.strip
+    p.act("sign_in", staff="1001")
+    qtbot.waitUntil(lambda: p.view.signed_in and not p.view.busy, timeout=WAIT_MS)
+    hall_hub.issue(5, "A")
+    p.act("call_next")
+    qtbot.waitUntil(lambda: p.view.current is not None, timeout=WAIT_MS)
+    p.act("pause", reason="临时离开")  # the widest moment: 暂停服务 · 等候 4, 恢复服务
+    qtbot.waitUntil(lambda: p.view.paused and not p.view.busy, timeout=WAIT_MS)
+    assert strip.minimumSizeHint().width() <= 1280
+
+
 def test_the_lists_say_what_they_are_for(terminal: Any) -> None:
     full = terminal().terminal.full
     assert full.skipped.count() == 0 and "过号" in full.skipped.placeholderText()
@@ -181,3 +198,40 @@ def test_the_strip_has_six_actions_and_asks_why_before_a_pause(
     qtbot.waitUntil(lambda: p.view.paused and p.view.pause_reason == "会议", timeout=WAIT_MS)
     shown = [n for n, b in strip.action_buttons.buttons.items() if not b.isHidden()]
     assert shown == ["call_next", "recall", "skip", "finish", "resume", "ask_rating"]
+
+
+def test_names_and_pause_reasons_show_as_plain_text(qtbot: Any, tmp_path: Any) -> None:
+    """A window named <h1>窗口1</h1> in the hall config showed as a heading (Qt rich
+    text): every label of the terminal shows text as it is."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QLabel
+
+    from caller.app import Wiring
+    from qtkit.bridge import HubBridge
+    from qtkit.station import Station
+    from tests.caller.conftest import clerk_hall
+
+    hub = ThreadedHub(str(tmp_path / "queue.db"))
+    clerk_hall(hub)
+    name = "<h1>窗口1</h1><img src=x>"
+    hub.config = dataclasses.replace(hub.config, windows=tuple(
+        dataclasses.replace(w, name=name) if w.number == 1 else w
+        for w in hub.config.windows))
+    hub.start()
+    try:
+        bridge = HubBridge(hub.url, "caller-1", "caller-1-secret", backoff_s=(0.05, 0.2))
+        station = Station(hub=hub.url, device="caller-1", token="caller-1-secret")
+        wiring = Wiring(station, bridge=bridge, clock=lambda: hub.clock.now.astimezone())
+        for window in (wiring.terminal.full, wiring.terminal.strip):
+            qtbot.addWidget(window)
+        wiring.start()
+        full = wiring.terminal.full
+        qtbot.waitUntil(lambda: full.title.text() == name, timeout=WAIT_MS)
+        labels = full.findChildren(QLabel) + wiring.terminal.strip.findChildren(QLabel)
+        assert labels and all(label.textFormat() == Qt.TextFormat.PlainText
+                              for label in labels)
+        wiring.stop()
+        bridge.stop()
+    finally:
+        hub.close()
