@@ -264,9 +264,9 @@ class CompactStrip(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
         self.number = _label(size=28, bold=True)
-        self.number.setMinimumWidth(130)
+        self.number.setMinimumWidth(120)  # GC001 at 28 px: the number never jumps
         self.timer = _label(size=20, bold=True)
-        self.timer.setMinimumWidth(140)
+        self.timer.setMinimumWidth(90)  # 00:00, and 1:05:00 after an hour
         self.waiting = _label(size=18)
         row.addWidget(self.number)
         row.addWidget(self.timer)
@@ -274,7 +274,7 @@ class CompactStrip(QWidget):
         for name in self.STRIP_ACTIONS:
             row.addWidget(self.action_buttons.make(name))
         self.message = _label(size=16)
-        self.message.setMinimumWidth(260)
+        self.message.setMinimumWidth(150)  # two lines at most (it wraps)
         self.message.setMaximumWidth(360)
         self.message.setWordWrap(True)
         row.addWidget(self.message, 1)

@@ -18,9 +18,9 @@ from typing import Any
 
 import psycopg
 
-from hall.config import HallConfig, HallInfo, Service, Zone
+from hall.config import HallConfig, HallInfo
 from ledger.stats import _KINDS as STAT_KINDS  # the event kinds statistics read
-from ledger.stats import DayCache, Tally
+from ledger.stats import DayCache, Figures, Tally
 
 
 @dataclass(frozen=True)
@@ -118,20 +118,21 @@ def county_stats(conn: psycopg.Connection[Any], start: date, end: date,
                  as_of: date) -> dict[str, Any]:
     """The county's figures of calendar days ``start``..``end``: ``halls`` (each hall's
     own ``stats`` answer, as its `jiaohao report` gives it) and ``county`` (the
-    report's shape: the county's total, by day, hour, zone and service, one row per
-    hall in ``by_hall``, and 差评 cases per hall in ``cases_by_hall``, overdue as of
-    ``as_of``). Refreshes the figures first. Raises psycopg.Error."""
+    report's shape: the county's total, by day, hour, zone and service — zones and
+    services by name, see :func:`by_name` — one row per hall in ``by_hall``, and 差评
+    cases per hall in ``cases_by_hall``, overdue as of ``as_of``). Refreshes the
+    figures first. Raises psycopg.Error."""
     known = halls(conn)
     refresh(conn, start, end, known)
     found = partials(conn, start, end)
     first, last = start.isoformat(), end.isoformat()
     per_hall: dict[str, dict[str, Any]] = {}
-    everything = Tally(_union(known))
+    everything = Tally(HallConfig(HallInfo(name="county"), (), (), ()))
     for hall_id, hall in known.items():
         tally = Tally(hall.config)
         for partial in found.get(hall_id, []):
             tally.merge(partial)
-            everything.merge(partial)
+            everything.merge(by_name(partial, hall.config))
         per_hall[hall_id] = tally.to_json(first, last)
     county = everything.to_json(first, last)
     for dimension in ("by_window", "by_clerk"):
@@ -142,17 +143,19 @@ def county_stats(conn: psycopg.Connection[Any], start: date, end: date,
     return {"halls": per_hall, "county": county}
 
 
-def _union(known: dict[str, Hall]) -> HallConfig:
-    """A config naming every zone and service of the county (the first name wins)."""
-    zones: dict[str, Zone] = {}
-    services: dict[str, Service] = {}
-    for hall in known.values():
-        for zone in hall.config.zones:
-            zones.setdefault(zone.id, zone)
-        for service in hall.config.services:
-            services.setdefault(service.id, service)
-    return HallConfig(HallInfo(name="county"), tuple(zones.values()),
-                      tuple(services.values()), ())
+def by_name(partial: dict[str, Any], config: HallConfig) -> dict[str, Any]:
+    """A hall day's partial with its zones and services keyed by their names: ids are
+    each hall's own (service ``A`` of a village room is not service ``A`` of the
+    county centre), so the county adds zones and services up by what they are called."""
+    names = {"by_zone": {z.id: z.name for z in config.zones},
+             "by_service": {s.id: s.name for s in config.services}}
+    rows = dict(partial["rows"])
+    for dimension, named in names.items():
+        keyed: dict[str, Figures] = {}
+        for key, dumped in partial["rows"].get(dimension, {}).items():
+            keyed.setdefault(named.get(key) or key, Figures()).absorb(dumped)
+        rows[dimension] = {name: figures.dump() for name, figures in keyed.items()}
+    return {**partial, "rows": rows}
 
 
 def cases_by_hall(conn: psycopg.Connection[Any], start: date, end: date, as_of: date,

@@ -293,13 +293,24 @@ class Shipper:
                 if outbox is not None and not isinstance(exc, psycopg.Error):
                     outbox.close()
                     outbox = None
-                self._set("down", None, None, message)
+                # The hall goes on working: how far behind the county is keeps growing.
+                self._set("down", None, _last_seq(outbox), message)
                 self._stopping.wait(backoff)  # nudges do not bring the county back
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
         if link is not None:
             link.close()
         if outbox is not None:
             outbox.close()
+
+
+def _last_seq(outbox: EventOutbox | None) -> int | None:
+    """The hall's last sequence number; None when its log cannot be read now."""
+    if outbox is None:
+        return None
+    try:
+        return outbox.last_seq()
+    except Exception:  # the hall's own file failed too: the next attempt says why
+        return None
 
 
 def _describe(exc: BaseException) -> str:

@@ -125,6 +125,11 @@ class SlotCapReached(QueueError):
     doc = "The service has issued its number of tickets for this time slot."
 
 
+class NoWindow(QueueError):
+    code = "no_window"
+    doc = "No window of the hall serves the service, so its tickets would never be called."
+
+
 class BookingUsed(QueueError):
     code = "booking_used"
     doc = "The booking code was already checked in."

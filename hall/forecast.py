@@ -50,8 +50,9 @@ DEFAULT_SIGMA = 0.6
 MIN_DURATION_S = 10.0
 #: How much the hall may change while a citizen waits (relative sd of the wait).
 DRIFT = 0.18
-#: Priority arrivals are counted over this look-back.
+#: The pace of arrivals is taken over this look-back, the priority share over the longer.
 ARRIVALS_OVER = timedelta(minutes=30)
+SHARE_OVER = timedelta(minutes=120)
 #: The range is these quantiles of the wait.
 LOW_Q, HIGH_Q = 0.10, 0.90
 #: The largest share of calls that priority tickets are taken to pass a normal one by.
@@ -233,6 +234,8 @@ class Snapshot:
         calls = ahead - view.idle + residual
         mean = calls * m / rate
         var = (calls + 1) * sd ** 2 / rate ** 2 + (DRIFT * mean) ** 2
+        if not priority:  # how many priority tickets pass meanwhile is itself random
+            var += view.priority_rate * mean * (m / view.capacity) ** 2
         return _wait_from(mean, var)
 
     def newcomer(self, service: str, priority: bool = False) -> Wait:
@@ -307,16 +310,24 @@ def window_share(state: HallState, window: Window, service: str,
 
 
 def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
-    """Priority tickets issued per second per service over the last ARRIVALS_OVER."""
-    since = now - ARRIVALS_OVER
-    counts: dict[str, int] = {}
+    """Priority tickets expected per second per service: the service's arrivals over the
+    last ARRIVALS_OVER (the pace now) times its priority share over the last
+    SHARE_OVER (steadier: priority tickets are few)."""
+    recent, share_since = now - ARRIVALS_OVER, now - SHARE_OVER
+    arrivals: dict[str, int] = {}
+    tickets: dict[str, int] = {}
+    priority: dict[str, int] = {}
     for ticket in reversed(state.tickets.values()):
-        if datetime.fromisoformat(ticket.issued_at) < since:
+        issued = datetime.fromisoformat(ticket.issued_at)
+        if issued < share_since:
             break
+        tickets[ticket.service] = tickets.get(ticket.service, 0) + 1
         if ticket.priority:
-            counts[ticket.service] = counts.get(ticket.service, 0) + 1
+            priority[ticket.service] = priority.get(ticket.service, 0) + 1
+        if issued >= recent:
+            arrivals[ticket.service] = arrivals.get(ticket.service, 0) + 1
     seconds = ARRIVALS_OVER.total_seconds()
-    return {s: n / seconds for s, n in counts.items()}
+    return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()}
 
 
 def _tz(config: HallConfig) -> ZoneInfo:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hall import errors
+from hall import errors, rules
 from hall.calling import call_order
 from hall.config import HallConfig, Window
 from hall.forecast import Snapshot, Wait
@@ -321,21 +321,13 @@ class Engine:
         if service is None:
             raise errors.UnknownService(f"no service {req.service!r} in this hall")
         local = self.local(now)
-        moment = local.time()
-        if service.hours and not any(h.contains(moment) for h in service.hours):
-            spans = "、".join(str(h) for h in service.hours)
-            raise errors.OutsideHours(f"{service.name} 取号时间 {spans}")
+        why_not = rules.refusal(self.config, self.state, service, local.time())
+        if why_not is not None:
+            raise why_not.error()
         day = self.hall_day(now)
         issued = self.state.issued.get(service.id, 0)
-        if service.daily_cap is not None and issued >= service.daily_cap:
-            raise errors.DailyCapReached(f"{service.name} 今日号源已满 ({service.daily_cap})")
-        slot = None
-        for cap in service.slot_caps:
-            if cap.hours.contains(moment):
-                slot = f"{service.id}@{cap.hours}"
-                if self.state.slot_issued.get(slot, 0) >= cap.cap:
-                    raise errors.SlotCapReached(f"{service.name} {cap.hours} 时段号源已满")
-                break
+        cap = rules.slot_of(service, local.time())
+        slot = rules.slot_key(service, cap) if cap is not None else None
         if req.booking is not None and self._booking_remembered(req.booking, day):
             raise errors.BookingUsed("this booking code was already checked in")
         if req.person is not None and any(

@@ -35,12 +35,12 @@ STEP_MIN = 30.0
 class Demand:
     """Who comes for one service: arrivals per hour in each half hour from the start
     (the last rate holds after), the service time (log-normal: mean minutes, sigma of
-    its logarithm) and the share of priority tickets."""
+    its logarithm; ``sigma`` None: exponential) and the share of priority tickets."""
 
     service: str
     per_hour: Sequence[float]
     mean_min: float
-    sigma: float = 0.5
+    sigma: float | None = 0.5
     priority_share: float = 0.0
 
     def rate(self, minute: float) -> float:
@@ -49,6 +49,8 @@ class Demand:
         return self.per_hour[index] / 60.0
 
     def duration_min(self, rng: random.Random) -> float:
+        if self.sigma is None:
+            return rng.expovariate(1.0 / self.mean_min)
         mu = math.log(self.mean_min) - self.sigma ** 2 / 2
         return rng.lognormvariate(mu, self.sigma)
 
@@ -88,6 +90,8 @@ class Morning:
 
     issues: list[Issue] = field(default_factory=list)
     engine: Engine | None = None
+    #: every service time drawn (minutes), in the order services began
+    served: list[float] = field(default_factory=list)
 
 
 @dataclass(order=True)
@@ -155,6 +159,7 @@ def simulate(config: HallConfig, demands: Sequence[Demand], shifts: Sequence[Shi
             issue.called = clock[0]
         demand = by_service.get(str(ticket["service"]))
         length = demand.duration_min(rng) if demand else 5.0
+        morning.served.append(length)
         at(clock[0] + length, partial(call, window))
 
     def resume(window: int) -> None:

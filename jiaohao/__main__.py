@@ -1,3 +1,5 @@
+"""``python -m jiaohao``: the same command line as the installed ``jiaohao`` script."""
+
 import sys
 
 from jiaohao.cli import main

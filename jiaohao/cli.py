@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "display": ("display.cli", "run a wall display"),
     "ratings": ("report.ratings", "the hall's ratings (好差评) for upward reporting"),
     "report": ("report.cli", "the day's report (日通报) or a period's, as PDF, XLSX and CSV"),
+    "plan": ("report.plan_cli", "windows needed per zone and half hour for a waiting target"),
     "supervisor": ("supervisor.cli", "the hall managers' dashboard (admin)"),
     "voice": ("voice.cli", "headless announcer, one call to a WAV, a demo clip pack"),
     "county": ("county.cli", "the county database: init, add-hall, ship, status, report"),

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from hall.config import HallConfig
 from hall.forecast import Snapshot
+from hall.rules import Closed, Refusal, refusal
 from hall.state import HallState, estimated_wait_min, waiting_by_service
 
 
@@ -37,6 +38,18 @@ CLOSED_HOURS = "现在不取号（取号时间 {hours}）"
 CAP_REACHED = "今日号已取完"
 NOT_SERVED = "今日不办理"
 SLOT_FULL = "本时段号已取完（{hours}）"
+#: The hall's rulebook's reasons (hall/rules.py) in the kiosk's words.
+CLOSED_WORDS = {
+    Closed.OUTSIDE_HOURS: CLOSED_HOURS,
+    Closed.DAILY_CAP: CAP_REACHED,
+    Closed.NO_WINDOW: NOT_SERVED,
+    Closed.SLOT_CAP: SLOT_FULL,
+}
+
+
+def closed_words(refusal: Refusal) -> Words:
+    """Why the rulebook says a service cannot be taken now, as the kiosk shows it."""
+    return Words(CLOSED_WORDS[refusal.why], (("hours", refusal.hours),) if refusal.hours else ())
 
 
 @dataclass(frozen=True)
@@ -101,21 +114,8 @@ def service_views(hall: HallConfig, state: HallState, now: time,
     out = []
     for s in hall.services:
         n = waiting.get(s.id, 0)
-        why: Words | None = None
-        if s.hours and not any(h.contains(now) for h in s.hours):
-            spans = "、".join(str(h) for h in s.hours)
-            why = Words(CLOSED_HOURS, (("hours", spans),))
-        elif s.daily_cap is not None and state.issued.get(s.id, 0) >= s.daily_cap:
-            why = Words(CAP_REACHED)
-        elif not any(s.id in w.services for w in hall.windows):
-            why = Words(NOT_SERVED)
-        else:
-            for cap in s.slot_caps:
-                if cap.hours.contains(now):
-                    key = f"{s.id}@{cap.hours}"
-                    if state.slot_issued.get(key, 0) >= cap.cap:
-                        why = Words(SLOT_FULL, (("hours", str(cap.hours)),))
-                    break
+        closed = refusal(hall, state, s, now)  # the hub's own rulebook
+        why = closed_words(closed) if closed is not None else None
         if forecast is None:
             wait = estimated_wait_min(state, hall, s.id, n)
             span: tuple[int, int] | None = (wait, wait) if wait else (0, 0)

@@ -58,6 +58,39 @@ def render_pdf(stats: dict[str, Any], hall_name: str, path: Path) -> Path:
     return path
 
 
+def render_document(title: str, subtitle: str, charts: list[Chart], tables: list[Table],
+                    path: Path) -> Path:
+    """Write a document of ``charts`` then ``tables`` (the staffing plan) to ``path``."""
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([])
+    fonts = setup_fonts(app)  # type: ignore[arg-type]
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DPI)
+    writer.setTitle(f"{title} {subtitle}")
+    writer.setCreator("jiaohao")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
+    painter = QPainter(writer)
+    try:
+        pages = _Pages(painter, writer, fonts.family or "Sans")
+        pages.text(QRectF(0, 0, pages.width, 60), title, 18, bold=True)
+        pages.text(QRectF(0, 60, pages.width, 36), subtitle, 11)
+        pages.y = 110
+        for chart in charts:
+            pages.room(420)
+            pages.chart(chart, QRectF(0, pages.y, pages.width, 400))
+            pages.y += 430
+        for table in tables:
+            pages.table(table)
+        pages.footer()
+    finally:
+        painter.end()
+    return path
+
+
 class _Pages:
     def __init__(self, painter: QPainter, writer: QPdfWriter, family: str) -> None:
         self.p = painter

@@ -1,4 +1,5 @@
-"""The layering in DESIGN.md is enforced, not just hoped for (import-linter contracts)."""
+"""The layering docs/architecture.md draws is enforced, not just hoped for (import-linter
+contracts)."""
 
 from __future__ import annotations
 

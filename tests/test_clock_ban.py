@@ -45,6 +45,7 @@ WIRING = (
     "devices/cli.py",  # the virtual devices' command log
     "county/cli.py",
     "report/ratings.py",  # `jiaohao ratings --mark-pushed` stamps the export
+    "report/plan_cli.py",  # `jiaohao plan` looks back from today
     "examples/app_skeleton.py",  # its main() is an app's CLI
     "jiaohao/demo/",
     "bench/",

@@ -1,6 +1,6 @@
 """The hall configuration as frozen dataclasses: what a hall has (zones, services,
-windows, devices, staff) and its queue policy. The names in DESIGN.md's example are the
-public contract. The TOML loader is ``hall.config.loader``.
+windows, devices, staff) and its queue policy. The names of docs/config.md's sections
+and keys are the public contract. The TOML loader is ``hall.config.loader``.
 """
 
 from __future__ import annotations

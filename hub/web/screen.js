@@ -63,7 +63,8 @@
         flash();
       }
     }
-    if (special && Date.now() < specialUntil) {
+    var covered = special && Date.now() < specialUntil;
+    if (covered) {
       showSpecial(special);
     } else {
       showCall(latest);
@@ -72,7 +73,9 @@
       lastCall = key;
     }
     var body = document.getElementById("recent");
-    var history = v.recent.filter(function (c) { return !latest || c.number !== latest.number; });
+    // the call on the panel is not listed again, unless a special call covers it
+    var onPanel = covered ? null : latest;
+    var history = v.recent.filter(function (c) { return !onPanel || c.number !== onPanel.number; });
     body.replaceChildren.apply(body, history.slice(0, 10).map(row));
     var list = document.getElementById("waiting");
     list.replaceChildren.apply(list, v.waiting.map(function (z) {

@@ -135,6 +135,23 @@ def test_no_button_is_clipped_at_the_default_size(qtbot: Any, terminal: Any,
                 assert button.width() >= button.sizeHint().width(), name
 
 
+def test_the_strip_fits_beside_the_business_software_on_a_small_screen(
+    qtbot: Any, terminal: Any, themed: None, hall_hub: ThreadedHub,
+) -> None:
+    """Styled as it runs, the strip needed 1,435 px: wider than a clerk's 1366×768 or
+    1280×1024 screen."""
+    wiring = terminal()
+    p, strip = wiring.presenter, wiring.terminal.strip
+    p.act("sign_in", staff="1001")
+    qtbot.waitUntil(lambda: p.view.signed_in and not p.view.busy, timeout=WAIT_MS)
+    hall_hub.issue(5, "A")
+    p.act("call_next")
+    qtbot.waitUntil(lambda: p.view.current is not None, timeout=WAIT_MS)
+    p.act("pause", reason="临时离开")  # the widest moment: 暂停服务 · 等候 4, 恢复服务
+    qtbot.waitUntil(lambda: p.view.paused and not p.view.busy, timeout=WAIT_MS)
+    assert strip.minimumSizeHint().width() <= 1280
+
+
 def test_the_lists_say_what_they_are_for(terminal: Any) -> None:
     full = terminal().terminal.full
     assert full.skipped.count() == 0 and "过号" in full.skipped.placeholderText()

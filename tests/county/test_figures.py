@@ -5,6 +5,7 @@ sum, and the SQL views give the same headline figures."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 
 from county.figures import county_stats
 from county.ship import Link
+from hall.config import HallInfo, Service, Zone
 from ledger.outbox import EventOutbox
 from ledger.stats import COUNTS, stats_of_file
 from tests.county.conftest import County
@@ -157,3 +159,35 @@ def test_the_figures_view_gives_each_dimension_in_sql(county: County,
                         for r in own[dimension])
         assert [(k, i, f, s, b, None if m is None else round(float(m), 1))  # type: ignore[arg-type]
                 for k, i, f, s, b, m in rows] == theirs, dimension
+
+
+def test_zones_and_services_add_up_across_halls_by_name(county: County,
+                                                          tmp_path: Path) -> None:
+    """Ids are each hall's own: in the village room service A is 社保服务, in the town
+    hall 办税服务. The county adds up what is called the same, never what has the
+    same id."""
+    town = hall_config(name="镇大厅")
+    village = replace(
+        town, hall=HallInfo(name="村服务室"),
+        zones=(Zone("z1", "社保服务区"), Zone("z2", "办税服务区")),
+        services=(Service("A", "社保服务", "z1"), Service("B", "办税服务", "z2"),
+                  Service("C", "不动产登记", "z1")))
+    own = {}
+    for hall_id, config, seed in (("town", town, 3), ("village", village, 4)):
+        path = tmp_path / f"{hall_id}.db"
+        write_hall(path, play_days(config, days=1, seed=seed, tickets=30))
+        link = Link(county.add_hall(hall_id), EventOutbox(path), config.public())
+        ship_all(link)
+        link.close()
+        own[hall_id] = stats_of_file(path, config, FIRST_DAY, FIRST_DAY)
+    with psycopg.connect(county.reader_url()) as conn:
+        figures = county_stats(conn, FIRST_DAY, FIRST_DAY, AS_OF)["county"]
+    for dimension in ("by_service", "by_zone"):
+        expected: dict[str, int] = {}
+        for stats in own.values():
+            for row in stats[dimension]:
+                expected[row["name"]] = expected.get(row["name"], 0) + row["issued"]
+        assert {r["name"]: r["issued"] for r in figures[dimension]} == expected, dimension
+        assert len({r["name"] for r in figures[dimension]}) == len(figures[dimension])
+    assert {r["name"] for r in figures["by_service"]} == {"办税服务", "社保服务", "不动产登记"}
+    assert {r["name"] for r in figures["by_zone"]} == {"办税服务区", "社保服务区"}

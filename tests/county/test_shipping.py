@@ -13,7 +13,7 @@ from county.ship import Link, Shipper
 from ledger.outbox import EventOutbox
 from tests.conftest import TIMEOUT_S
 from tests.county.conftest import County
-from tests.county.halls import hall_config, hall_file
+from tests.county.halls import hall_config, hall_file, play_days, write_hall
 
 
 def ship_all(link: Link) -> int:
@@ -141,3 +141,26 @@ def test_halls_ship_when_the_database_is_closed_to_public(county: County,
     link = Link(county.add_hall("dongxiang"), EventOutbox(hall_db))
     assert ship_all(link) > 0
     link.close()
+
+
+def test_while_the_county_is_down_the_link_says_how_far_behind(county: County,
+                                                               tmp_path: Path) -> None:
+    """The hall goes on working while the county is down: /healthz's ``behind`` grows
+    with every event the county has not got, it does not stay at 0."""
+    events = play_days(hall_config(), days=2, seed=7)
+    first_day = next(i for i, e in enumerate(events) if str(e.kind) == "day_closed") + 1
+    path = tmp_path / "queue.db"
+    write_hall(path, events[:first_day])
+    shipper = Shipper(county.add_hall("dongxiang", interval_s=0.05), path)
+    shipper.start()
+    try:
+        _wait(lambda: shipper.status().state == "caught_up", timeout=TIMEOUT_S * 3)
+        assert shipper.status().shipped_seq == first_day
+        county.cluster.stop()
+        write_hall(path, events[first_day:])  # the next day, taken while the county is down
+        _wait(lambda: shipper.status().state == "down"
+              and shipper.status().behind == len(events) - first_day, timeout=TIMEOUT_S * 3)
+        assert shipper.status().to_json()["shipped_seq"] == first_day
+    finally:
+        county.cluster.start()
+        shipper.stop()

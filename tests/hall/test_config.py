@@ -757,7 +757,8 @@ window = 3
 
 
 def test_design_example_loads() -> None:
-    """The public-contract names as DESIGN.md writes them (the device as a caller).
+    """The public-contract names as the project's design example writes them (the
+    device as a caller).
     Its token is a placeholder, which only a hall marked as a demo may keep."""
     with pytest.raises(ConfigError, match="weak or a placeholder"):
         parse_config(DESIGN_EXAMPLE)
