@@ -1,10 +1,12 @@
 """What of an event leaves the hall: everything but personal data.
 
 Removed: the booking code (``booking``: replaced by ``booked: true`` so the county can
-count kept bookings without the code), the citizen's salted ID-card hash (``person``)
-and what a call-back record says (its ``text``, in a case's ``callbacks`` and in the
-``callback`` a ``case_updated`` adds: it records a citizen's words;
-whether the citizen was reached and satisfied is kept). Everything else — numbers,
+count kept bookings without the code), the citizen's salted ID-card hash (``person``),
+the comment a citizen typed on the phone page (``comment``, in a ``rating_recorded``
+and in its case: the citizen's own words, which may name them; the score and the
+reason picked are kept) and what a call-back record says (its ``text``, in a case's
+``callbacks`` and in the ``callback`` a ``case_updated`` adds: it records a citizen's
+words; whether the citizen was reached and satisfied is kept). Everything else — numbers,
 services, windows, clerks' staff numbers, scores, case states — is what the county
 answers for. Pure functions; a test checks the county holds none of these fields.
 """
@@ -16,7 +18,7 @@ import json
 from typing import Any
 
 #: Keys removed wherever they appear in an event's data.
-PERSONAL_KEYS = frozenset({"booking", "person"})
+PERSONAL_KEYS = frozenset({"booking", "person", "comment"})
 
 
 def shipped(kind: str, data: dict[str, Any]) -> dict[str, Any]:

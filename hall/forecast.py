@@ -28,6 +28,7 @@ The model, in short:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,7 +37,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hall.config import HallConfig, Window
-from hall.state import HallState
+from hall.state import HallState, Ticket
 
 #: A window of a hall without sign-in counts as staffed this long after its last call.
 ACTIVE_WITHIN = timedelta(minutes=20)
@@ -257,13 +258,17 @@ def _wait_from(mean_s: float, var_s: float) -> Wait:
     return Wait(minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
 
 
+#: ``staffed(opened=...)`` not given: it is looked up (None is an answer: nobody yet).
+_LOOK_UP: Any = object()
+
+
 def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
-            opened: datetime | None = None) -> bool:
+            opened: datetime | object | None = _LOOK_UP) -> bool:
     """Whether ``window`` can call now: not paused, and a clerk is there (signed in where
     the hall requires it; else signed in, holding a ticket or active in the last
     :data:`ACTIVE_WITHIN`). In a hall without sign-in, a window that has done nothing
     yet today counts until ACTIVE_WITHIN after the hall's first activity, ``opened``
-    (:func:`opened_at`; looked up when not given)."""
+    (:func:`opened_at`, None when nobody has done anything; looked up when not given)."""
     ws = state.windows.get(window.number)
     if ws is not None and ws.paused:
         return False
@@ -273,8 +278,9 @@ def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
         return True
     if ws is not None and ws.active_at is not None:
         return now - datetime.fromisoformat(ws.active_at) <= ACTIVE_WITHIN
-    if opened is None:
+    if opened is _LOOK_UP:
         opened = opened_at(state)
+    assert opened is None or isinstance(opened, datetime)
     return opened is None or now - opened <= ACTIVE_WITHIN
 
 
@@ -317,14 +323,21 @@ def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
     arrivals: dict[str, int] = {}
     tickets: dict[str, int] = {}
     priority: dict[str, int] = {}
-    for ticket in reversed(state.tickets.values()):
-        issued = datetime.fromisoformat(ticket.issued_at)
-        if issued < share_since:
-            break
+    # Tickets are kept in the order they were issued: the recent ones are a tail, found
+    # by bisection (a busy morning's thousands of tickets are not each parsed anew).
+    ordered = list(state.tickets.values())
+
+    def issued(ticket: Ticket) -> datetime:
+        return datetime.fromisoformat(ticket.issued_at)
+
+    first = bisect_left(ordered, share_since, key=issued)
+    first_recent = bisect_left(ordered, recent, key=issued)
+    for index in range(first, len(ordered)):
+        ticket = ordered[index]
         tickets[ticket.service] = tickets.get(ticket.service, 0) + 1
         if ticket.priority:
             priority[ticket.service] = priority.get(ticket.service, 0) + 1
-        if issued >= recent:
+        if index >= first_recent:
             arrivals[ticket.service] = arrivals.get(ticket.service, 0) + 1
     seconds = ARRIVALS_OVER.total_seconds()
     return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()}

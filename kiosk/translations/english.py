@@ -7,9 +7,19 @@ Keys are the exact Chinese texts the window passes to Qt's translator (context
 from __future__ import annotations
 
 from hall.words import ENGLISH as WORDS_ENGLISH
-from kiosk.model import PRINTER_PROBLEMS, REFUSALS
+from kiosk.model import (
+    CAP_REACHED,
+    CLOSED_HOURS,
+    FALLBACK_REFUSAL,
+    NOT_SERVED,
+    PRINTER_PROBLEMS,
+    REFUSALS,
+    SLOT_FULL,
+)
 from kiosk.presenter import (
+    BAD_BOOKING_TEXT,
     BAD_ID_TEXT,
+    NEVER_REACHED_TEXT,
     NO_SALT_TEXT,
     NOT_PRINTED_TEXT,
     PAUSED_TEXT,
@@ -52,6 +62,9 @@ ENGLISH: dict[str, str] = {
                       "your phone, or touch \u201cReprint ticket\u201d.",
     BAD_ID_TEXT: "The ID card could not be read; please place it on the reader again",
     NO_SALT_TEXT: "This kiosk does not read ID cards; please ask at the service desk",
+    "取号机": "Ticket kiosk",
+    FALLBACK_REFUSAL: "No ticket can be issued now; please ask at the service desk",
+    "其他业务": "Other services",
     "长辈模式": "Senior mode",
     "退出长辈模式": "Leave senior mode",
     "字号": "Text size",
@@ -71,8 +84,18 @@ ENGLISH: dict[str, str] = {
     "已读取身份证：请选择办理区域": "ID card read: choose the area",
     "等候 {n} 人 · 约 {m} 分钟": "{n} waiting · about {m} min",
     "暂不可取": "Not available",
-    "今日号已取完": "all of today's tickets are taken",
-    "今日不办理": "not served today",
+    CAP_REACHED: "all of today's tickets are taken",
+    NOT_SERVED: "not served today",
+    CLOSED_HOURS: "no tickets now (tickets {hours})",
+    SLOT_FULL: "this time slot is full ({hours})",
+    NEVER_REACHED_TEXT: "Ticketing paused: this kiosk has not reached the queue system yet; "
+                        "please ask at the service desk",
+    "上一页": "Previous",
+    "下一页": "Next",
+    "第 {i}/{n} 页": "Page {i} of {n}",
+    "{n} 秒后返回首页": "Back to start in {n} s",
+    "前面没有人等候": "Nobody is ahead of you",
+    "预计等候": "Expected wait:",
     "返回首页": "Back to start",
     "请输入预约码，或把预约二维码对准扫描口": "Type your booking code, or hold its QR code "
                                           "to the scanner",
@@ -95,7 +118,7 @@ ENGLISH: dict[str, str] = {
                     "Please take a number again, or ask at the service desk",
     "需要更多时间吗？": "Do you need more time?",
     "需要，继续": "Yes, continue",
-    "预约码格式不对，请核对后重新输入": "That booking code is not valid; please check it",
+    BAD_BOOKING_TEXT: "That booking code is not valid; please check it",
     "打印机无法使用，请到服务台取号": "The printer cannot be used; please get a ticket at "
                                   "the service desk",
     "打印失败": "Printing failed",

@@ -20,6 +20,18 @@
         <translation>This kiosk does not read ID cards; please ask at the service desk</translation>
     </message>
     <message>
+        <source>取号机</source>
+        <translation>Ticket kiosk</translation>
+    </message>
+    <message>
+        <source>暂时无法取号，请到服务台咨询</source>
+        <translation>No ticket can be issued now; please ask at the service desk</translation>
+    </message>
+    <message>
+        <source>其他业务</source>
+        <translation>Other services</translation>
+    </message>
+    <message>
         <source>长辈模式</source>
         <translation>Senior mode</translation>
     </message>
@@ -102,6 +114,42 @@ your booking code</translation>
     <message>
         <source>今日不办理</source>
         <translation>not served today</translation>
+    </message>
+    <message>
+        <source>现在不取号（取号时间 {hours}）</source>
+        <translation>no tickets now (tickets {hours})</translation>
+    </message>
+    <message>
+        <source>本时段号已取完（{hours}）</source>
+        <translation>this time slot is full ({hours})</translation>
+    </message>
+    <message>
+        <source>暂停取号：本机还没有连上叫号系统，请到服务台咨询</source>
+        <translation>Ticketing paused: this kiosk has not reached the queue system yet; please ask at the service desk</translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>第 {i}/{n} 页</source>
+        <translation>Page {i} of {n}</translation>
+    </message>
+    <message>
+        <source>{n} 秒后返回首页</source>
+        <translation>Back to start in {n} s</translation>
+    </message>
+    <message>
+        <source>前面没有人等候</source>
+        <translation>Nobody is ahead of you</translation>
+    </message>
+    <message>
+        <source>预计等候</source>
+        <translation>Expected wait:</translation>
     </message>
     <message>
         <source>返回首页</source>

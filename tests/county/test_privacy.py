@@ -36,3 +36,19 @@ def test_the_digest_follows_the_shipped_event() -> None:
     assert digest(1, "t", "ticket_issued", text) == digest(1, "t", "ticket_issued", text)
     assert digest(1, "t", "ticket_issued", text) != digest(2, "t", "ticket_issued", text)
     assert digest(1, "t", "ticket_issued", text) != digest(1, "u", "ticket_issued", text)
+
+
+def test_a_citizens_comment_stays_in_the_hall() -> None:
+    """The phone page's comment is the citizen's own words (a name, a phone number):
+    like a call-back record's text it stays in the hall; score and reason travel."""
+    words = "我叫张三，电话13800001111，等了两个小时"
+    rating = {"ticket_id": 3, "number": "A003", "window": 2, "service": "A", "zone": "tax",
+              "staff": "0002", "score": 1, "points": 0, "channel": "phone",
+              "reason": "等候时间太长", "comment": words}
+    case = {"id": 1, "state": "open", "score": 1, "reason": "等候时间太长", "comment": words,
+            "notes": [], "callbacks": []}
+    out = [shipped("rating_recorded", rating), shipped("case_opened", {"case": case}),
+           shipped("case_updated", {"action": "start", "by": "admin-1", "case": case})]
+    assert "13800001111" not in "".join(canonical(o) for o in out)
+    assert out[0]["score"] == 1 and out[0]["reason"] == "等候时间太长"
+    assert out[1]["case"]["reason"] == "等候时间太长" and "comment" not in out[1]["case"]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hall import errors
+from hall import errors, forecast
 from hall.config import HallConfig
 from hall.forecast import (
     ACTIVE_WITHIN,
@@ -260,3 +261,19 @@ def test_words_of_a_wait() -> None:
     for low in range(0, 5):
         for high in range(low, 8):
             assert "约 0 " not in wait_words(high, range_min=[low, high])
+
+
+def test_a_snapshot_looks_up_the_halls_opening_once(monkeypatch: Any) -> None:
+    """Many windows, nobody active yet: the opening is looked up once per snapshot,
+    not once per window (the forecast runs twice in every take_ticket)."""
+    engine = Engine(hall())
+    calls = []
+    real = forecast.opened_at
+
+    def counted(state: HallState) -> datetime | None:
+        calls.append(1)
+        return real(state)
+
+    monkeypatch.setattr(forecast, "opened_at", counted)
+    forecast.Snapshot(engine.state, engine.config, START).wait("A", 3)
+    assert len(calls) == 1

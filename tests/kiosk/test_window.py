@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import socket
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from kiosk.app import build_kiosk
 from kiosk.model import Screen, refusal_text
-from kiosk.presenter import KioskSettings
+from kiosk.presenter import NEVER_REACHED_TEXT, PAUSED_TEXT, KioskSettings
+from kiosk.printing import TicketPrinter
+from printer.profile import load_printer_profile
 from printer.render import render
 from printer.virtual import VirtualPrinter
+from qtkit.bridge import HubBridge
 from tests.kiosk.conftest import WAIT_MS
 from tests.qtkit.conftest import ThreadedHub
 
@@ -171,3 +177,94 @@ def test_an_id_card_gets_one_ticket_per_business_per_day(
     qtbot.waitUntil(lambda: p.taken is not None and p.taken.printed is True, timeout=WAIT_MS)
     assert p.taken.number == "A001" and len(virtual_printer.jobs) == 2
     assert "11010519491231002X" not in repr(kiosk_hub.public_state())
+
+
+def test_offline_every_way_to_take_a_ticket_is_visibly_unavailable(
+    qtbot: Any, make_kiosk: Any, kiosk_hub: ThreadedHub
+) -> None:
+    kiosk = make_kiosk(size=(1920, 1080))
+    w, p = kiosk.window, kiosk.presenter
+    kiosk_hub.stop()
+    qtbot.waitUntil(lambda: not p.online, timeout=WAIT_MS)
+    takers = [k for k in w.buttons if k.startswith("zone:")] + ["priority", "booking"]
+    assert len(takers) > 2 and not any(w.buttons[k].isEnabled() for k in takers)
+    assert not any("等候" in w.buttons[k].text() for k in takers)  # no stale counts
+    banner = w.centralWidget().findChild(QLabel, "offline")
+    assert banner is not None and banner.text() == PAUSED_TEXT
+    kiosk_hub.start()
+    qtbot.waitUntil(lambda: p.online, timeout=WAIT_MS)
+    assert all(w.buttons[k].isEnabled() for k in takers)
+
+
+def test_a_kiosk_that_never_reached_the_hub_names_the_hall_and_says_so(
+    qtbot: Any, qapp: Any, virtual_printer: VirtualPrinter
+) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"ws://127.0.0.1:{s.getsockname()[1]}"
+    bridge = HubBridge(url, "kiosk-1", "kiosk-secret", backoff_s=(0.05, 0.2))
+    printer = TicketPrinter(load_printer_profile("zh-80mm"), virtual_printer.connection)
+    kiosk = build_kiosk(qapp, bridge, printer, KioskSettings(hall_name="东乡区政务服务中心"),
+                        clock=lambda: datetime.now(UTC))
+    qtbot.addWidget(kiosk.window)
+    kiosk.window.resize(1080, 1920)
+    kiosk.window.show()
+    bridge.start()
+    try:
+        page = kiosk.window.centralWidget()
+        hall = page.findChild(QLabel, "hall")
+        banner = page.findChild(QLabel, "offline")
+        assert hall is not None and hall.text() == "东乡区政务服务中心"
+        assert banner is not None and banner.text() == NEVER_REACHED_TEXT
+        assert not any(key in kiosk.window.buttons for key in ("priority", "booking"))
+    finally:
+        kiosk.timer.stop()
+        bridge.stop()
+
+
+def test_the_idle_screen_wakes_on_a_touch_anywhere(qtbot: Any, make_kiosk: Any) -> None:
+    kiosk = make_kiosk()
+    w, p = kiosk.window, kiosk.presenter
+    p.toggle_english()
+    p._go_idle()
+    assert p.screen is Screen.IDLE and not p.english  # the next person: the defaults
+    hall = w.centralWidget().findChild(QLabel, "hall")
+    assert hall is not None
+    qtbot.mouseClick(hall, Qt.MouseButton.LeftButton)  # not the button: the hall's name
+    assert p.screen is Screen.HOME
+
+
+def test_the_more_time_prompt_is_large_and_counts_down(make_kiosk: Any) -> None:
+    kiosk = make_kiosk()
+    w, p = kiosk.window, kiosk.presenter
+    p.toggle_elderly()
+    p.open_zone("tax")
+    p.asking_more_time = True  # what the idle timer does after idle_home_s
+    p._asked_at = p._mono()
+    p.refresh()
+    page = w.centralWidget()
+    question = page.findChild(QLabel, "more-time")
+    left = page.findChild(QLabel, "countdown")
+    assert question is not None and left is not None
+    assert "30" in left.text() and "秒" in left.text()
+    assert question.fontInfo().pixelSize() >= 2 * p.text_dp
+    assert w.buttons["more_time"].height() >= 2 * p.text_dp
+
+
+def test_a_priority_ticket_taken_in_english_is_marked_and_printed_in_both_languages(
+    qtbot: Any, make_kiosk: Any, virtual_printer: VirtualPrinter
+) -> None:
+    kiosk = make_kiosk()
+    w, p = kiosk.window, kiosk.presenter
+    w.buttons["english"].click()
+    w.buttons["priority"].click()
+    w.buttons["zone:tax"].click()
+    w.buttons["service:A"].click()
+    qtbot.waitUntil(lambda: p.taken is not None and p.taken.printed is True, timeout=WAIT_MS)
+    mark = w.centralWidget().findChild(QLabel, "mark")
+    assert mark is not None and "Priority" in mark.text()
+    assert virtual_printer.wait_for_jobs(1, 5)
+    text = "\n".join(render(virtual_printer.jobs[0], read_qr=True).lines)
+    for part in ("优先", "Priority", "办税服务", "A001", "Nobody is ahead of you", "无需等候",
+                 "Listen for your number"):
+        assert part in text, part
