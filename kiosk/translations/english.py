@@ -103,7 +103,7 @@ ENGLISH: dict[str, str] = {
     "确定": "OK",
     "正在取号，请稍候……": "Issuing your ticket, please wait…",
     "您的号码": "Your number",
-    "前面还有 {n} 人": "{n} people ahead of you",
+    "前面还有 {n} 人": "Ahead of you: {n}",
     "预计等候约 {m} 分钟": "Estimated wait: about {m} min",
     "手机扫码查看排队进度": "Scan to follow the queue on your phone",
     "正在打印号票……": "Printing your ticket…",

@@ -177,7 +177,7 @@ your booking code</translation>
     </message>
     <message>
         <source>前面还有 {n} 人</source>
-        <translation>{n} people ahead of you</translation>
+        <translation>Ahead of you: {n}</translation>
     </message>
     <message>
         <source>预计等候约 {m} 分钟</source>

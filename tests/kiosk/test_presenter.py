@@ -442,3 +442,10 @@ def test_settings_from_the_station_file() -> None:
         kiosk_settings({"colour": "red"})
     with pytest.raises(ValueError, match="after_take_s"):
         kiosk_settings({"after_take_s": "long"})
+
+
+def test_the_station_file_may_name_the_hall_and_the_give_up_time() -> None:
+    settings = kiosk_settings({"hall_name": "东乡区政务服务中心", "give_up_s": 5})
+    assert settings.hall_name == "东乡区政务服务中心" and settings.give_up_s == 5.0
+    with pytest.raises(ValueError, match="hall_name"):
+        kiosk_settings({"hall_name": 7})
