@@ -66,8 +66,10 @@ async def main():
     except ImportError:  # an older hub (before), with keyword arguments
         hub = Hub(config, {db!r}, "127.0.0.1", 0, rate=None)
     else:
+        from datetime import UTC, datetime
         limits = dataclasses.replace(Limits.from_config(config.connections), rate=None)
-        hub = Hub(config, {db!r}, "127.0.0.1", 0, settings=HubSettings(limits=limits))
+        hub = Hub(config, {db!r}, "127.0.0.1", 0, clock=lambda: datetime.now(UTC),
+                  settings=HubSettings(limits=limits))
     await hub.start()
     print(hub.port, flush=True)
     stop = asyncio.Event()

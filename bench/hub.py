@@ -391,6 +391,7 @@ async def compare(args: argparse.Namespace) -> None:
             for _ in range(rounds):
                 for side, hub in hubs.items():
                     takes[side].append(await take_rate(hub.url, KIOSKS, seconds))
+                    print(f"  {side}: {takes[side][-1]:.0f} take_ticket/s", flush=True)
             for hub in hubs.values():
                 await fill(hub.url, 400)
             for _ in range(rounds):
@@ -399,7 +400,8 @@ async def compare(args: argparse.Namespace) -> None:
         finally:
             for hub in hubs.values():
                 hub.stop()
-        raw_again = sqlite_reference(folder, seconds)["FULL"]
+        (folder / "again").mkdir()
+        raw_again = sqlite_reference(folder / "again", seconds)["FULL"]
         print(f"raw SQLite single-row commits/s, again after:  {raw_again:8.0f}")
         reference = (raw["FULL"] + raw_again) / 2
         for side in sides:

@@ -151,20 +151,27 @@ class SocketBudget:
         class Counted(ServerConnection):
             #: Its place among its address's connections before hello (None: none).
             opening: Opening | None = None
+            #: Closed as soon as accepted: websockets never saw it.
+            refused: bool = False
 
             def connection_made(self, transport: asyncio.BaseTransport) -> None:
-                super().connection_made(transport)
                 tcp = cast(asyncio.Transport, transport)
-                if not budget.opened(tcp):
-                    return
-                peer = transport.get_extra_info("peername")
-                self.opening = gate.accept(str(peer[0]) if peer else "")
-                if self.opening is None:
+                if budget.opened(tcp):
+                    peer = transport.get_extra_info("peername")
+                    self.opening = gate.accept(str(peer[0]) if peer else "")
+                    if self.opening is not None:
+                        super().connection_made(transport)
+                        return
                     tcp.abort()
+                # Turned away before websockets starts on it (no handler task, no
+                # handshake): a flood of refused connections costs the hub next to
+                # nothing. The aborted transport calls connection_lost and nothing else.
+                self.refused = True
 
             def connection_lost(self, exc: Exception | None) -> None:
                 budget.closed()
                 gate.release(self.opening)
-                super().connection_lost(exc)
+                if not self.refused:
+                    super().connection_lost(exc)
 
         return Counted

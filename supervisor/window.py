@@ -272,6 +272,7 @@ class DashboardWindow(QWidget):
             f"取号 {t['issued']}　办结 {t['finished']}　过号 {t['skipped']}　"
             f"平均等候 {'—' if wait is None else f'{wait / 60:.1f} 分钟'}　"
             f"评价 {sum(t['ratings'].values())}　差评 {t['ratings']['1'] + t['ratings']['2']}　"
+            f"帮办 {t.get('help', 0)}　代办 {t.get('proxy', 0)}　"
             f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}\n{forecast_line(t)}")
         hours = f["by_hour"]
         self.hourly.set_data([h["name"] for h in hours],

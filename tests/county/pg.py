@@ -5,6 +5,10 @@ user (``runuser``), otherwise to whoever runs the tests. It listens on a free
 loopback port and on a socket in its own directory; the superuser connects through
 the socket without a password, every other role over TCP with a password
 (scram-sha-256), which the tests hand to libpq in a ``PGPASSFILE``.
+
+A watchdog process beside each cluster stops it and removes its directory when the
+test process ends however it ends: a run stopped by SIGTERM or SIGKILL (a CI timeout)
+leaves no PostgreSQL running.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -34,6 +39,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: The watchdog: waits for the end of its stdin (the test process has ended, closing
+#: its end of the pipe), then stops the cluster at once and removes its directory.
+_WATCHDOG = """
+import os, shutil, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+pg_ctl, root, as_root = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+sys.stdin.buffer.read()
+if os.path.exists(os.path.join(root, "data", "postmaster.pid")):
+    cmd = [pg_ctl, "-D", os.path.join(root, "data"), "-m", "immediate", "-w", "stop"]
+    if as_root:
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+shutil.rmtree(root, ignore_errors=True)
+"""
+
+
 class Cluster:
     """One cluster: :meth:`start`, :meth:`stop` (``immediate`` = a crash), :meth:`destroy`."""
 
@@ -48,8 +69,21 @@ class Cluster:
             os.chown(self.root, user.pw_uid, user.pw_gid)
         os.chmod(self.root, 0o755)
         self.passfile = self.root / "pgpass"
+        self._watchdog = self._watch()
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth-local=trust",
                   "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+
+    def _watch(self) -> int:
+        """Start the watchdog; the write end of its pipe (closed by :meth:`destroy`, or
+        by the system when this process ends)."""
+        read, write = os.pipe()
+        subprocess.Popen(
+            [sys.executable, "-I", "-c", _WATCHDOG, str(self.bindir / "pg_ctl"), str(self.root),
+             "1" if self._as_root else "0"],
+            stdin=read, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)  # a Ctrl-C or SIGTERM to the test run spares it
+        os.close(read)
+        return write
 
     def _run(self, tool: str, *args: str) -> None:
         cmd = [str(self.bindir / tool), *args]
@@ -74,6 +108,7 @@ class Cluster:
         if self.running():
             self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+        os.close(self._watchdog)  # its work is done: it ends
 
     def superuser_url(self, db: str = "postgres") -> str:
         """The superuser, through the socket (no password)."""

@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hall import errors
+from hall import errors, forecast
 from hall.config import HallConfig
 from hall.forecast import (
     ACTIVE_WITHIN,
@@ -260,3 +262,52 @@ def test_words_of_a_wait() -> None:
     for low in range(0, 5):
         for high in range(low, 8):
             assert "约 0 " not in wait_words(high, range_min=[low, high])
+
+
+def test_a_snapshot_looks_up_the_halls_opening_once(monkeypatch: Any) -> None:
+    """Many windows, nobody active yet: the opening is looked up once per snapshot,
+    not once per window (the forecast runs twice in every take_ticket)."""
+    engine = Engine(hall())
+    calls = []
+    real = forecast.opened_at
+
+    def counted(state: HallState) -> datetime | None:
+        calls.append(1)
+        return real(state)
+
+    monkeypatch.setattr(forecast, "opened_at", counted)
+    forecast.Snapshot(engine.state, engine.config, START).wait("A", 3)
+    assert len(calls) == 1
+
+
+def test_the_running_arrival_counts_match_a_recount() -> None:
+    """The priority rates kept up to date ticket by ticket (and minute by minute) are
+    those of a count from scratch at every moment."""
+
+    def recount(state: HallState, now: datetime) -> dict[str, float]:
+        arrivals: dict[str, int] = {}
+        tickets: dict[str, int] = {}
+        priority: dict[str, int] = {}
+        for ticket in state.tickets.values():
+            issued = datetime.fromisoformat(ticket.issued_at)
+            if issued < now - forecast.SHARE_OVER:
+                continue
+            tickets[ticket.service] = tickets.get(ticket.service, 0) + 1
+            if ticket.priority:
+                priority[ticket.service] = priority.get(ticket.service, 0) + 1
+            if issued >= now - forecast.ARRIVALS_OVER:
+                arrivals[ticket.service] = arrivals.get(ticket.service, 0) + 1
+        seconds = forecast.ARRIVALS_OVER.total_seconds()
+        return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()}
+
+    engine = Engine(hall())
+    for minute in range(0, 240, 7):
+        now = START + timedelta(minutes=minute)
+        take(engine, "ABC"[minute % 3], now, priority=minute % 2 == 0)
+        take(engine, "A", now)
+        assert forecast._priority_rates(engine.state, now) == pytest.approx(
+            recount(engine.state, now))
+    later = START + timedelta(minutes=300)
+    assert forecast._priority_rates(engine.state, later) == recount(engine.state, later)
+    assert forecast._priority_rates(engine.state, START) == pytest.approx(
+        recount(engine.state, START))  # an earlier moment: counted anew
