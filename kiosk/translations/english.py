@@ -29,8 +29,7 @@ from kiosk.presenter import (
 
 _REFUSALS_EN = {
     "offline": "Ticketing paused: connecting to the queue system, please wait",
-    "connection_lost": "The network dropped; we cannot tell whether a ticket was issued. "
-                       "Please ask at the service desk",
+    "connection_lost": "The network dropped; please try again, or ask at the service desk",
     "timeout": "The queue system did not answer; please try again",
     "outside_hours": "This service issues no tickets at this time",
     "daily_cap_reached": "All of today's tickets for this service are taken; "
