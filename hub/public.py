@@ -407,7 +407,9 @@ class PublicSide:
                     dirty.services.add(ticket.service)
                 if "from_service" in data:
                     dirty.services.add(str(data["from_service"]))
-            elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED):
+            elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED,
+                          EventKind.CLERK_SIGNED_IN, EventKind.CLERK_SIGNED_OUT):
+                # who serves changes every waiting ticket's wait (hall/forecast.py)
                 window = self.config.window(int(data["window"]))
                 dirty.services.update(window.services if window else ())
             elif kind is EventKind.DAY_CLOSED:
