@@ -495,7 +495,7 @@ class PublicSide:
         if self._special is not None and time.monotonic() - self._special[1] < highlight_s:
             special = self._special[0]
         return screen_view(self.config, state, self._calls, zones, self.notice,
-                           special, highlight_s)
+                           special, highlight_s, now=self.clock())
 
     def _send(self, follower: _Follower, text: str) -> None:
         if text == follower.last:
