@@ -240,3 +240,37 @@ def test_a_restored_hall_ships_on_once_its_lost_events_are_set_aside(county: Cou
     assert county_day == stats_of_file(restored, config, day_two, day_two)
     assert main(["county", "set-aside", "--url", county.owner_url, "--hall", "nowhere",
                  "--after", "3"]) == 2
+
+
+def test_events_shipped_under_older_privacy_rules_are_not_a_divergence(
+    county: County, tmp_path: Path
+) -> None:
+    """An upgrade that keeps one more field in the hall (the phone comment did) changes
+    what is shipped, hence the digest of events already in the county: the same event
+    (its number, time and kind) is not a restored hall, and shipping goes on."""
+    events = play_days(hall_config(), days=2, seed=5)
+    first_day = next(i for i, e in enumerate(events) if str(e.kind) == "day_closed") + 1
+    path = tmp_path / "queue.db"
+    write_hall(path, events[:first_day])
+    link_config = county.add_hall("dongxiang", batch=50)
+    link = Link(link_config, EventOutbox(path))
+    ship_all(link)
+    # As an older jiaohao shipped them: other data, so other digests.
+    county.query("UPDATE county_event_log SET data = data || '{\"comment\": \"x\"}',"
+                 " digest = 'older' WHERE seq > %s RETURNING 1", first_day - 10)
+    older = county_rows(county, "dongxiang")
+    write_hall(path, events[first_day:])
+    ship_all(link)
+    link.close()
+    rows = county_rows(county, "dongxiang")
+    assert [r[0] for r in rows] == list(range(1, len(events) + 1))
+    assert rows[:first_day] == older  # nothing already in the county is rewritten
+    # A restored hall that went on (the same number, another time) still is one.
+    restored = tmp_path / "restored.db"
+    last = events[-1]
+    moved = (datetime.fromisoformat(last.at) + timedelta(seconds=7)).isoformat()
+    write_hall(restored, [*events[:-1], replace(last, at=moved)])
+    link = Link(link_config, EventOutbox(restored))
+    with pytest.raises(Diverged):
+        link.ship()
+    link.close()
