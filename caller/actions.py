@@ -36,6 +36,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("call_manager", "请大堂经理", "Ctrl+M"),
     Action("sign_in", "签到", "Ctrl+I"),
     Action("sign_out", "签退", "Ctrl+O"),
+    Action("help", "帮办", "Ctrl+B"),
+    Action("proxy", "代办", "Ctrl+D"),
+    Action("proxy_item", "代办登记", "Ctrl+N"),
 )}
 
 def key_map(overrides: Mapping[str, object] | None = None) -> dict[str, str]:
@@ -61,7 +64,7 @@ def key_map(overrides: Mapping[str, object] | None = None) -> dict[str, str]:
 
 #: Actions a keypad key or the command line may run without asking anything more.
 DIRECT = ("call_next", "recall", "skip", "finish", "pause", "resume", "hold", "call_back",
-          "ask_rating", "call_manager")
+          "ask_rating", "call_manager", "help", "proxy")
 
 #: Special calls (announce requests): action -> the protocol's call id.
 SPECIAL = {"ask_rating": "rating", "call_manager": "manager"}

@@ -19,6 +19,7 @@ from caller.words import refusal
 from hall.calling import call_order
 from hall.clock import Clock
 from hall.config import HallConfig
+from hall.protocol import ASSIST_SOURCES
 from hall.state import HallState, Ticket, TicketStatus
 from qtkit.results import Reply, Requester
 
@@ -30,7 +31,7 @@ SHOWN_NUMBERS = 12
 #: What a paused window may still do: serve its current citizen to the end (the hub
 #: refuses to call anyone, a recall included, until it resumes).
 PAUSED = frozenset({"resume", "sign_out", "skip", "finish", "transfer", "hold",
-                    "ask_rating", "call_manager"})
+                    "ask_rating", "call_manager", "help", "proxy", "proxy_item"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Current:
     recalls: int
     elapsed_s: float
     max_s: float | None
+    #: 帮办代办: whether its service is listed as such, and what it is marked (help,
+    #: proxy; "" not yet).
+    assist: bool = False
+    assisted: str = ""
 
     @property
     def over_time(self) -> bool:
@@ -70,6 +75,8 @@ class CallerView:
     skipped: tuple[tuple[int, str], ...] = ()  # (id, number) of skipped tickets here
     held: tuple[tuple[int, str], ...] = ()  # (id, number) held aside by this terminal
     services: tuple[tuple[str, str], ...] = ()  # (id, name) of the hall, for transfer
+    #: (id, name) of the 帮办代办 services this window may record a 代办 item for.
+    assist_services: tuple[tuple[str, str], ...] = ()
     message: str = ""
     message_kind: str = "info"  # info | ok | error | warn
     notice: str = ""  # the queue stopped being empty
@@ -298,6 +305,30 @@ class CallerPresenter:
                       f"{reply.data.get('ahead', 0)} 人", "ok")
         self._send(action, "reinstate", {"ticket": ticket}, done)
 
+    def _do_help(self, action: Action) -> None:
+        self._mark(action, "help")
+
+    def _do_proxy(self, action: Action) -> None:
+        self._mark(action, "proxy")
+
+    def _mark(self, action: Action, kind: str) -> None:
+        def done(reply: Reply) -> None:
+            self.say(f"{reply.data.get('number') or ''} 已记为{action.label}", "ok")
+        self._send(action, "assist", {"assist": kind}, done)
+
+    def _do_proxy_item(self, action: Action, service: str = "", source: str = "",
+                       note: str = "") -> None:
+        if not service:
+            self.say("代办登记：请选择代办的业务", "error")
+            return
+        source = source or "other"
+        fields: dict[str, Any] = {"assist": "proxy", "service": service, "source": source}
+        if note.strip():
+            fields["note"] = note.strip()
+        name = dict(self.view.assist_services).get(service, service)
+        self._send(action, "assist", fields,
+                   lambda _r: self.say(f"已登记代办：{name}（{ASSIST_SOURCES[source]}）", "ok"))
+
     def _do_ask_rating(self, action: Action) -> None:
         self._special(action)
 
@@ -375,11 +406,14 @@ class CallerPresenter:
         called = _parse_time(first)
         elapsed = max(0.0, (self._clock() - called).total_seconds()) if called else 0.0
         max_min = service.max_minutes if service else None
+        mine = next((v for v in reversed(ticket.visits) if v.window == self.window), None)
         return Current(
             id=ticket.id, number=ticket.number, service=ticket.service,
             service_name=service.name if service else ticket.service,
             called_at=ticket.called_at or "", recalls=ticket.recalls, elapsed_s=elapsed,
             max_s=max_min * 60.0 if max_min is not None else None,
+            assist=bool(service and service.assist),
+            assisted=(mine.assisted or "") if mine else "",
         )
 
     def _lists(self) -> tuple[tuple[str, ...], tuple[tuple[int, str], ...]]:
@@ -404,18 +438,36 @@ class CallerPresenter:
         return (tuple(t.number for t in waiting),
                 tuple((t.id, t.number) for t in skipped))
 
+    def _assist_services(self) -> tuple[tuple[str, str], ...]:
+        """The 帮办代办 services a 代办 item may be recorded for here: all of them at
+        the hall's 帮办代办 window, else those this window serves."""
+        hall = self._hall
+        config = hall.window(self.window) if hall else None
+        if hall is None or config is None:
+            return ()
+        return tuple((s.id, s.name) for s in hall.services
+                     if s.assist and (config.assist or s.id in config.services))
+
     def _enabled(self, view: CallerView) -> frozenset[str]:
         if not self._online or self._busy or not view.ready:
             return frozenset()
         if not view.signed_in:
             return frozenset({"sign_in"})
         if view.paused:  # paused mid-service: the citizen can still be served to the end
-            return frozenset(PAUSED if view.current is not None
-                             else {"resume", "sign_out", "ask_rating", "call_manager"})
+            if view.current is not None:
+                mark = view.current.assist and not view.current.assisted
+                return frozenset(PAUSED - (set() if mark else {"help", "proxy"})
+                                 - (set() if view.assist_services else {"proxy_item"}))
+            return frozenset({"resume", "sign_out", "ask_rating", "call_manager"}
+                             | ({"proxy_item"} if view.assist_services else set()))
         on: set[str] = {"sign_out", "pause", "call_next", "call_number", "call_manager",
                         "ask_rating"}
+        if view.assist_services:
+            on.add("proxy_item")
         if view.current is not None:
             on |= {"recall", "skip", "finish", "transfer", "hold"}
+            if view.current.assist and not view.current.assisted:
+                on |= {"help", "proxy"}
             if view.current.recalls >= view.recall_limit:
                 on.discard("recall")
         if view.skipped:
@@ -446,6 +498,7 @@ class CallerPresenter:
             skipped=tuple(s for s in skipped if s[0] not in self._held),
             held=tuple(self._held.items()),
             services=tuple((s.id, s.name) for s in hall.services) if hall else (),
+            assist_services=self._assist_services(),
             message=self._message[0],
             message_kind=self._message[1],
             notice=self._notice,

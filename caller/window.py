@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from caller.actions import ACTIONS, PAUSE_REASONS, key_map
 from caller.presenter import CallerPresenter, CallerView
+from hall.protocol import ASSIST_KINDS, ASSIST_SOURCES
 
 _KIND_COLOUR = {"ok": "#1e6b34", "error": "#a4161a", "warn": "#8a4b00", "info": "#1b1b1b"}
 
@@ -112,6 +113,8 @@ def _current_texts(view: CallerView) -> tuple[str, str, str]:
     if current is None:
         return "空闲", f"等候 {view.total_waiting} 人", ""
     detail = f"{current.service_name}  重呼 {current.recalls}/{view.recall_limit}"
+    if current.assisted:
+        detail += f"  已记{ASSIST_KINDS[current.assisted]}"
     timer = clock_text(current.elapsed_s)
     if current.over_time:
         timer += "  已超时"
@@ -194,6 +197,16 @@ class FullWindow(QWidget):
         grid.addWidget(self.action_buttons.make("sign_out"), 3, 3)
         self.compact_button = QPushButton("精简条")
         grid.addWidget(self.compact_button, 3, 4)
+        # 帮办代办: mark the ticket in hand, or record a 代办 item that has no ticket
+        grid.addWidget(self.action_buttons.make("help"), 4, 0)
+        grid.addWidget(self.action_buttons.make("proxy"), 4, 1)
+        self.assist_services = _chooser("代办业务：无")
+        grid.addWidget(self.assist_services, 4, 2)
+        self.assist_source = _chooser("来源")
+        for source, name in ASSIST_SOURCES.items():
+            self.assist_source.addItem(f"来源：{name}", source)
+        grid.addWidget(self.assist_source, 4, 3)
+        grid.addWidget(self.action_buttons.make("proxy_item"), 4, 4)
         for index in range(5):
             grid.setColumnStretch(index, 1)
         top.addLayout(grid)
@@ -207,6 +220,13 @@ class FullWindow(QWidget):
         self.message = _label(size=20)
         self.message.setWordWrap(True)
         top.addWidget(self.message)
+
+    def assist_row_visible(self, visible: bool) -> None:
+        """The 帮办代办 row shows only where the hall lists such services for this window."""
+        for widget in (self.action_buttons.buttons["help"], self.action_buttons.buttons["proxy"],
+                       self.assist_services, self.assist_source,
+                       self.action_buttons.buttons["proxy_item"]):
+            widget.setVisible(visible)
 
     def clear_reason(self) -> None:
         """No reason picked: the next pause asks again (none kept from the last one)."""
@@ -242,6 +262,9 @@ class FullWindow(QWidget):
                                    if s != current])
         self._fill(self.skipped, [(i, f"过号 {n}") for i, n in view.skipped])
         self._fill(self.held, [(i, f"挂起 {n}") for i, n in view.held])
+        self._fill(self.assist_services, [(s, f"代办 {s} {n}") for s, n in view.assist_services])
+        self.assist_row_visible(bool(view.assist_services) or bool(
+            view.current and view.current.assist))
         counts = "  ".join(f"{s}: {n} 人" for s, n in view.waiting.items())
         numbers = " ".join(view.waiting_numbers) or "无"
         self.waiting.setText(f"等候 {counts}\n排队号码：{numbers}")
@@ -364,6 +387,9 @@ class Terminal(QObject):
             return {"ticket": full.skipped.currentData()}
         if name == "call_back":
             return {"ticket": full.held.currentData()}
+        if name == "proxy_item":
+            return {"service": full.assist_services.currentData() or "",
+                    "source": full.assist_source.currentData() or ""}
         return {}
 
     def trigger(self, name: str) -> None:

@@ -95,7 +95,7 @@ def _owner_command(args: argparse.Namespace) -> int:
         except schema.CountyError as exc:
             print(f"jiaohao county add-hall: {exc}", file=sys.stderr)
             return 2
-        _print_role(args.url, role, password)
+        _print_role(args.url, role, password, "the hall PC's")
         return 0
     if args.command == "add-reader":
         try:
@@ -103,12 +103,12 @@ def _owner_command(args: argparse.Namespace) -> int:
         except schema.CountyError as exc:
             print(f"jiaohao county add-reader: {exc}", file=sys.stderr)
             return 2
-        _print_role(args.url, args.role, password)
+        _print_role(args.url, args.role, password, "the reader's")
         return 0
     return _status(args.url)
 
 
-def _print_role(url: str, role: str, password: str | None) -> None:
+def _print_role(url: str, role: str, password: str | None, whose: str) -> None:
     if password is None:
         print(f"role {role} exists already (its password is unchanged)")
         return
@@ -118,7 +118,7 @@ def _print_role(url: str, role: str, password: str | None) -> None:
         host = "*"  # the owner came through a socket: any host the halls use
     port = params.get("port") or 5432
     database = params.get("dbname") or "*"
-    print(f"role {role} created. Its line for the hall's .pgpass (shown once; chmod 600):")
+    print(f"role {role} created. Its line for {whose} .pgpass (shown once; chmod 600):")
     print(f"{host}:{port}:{database}:{role}:{password}")
 
 

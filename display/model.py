@@ -21,6 +21,7 @@ or found again in a fresh welcome, is never shown or spoken twice.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import OrderedDict
@@ -31,6 +32,8 @@ from enum import StrEnum
 from hall.config import HallConfig, Service
 from hall.protocol import Event, EventKind
 from hall.state import HallState, Ticket, TicketStatus, waiting_by_service
+
+log = logging.getLogger(__name__)
 
 #: Recent calls kept in memory (a screen shows what fits; a 200-window hall fits).
 KEPT_CALLS = 400
@@ -327,7 +330,7 @@ class DisplayModel:
         for ticket in called:
             call = self._call_of(ticket, ticket.window or 0, ticket.recalls, ticket.called_at or "")
             if call is not None:
-                self._record(call, highlight=speak, speak=speak)
+                self._record(call, highlight=speak, speak=speak, before_start=first)
         self._changed()
 
     def event(self, event: Event, state: HallState) -> None:
@@ -362,7 +365,10 @@ class DisplayModel:
         if len(self._seen_special) > KEPT_CALLS:
             self._seen_special = {special.key}
         if event.seq <= self._backlog_until and not self._backlog_spoken:
-            return  # from a long outage: stale, neither shown nor said
+            if self._announce_special:  # from a long outage: stale, neither shown nor said
+                log.warning("not said: special call %s of window %d (made during a long "
+                            "outage of the hub link, not said late)", call, window)
+            return
         self._special = _ShownSpecial(special, self._clock())
         for speak in self._announce_special:
             speak(special)
@@ -401,7 +407,10 @@ class DisplayModel:
             recall=recall, at=at,
         )
 
-    def _record(self, call: Call, *, highlight: bool, speak: bool) -> None:
+    def _record(self, call: Call, *, highlight: bool, speak: bool,
+                before_start: bool = False) -> None:
+        """Keep ``call`` (once) and hand it to the speakers when ``speak``; a call not
+        spoken is logged, unless it was made ``before_start`` of this screen."""
         if call.key in self._seen:
             return
         self._seen.add(call.key)
@@ -415,6 +424,10 @@ class DisplayModel:
         if speak:
             for announce in self._announce:
                 announce(call)
+        elif self._announce and not before_start:
+            recall = f" (recall {call.recall})" if call.recall else ""
+            log.warning("not said: %s%s to window %d (made during a long outage of the hub "
+                        "link, not said late)", call.number, recall, call.window)
 
     # -- output ------------------------------------------------------------------------
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from display.model import Call, SpecialCall
 from display.speech import Speaker, call_event_data, special_event_data
+from hall.clock import hub_time
 from hall.config import HallConfig
-from voice.announcer import Announcer
+from voice.announcer import Announcer, call_words
 from voice.backends import AudioBackend, Backend, CommandSink, SilentBackend, Sink, heard
 from voice.player import Player
 
@@ -51,12 +52,18 @@ class VoiceSpeaker:
             self.player.replace_rules(announcer)
 
     def announce(self, call: Call) -> None:
-        if self.player is not None:
-            self.player.offer(call_event_data(call))
+        data = call_event_data(call)
+        if self.player is None:
+            log.warning("not said: %s (no hall from the hub yet)", call_words(data))
+        else:
+            self.player.offer(data, hub_time(call.at))
 
     def announce_special(self, special: SpecialCall) -> None:
-        if self.player is not None:
-            self.player.offer_special(special_event_data(special))
+        data = special_event_data(special)
+        if self.player is None:
+            log.warning("not said: %s (no hall from the hub yet)", call_words(data))
+        else:
+            self.player.offer_special(data, hub_time(special.at))
 
     def close(self) -> None:
         if self.player is not None:

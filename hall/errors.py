@@ -223,6 +223,13 @@ class UnknownCase(QueueError):
     doc = "No 差评 follow-up case has that id."
 
 
+class AssistRefused(QueueError):
+    code = "assist_refused"
+    doc = ("帮办代办 cannot be recorded so: the service is not listed as 帮办代办 "
+           "([[service]] assist), the window may not record it, the ticket is marked "
+           "already, or a 帮办 names no ticket.")
+
+
 class CaseRefused(QueueError):
     code = "case_refused"
     doc = ("The action does not fit the case's state (a closed case, an extension past "

@@ -46,6 +46,7 @@ class EventKind(StrEnum):
     ALERT_CLEARED = "alert_cleared"
     CASE_OPENED = "case_opened"
     CASE_UPDATED = "case_updated"
+    ASSIST_RECORDED = "assist_recorded"
     WITHHELD = "withheld"
 
 
@@ -355,6 +356,26 @@ class RatingRecorded(EventPayload):
 
 
 @dataclass(frozen=True, slots=True)
+class AssistRecorded(EventPayload):
+    """帮办代办: a clerk did the business with the citizen (``help``, 帮办) or for them
+    (``proxy``, 代办; the citizen possibly absent). ``ticket_id`` and ``number`` are
+    absent for a 代办 item opened without a ticket (a request by phone or from a
+    village station: ``source``)."""
+
+    kind: ClassVar[EventKind] = EventKind.ASSIST_RECORDED
+    what: ClassVar[str] = "assist_recorded"
+    window: int
+    assist: str  # help | proxy
+    service: str
+    zone: str | None
+    staff: str | None
+    ticket_id: int | None = _omit_none()
+    number: str | None = _omit_none()
+    source: str | None = _omit_none()
+    note: str | None = _omit_none()
+
+
+@dataclass(frozen=True, slots=True)
 class DayClosed(EventPayload):
     kind: ClassVar[EventKind] = EventKind.DAY_CLOSED
     what: ClassVar[str] = "day_closed"
@@ -474,6 +495,7 @@ EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
         TicketTransferred, WindowPaused, WindowResumed, ClerkSignedIn, ClerkSignedOut,
         RatingRecorded, DayClosed, DeviceStatusReported, TicketNotPrinted, TicketReprinted,
         Announcement, AlertRaised, AlertCleared, CaseOpened, CaseUpdated, Withheld,
+        AssistRecorded,
     )
 }
 
@@ -554,6 +576,14 @@ class BookingCheck(ResultPayload):
 
 
 @dataclass(frozen=True, slots=True)
+class AssistResult(ResultPayload):
+    what: ClassVar[str] = "assist result"
+    assist: str
+    service: str
+    number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RatingResult(ResultPayload):
     what: ClassVar[str] = "rating result"
     score: int
@@ -595,6 +625,8 @@ class StatsResult(ResultPayload):
     by_service: tuple[Any, ...]
     by_window: tuple[Any, ...]
     by_clerk: tuple[Any, ...]
+    #: The push to the province now (ledger/push.py ``status``); absent without one.
+    push: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -645,6 +677,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "ticket_history": HistoryResult,
     "cases": CasesResult,
     "case_update": CaseResult,
+    "assist": AssistResult,
 }
 
 #: Fields of each request's result ``data`` (documented in docs/protocol.md).

@@ -35,6 +35,8 @@ from hall.payloads import (
     AlertCleared,
     AlertRaised,
     Announcement,
+    AssistRecorded,
+    AssistResult,
     BookingCheck,
     CaseOpened,
     CaseResult,
@@ -471,6 +473,36 @@ class Announce(WindowRequest):
             raise ProtocolError(f"announce: call must be one of {', '.join(SPECIAL_CALLS)}")
 
 
+#: 帮办代办 kinds: 帮办 (with the citizen) and 代办 (for them).
+ASSIST_KINDS = {"help": "帮办", "proxy": "代办"}
+#: Where a 代办 item without a ticket came from.
+ASSIST_SOURCES = {"phone": "电话", "village": "村（社区）代办点", "online": "网上", "other": "其他"}
+
+
+@dataclass(frozen=True)
+class Assist(WindowRequest):
+    required: ClassVar[frozenset[str]] = frozenset({"window", "assist"})
+    type: ClassVar[str] = "assist"
+    doc: ClassVar[str] = (
+        "帮办代办: mark the window's ticket (or ``ticket``) as 帮办 (help) or 代办 (proxy), "
+        "or record a 代办 item without a ticket (``service`` and ``source``)."
+    )
+    assist: str = ""
+    ticket: int | None = None
+    service: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+    def check(self) -> None:
+        super().check()
+        if self.assist not in ASSIST_KINDS:
+            raise ProtocolError("assist: assist must be help or proxy")
+        if self.source is not None and self.source not in ASSIST_SOURCES:
+            raise ProtocolError(f"assist: source must be one of {', '.join(ASSIST_SOURCES)}")
+        if self.note is not None and not 1 <= len(self.note.strip()) <= 100:
+            raise ProtocolError("assist: note must be 1-100 characters")
+
+
 @dataclass(frozen=True)
 class CloseDay(Request):
     type: ClassVar[str] = "close_day"
@@ -701,7 +733,7 @@ REQUESTS: dict[str, type[Request]] = {
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
         Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
         MarkNotPrinted, GiveUpTicket, CheckBooking, Reprint, Stats, TicketHistory, Cases,
-        CaseUpdate,
+        CaseUpdate, Assist,
     )
 }
 
@@ -914,6 +946,9 @@ __all__ = [
     "AlertRaised",
     "Announce",
     "Announcement",
+    "Assist",
+    "AssistRecorded",
+    "AssistResult",
     "BookingCheck",
     "CaseOpened",
     "CaseResult",

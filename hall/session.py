@@ -107,7 +107,8 @@ class ClientSession:
 
     A full event stream (``subscribe=True``) keeps a :class:`HallState` replica with
     :func:`hall.state.apply`, the function the hub uses; a partial one keeps none and
-    passes events on as they come.
+    passes events on as they come, keeping only the last one's ``seq`` so that a resume
+    asks for what came after it (never passing an event on twice).
     """
 
     def __init__(self, device: str, token: str, *,
@@ -202,7 +203,8 @@ class ClientSession:
 
     def _welcomed(self, welcome: Welcome) -> Welcomed:
         state = self.state
-        if welcome.state is not None or state is None:
+        partial_restart = self.subscribe is not True and not welcome.resumed
+        if welcome.state is not None or state is None or partial_restart:
             # A private copy: whoever else holds the welcome (another thread, say) may
             # read its state while this replica moves on.
             start = copy.deepcopy(welcome.state) if welcome.state else {"seq": welcome.seq}
@@ -220,6 +222,9 @@ class ClientSession:
         if state is None:
             return [Reconnect("an event before any welcome")]
         if self.subscribe is not True:  # a partial stream: pass events on, keep no replica
+            if event.seq <= state.seq:
+                return []  # already passed on (replayed after a resume)
+            state.seq = event.seq  # but remember how far it got: a resume asks for the rest
             return [Applied(event, state)]
         if event.seq <= state.seq:
             return []  # already applied (replayed after a resume)

@@ -24,6 +24,7 @@ from hall.protocol import (
     AlertCleared,
     AlertRaised,
     Announcement,
+    AssistRecorded,
     ClerkSignedIn,
     ClerkSignedOut,
     DayClosed,
@@ -100,6 +101,8 @@ class Visit:
     called_at: str
     skipped: bool = False
     rated: bool = False
+    #: 帮办代办 recorded for it: help | proxy (None: neither).
+    assisted: str | None = None
 
 
 @dataclass(slots=True)
@@ -480,6 +483,16 @@ def _rated(state: HallState, at: str, p: RatingRecorded) -> None:
             break
 
 
+def _assisted(state: HallState, at: str, p: AssistRecorded) -> None:
+    ticket = state.tickets.get(p.ticket_id) if p.ticket_id is not None else None
+    if ticket is None:
+        return
+    for visit in reversed(ticket.visits):
+        if visit.window == p.window:
+            visit.assisted = p.assist
+            break
+
+
 def _day_closed(state: HallState, at: str, p: DayClosed) -> None:
     forget_before = p.forget_before or ""
     keep_bookings = {c: d for c, d in state.used_bookings.items() if d >= forget_before}
@@ -512,6 +525,7 @@ _HANDLERS: dict[type[EventPayload], Callable[[HallState, str, Any], None]] = {
     ClerkSignedIn: _signed_in,
     ClerkSignedOut: _signed_out,
     RatingRecorded: _rated,
+    AssistRecorded: _assisted,
     DayClosed: _day_closed,
     TicketNotPrinted: _not_printed,
     Announcement: lambda state, at, p: None,  # said and shown; the state keeps nothing

@@ -25,11 +25,15 @@ from hall.calling import call_order
 from hall.config import HallConfig, Window
 from hall.forecast import Snapshot, Wait
 from hall.protocol import (
+    ASSIST_KINDS,
     SPECIAL_CALLS,
     AlertCleared,
     AlertRaised,
     Announce,
     Announcement,
+    Assist,
+    AssistRecorded,
+    AssistResult,
     BookingCheck,
     CallNext,
     CallNumber,
@@ -167,6 +171,7 @@ class Engine:
             Reprint: self._reprint,
             Cases: self._cases,
             CaseUpdate: self._case_update,
+            Assist: self._assist,
         }
 
     # -- time ---------------------------------------------------------------------------
@@ -536,6 +541,44 @@ class Engine:
                                    self.config.followup)
             self._emit_case(CaseOpened(case=MappingProxyType(case)), case, now, out)
         out.result = RatingResult(score=req.score, points=points)
+
+    # -- 帮办代办 ------------------------------------------------------------------------------
+
+    def _assist(self, req: Assist, now: datetime, out: Outcome) -> None:
+        window, ws = self._window(req.window)
+        note = req.note.strip() if req.note else None
+        if req.ticket is None and req.service is not None:  # a 代办 item without a ticket
+            if req.assist != "proxy":
+                raise errors.AssistRefused("a 帮办 is done with the citizen: it needs a ticket")
+            service = self.config.service(req.service)
+            if service is None:
+                raise errors.UnknownService(f"no service {req.service!r} in this hall")
+            if not service.assist:
+                raise errors.AssistRefused(f"{service.name} is not listed as 帮办代办")
+            if not (window.assist or service.id in window.services):
+                raise errors.AssistRefused(f"window {window.number} does not handle {service.name}")
+            self._emit(AssistRecorded(window=window.number, assist=req.assist,
+                                      service=service.id, zone=service.zone, staff=ws.staff,
+                                      source=req.source or "other", note=note), now, out)
+            out.result = AssistResult(assist=req.assist, service=service.id)
+            return
+        ticket_id = req.ticket if req.ticket is not None else ws.ticket
+        if ticket_id is None:
+            raise errors.WindowIdle(f"window {window.number} holds no ticket")
+        ticket = self._ticket_by_id(ticket_id)
+        visit = next((v for v in reversed(ticket.visits) if v.window == window.number), None)
+        if visit is None or visit.skipped:
+            raise errors.NotServedHere(f"{ticket.number} was not served at window {window.number}")
+        service = self.config.service(visit.service)
+        if service is None or not service.assist:
+            raise errors.AssistRefused(f"{visit.service} is not listed as 帮办代办")
+        if visit.assisted is not None:
+            raise errors.AssistRefused(f"{ticket.number} is marked "
+                                       f"{ASSIST_KINDS[visit.assisted]} already")
+        self._emit(AssistRecorded(window=window.number, assist=req.assist, service=service.id,
+                                  zone=service.zone, staff=visit.staff, ticket_id=ticket.id,
+                                  number=ticket.number, note=note), now, out)
+        out.result = AssistResult(assist=req.assist, service=service.id, number=ticket.number)
 
     def _phone_rateable(self, ticket_id: int, now: datetime) -> tuple[Ticket, Visit | None]:
         """The ticket a phone page may rate now, and the visit it rates (the last one):

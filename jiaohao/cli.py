@@ -22,7 +22,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("report.plan_cli", "windows needed per zone and half hour for a waiting target"),
     "supervisor": ("supervisor.cli", "the hall managers' dashboard (admin)"),
     "voice": ("voice.cli", "headless announcer, one call to a WAV, a demo clip pack"),
-    "county": ("county.cli", "the county database: init, add-hall, ship, status, report"),
+    "county": ("county.cli",
+               "the county database: init, add-hall, add-reader, ship, status, report"),
     "demo": ("jiaohao.demo", "run a whole demo hall on this machine"),
 }
 

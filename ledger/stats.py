@@ -50,7 +50,7 @@ from ledger.store import read_only
 
 #: Count fields of every row, in the order reports show them.
 COUNTS = ("issued", "called", "recalled", "finished", "skipped", "transferred",
-          "closed_unfinished", "bookings_kept")
+          "closed_unfinished", "bookings_kept", "help", "proxy")
 #: The dimensions, in the order reports show them.
 DIMENSIONS = ("by_day", "by_hour", "by_zone", "by_service", "by_window", "by_clerk")
 
@@ -199,6 +199,7 @@ class Tally:
                 "ticket_reinstated": self._reinstated,
                 "ticket_transferred": self._transferred,
                 "rating_recorded": self._rated,
+                "assist_recorded": self._assisted,
                 "clerk_signed_in": lambda d, at: self._sign_in(
                     d["window"], d["staff"], d.get("name"), at),
                 "clerk_signed_out": lambda d, at: self._sign_out(d["window"], at),
@@ -278,6 +279,14 @@ class Tally:
         for figures in self._rows(day, self._hour(at), d.get("service"), d["window"],
                                   d.get("staff"), zone=d.get("zone")):
             figures.scores[d["score"]] += 1
+
+    def _assisted(self, d: dict[str, Any], at: datetime) -> None:
+        """帮办 (``help``) and 代办 (``proxy``), a ticket's or one without a ticket."""
+        ticket = self._tickets.get(d["ticket_id"]) if d.get("ticket_id") else None
+        day = ticket.day if ticket is not None else self._day
+        for figures in self._rows(day, self._hour(at), d["service"], d["window"],
+                                  d.get("staff"), zone=d.get("zone")):
+            figures.counts[d["assist"]] += 1
 
     def _day_closed(self, d: dict[str, Any], at: datetime) -> None:
         for ticket_id in d.get("closed", ()):
@@ -453,7 +462,7 @@ def stored_events(db: Database, start: date, end: date) -> Iterator[tuple[str, s
 #: The event kinds statistics read.
 _KINDS = ("ticket_issued", "ticket_called", "ticket_finished", "ticket_skipped",
           "ticket_reinstated", "ticket_transferred", "rating_recorded", "clerk_signed_in",
-          "clerk_signed_out", "day_closed")
+          "clerk_signed_out", "day_closed", "assist_recorded")
 
 
 def day_partial(db: Database, config: HallConfig, label: str) -> dict[str, Any]:
@@ -479,7 +488,7 @@ class DayCache:
     closed day by hand) is never used, whatever the interleaving."""
 
     #: Bumped when a definition changes: older entries are recomputed.
-    VERSION = 2  # 2: the forecast's accuracy
+    VERSION = 3  # 2: the forecast's accuracy; 3: 帮办代办 counts
 
     def __init__(self, path: str) -> None:
         import sqlite3

@@ -22,6 +22,11 @@ def _count(name: str) -> Callable[[dict[str, Any]], int]:
     return lambda row: int(row[name])
 
 
+def _count_if(name: str) -> Callable[[dict[str, Any]], int | None]:
+    """A count some sources do not keep (the county's figures have no 帮办代办): None."""
+    return lambda row: None if row.get(name) is None else int(row[name])
+
+
 def _share(name: str) -> Callable[[dict[str, Any]], float | None]:
     return lambda row: None if row[name] is None else round(row[name] * 100, 1)
 
@@ -35,6 +40,8 @@ COLUMNS: tuple[Column, ...] = (
     ("转移", _count("transferred")),
     ("未办结", _count("closed_unfinished")),
     ("预约", _count("bookings_kept")),
+    ("帮办", _count_if("help")),
+    ("代办", _count_if("proxy")),
     ("平均等候(分)", _minutes("wait_s", "mean")),
     ("中位等候(分)", _minutes("wait_s", "median")),
     ("P90等候(分)", _minutes("wait_s", "p90")),

@@ -22,7 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     options = parse_app_args("jiaohao supervisor",
-                             "The hall managers' dashboard (admin role).", args)
+                             "The hall managers' dashboard (admin role). `jiaohao supervisor"
+                             " --county URL` instead: the county dashboard (docs/county.md).",
+                             args)
     app = application(sys.argv[:1])
     fonts = setup_fonts(app, pixel_size=18)
     apply_theme(app, make_theme(18))

@@ -25,7 +25,8 @@ from supervisor.model_county import Observed, link_text
 
 #: Event kinds that change today's figures.
 COUNTED = frozenset({"ticket_issued", "ticket_called", "ticket_finished", "ticket_skipped",
-                     "ticket_transferred", "rating_recorded", "day_closed"})
+                     "ticket_transferred", "rating_recorded", "assist_recorded",
+                     "day_closed"})
 CASE_KINDS = frozenset({"case_opened", "case_updated"})
 STATE_NAMES = {"open": "待整改", "in_progress": "整改中", "fixed": "已整改",
                "cannot_fix": "无法整改"}

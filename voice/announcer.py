@@ -73,6 +73,24 @@ class Announcement:
     form: Form = Form.FULL
     #: The brief Chinese sentence, said instead of the first utterance in :attr:`Form.BRIEF`.
     brief: Utterance | None = None
+    #: When the hub made the call (its ``at``), when known: the log says the delay.
+    called_at: datetime | None = None
+
+    @property
+    def what(self) -> str:
+        """The call in a log line: ``A001 (recall 1) to window 3``, ``special call
+        manager of window 3``."""
+        if self.special:
+            return call_words({"window": self.window, "call": self.special})
+        return call_words({"window": self.window, "recall": self.recall,
+                           "ticket": {"number": self.number}})
+
+    def started(self, now: datetime) -> str:
+        """The log line of this announcement starting at ``now``: what, in which
+        form, how long after the hub made the call (or after it reached this speaker)."""
+        since = self.called_at or self.at
+        delay = f", {(now - since).total_seconds():.1f} s after the call" if since else ""
+        return f"saying {self.what} ({self.form.value}{delay})"
 
     @property
     def text(self) -> str:
@@ -94,6 +112,20 @@ class Announcement:
             said = replace(self.brief or chinese, rate=BRIEF_RATE)
             return replace(self, form=form, utterances=(said,), repeat=1, chime=False)
         return replace(self, form=form, utterances=(chinese,), repeat=1, chime=False)
+
+
+def call_words(data: Mapping[str, Any]) -> str:
+    """A ``ticket_called`` or ``announcement`` event's data in a log line, as
+    :attr:`Announcement.what` says it (the data as it is when it cannot be read)."""
+    try:
+        window = int(data["window"])
+        if "ticket" not in data:
+            return f"special call {data['call']} of window {window}"
+        recall = int(data.get("recall") or 0)
+        return (f"{data['ticket']['number']}{f' (recall {recall})' if recall else ''}"
+                f" to window {window}")
+    except (KeyError, TypeError, ValueError):
+        return repr(dict(data))
 
 
 class Announcer:
@@ -118,10 +150,12 @@ class Announcer:
         self.waiting: list[Announcement] = []
         self.superseded = 0  # calls replaced by a later call of the same ticket
 
-    def offer(self, data: Mapping[str, Any], now: datetime) -> Announcement | None:
+    def offer(self, data: Mapping[str, Any], now: datetime,
+              called_at: datetime | None = None) -> Announcement | None:
         """Queue the call in a ``ticket_called`` event's ``data`` that reached this
-        speaker at ``now`` (an aware datetime); the announcement, or None when this
-        speaker does not say it (other zone, quiet hours, bad data)."""
+        speaker at ``now`` (an aware datetime; ``called_at``: when the hub made it, for
+        the log); the announcement, or None when this speaker does not say it (other
+        zone; quiet hours and bad data are logged as WARNING)."""
         try:
             ticket = data["ticket"]
             window = int(data["window"])
@@ -130,23 +164,25 @@ class Announcer:
             service = ticket.get("service")
             recall = int(data.get("recall") or 0)
         except (KeyError, TypeError, ValueError) as exc:
-            log.warning("ignored a call that cannot be read (%s): %r", exc, data)
+            log.warning("not said: a call that cannot be read (%s): %r", exc, data)
             return None
-        if not self.hears(window, service) or self._quiet(now, number, window):
+        what = call_words(data)
+        if not self.hears(window, service) or self._quiet(now, what):
             return None
         try:
             utterances = call_utterances(self.config, number, window, service, self.settings)
             brief = call_utterances(self.config, number, window, service, self.settings,
                                     brief=True)[0]
         except ValueError as exc:
-            log.warning("call %s to window %d not spoken: %s", number, window, exc)
+            log.warning("not said: %s (%s)", what, exc)
             return None
         return self._queue(Announcement(
             ticket_id=ticket_id, number=number, window=window, recall=recall,
             utterances=utterances, repeat=self.settings.repeat, chime=self.settings.chime,
-            volume=self.settings.volume, at=now, brief=brief))
+            volume=self.settings.volume, at=now, brief=brief, called_at=called_at))
 
-    def offer_special(self, data: Mapping[str, Any], now: datetime) -> Announcement | None:
+    def offer_special(self, data: Mapping[str, Any], now: datetime,
+                      called_at: datetime | None = None) -> Announcement | None:
         """Queue the special call in an ``announcement`` event's ``data`` (请大堂经理到
         3号窗口, 请对本次服务进行评价) that reached this speaker at ``now``; None when this
         speaker does not say it (another zone's window, quiet hours, bad data)."""
@@ -155,23 +191,25 @@ class Announcer:
             call = str(data["call"])
             text = str(data.get("text") or "")
         except (KeyError, TypeError, ValueError) as exc:
-            log.warning("ignored a special call that cannot be read (%s): %r", exc, data)
+            log.warning("not said: a special call that cannot be read (%s): %r", exc, data)
             return None
-        if not self.hears(window, None) or self._quiet(now, text or call, window):
+        what = call_words(data)
+        if not self.hears(window, None) or self._quiet(now, what):
             return None
         try:
             utterances = special_utterances(self.config, call, window, text, self.settings)
         except ValueError as exc:
-            log.warning("special call %s of window %d not spoken: %s", call, window, exc)
+            log.warning("not said: %s (%s)", what, exc)
             return None
         return self._queue(Announcement(
             ticket_id=-1, number="", window=window, recall=0, utterances=utterances,
             repeat=self.settings.repeat, chime=self.settings.chime,
-            volume=self.settings.volume, special=call, at=now, brief=utterances[0]))
+            volume=self.settings.volume, special=call, at=now, brief=utterances[0],
+            called_at=called_at))
 
-    def _quiet(self, now: datetime, what: str, window: int) -> bool:
+    def _quiet(self, now: datetime, what: str) -> bool:
         if self.settings.is_quiet(now.astimezone(self.tz).time()):
-            log.info("quiet hours: %s to window %d not spoken", what, window)
+            log.warning("not said: %s (quiet hours)", what)
             return True
         return False
 
@@ -182,8 +220,7 @@ class Announcer:
                 # with the latest words, where the first one stood
                 self.waiting[index] = item
                 self.superseded += 1
-                log.info("%s to window %d superseded by a later call of it",
-                         queued.number or queued.special, queued.window)
+                log.info("%s: said once, as its later call (%s)", queued.what, item.what)
                 return item
         self.waiting.append(item)
         return item

@@ -81,7 +81,7 @@ class RecordingBackend:
 
 
 class SilentBackend:
-    """Nothing can speak here: says so once, then stays silent."""
+    """Nothing can speak here: says why once, then that each call is not heard."""
 
     name = "silent"
 
@@ -93,6 +93,7 @@ class SilentBackend:
         if not self.told:
             log.warning("calls will not be spoken: %s", self.reason)
             self.told = True
+        log.warning("not heard: %s (this PC cannot speak)", item.what)
 
 
 def spoken_order(item: Announcement) -> list[Utterance]:
@@ -137,7 +138,7 @@ class AudioBackend:
         try:
             audio = render(self.voice, item)
         except AudioError as exc:
-            log.warning("%s to window %d not spoken: %s", item.number, item.window, exc)
+            log.warning("not said: %s (%s)", item.what, exc)
             return
         self.sink.play_wav(audio.wav_bytes(), audio.duration_s)
 

@@ -38,7 +38,9 @@ def main(argv: list[str]) -> int:
     pack = sub.add_parser("make-pack", help="record a demo clip pack with espeak-ng")
     pack.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # INFO by default: a technician checks from this log that every call was said
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from voice.audio import AudioError
 

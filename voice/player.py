@@ -41,17 +41,19 @@ class Player:
         self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
         self._thread.start()
 
-    def offer(self, data: Mapping[str, Any]) -> Announcement | None:
+    def offer(self, data: Mapping[str, Any],
+              called_at: datetime | None = None) -> Announcement | None:
         """Queue a ``ticket_called`` event's data (see :meth:`Announcer.offer`)."""
         with self._cond:
-            item = self.announcer.offer(data, self.clock())
+            item = self.announcer.offer(data, self.clock(), called_at)
             self._cond.notify_all()
             return item
 
-    def offer_special(self, data: Mapping[str, Any]) -> Announcement | None:
+    def offer_special(self, data: Mapping[str, Any],
+                      called_at: datetime | None = None) -> Announcement | None:
         """Queue an ``announcement`` event's data (see :meth:`Announcer.offer_special`)."""
         with self._cond:
-            item = self.announcer.offer_special(data, self.clock())
+            item = self.announcer.offer_special(data, self.clock(), called_at)
             self._cond.notify_all()
             return item
 
@@ -72,8 +74,13 @@ class Player:
                 lambda: not self._busy and not self.announcer.waiting, timeout_s)
 
     def close(self, timeout_s: float = 5) -> None:
+        """Stop after the announcement being said; those still waiting are not said
+        (each logged)."""
         with self._cond:
             self._stop = True
+            for item in self.announcer.waiting:
+                log.warning("not said: %s (the voice is stopping)", item.what)
+            self.announcer.waiting = []
             self._cond.notify_all()
         self._thread.join(timeout_s)
 
@@ -94,16 +101,18 @@ class Player:
                     self._settle()
                 if self._stop:
                     return
-                item = self.announcer.next(self.clock())
+                now = self.clock()
+                item = self.announcer.next(now)
                 self._busy = item is not None
             if item is None:
                 idle = True
                 continue
             idle = False
+            log.info("%s", item.started(now))
             try:
                 self.backend.play(item)
             except Exception:  # a backend bug must not silence the hall for the day
-                log.exception("speaking %s failed", item.number or item.special)
+                log.exception("not said: %s (the voice failed)", item.what)
             finally:
                 with self._cond:
                     self._busy = False

@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import Any
 
 from hall.client import HubClient
-from hall.clock import Clock, HubClock
+from hall.clock import Clock, HubClock, hub_time
 from hall.config import HallConfig
 from hall.protocol import Event, EventKind, Welcome
-from voice.announcer import Announcer
+from voice.announcer import Announcer, call_words
 from voice.backends import Backend
 from voice.player import Player
 
@@ -105,9 +105,10 @@ class Station:
         if self.player is None:
             return
         if event.seq <= self._backlog_until and not self._say_backlog:
-            log.info("not said late (missed during an outage): %s", dict(event.data))
+            log.warning("not said: %s (made during a long outage of the hub link, "
+                        "not said late)", call_words(event.data))
             return
         if event.kind is EventKind.TICKET_CALLED:
-            self.player.offer(event.data)
+            self.player.offer(event.data, hub_time(event.at))
         elif event.kind is EventKind.ANNOUNCEMENT:
-            self.player.offer_special(event.data)
+            self.player.offer_special(event.data, hub_time(event.at))

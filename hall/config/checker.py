@@ -148,6 +148,14 @@ class Checker:
             return None
         return value
 
+    def flag(self, table: Mapping[str, Any], where: str, key: str, default: bool = False) -> bool:
+        """A true/false key (``default`` when absent or mistyped, the mistake reported)."""
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.wrong_type(join(where, key), "true or false", value)
+            return default
+        return value
+
     def integer(
         self,
         table: Mapping[str, Any],

@@ -16,6 +16,7 @@ from typing import Any
 from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
 from hall.config.phone import PhoneSettings
+from hall.config.province import ProvinceLink
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -79,6 +80,8 @@ class Service:
     typical_minutes: float = 5.0
     #: A ticket served longer than this warns the clerk's terminal (None: never).
     max_minutes: float | None = None
+    #: 帮办代办: staff may do it with or for the citizen (``assist`` request).
+    assist: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ class Window:
     #: gives two tiers; ``services = [["A", "B"], "C"]`` gives A and B as equals.
     tiers: tuple[tuple[str, ...], ...]
     zone: str | None = None
+    #: The hall's 帮办代办 window: it may record a 代办 item for any 帮办代办 service,
+    #: with or without a ticket (other windows: for the services they serve).
+    assist: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_services", tuple(s for tier in self.tiers for s in tier))
@@ -172,6 +178,8 @@ class HallConfig:
     county: CountyLink = field(default_factory=CountyLink)
     #: What a ticket's phone page offers (``[phone]``: rating, near-turn notice).
     phone: PhoneSettings = field(default_factory=PhoneSettings)
+    #: Where ratings and case outcomes are pushed (``[province]``; empty url: nowhere).
+    province: ProvinceLink = field(default_factory=ProvinceLink)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -226,6 +234,7 @@ class HallConfig:
                     "daily_cap": s.daily_cap,
                     "hours": [str(h) for h in s.hours],
                     "max_minutes": s.max_minutes,
+                    "assist": s.assist,
                 }
                 for s in self.services
             ],
@@ -235,6 +244,7 @@ class HallConfig:
                     "name": w.name,
                     "zone": w.zone,
                     "services": [list(t) if len(t) > 1 else t[0] for t in w.tiers],
+                    "assist": w.assist,
                 }
                 for w in self.windows
             ],
@@ -297,13 +307,15 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
             Service(id=str(s["id"]), name=str(s["name"]), zone=str(s["zone"]),
                     name_en=str(s.get("name_en", "")), daily_cap=s.get("daily_cap"),
                     hours=tuple(_span(h) for h in s.get("hours", [])),
-                    max_minutes=_minutes(s.get("max_minutes")))
+                    max_minutes=_minutes(s.get("max_minutes")),
+                    assist=bool(s.get("assist", False)))
             for s in obj.get("services", [])
         ),
         windows=tuple(
             Window(number=int(w["number"]), name=str(w["name"]), zone=w.get("zone"),
                    tiers=tuple((t,) if isinstance(t, str) else tuple(map(str, t))
-                               for t in w.get("services", [])))
+                               for t in w.get("services", [])),
+                   assist=bool(w.get("assist", False)))
             for w in obj.get("windows", [])
         ),
         staff=tuple(Staff(str(s["id"]), str(s["name"])) for s in obj.get("staff", [])),

@@ -25,6 +25,7 @@ SERVICE_KEYS = (
     "slot_caps",
     "typical_minutes",
     "max_minutes",
+    "assist",
 )
 
 _SERVICE_ID = re.compile(r"[A-Z]{1,2}")
@@ -72,6 +73,7 @@ def check_services(c: Checker, data: Mapping[str, Any]) -> list[Service]:
         slot_caps = _slot_caps(c, table, where, hours)
         minutes = _typical_minutes(c, table, where)
         most = _max_minutes(c, table, where)
+        assist = c.flag(table, where, "assist")
         if len(c.errors) == before and service_id and name and zone:
             services.append(
                 Service(
@@ -84,6 +86,7 @@ def check_services(c: Checker, data: Mapping[str, Any]) -> list[Service]:
                     slot_caps=tuple(sorted(slot_caps, key=lambda s: s.hours)),
                     typical_minutes=minutes,
                     max_minutes=most,
+                    assist=assist,
                 )
             )
     if not data.get("service"):

@@ -11,7 +11,7 @@ from typing import Any
 from hall.config.checker import ABSENT, MAX_WINDOW, Checker, label
 from hall.config.model import Staff, Window
 
-WINDOW_KEYS = ("number", "name", "zone", "services")
+WINDOW_KEYS = ("number", "name", "zone", "services", "assist")
 STAFF_KEYS = ("id", "name", "zone")
 
 
@@ -48,8 +48,10 @@ def check_windows(c: Checker, data: Mapping[str, Any]) -> list[Window]:
             names.setdefault(name, where)
         zone = c.zone_ref(table, where, zones, required=False)
         tiers = _tiers(c, table, where)
+        assist = c.flag(table, where, "assist")
         if len(c.errors) == before and number is not None and name is not None:
-            windows.append(Window(number=number, name=name, tiers=tiers, zone=zone))
+            windows.append(Window(number=number, name=name, tiers=tiers, zone=zone,
+                                  assist=assist))
     return windows
 
 

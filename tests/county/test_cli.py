@@ -62,3 +62,23 @@ def test_ship_runs_beside_a_hub_and_stops_on_sigterm(county: County, tmp_path: P
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(TIMEOUT_S) == 0
+
+
+def test_add_reader_prints_a_readers_pgpass_line(county: County,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["county", "add-reader", "--url", county.owner_url, "--role", "office"]) == 0
+    said = capsys.readouterr().out.strip().splitlines()[0]
+    assert "reader" in said and "hall" not in said
+
+
+def test_the_help_names_every_county_command_and_the_county_dashboard(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["--help"])
+    listed = next(line for line in capsys.readouterr().out.splitlines()
+                  if line.strip().startswith("county"))
+    for command in ("init", "add-hall", "add-reader", "ship", "status", "report"):
+        assert command in listed
+    with pytest.raises(SystemExit):
+        main(["supervisor", "--help"])
+    assert "--county URL" in capsys.readouterr().out

@@ -134,7 +134,8 @@ def test_first_welcome_shows_earlier_calls_without_speaking_or_highlighting() ->
     assert view.newest.phase is Phase.STEADY and spoken == []
 
 
-def test_calls_missed_in_a_long_outage_are_shown_but_not_spoken() -> None:
+def test_calls_missed_in_a_long_outage_are_shown_but_not_spoken(
+        caplog: pytest.LogCaptureFixture) -> None:
     hall = Hall()
     for _ in range(4):
         hall.take()
@@ -156,6 +157,10 @@ def test_calls_missed_in_a_long_outage_are_shown_but_not_spoken() -> None:
     hall.call(4)  # live again: spoken
     assert [c.number for c in hall.spoken] == ["A001", "A004"]
     assert [c.number for c in hall.model.calls()] == ["A004", "A003", "A002", "A001"]
+    # the speaking wall's log says which calls it did not say, and why
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"not said: {n} to window {w} (made during a long outage of the hub link, "
+        "not said late)" for n, w in (("A002", 2), ("A003", 3))]
 
 
 def test_zone_filter_shows_only_its_windows_counts_and_pauses() -> None:

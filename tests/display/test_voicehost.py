@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -42,16 +43,25 @@ def test_with_the_setting_there_is_always_a_speaker_and_a_reason_when_silent(
     setup.speaker.close()
 
 
-def test_calls_reach_the_voice_queue_with_their_own_number_and_window() -> None:
+def test_calls_reach_the_voice_queue_with_their_own_number_and_window(caplog: Any) -> None:
     voice = RecordingBackend()
-    speaker = VoiceSpeaker(voice, clock=clock_now)
+    speaker = VoiceSpeaker(voice, clock=clock_now, settle_s=0)
+    caplog.set_level(logging.INFO)
     speaker.announce(CALL)  # no hall yet: not spoken
     speaker.configure(HallConfig.from_public(make_config().public()))
-    speaker.announce(CALL)
+    speaker.announce(dataclasses.replace(CALL, at="2026-03-02T09:59:57+08:00"))
     assert voice.wait_for(1, TIMEOUT_S)
+    assert speaker.player is not None and speaker.player.wait_idle(TIMEOUT_S)
     speaker.close()
     assert [(s.number, s.window) for s in voice.spoken] == [("A007", 12)]
     assert "A零零七" in voice.spoken[0].text and "十二" in voice.spoken[0].text
+    # the log says each call said, how and how late, and each not said and why
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records
+              if r.name.startswith(("voice.", "display."))]
+    assert logged == [
+        ("WARNING", "not said: A007 to window 12 (no hall from the hub yet)"),
+        ("INFO", "saying A007 to window 12 (full, 3.0 s after the call)"),
+    ]
 
 
 def test_call_event_data_is_what_a_ticket_called_event_carries() -> None:

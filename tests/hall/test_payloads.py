@@ -32,6 +32,9 @@ CASE = {"id": 1, "ticket": 3, "number": "A003", "day": "2026-11-02", "window": 2
         "callbacks": [], "pushed": False}
 
 WIRE: dict[EventKind, dict[str, Any]] = {
+    EventKind.ASSIST_RECORDED: {"window": 2, "assist": "proxy", "service": "A", "zone": "z1",
+                                "staff": "0007", "ticket_id": 3, "number": "A003",
+                                "source": "village", "note": "代老人办理"},
     EventKind.TICKET_ISSUED: {"day": "2026-11-02", "ticket": {**TICKET, "booking": "BK-1"},
                               "slot": "A@08:30-10:00", "request": "k-7f3a",
                               "estimated_wait_min": 12, "wait_range_min": [8, 19]},

@@ -18,6 +18,7 @@ from hall.protocol import (
     PROTOCOL_VERSION,
     REQUESTS,
     Announce,
+    Assist,
     CallNext,
     CallNumber,
     Cases,
@@ -89,6 +90,8 @@ EXAMPLES: list[Request] = [
     Cases(id=24, state="open", overdue=True),
     CaseUpdate(id=25, case=3, action="callback", text="已电话回访", reached=True,
                satisfied=True),
+    Assist(id=29, window=3, assist="help"),
+    Assist(id=30, window=3, assist="proxy", service="A", source="village", note="代老人办理"),
 ]
 
 
@@ -351,6 +354,7 @@ def test_every_event_kind_is_documented() -> None:
 
 #: Fields left out of an event when they have no value.
 OPTIONAL = {EventKind.RATING_RECORDED: {"reason", "comment"},
+            EventKind.ASSIST_RECORDED: {"ticket_id", "number", "source", "note"},
             EventKind.TICKET_ISSUED: {"request", "estimated_wait_min", "wait_range_min"},
             EventKind.TICKET_NOT_PRINTED: {"given_up"},
             EventKind.CASE_UPDATED: {"note", "callback"}}

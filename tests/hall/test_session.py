@@ -71,6 +71,24 @@ def test_subscription_is_said_in_the_hello() -> None:
     assert json.loads(hello.text)["subscribe"] == ["ticket_issued"]
 
 
+def test_a_partial_stream_resumes_after_the_last_event_it_passed_on() -> None:
+    """A voice station hears only calls; it used to resume from its first welcome, so
+    every call since then came again after each outage (and was said again)."""
+    session = ClientSession("speaker-1", "s", subscribe=(EventKind.TICKET_ISSUED,))
+    welcomed(session, 4)
+    assert len(session.receive(issued(7, 1))) == 1
+    session.closed()
+    (again,) = session.connected()
+    assert isinstance(again, Send) and json.loads(again.text)["since"] == 7
+    session.receive(welcome(9, resumed=True))
+    assert session.receive(issued(7, 1)) == []  # a replay: not passed on twice
+    assert len(session.receive(issued(9, 2))) == 1
+    session.closed()
+    session.connected()
+    session.receive(welcome(3))  # a hub that started over: its events count again
+    assert len(session.receive(issued(4, 1))) == 1
+
+
 def test_welcome_builds_a_private_replica() -> None:
     session = ClientSession("d", "s")
     session.connected()
@@ -123,7 +141,7 @@ def test_a_partial_stream_keeps_no_replica_and_passes_everything_on() -> None:
     welcomed(session, 10)
     outs = session.receive(issued(42, 1))
     assert [o.event.seq for o in outputs_of(Applied, outs)] == [42]
-    assert session.seq == 10
+    assert session.seq == 42  # how far it got: a resume asks for what came after
 
 
 def test_results_are_matched_to_their_requests() -> None:

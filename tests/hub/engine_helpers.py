@@ -30,6 +30,7 @@ from hall.config import (
 )
 from hall.protocol import (
     Announce,
+    Assist,
     CallNext,
     CallNumber,
     CloseDay,
@@ -260,7 +261,8 @@ def run(config: HallConfig, commands: list[tuple[int, Request]]) -> tuple[Engine
 
 def a_morning() -> tuple[Engine, list[Event]]:
     """A scripted morning using every request that emits events; the engine and events."""
-    engine = Engine(hall())
+    engine = Engine(hall(services=(service("A"), service("B"),
+                                   service("C", zone="Z2", assist=True))))
     events: list[Event] = []
     requests: list[Request] = [
         SignIn(id=1, window=1, staff="0101"),
@@ -274,6 +276,7 @@ def a_morning() -> tuple[Engine, list[Event]]:
         CallNext(id=1, window=2),
         Transfer(id=1, window=2, service="C"),
         CallNext(id=1, window=3),
+        Assist(id=1, window=3, assist="proxy", note="代为办理"),
         Finish(id=1, window=3),
         Rate(id=1, window=3, ticket=3, score=4),
         Reinstate(id=1, window=1, ticket=1),

@@ -82,7 +82,7 @@ async def test_the_reader_process_ends_with_a_hub_killed_outright(tmp_path: Path
     finally:
         proc.kill()
         await proc.wait()
-    gone, alive = await asyncio.to_thread(psutil.wait_procs, readers, TIMEOUT_S)
+    _, alive = await asyncio.to_thread(psutil.wait_procs, readers, TIMEOUT_S)
     for process in alive:
         process.kill()
     assert not alive

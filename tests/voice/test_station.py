@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ async def test_a_burst_of_eight_calls_from_four_windows_is_all_said(tmp_path: Pa
 
 
 async def test_calls_missed_in_a_long_outage_are_not_said_late_a_short_one_is(
-        tmp_path: Path) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     import socket
 
     with socket.socket() as s:
@@ -154,6 +155,7 @@ async def test_calls_missed_in_a_long_outage_are_not_said_late_a_short_one_is(
                 await caller.request("call_next", window=1)
         await away.stop()
 
+    caplog.set_level(logging.INFO)
     hub = Hub(config, db, port=port, clock=Clock())
     await hub.start()
     station = Station(hub.url, "display-1", "display-secret", backend, clock=clock, settle_s=0)
@@ -181,3 +183,10 @@ async def test_calls_missed_in_a_long_outage_are_not_said_late_a_short_one_is(
         await station.close()
         await hub.stop()
     assert [s.number for s in backend.spoken] == ["A001", "A002", "A004"]
+    # the log accounts for every call: each said, or why not
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("voice.")]
+    assert [m.split(" (")[0] for m in said if m.startswith(("saying", "not said"))] == [
+        "saying A001 to window 1", "saying A002 to window 1",
+        "not said: A003 to window 1", "saying A004 to window 2"]
+    assert any(r.levelno == logging.WARNING and "A003" in r.getMessage()
+               and "long outage" in r.getMessage() for r in caplog.records)
