@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from statistics import NormalDist, median
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -192,8 +194,12 @@ class Snapshot:
         view = self._views.get(service)
         if view is None:
             capacity, idle, idle_share = 0.0, 0, 0.0
+            shares: dict[tuple[tuple[str, ...], ...], float] = {}  # windows alike: once
             for window in self._staffed:
-                share = window_share(self.state, window, service, self.service_time)
+                share = shares.get(window.tiers)
+                if share is None:
+                    share = shares[window.tiers] = window_share(
+                        self.state, window, service, self.service_time)
                 capacity += share
                 ws = self.state.windows.get(window.number)
                 if share > 0 and (ws is None or ws.ticket is None):
@@ -319,28 +325,80 @@ def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
     """Priority tickets expected per second per service: the service's arrivals over the
     last ARRIVALS_OVER (the pace now) times its priority share over the last
     SHARE_OVER (steadier: priority tickets are few)."""
-    recent, share_since = now - ARRIVALS_OVER, now - SHARE_OVER
-    arrivals: dict[str, int] = {}
-    tickets: dict[str, int] = {}
-    priority: dict[str, int] = {}
-    # Tickets are kept in the order they were issued: the recent ones are a tail, found
-    # by bisection (a busy morning's thousands of tickets are not each parsed anew).
-    ordered = list(state.tickets.values())
-
-    def issued(ticket: Ticket) -> datetime:
-        return datetime.fromisoformat(ticket.issued_at)
-
-    first = bisect_left(ordered, share_since, key=issued)
-    first_recent = bisect_left(ordered, recent, key=issued)
-    for index in range(first, len(ordered)):
-        ticket = ordered[index]
-        tickets[ticket.service] = tickets.get(ticket.service, 0) + 1
-        if ticket.priority:
-            priority[ticket.service] = priority.get(ticket.service, 0) + 1
-        if index >= first_recent:
-            arrivals[ticket.service] = arrivals.get(ticket.service, 0) + 1
+    kept = state.__dict__.get("_arrivals")  # one per state (and so per thread)
+    if not isinstance(kept, _Arrivals):
+        kept = state.__dict__["_arrivals"] = _Arrivals()
+    arrivals, tickets, priority = kept.counts(state, now)
     seconds = ARRIVALS_OVER.total_seconds()
-    return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()}
+    return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()
+            if n}
+
+
+class _Arrivals:
+    """Per service: tickets issued since ``now - ARRIVALS_OVER``, tickets and priority
+    tickets since ``now - SHARE_OVER``; kept up to date as tickets are added and time
+    moves on, so each take_ticket costs a few steps, not a pass over the day's tickets.
+    Tickets are in the order they were issued; a new day, another state or a moment
+    earlier than the last starts over (by bisection)."""
+
+    def __init__(self) -> None:
+        self._tickets: dict[int, Ticket] | None = None
+        self._seen: list[tuple[datetime, str, bool]] = []
+        self._share_at = 0  # first index within SHARE_OVER
+        self._recent_at = 0  # first index within ARRIVALS_OVER
+        self._counted = 0  # tickets of _seen counted
+        self._last: datetime | None = None
+        self._arrivals: Counter[str] = Counter()
+        self._all: Counter[str] = Counter()
+        self._priority: Counter[str] = Counter()
+
+    def counts(self, state: HallState, now: datetime
+               ) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        fresh = (state.tickets is not self._tickets or len(state.tickets) < len(self._seen)
+                 or self._last is None or now < self._last)
+        if fresh:
+            self._tickets, self._seen = state.tickets, []
+        if len(state.tickets) > len(self._seen):
+            for ticket in islice(state.tickets.values(), len(self._seen), None):
+                self._seen.append((datetime.fromisoformat(ticket.issued_at), ticket.service,
+                                   ticket.priority))
+        if fresh:
+            self._start_over(now)
+        else:
+            self._advance(now)
+        self._last = now
+        return self._arrivals, self._all, self._priority
+
+    def _start_over(self, now: datetime) -> None:
+        seen = self._seen
+        self._share_at = bisect_left(seen, now - SHARE_OVER, key=lambda t: t[0])
+        self._recent_at = bisect_left(seen, now - ARRIVALS_OVER, key=lambda t: t[0])
+        self._counted = len(seen)
+        self._all = Counter(service for _, service, _ in islice(seen, self._share_at, None))
+        self._priority = Counter(service for _, service, first in
+                                 islice(seen, self._share_at, None) if first)
+        self._arrivals = Counter(service for _, service, _ in
+                                 islice(seen, self._recent_at, None))
+
+    def _advance(self, now: datetime) -> None:
+        seen = self._seen
+        for index in range(self._counted, len(seen)):  # the tickets issued since
+            _, service, first = seen[index]
+            self._all[service] += 1
+            self._arrivals[service] += 1
+            if first:
+                self._priority[service] += 1
+        self._counted = len(seen)
+        share_since, recent = now - SHARE_OVER, now - ARRIVALS_OVER
+        while self._share_at < len(seen) and seen[self._share_at][0] < share_since:
+            _, service, first = seen[self._share_at]
+            self._all[service] -= 1
+            if first:
+                self._priority[service] -= 1
+            self._share_at += 1
+        while self._recent_at < len(seen) and seen[self._recent_at][0] < recent:
+            self._arrivals[seen[self._recent_at][1]] -= 1
+            self._recent_at += 1
 
 
 def _tz(config: HallConfig) -> ZoneInfo:

@@ -414,7 +414,9 @@ class PublicSide:
                     dirty.services.add(ticket.service)
                 if "from_service" in data:
                     dirty.services.add(str(data["from_service"]))
-            elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED):
+            elif kind in (EventKind.WINDOW_PAUSED, EventKind.WINDOW_RESUMED,
+                          EventKind.CLERK_SIGNED_IN, EventKind.CLERK_SIGNED_OUT):
+                # who serves changes every waiting ticket's wait (hall/forecast.py)
                 window = self.config.window(int(data["window"]))
                 dirty.services.update(window.services if window else ())
             elif kind is EventKind.DAY_CLOSED:
@@ -500,7 +502,7 @@ class PublicSide:
         if self._special is not None and time.monotonic() - self._special[1] < highlight_s:
             special = self._special[0]
         return screen_view(self.config, state, self._calls, zones, self.notice,
-                           special, highlight_s)
+                           special, highlight_s, now=self.clock())
 
     def _now(self) -> str:
         """The hall's time now, as the pages read it (``now`` in every view)."""

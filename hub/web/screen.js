@@ -80,7 +80,7 @@
     var list = document.getElementById("waiting");
     list.replaceChildren.apply(list, v.waiting.map(function (z) {
       var li = document.createElement("li");
-      li.textContent = z.name + " " + z.waiting + " 人";
+      li.textContent = z.name + " " + z.waiting + " 人" + (z.waiting && z.wait_text ? " · " + z.wait_text : "");
       if (!z.waiting) { li.className = "none"; }
       return li;
     }));

@@ -8,6 +8,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -277,3 +278,36 @@ def test_a_snapshot_looks_up_the_halls_opening_once(monkeypatch: Any) -> None:
     monkeypatch.setattr(forecast, "opened_at", counted)
     forecast.Snapshot(engine.state, engine.config, START).wait("A", 3)
     assert len(calls) == 1
+
+
+def test_the_running_arrival_counts_match_a_recount() -> None:
+    """The priority rates kept up to date ticket by ticket (and minute by minute) are
+    those of a count from scratch at every moment."""
+
+    def recount(state: HallState, now: datetime) -> dict[str, float]:
+        arrivals: dict[str, int] = {}
+        tickets: dict[str, int] = {}
+        priority: dict[str, int] = {}
+        for ticket in state.tickets.values():
+            issued = datetime.fromisoformat(ticket.issued_at)
+            if issued < now - forecast.SHARE_OVER:
+                continue
+            tickets[ticket.service] = tickets.get(ticket.service, 0) + 1
+            if ticket.priority:
+                priority[ticket.service] = priority.get(ticket.service, 0) + 1
+            if issued >= now - forecast.ARRIVALS_OVER:
+                arrivals[ticket.service] = arrivals.get(ticket.service, 0) + 1
+        seconds = forecast.ARRIVALS_OVER.total_seconds()
+        return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()}
+
+    engine = Engine(hall())
+    for minute in range(0, 240, 7):
+        now = START + timedelta(minutes=minute)
+        take(engine, "ABC"[minute % 3], now, priority=minute % 2 == 0)
+        take(engine, "A", now)
+        assert forecast._priority_rates(engine.state, now) == pytest.approx(
+            recount(engine.state, now))
+    later = START + timedelta(minutes=300)
+    assert forecast._priority_rates(engine.state, later) == recount(engine.state, later)
+    assert forecast._priority_rates(engine.state, START) == pytest.approx(
+        recount(engine.state, START))  # an earlier moment: counted anew

@@ -164,6 +164,16 @@ async def test_screen_shows_calls_of_its_zones(hub: Hub, client: ClientFactory) 
             seen = json.loads(await asyncio.wait_for(social.recv(), TIMEOUT_S))
         assert [c["number"] for c in seen["recent"]] == ["C001"]
         assert [z["zone"] for z in seen["waiting"]] == ["social"]
+        # nobody waits in the zone now: no wait for a newcomer, in the citizen's words
+        assert seen["waiting"][0]["wait_text"] == "无需等候"
+        await take(client, "C")
+        await take(client, "C")
+        view = await next_view(social, lambda v: v["waiting"][0]["waiting"] == 2)
+        low, high = view["waiting"][0]["wait_range_min"]
+        assert 0 <= low <= high and view["waiting"][0]["wait_text"].startswith("约")
+        await (await client("caller-62")).ok("pause", window=62)  # C's only window
+        view = await next_view(social, lambda v: v["waiting"][0]["wait_range_min"] is None)
+        assert view["waiting"][0]["wait_text"] == "暂无法估计"
         while True:
             view = json.loads(await asyncio.wait_for(everything.recv(), TIMEOUT_S))
             if len(view["recent"]) == 2:
