@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import sqlite3
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from sqlite_utils import Database
 
 from hall.config import HallConfig
 from hall.protocol import Stats, StoreQuery, TicketHistory
+from ledger import push
 from ledger.history import ticket_history
 from ledger.stats import DayCache, day_figures, hall_stats, snapshot
 from ledger.store import read_only
@@ -132,7 +134,12 @@ class Reader:
             start = date.fromisoformat(request.start) if request.start else None
             end = date.fromisoformat(request.end) if request.end else None
             start, end = start or end or today, end or start or today
-            return hall_stats(db, config, start, end, cache)
+            figures = hall_stats(db, config, start, end, cache)
+            try:
+                figures["push"] = push.status(db)  # the push to the province, now
+            except sqlite3.OperationalError:
+                pass  # a database from before the outbox
+            return figures
         if isinstance(request, TicketHistory):
             on = date.fromisoformat(request.day) if request.day else today
             return {"tickets": ticket_history(db, request.number, on)}
