@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QPushButton,
     QSizePolicy,
@@ -155,7 +156,7 @@ class KioskWindow(QMainWindow):
         lines = text.count("\n") + 1
         content = max(MIN_TARGET_DP, round(size * 2.6) - 16, lines * metrics.lineSpacing() + 14)
         style = f"font-size: {size}px; min-height: {content}px;"
-        if kind in colours:
+        if kind in colours and enabled:  # disabled: the theme's grey, whatever the kind
             bg, fg = colours[kind]
             border = f"border: 3px solid {pal.text};" if kind == "plain" else ""
             style += f"background: {bg}; color: {fg}; {border}"
@@ -262,6 +263,9 @@ class KioskWindow(QMainWindow):
         self.buttons = {}
         page = QWidget()
         layout = QVBoxLayout(page)
+        # the page never stretches the window past its screen: what does not fit is paged
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        page.setMinimumSize(1, 1)  # (an explicit minimum: the window ignores the layout's)
         margin = max(12, self.p.text_dp)
         layout.setContentsMargins(margin, margin // 2, margin, margin)
         layout.setSpacing(max(10, self.p.text_dp // 2))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -17,6 +16,7 @@ from printer.profile import load_printer_profile
 from printer.render import render
 from printer.virtual import VirtualPrinter
 from qtkit.bridge import HubBridge
+from tests.conftest import FakeClock
 from tests.kiosk.conftest import WAIT_MS
 from tests.qtkit.conftest import ThreadedHub
 
@@ -205,7 +205,7 @@ def test_a_kiosk_that_never_reached_the_hub_names_the_hall_and_says_so(
     bridge = HubBridge(url, "kiosk-1", "kiosk-secret", backoff_s=(0.05, 0.2))
     printer = TicketPrinter(load_printer_profile("zh-80mm"), virtual_printer.connection)
     kiosk = build_kiosk(qapp, bridge, printer, KioskSettings(hall_name="东乡区政务服务中心"),
-                        clock=lambda: datetime.now(UTC))
+                        clock=FakeClock())
     qtbot.addWidget(kiosk.window)
     kiosk.window.resize(1080, 1920)
     kiosk.window.show()
