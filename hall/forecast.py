@@ -172,8 +172,8 @@ class Snapshot:
     def __init__(self, state: HallState, config: HallConfig, now: datetime) -> None:
         self.state, self.config, self.now = state, config, now
         self._views: dict[str, _ServiceView] = {}
-        opened = opened_at(state)
-        self._staffed = [w for w in config.windows if staffed(state, config, w, now, opened)]
+        self._opened = opened_at(state)
+        self._staffed: dict[int, bool] = {}  # window number -> staffed, asked as needed
         self._rates = _priority_rates(state, now)
         self._times: dict[str, ServiceTime] = {}
 
@@ -195,7 +195,13 @@ class Snapshot:
         if view is None:
             capacity, idle, idle_share = 0.0, 0, 0.0
             shares: dict[tuple[tuple[str, ...], ...], float] = {}  # windows alike: once
-            for window in self._staffed:
+            for window in self.config.windows_serving(service):  # the others give 0
+                up = self._staffed.get(window.number)
+                if up is None:
+                    up = self._staffed[window.number] = staffed(
+                        self.state, self.config, window, self.now, self._opened)
+                if not up:
+                    continue
                 share = shares.get(window.tiers)
                 if share is None:
                     share = shares[window.tiers] = window_share(

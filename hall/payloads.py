@@ -625,6 +625,8 @@ class StatsResult(ResultPayload):
     by_service: tuple[Any, ...]
     by_window: tuple[Any, ...]
     by_clerk: tuple[Any, ...]
+    #: The push to the province now (ledger/push.py ``status``); absent without one.
+    push: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import sqlite3
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -18,6 +22,7 @@ from sqlite_utils import Database
 
 from hall.config import HallConfig
 from hall.protocol import Stats, StoreQuery, TicketHistory
+from ledger import push
 from ledger.history import ticket_history
 from ledger.stats import DayCache, day_figures, hall_stats, snapshot
 from ledger.store import read_only
@@ -64,6 +69,17 @@ _WORKER: _Local | None = None
 def _start_worker(config: HallConfig, path: str) -> None:
     global _WORKER
     _WORKER = _Local(config, path)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="jiaohao-read-orphan").start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """End this reader process as soon as the hub's is gone (a hub killed with SIGKILL
+    cannot shut its reader down; without this it would wait forever)."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _worker_answer(request: StoreQuery, today: date) -> dict[str, Any]:
@@ -132,7 +148,12 @@ class Reader:
             start = date.fromisoformat(request.start) if request.start else None
             end = date.fromisoformat(request.end) if request.end else None
             start, end = start or end or today, end or start or today
-            return hall_stats(db, config, start, end, cache)
+            figures = hall_stats(db, config, start, end, cache)
+            try:
+                figures["push"] = push.status(db)  # the push to the province, now
+            except sqlite3.OperationalError:
+                pass  # a database from before the outbox
+            return figures
         if isinstance(request, TicketHistory):
             on = date.fromisoformat(request.day) if request.day else today
             return {"tickets": ticket_history(db, request.number, on)}

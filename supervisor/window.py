@@ -47,6 +47,17 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
             table.setItem(r, c, QTableWidgetItem("—" if value in (None, "") else str(value)))
 
 
+def push_line(status: dict[str, Any] | None) -> str:
+    """The push to the province on the headline: sent, waiting, failing, last error."""
+    if not status or not (status["sent"] or status["pending"]):
+        return ""
+    line = f"\n省平台推送：已推送 {status['sent']}　待推送 {status['pending']}"
+    if status["failing"]:
+        line += f"（其中 {status['failing']} 条推送失败，将自动重试"
+        line += f"：{status['last_error']}）" if status.get("last_error") else "）"
+    return line
+
+
 class BarChart(QWidget):
     """Grouped bars with a legend; values over the bars when there is room."""
 
@@ -273,7 +284,8 @@ class DashboardWindow(QWidget):
             f"平均等候 {'—' if wait is None else f'{wait / 60:.1f} 分钟'}　"
             f"评价 {sum(t['ratings'].values())}　差评 {t['ratings']['1'] + t['ratings']['2']}　"
             f"帮办 {t.get('help', 0)}　代办 {t.get('proxy', 0)}　"
-            f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}\n{forecast_line(t)}")
+            f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}\n{forecast_line(t)}"
+            + push_line(f.get("push")))
         hours = f["by_hour"]
         self.hourly.set_data([h["name"] for h in hours],
                              [("取号", [float(h["issued"]) for h in hours]),
