@@ -258,6 +258,27 @@ class Snapshot:
         return self.wait(service, ahead, priority)
 
 
+def wait_over(forecast: Snapshot, services: Iterable[str]) -> Wait:
+    """A newcomer's wait across ``services`` (a zone of the wall): the range spanning
+    those with people waiting, its point their largest; 无需等候 (0–0) when nobody waits
+    in any; :data:`UNKNOWN` (暂无法估计) when none with people waiting can be estimated."""
+    known: list[Wait] = []
+    unknown = False
+    for service in services:
+        queue = forecast.state.queues.get(service)
+        if queue is None or not len(queue):
+            continue
+        wait = forecast.newcomer(service)
+        if wait.known:
+            known.append(wait)
+        else:
+            unknown = True
+    if known:
+        return Wait(max(w.minutes for w in known), min(w.low for w in known),
+                    max(w.high for w in known))
+    return UNKNOWN if unknown else Wait(0, 0, 0)
+
+
 def _wait_from(mean_s: float, var_s: float) -> Wait:
     """Median and 10th/90th percentiles, in minutes, of a log-normal wait."""
     sigma2 = math.log1p(var_s / mean_s ** 2)
