@@ -386,7 +386,8 @@ class KioskWindow(QMainWindow):
         for s in services:
             name = self.name(s.name, s.name_en)
             if s.why is not None:  # colour is not the only cue: the words say it
-                text = f"{name}\n{self.t('暂不可取')}：{s.why.text(self.t)}"
+                why = self.t("暂不可取：{why}").format(why=s.why.text(self.t))
+                text = f"{name}\n{why}"
             elif not live:
                 text = name
             else:

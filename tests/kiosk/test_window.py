@@ -52,6 +52,17 @@ def test_a_touch_prints_exactly_one_ticket(
     assert number is not None and number.text() == "A003"
 
 
+def test_a_closed_service_reads_as_english_in_english(make_kiosk: Any) -> None:
+    kiosk = make_kiosk()
+    w, p = kiosk.window, kiosk.presenter
+    w.buttons["zone:social"].click()
+    assert "暂不可取：现在不取号" in w.buttons["service:D"].text()
+    p.toggle_english()
+    line = w.buttons["service:D"].text().splitlines()[-1]
+    assert line.startswith("Not available: no tickets now")  # no Chinese colon either
+    assert not any("\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in line)
+
+
 def test_closed_and_capped_services_issue_nothing(
     qtbot: Any, make_kiosk: Any, kiosk_hub: ThreadedHub, virtual_printer: VirtualPrinter
 ) -> None:
