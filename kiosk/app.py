@@ -144,9 +144,7 @@ def build_kiosk(
     replica.applied.connect(lambda _event: presenter.refresh())
     bridge.connection_changed.connect(presenter.set_online)
     bridge.refused.connect(lambda reason: log.error("the hub refused this kiosk: %s", reason))
-    touch_filter = TouchFilter(presenter)
-    app.installEventFilter(touch_filter)
-    window._touch_filter = touch_filter  # type: ignore[attr-defined]  # keep it alive
+    app.installEventFilter(TouchFilter(presenter, window))
     timer = QTimer(window)
     timer.setInterval(1000)
     timer.timeout.connect(presenter.tick)
