@@ -15,8 +15,8 @@ The model, in short:
   active in the last :data:`ACTIVE_WITHIN`). A window shared with other services gives
   this one a share in proportion to the work waiting for each, services of earlier
   tiers weighing more (the window prefers them).
-- **Order rules**: a normal ticket also waits for the priority tickets that will arrive
-  meanwhile (at most the priority ratio's share of the calls); a priority ticket gives
+- **Order rules**: a normal ticket also waits for the priority tickets expected to
+  arrive over its wait (at most the priority ratio's share of the calls); a priority ticket gives
   way to the normal share of the cycle while normal tickets wait.
 - **Out of it**: the time until ``ahead + 1`` calls, whose mean is ``(ahead + r) · m / c``
   (``r`` the mean residual of the services in progress) and whose spread comes from
@@ -231,7 +231,11 @@ class Snapshot:
         if priority:
             lost = min(n_calls / cycle, MAX_LOST) if view.normal_waiting and cycle else 0.0
         else:
-            need = view.priority_rate * view.time.mean_s / view.capacity
+            # the priority tickets expected to arrive over the wait without them, each a
+            # service ahead: the wait grows by that share, not compounded (the pace of
+            # arrivals is not taken to hold over the longer wait as well)
+            share = view.priority_rate * view.time.mean_s / view.capacity
+            need = share / (1.0 + share)
             # (capped: even a hall calling only priority tickets serves a normal one at
             # some point, and the estimate must stay finite)
             lost = min(p_calls / cycle if cycle else 0.0, need, MAX_LOST)
