@@ -226,7 +226,7 @@ class UnknownCase(QueueError):
 class BookingOnly(QueueError):
     code = "booking_only"
     doc = ("The service takes only bookings now (its appointment-only hours, "
-           "[[service]] booking_hours): check in a booking code.")
+           "[[service]] appointment_hours): check in a booking code.")
 
 
 class AssistRefused(QueueError):

@@ -8,8 +8,8 @@ hall, its state and the time of day come in; a :class:`Refusal` (or None) goes o
 The rules, in the order they are checked:
 
 1. ``hours``: outside every span of the service's hours (its regular ``hours``, its
-   ``extended_hours`` and its appointment-only ``booking_hours``; on a rest day, its
-   ``rest_day_hours`` when it has some), nothing is issued; in ``booking_hours`` only
+   ``extended_hours`` and its appointment-only ``appointment_hours``; on a rest day, its
+   ``rest_day_hours`` when it has some), nothing is issued; in ``appointment_hours`` only
    a booking is checked in (``booked``);
 2. ``daily_cap``: the service's tickets issued this hall day reached its cap;
 3. no window of the hall serves the service (nobody would ever call the ticket);
@@ -103,9 +103,9 @@ def period(service: Service, moment: time, resting: bool = False) -> Period | No
         return Period.REGULAR
     if _within(service.extended_hours, moment):
         return Period.EXTENDED
-    if _within(service.booking_hours, moment):
+    if _within(service.appointment_hours, moment):
         return Period.OFF_HOURS
-    if not (service.hours or service.extended_hours or service.booking_hours):
+    if not (service.hours or service.extended_hours or service.appointment_hours):
         return Period.REGULAR  # no hours: issued whenever the hall is open
     return None
 
@@ -119,7 +119,7 @@ def _open_hours(service: Service, resting: bool) -> str:
         spans = service.rest_day_hours
     else:
         spans = tuple(sorted((*service.hours, *service.extended_hours,
-                              *service.booking_hours)))
+                              *service.appointment_hours)))
     return "、".join(map(str, spans))
 
 
@@ -133,8 +133,8 @@ def refusal(hall: HallConfig, state: HallState, service: Service,
     if held is None:
         return Refusal(Closed.OUTSIDE_HOURS, service, _open_hours(service, resting))
     if (booked is False and held is Period.OFF_HOURS and not resting
-            and _within(service.booking_hours, moment)):
-        span = next(h for h in service.booking_hours if h.contains(moment))
+            and _within(service.appointment_hours, moment)):
+        span = next(h for h in service.appointment_hours if h.contains(moment))
         return Refusal(Closed.BOOKING_ONLY, service, str(span))
     if service.daily_cap is not None and state.issued.get(service.id, 0) >= service.daily_cap:
         return Refusal(Closed.DAILY_CAP, service)

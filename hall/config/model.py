@@ -79,7 +79,7 @@ class Service:
     #: (only a booking is checked in: 错时) and the hours of rest days (weekends and
     #: ``[followup] holidays``, 不打烊: 错时); empty: none.
     extended_hours: tuple[TimeRange, ...] = ()
-    booking_hours: tuple[TimeRange, ...] = ()
+    appointment_hours: tuple[TimeRange, ...] = ()
     rest_day_hours: tuple[TimeRange, ...] = ()
     slot_caps: tuple[SlotCap, ...] = ()
     #: Used for wait estimates until enough services have been timed today.
@@ -240,7 +240,7 @@ class HallConfig:
                     "daily_cap": s.daily_cap,
                     "hours": [str(h) for h in s.hours],
                     "extended_hours": [str(h) for h in s.extended_hours],
-                    "booking_hours": [str(h) for h in s.booking_hours],
+                    "appointment_hours": [str(h) for h in s.appointment_hours],
                     "rest_day_hours": [str(h) for h in s.rest_day_hours],
                     "max_minutes": s.max_minutes,
                     "assist": s.assist,
@@ -321,7 +321,7 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
                     name_en=str(s.get("name_en", "")), daily_cap=s.get("daily_cap"),
                     hours=tuple(_span(h) for h in s.get("hours", [])),
                     extended_hours=tuple(_span(h) for h in s.get("extended_hours", [])),
-                    booking_hours=tuple(_span(h) for h in s.get("booking_hours", [])),
+                    appointment_hours=tuple(_span(h) for h in s.get("appointment_hours", [])),
                     rest_day_hours=tuple(_span(h) for h in s.get("rest_day_hours", [])),
                     max_minutes=_minutes(s.get("max_minutes")),
                     assist=bool(s.get("assist", False)))

@@ -26,7 +26,7 @@ SERVICE_KEYS = (
     "typical_minutes",
     "max_minutes",
     "extended_hours",
-    "booking_hours",
+    "appointment_hours",
     "rest_day_hours",
     "assist",
 )
@@ -74,10 +74,10 @@ def check_services(c: Checker, data: Mapping[str, Any]) -> list[Service]:
         daily_cap = c.integer(table, where, "daily_cap", low=1)
         hours = _hours(c, table, where)
         extended = _hours(c, table, where, "extended_hours")
-        booking = _hours(c, table, where, "booking_hours")
+        booking = _hours(c, table, where, "appointment_hours")
         rest = _hours(c, table, where, "rest_day_hours")
         _apart(c, where, [("hours", hours), ("extended_hours", extended),
-                          ("booking_hours", booking)])
+                          ("appointment_hours", booking)])
         slot_caps = _slot_caps(c, table, where, hours)
         minutes = _typical_minutes(c, table, where)
         most = _max_minutes(c, table, where)
@@ -92,7 +92,7 @@ def check_services(c: Checker, data: Mapping[str, Any]) -> list[Service]:
                     daily_cap=daily_cap,
                     hours=tuple(sorted(hours)),
                     extended_hours=tuple(sorted(extended)),
-                    booking_hours=tuple(sorted(booking)),
+                    appointment_hours=tuple(sorted(booking)),
                     rest_day_hours=tuple(sorted(rest)),
                     slot_caps=tuple(sorted(slot_caps, key=lambda s: s.hours)),
                     typical_minutes=minutes,

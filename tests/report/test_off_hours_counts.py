@@ -30,7 +30,7 @@ def hours_hall() -> HallConfig:
     17:00-18:30 (傍晚弹性); appointment-only 08:00-09:00; on rest days 09:00-12:00."""
     a = service("A", hours=(span("09:00", "12:00"), span("13:30", "17:00")),
                 extended_hours=(span("12:00", "13:30"), span("17:00", "18:30")),
-                booking_hours=(span("08:00", "09:00"),),
+                appointment_hours=(span("08:00", "09:00"),),
                 rest_day_hours=(span("09:00", "12:00"),))
     return hall(services=(a, service("B"), service("C", zone="Z2")))
 
@@ -157,7 +157,7 @@ def test_config_checks_the_new_hours() -> None:
 
     text = ('[hall]\nname = "厅"\n[[zone]]\nid = "Z"\nname = "区"\n[[service]]\nid = "A"\n'
             'name = "业务"\nzone = "Z"\nhours = ["09:00-12:00"]\n'
-            'extended_hours = ["11:30-13:30"]\nbooking_hours = ["08:00-09:00"]\n'
+            'extended_hours = ["11:30-13:30"]\nappointment_hours = ["08:00-09:00"]\n'
             'rest_day_hours = ["09:00-12:00"]\n[[window]]\nnumber = 1\nservices = ["A"]\n')
     try:
         parse_config(text)
