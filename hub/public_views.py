@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from hall.config import HallConfig, Window
-from hall.forecast import Snapshot
+from hall.forecast import Snapshot, wait_over
 from hall.rating import COMMENT_MAX, LEVELS, REASONS, REASONS_EN
 from hall.state import HallState, TicketStatus, people_ahead
 from hall.words import english, ticket_mark, wait_words
@@ -163,24 +163,8 @@ def zone_wait(config: HallConfig, state: HallState, forecast: Snapshot,
     """A newcomer's wait in ``zone`` for the wall: the range spanning the zone's services
     that have people waiting (无需等候 when nobody waits; 暂无法估计 when no service with
     people waiting can be estimated now). ``wait_range_min`` null: no estimate."""
-    spans = []
-    unknown = False
-    for service in config.services:
-        queue = state.queues.get(service.id)
-        if service.zone != zone or queue is None or not len(queue):
-            continue
-        wait = forecast.newcomer(service.id)
-        if wait.known:
-            spans.append(wait)
-        else:
-            unknown = True
-    span: list[int] | None
-    if spans:
-        span = [min(w.low for w in spans), max(w.high for w in spans)]
-        minutes = max(w.minutes for w in spans)
-    else:
-        span, minutes = (None, 0) if unknown else ([0, 0], 0)
-    known = span is not None
+    wait = wait_over(forecast, (s.id for s in config.services if s.zone == zone))
+    span, minutes, known = (wait.range if wait.known else None), wait.minutes, wait.known
     return {"wait_range_min": span,
             "wait_text": wait_words(minutes, range_min=span, known=known),
             "wait_text_en": wait_words(minutes, english, range_min=span, known=known)}

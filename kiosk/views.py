@@ -386,7 +386,8 @@ class KioskWindow(QMainWindow):
         for s in services:
             name = self.name(s.name, s.name_en)
             if s.why is not None:  # colour is not the only cue: the words say it
-                text = f"{name}\n{self.t('暂不可取')}：{s.why.text(self.t)}"
+                why = self.t("暂不可取：{why}").format(why=s.why.text(self.t))
+                text = f"{name}\n{why}"
             elif not live:
                 text = name
             else:
@@ -525,10 +526,15 @@ class KioskWindow(QMainWindow):
 
 
 class TouchFilter(QObject):
-    """Any mouse press or touch anywhere: the presenter's idle timers start over."""
+    """Any mouse press or touch anywhere: the presenter's idle timers start over.
 
-    def __init__(self, presenter: KioskPresenter) -> None:
-        super().__init__()
+    Installed on the whole application, so it is made a child of the kiosk's window: Qt
+    takes a destroyed filter off the application, and an app that outlives the kiosk
+    (the demo, the test suite) never calls into a presenter whose window is gone.
+    """
+
+    def __init__(self, presenter: KioskPresenter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.p = presenter
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import sqlite3
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -66,6 +69,17 @@ _WORKER: _Local | None = None
 def _start_worker(config: HallConfig, path: str) -> None:
     global _WORKER
     _WORKER = _Local(config, path)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="jiaohao-read-orphan").start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """End this reader process as soon as the hub's is gone (a hub killed with SIGKILL
+    cannot shut its reader down; without this it would wait forever)."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _worker_answer(request: StoreQuery, today: date) -> dict[str, Any]:

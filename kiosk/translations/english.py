@@ -85,7 +85,7 @@ ENGLISH: dict[str, str] = {
     "优先取号：请选择办理区域": "Priority ticket: choose the area",
     "已读取身份证：请选择办理区域": "ID card read: choose the area",
     "等候 {n} 人 · 约 {m} 分钟": "{n} waiting · about {m} min",
-    "暂不可取": "Not available",
+    "暂不可取：{why}": "Not available: {why}",  # an English colon, not the Chinese one
     CAP_REACHED: "all of today's tickets are taken",
     NOT_SERVED: "not served today",
     CLOSED_HOURS: "no tickets now (tickets {hours})",

@@ -104,8 +104,8 @@ your booking code</translation>
         <translation>{n} waiting · about {m} min</translation>
     </message>
     <message>
-        <source>暂不可取</source>
-        <translation>Not available</translation>
+        <source>暂不可取：{why}</source>
+        <translation>Not available: {why}</translation>
     </message>
     <message>
         <source>今日号已取完</source>

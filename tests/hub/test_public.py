@@ -247,6 +247,28 @@ async def test_the_browser_walls_big_call_is_only_what_stands_now(
         assert view["latest"] is None
 
 
+async def test_views_carry_the_halls_time_which_alone_is_no_change(
+        hub: Hub, client: ClientFactory, clock: Clock) -> None:
+    """The browser wall showed the TV's own time zone (10:58 under UTC while the hall's
+    clock said 18:58): every view now brings the hall's time for the page to count on."""
+    mine = await take(client)
+    for path in ("/api/screen", f"/api/t/{token_of(mine['link'])}"):
+        _, _, body = await http(hub, path)
+        assert json.loads(body)["now"] == "2026-03-02T10:00:00.000+08:00"
+    async with connect(f"{hub.url}/public/ws?screen=1&zones=social",
+                       open_timeout=TIMEOUT_S) as page:
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["now"] == "2026-03-02T10:00:00.000+08:00"
+        clock.advance(minutes=1)
+        await take(client, "A")  # the tax zone: nothing of this screen changed
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(page.recv(), 0.5)
+        await take(client, "C")  # the social zone
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["now"] == "2026-03-02T10:01:00.000+08:00"
+        assert [z["waiting"] for z in view["waiting"]] == [1]
+
+
 async def test_a_guessed_socket_is_refused(hub: Hub) -> None:
     with pytest.raises(InvalidStatus) as refused:
         async with connect(f"{hub.url}/public/ws?t=1-0000000000000000",
