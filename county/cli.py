@@ -6,6 +6,8 @@
   ship      run a hall's shipper in the foreground, beside its hub
   status    each hall's link as the county sees it
   report    the county's 日通报 or a period's report (PDF, XLSX, CSV)
+  set-aside  move a hall's events after a sequence number aside (a hall restored
+            from a backup then ships on under its own id)
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from hall.config.county import url_problem
 
-COMMANDS = ("init", "add-hall", "add-reader", "ship", "status", "report")
+COMMANDS = ("init", "add-hall", "add-reader", "ship", "status", "report", "set-aside")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--name", default="", help="the county's name in the title")
     report.add_argument("--formats", default="pdf,xlsx,csv,json",
                         help="comma-separated, of pdf, xlsx, csv, json (default: all)")
+    aside = sub.add_parser("set-aside", help="move a restored hall's lost events aside")
+    aside.add_argument("--url", required=True, help="postgresql:// address, as the owner")
+    aside.add_argument("--hall", required=True, help="the hall's id")
+    aside.add_argument("--after", required=True, type=int,
+                       help="the last sequence number the restored hall's log holds")
     return parser
 
 
@@ -104,6 +111,15 @@ def _owner_command(args: argparse.Namespace) -> int:
             print(f"jiaohao county add-reader: {exc}", file=sys.stderr)
             return 2
         _print_role(args.url, args.role, password, "the reader's")
+        return 0
+    if args.command == "set-aside":
+        try:
+            moved = schema.set_aside(args.url, args.hall, args.after)
+        except schema.CountyError as exc:
+            print(f"jiaohao county set-aside: {exc}", file=sys.stderr)
+            return 2
+        print(f"{moved} event(s) of {args.hall} after {args.after} set aside in"
+              f" county_event_log_set_aside; the hall ships again from {args.after + 1}")
         return 0
     return _status(args.url)
 

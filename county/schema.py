@@ -9,6 +9,7 @@ data — stays as it is for other tools. Behind it:
   ``county_links``      each hall's shipper: shipped and hall sequence numbers, state
   ``county_incidents``  what a shipper found wrong (a hall restored from a backup …)
   ``county_day_figures`` per hall day, the statistics (county/figures.py)
+  ``county_event_log_set_aside``  events a technician moved out of the log (set_aside)
 
 Row-level security: a hall's role (a member of ``jiaohao_hall``) reads and adds only
 rows of its own hall; ``jiaohao_county_reader`` reads everything (reports, dashboard).
@@ -83,6 +84,14 @@ MIGRATIONS: tuple[str, ...] = (
         refreshed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (hall_id, day)
     );
+    """,
+    # 2: events a technician set aside (a hall restored from a backup), kept
+    """
+    CREATE TABLE county_event_log_set_aside (
+        LIKE county_event_log,
+        set_aside_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX county_event_log_set_aside_hall ON county_event_log_set_aside (hall_id, seq);
     """,
 )
 
@@ -217,7 +226,7 @@ DROP POLICY IF EXISTS read_all ON county_incidents;
 CREATE POLICY read_all ON county_incidents FOR SELECT TO jiaohao_county_reader USING (true);
 
 REVOKE ALL ON county_halls, county_event_log, county_links, county_incidents,
-    county_day_figures FROM PUBLIC;
+    county_day_figures, county_event_log_set_aside FROM PUBLIC;
 GRANT SELECT, INSERT ON county_event_log TO jiaohao_hall;
 GRANT SELECT, INSERT, UPDATE ON county_links TO jiaohao_hall;
 GRANT SELECT, INSERT ON county_incidents TO jiaohao_hall;
@@ -234,8 +243,8 @@ END $$;
 -- Readers refresh the figures they read (a cache of what the events say).
 GRANT INSERT, UPDATE ON county_day_figures TO jiaohao_county_reader;
 GRANT SELECT ON county_halls, county_event_log, county_links, county_incidents,
-    county_day_figures, county_events, county_tickets, county_day_summary, county_cases,
-    county_figures TO jiaohao_county_reader;
+    county_day_figures, county_event_log_set_aside, county_events, county_tickets,
+    county_day_summary, county_cases, county_figures TO jiaohao_county_reader;
 """
 
 
@@ -328,3 +337,34 @@ def add_reader(url: str, role: str, password: str | None = None) -> str | None:
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(READER_GROUP),
                                                       sql.Identifier(role)))
         return new_password
+
+
+def set_aside(url: str, hall_id: str, after: int) -> int:
+    """Move the county's events of ``hall_id`` after sequence number ``after`` out of
+    the log into ``county_event_log_set_aside`` (kept there; jiaohao never deletes
+    them), so that a hall restored from a backup whose log ends at ``after`` ships its
+    own events from there on under its own id. The hall's figures of the days touched
+    are computed again. Returns the number of events moved.
+
+    Raises:
+        CountyError: no such hall, or ``after`` is negative.
+        psycopg.Error: the database refused (e.g. not run by the county's owner).
+    """
+    if after < 0:
+        raise CountyError(f"--after {after}: a sequence number, 0 or more")
+    with connect(url) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+        if conn.execute("SELECT 1 FROM county_halls WHERE hall_id = %s",
+                        (hall_id,)).fetchone() is None:
+            raise CountyError(f"no hall {hall_id!r} in the county (jiaohao county status)")
+        conn.execute("LOCK TABLE county_event_log IN SHARE ROW EXCLUSIVE MODE")  # no batch now
+        columns = "hall_id, seq, at, at_ts, day, kind, data, digest, shipped_at"
+        moved = conn.execute(
+            f"WITH gone AS (DELETE FROM county_event_log WHERE hall_id = %s AND seq > %s"
+            f" RETURNING {columns}) INSERT INTO county_event_log_set_aside ({columns})"
+            f" SELECT {columns} FROM gone", (hall_id, after)).rowcount
+        conn.execute("DELETE FROM county_day_figures WHERE hall_id = %s AND upto_seq > %s",
+                     (hall_id, after))
+        conn.execute("UPDATE county_links SET shipped_seq = least(shipped_seq, %s),"
+                     " updated_at = now() WHERE hall_id = %s", (after, hall_id))
+        return int(moved)

@@ -44,7 +44,7 @@ class WallApp(QObject):
         super().__init__()
         self.bridge = bridge
         self.replica = Replica(bridge, clock=now)
-        self.model = DisplayModel(screen, notice=notice, clock=clock)
+        self.model = DisplayModel(screen, notice=notice, clock=clock, now=self.replica.clock)
         self.speaker = speaker
         if speaker is not None:
             self.model.on_announce(speaker.announce)

@@ -109,7 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qtkit.app import application, options_from_args, place_window
     from qtkit.station import StationError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # INFO by default, with each line's level: a speaking wall's technician checks from
+    # this log that every call was said (docs/voice.md)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:

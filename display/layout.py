@@ -80,8 +80,9 @@ def _px(value: float) -> int:
     return max(1, round(value))
 
 
-#: A waiting-count cell ("不动产登记服务区 等候 26 人") is about this many ems wide.
-WAITING_CELL_EM = 12
+#: A waiting-count cell ("不动产登记服务区 等候 26 人  约 15–25 分钟") is about this many
+#: ems wide.
+WAITING_CELL_EM = 19
 
 
 def plan(width: int, height: int, notice: bool = True, waiting: int = 9) -> Plan:

@@ -29,9 +29,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hall.clock import Clock
 from hall.config import HallConfig, Service
+from hall.forecast import Snapshot, Wait, wait_over
 from hall.protocol import Event, EventKind
 from hall.state import HallState, Ticket, TicketStatus, waiting_by_service
+from hall.words import wait_words
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +201,17 @@ class Waiting:
     id: str
     name: str
     count: int
+    #: A newcomer's wait there (hall.forecast.wait_over, as the browser wall computes
+    #: it); None when the model is given no hall time (``now``).
+    wait: Wait | None = None
+
+    @property
+    def wait_text(self) -> str:
+        """约 15–25 分钟, 暂无法估计 or 无需等候 (hall/words.py); empty without a wait."""
+        w = self.wait
+        if w is None:
+            return ""
+        return wait_words(w.minutes, range_min=w.range if w.known else None, known=w.known)
 
 
 @dataclass(frozen=True)
@@ -237,7 +251,9 @@ class _ShownSpecial:
 class DisplayModel:
     """The wall's state, fed by the replica's ``reset`` and ``applied`` signals.
 
-    ``clock`` is a monotonic clock in seconds (injected so tests control time).
+    ``clock`` is a monotonic clock in seconds (injected so tests control time); ``now``
+    the hall's time (the replica's hub clock): with it, each waiting row carries a
+    newcomer's wait there, computed from the replica as the browser wall does.
     """
 
     def __init__(
@@ -246,10 +262,14 @@ class DisplayModel:
         timing: Timing | None = None,
         clock: Callable[[], float] | None = None,
         notice: str = "",
+        now: Clock | None = None,
     ) -> None:
         self.screen = screen or ScreenFilter()
         self.timing = timing or Timing()
         self._clock = clock or time.monotonic
+        self._now = now
+        # the waiting rows of one replica seq and minute (a view is taken per frame)
+        self._waits: tuple[tuple[int, str], tuple[Waiting, ...]] | None = None
         self.notice_override = notice
         self._hall = HallConfig.from_public({"hall": {"name": ""}})
         self._state = HallState()
@@ -319,6 +339,7 @@ class DisplayModel:
         first = not self._ready
         new_day = bool(self._state.day) and state.day != self._state.day
         self._hall, self._state, self._ready = hall, state, True
+        self._waits = None
         if first or new_day:  # yesterday's calls are no one's business today
             self._calls.clear()
             self._seen.clear()
@@ -523,17 +544,28 @@ class DisplayModel:
 
     def waiting(self) -> list[Waiting]:
         """Waiting people per zone this screen covers (per service when the hall has a
-        single zone), in the hall's order; zones with nobody waiting are listed too."""
+        single zone), in the hall's order; zones with nobody waiting are listed too.
+        With ``now``, each row carries a newcomer's wait (:func:`hall.forecast.wait_over`)."""
+        now = self._now() if self._now is not None else None
+        key = (self._state.seq, f"{now:%Y-%m-%d %H:%M}" if now else "")
+        if self._waits is not None and self._waits[0] == key:
+            return list(self._waits[1])
         hall = self._hall
         counts = waiting_by_service(self._state)
         services = self._covered_services()
         zones = [z for z in hall.zones if any(s.zone == z.id for s in services)]
+        groups: list[tuple[str, str, list[str]]]
         if len(zones) > 1:
-            return [
-                Waiting(z.id, z.name, sum(counts.get(s.id, 0) for s in services if s.zone == z.id))
-                for z in zones
-            ]
-        return [Waiting(s.id, s.name, counts.get(s.id, 0)) for s in services]
+            groups = [(z.id, z.name, [s.id for s in services if s.zone == z.id]) for z in zones]
+        else:
+            groups = [(s.id, s.name, [s.id]) for s in services]
+        forecast = Snapshot(self._state, hall, now) if now is not None else None
+        rows = tuple(
+            Waiting(ident, name, sum(counts.get(s, 0) for s in ids),
+                    wait_over(forecast, ids) if forecast is not None else None)
+            for ident, name, ids in groups)
+        self._waits = (key, rows)
+        return list(rows)
 
     def _covered_services(self) -> list[Service]:
         """Services of the screen's zones, and services its listed windows serve."""

@@ -258,7 +258,8 @@ class WallWindow(QWidget):
         self._blink.timeout.connect(self._tick)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
-        self._clock.timeout.connect(lambda: self.update(_q(self._plan.header)))
+        self._clock.timeout.connect(self._second)
+        self._minute = ""
         self._clock.start()
         model.on_change(self.refresh)
         self.resize(1920, 1080)
@@ -270,6 +271,15 @@ class WallWindow(QWidget):
             self._tz = ZoneInfo(name) if name else None
         except (ZoneInfoNotFoundError, ValueError):
             self._tz = None
+
+    def _second(self) -> None:
+        """The header's clock ticks; each new minute the view is taken again (the
+        waits per zone follow the time as well as the events)."""
+        self.update(_q(self._plan.header))
+        minute = f"{self.clock():%H:%M}"
+        if minute != self._minute:
+            self._minute = minute
+            self.refresh()
 
     def refresh(self) -> None:
         """The model changed: take a new view once the events already waiting are
@@ -617,8 +627,8 @@ class WallWindow(QWidget):
             return
         px = self._plan.status_px
         name_font = _font(self.font(), px)
-        widest = max(QFontMetrics(name_font).horizontalAdvance(f"{w.name} 等候 {w.count} 人")
-                     for w in waiting) + 2 * px
+        widest = max(QFontMetrics(name_font).horizontalAdvance(
+            f"{w.name} 等候 {w.count} 人  {w.wait_text}") for w in waiting) + 2 * px
         columns = max(1, min(len(waiting), r.width() // widest))
         if math.ceil(len(waiting) / columns) > lines:
             columns = math.ceil(len(waiting) / lines)
@@ -645,3 +655,8 @@ class WallWindow(QWidget):
             painter.setPen(self._colour("text"))
             rest = QRect(x, cell.y(), max(0, cell.right() - x), line_h)
             self._texts.draw(painter, rest, left, " 人")
+            if item.wait_text:  # a newcomer's wait there: 约 15–25 分钟
+                x += QFontMetrics(name_font).horizontalAdvance(" 人  ")
+                painter.setPen(self._colour("muted"))
+                self._texts.draw(painter, QRect(x, cell.y(), max(0, cell.right() - x), line_h),
+                                 left, item.wait_text)

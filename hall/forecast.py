@@ -172,8 +172,8 @@ class Snapshot:
     def __init__(self, state: HallState, config: HallConfig, now: datetime) -> None:
         self.state, self.config, self.now = state, config, now
         self._views: dict[str, _ServiceView] = {}
-        opened = opened_at(state)
-        self._staffed = [w for w in config.windows if staffed(state, config, w, now, opened)]
+        self._opened = opened_at(state)
+        self._staffed: dict[int, bool] = {}  # window number -> staffed, asked as needed
         self._rates = _priority_rates(state, now)
         self._times: dict[str, ServiceTime] = {}
 
@@ -195,7 +195,13 @@ class Snapshot:
         if view is None:
             capacity, idle, idle_share = 0.0, 0, 0.0
             shares: dict[tuple[tuple[str, ...], ...], float] = {}  # windows alike: once
-            for window in self._staffed:
+            for window in self.config.windows_serving(service):  # the others give 0
+                up = self._staffed.get(window.number)
+                if up is None:
+                    up = self._staffed[window.number] = staffed(
+                        self.state, self.config, window, self.now, self._opened)
+                if not up:
+                    continue
                 share = shares.get(window.tiers)
                 if share is None:
                     share = shares[window.tiers] = window_share(
@@ -250,6 +256,27 @@ class Snapshot:
         queue = self.state.queues.get(service)
         ahead = 0 if queue is None else len(queue.priority) if priority else len(queue)
         return self.wait(service, ahead, priority)
+
+
+def wait_over(forecast: Snapshot, services: Iterable[str]) -> Wait:
+    """A newcomer's wait across ``services`` (a zone of the wall): the range spanning
+    those with people waiting, its point their largest; 无需等候 (0–0) when nobody waits
+    in any; :data:`UNKNOWN` (暂无法估计) when none with people waiting can be estimated."""
+    known: list[Wait] = []
+    unknown = False
+    for service in services:
+        queue = forecast.state.queues.get(service)
+        if queue is None or not len(queue):
+            continue
+        wait = forecast.newcomer(service)
+        if wait.known:
+            known.append(wait)
+        else:
+            unknown = True
+    if known:
+        return Wait(max(w.minutes for w in known), min(w.low for w in known),
+                    max(w.high for w in known))
+    return UNKNOWN if unknown else Wait(0, 0, 0)
 
 
 def _wait_from(mean_s: float, var_s: float) -> Wait:

@@ -625,6 +625,22 @@ class StatsResult(ResultPayload):
     by_service: tuple[Any, ...]
     by_window: tuple[Any, ...]
     by_clerk: tuple[Any, ...]
+    #: The push to the province now (ledger/push.py ``status``); absent without one.
+    push: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult(ResultPayload):
+    """The staffing plan of one weekday: per zone and half hour the windows needed for
+    the target (``rows``, as ledger/plan.py's ``Row``), over ``days`` days of history."""
+
+    what: ClassVar[str] = "plan result"
+    weekday: int  # 1 = Monday … 7
+    weeks: int
+    days: int  # days of that weekday in the history read
+    target_min: int
+    target_percent: int
+    rows: tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -672,6 +688,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "check_booking": BookingCheck,
     "reprint": Estimate,
     "stats": StatsResult,
+    "plan": PlanResult,
     "ticket_history": HistoryResult,
     "cases": CasesResult,
     "case_update": CaseResult,

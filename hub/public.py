@@ -17,6 +17,11 @@ ticket and nothing else, within per-address and per-ticket budgets, at most
 ``[phone] rating_hours``, one rating per ticket across pad and phone). Every other
 message is ignored.
 
+Every view goes out stamped with the hall's time (``now``: the hub's clock in the hall's
+``[hall] timezone``, ISO-8601 with its offset), so a page shows hall time whatever the
+phone's or the TV's own clock and time zone say; the stamp alone never makes a view
+count as changed.
+
 The queue never waits for the public side: after each committed batch the writer only
 marks what changed (:meth:`PublicSide.after_commit`, no I/O); a separate task
 recomputes the views at most every ``push_interval_s`` and sends those that changed.
@@ -38,6 +43,7 @@ from http import HTTPStatus
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.datastructures import Headers
@@ -158,6 +164,7 @@ class PublicSide:
         self.config = config
         #: The hub's clock (timezone-aware now): the waits shown depend on the time.
         self.clock = clock
+        self._tz = ZoneInfo(config.hall.timezone)
         self.links = links
         self._state = state
         self.limits = limits or PublicLimits()
@@ -232,7 +239,7 @@ class PublicSide:
             return self._page("screen.html")
         if path == "/api/screen":
             zones = _zones(query)
-            return _json(self._screen(self._state(), zones))
+            return _json(self._screen(self._state(), zones), now=self._now())
         if path.startswith("/t/"):
             if self.links.ticket_id(path.removeprefix("/t/")) is None:
                 return self._page("missing.html", HTTPStatus.NOT_FOUND)
@@ -241,7 +248,7 @@ class PublicSide:
             ticket_id = self.links.ticket_id(path.removeprefix("/api/t/"))
             if ticket_id is None:
                 return _json({"type": "error", "error": "unknown_ticket"}, HTTPStatus.NOT_FOUND)
-            return _json(self._ticket_view(self._state(), ticket_id))
+            return _json(self._ticket_view(self._state(), ticket_id), now=self._now())
         return _plain(HTTPStatus.NOT_FOUND, "not found")
 
     def _allowed(self, address: str) -> bool:
@@ -495,9 +502,15 @@ class PublicSide:
         if self._special is not None and time.monotonic() - self._special[1] < highlight_s:
             special = self._special[0]
         return screen_view(self.config, state, self._calls, zones, self.notice,
-                           special, highlight_s)
+                           special, highlight_s, now=self.clock())
+
+    def _now(self) -> str:
+        """The hall's time now, as the pages read it (``now`` in every view)."""
+        return self.clock().astimezone(self._tz).isoformat(timespec="milliseconds")
 
     def _send(self, follower: _Follower, text: str) -> None:
+        """Send a view (``text``, unstamped) unless the page has it already; it goes
+        out with the hall's time (``now``)."""
         if text == follower.last:
             return
         transport = follower.ws.transport
@@ -507,7 +520,7 @@ class PublicSide:
             transport.abort()
             return
         follower.last = text
-        broadcast([follower.ws], text)
+        broadcast([follower.ws], _stamped(text, self._now()))
         self.pushes += 1
 
 
@@ -557,6 +570,14 @@ def _plain(status: HTTPStatus, text: str, extra: dict[str, str] | None = None) -
     return _response(status, (text + "\n").encode(), "text/plain; charset=utf-8", extra)
 
 
-def _json(view: dict[str, Any], status: HTTPStatus = HTTPStatus.OK) -> HttpResponse:
-    return _response(status, _encode(view).encode(), "application/json; charset=utf-8",
+def _stamped(text: str, now: str) -> str:
+    """An encoded view (a JSON object, never empty: it has a ``type``) with ``now``
+    added, without encoding the view again."""
+    return f'{text[:-1]},"now":{json.dumps(now)}}}'
+
+
+def _json(view: dict[str, Any], status: HTTPStatus = HTTPStatus.OK, *,
+          now: str | None = None) -> HttpResponse:
+    text = _encode(view) if now is None else _stamped(_encode(view), now)
+    return _response(status, text.encode(), "application/json; charset=utf-8",
                      {"Cache-Control": "no-store"})

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from hall.config import HallConfig, Window
-from hall.forecast import Snapshot
+from hall.forecast import Snapshot, wait_over
 from hall.rating import COMMENT_MAX, LEVELS, REASONS, REASONS_EN
 from hall.state import HallState, TicketStatus, people_ahead
 from hall.words import english, ticket_mark, wait_words
@@ -158,15 +158,29 @@ def standing(state: HallState, call: Call) -> bool:
             and ticket.window == call.window)
 
 
+def zone_wait(config: HallConfig, state: HallState, forecast: Snapshot,
+              zone: str) -> dict[str, Any]:
+    """A newcomer's wait in ``zone`` for the wall: the range spanning the zone's services
+    that have people waiting (无需等候 when nobody waits; 暂无法估计 when no service with
+    people waiting can be estimated now). ``wait_range_min`` null: no estimate."""
+    wait = wait_over(forecast, (s.id for s in config.services if s.zone == zone))
+    span, minutes, known = (wait.range if wait.known else None), wait.minutes, wait.known
+    return {"wait_range_min": span,
+            "wait_text": wait_words(minutes, range_min=span, known=known),
+            "wait_text_en": wait_words(minutes, english, range_min=span, known=known)}
+
+
 def screen_view(
     config: HallConfig, state: HallState, calls: Iterable[Call], zones: frozenset[str],
     notice: str = "", special: SpecialCall | None = None, highlight_s: float = 10.0,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The browser wall screen: the newest call still standing (``latest``; null when
     none stands), recent calls (one line per ticket, newest first, history included,
     each marked ``standing``), a special call on its highlight (``special``, when given
     and of a covered window; the page shows it for ``highlight_s``), waiting per zone,
-    paused windows, the hall's notice; limited to ``zones`` when it is not empty."""
+    paused windows, the hall's notice; limited to ``zones`` when it is not empty. With
+    ``now``, each zone row carries the wait of a newcomer (:func:`zone_wait`)."""
 
     def shown(window_number: int) -> bool:
         if not zones:
@@ -198,6 +212,10 @@ def screen_view(
         {"zone": z.id, "name": z.name, "name_en": z.name_en, "waiting": waiting.get(z.id, 0)}
         for z in config.zones if not zones or z.id in zones
     ]
+    if now is not None:
+        forecast = Snapshot(state, config, now)
+        for row in zone_rows:
+            row.update(zone_wait(config, state, forecast, str(row["zone"])))
     paused = sorted(n for n, w in state.windows.items() if w.paused and shown(n))
     return {
         "type": "screen",

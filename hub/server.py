@@ -136,7 +136,7 @@ class Hub:
         self.reads: ReadQueue[Conn] = ReadQueue()
         self._reads_wake = asyncio.Event()
         self._reads_task: asyncio.Task[None] | None = None
-        self._reader: Reader | None = None  # answers stats and ticket_history
+        self._reader: Reader | None = None  # answers stats, ticket_history, plan
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
         self._store: Store | None = None
@@ -507,9 +507,11 @@ class Hub:
 
     async def _load_prior(self) -> None:
         """Give the wait forecast the service times of this weekday in recent weeks
-        (ledger/servicetimes.py); the forecast does without them if the store fails."""
+        (ledger/servicetimes.py); the forecast does without them if the store fails.
+        Today by the clock: a state rebuilt after a night off still names the day after
+        the last close until its first batch closes it."""
         assert self._store is not None
-        today = day_date(self.engine.state.day or self.engine.hall_day(self.clock()))
+        today = day_date(self.engine.hall_day(self.clock()))
         try:
             prior = await self._db(service_time_prior, self._store.db, today)
         except Exception:

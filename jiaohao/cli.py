@@ -23,7 +23,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "supervisor": ("supervisor.cli", "the hall managers' dashboard (admin)"),
     "voice": ("voice.cli", "headless announcer, one call to a WAV, a demo clip pack"),
     "county": ("county.cli",
-               "the county database: init, add-hall, add-reader, ship, status, report"),
+               "the county database: init, add-hall, add-reader, ship, status, report,"
+               " set-aside"),
     "demo": ("jiaohao.demo", "run a whole demo hall on this machine"),
 }
 

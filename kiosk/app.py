@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from hall.clock import Clock
 from kiosk.idcard import SerialIdReader, load_idcard_profile
+from kiosk.memory import HallMemory
 from kiosk.presenter import KioskPresenter, KioskSettings, PrinterPort
 from kiosk.views import KioskWindow, TouchFilter
 from qtkit.bridge import HubBridge
@@ -102,6 +103,7 @@ def build_kiosk(
     speech: bool = False,
     *,
     clock: Clock,
+    hall_memory: HallMemory | None = None,
 ) -> Kiosk:
     """A kiosk on ``bridge`` (not started) and ``printer``; the window is not shown.
 
@@ -118,6 +120,7 @@ def build_kiosk(
         printer=printer, run_blocking=run_blocking, settings=settings,
         speak=speak,  # type: ignore[arg-type]
         clock=replica.clock,
+        last_hall_name=hall_memory.load() if hall_memory is not None else ("", ""),
     )
     theme_dp = [0]
 
@@ -129,13 +132,19 @@ def build_kiosk(
     presenter.listeners.insert(0, restyle)
     restyle()
     window = KioskWindow(presenter)
+    if hall_memory is not None:
+        memory = hall_memory
+
+        def remember() -> None:
+            memory.save(replica.hall.hall.name, replica.hall.hall.name_en)
+
+        replica.reset.connect(remember)
+        replica.applied.connect(lambda _event: remember())
     replica.reset.connect(presenter.refresh)
     replica.applied.connect(lambda _event: presenter.refresh())
     bridge.connection_changed.connect(presenter.set_online)
     bridge.refused.connect(lambda reason: log.error("the hub refused this kiosk: %s", reason))
-    touch_filter = TouchFilter(presenter)
-    app.installEventFilter(touch_filter)
-    window._touch_filter = touch_filter  # type: ignore[attr-defined]  # keep it alive
+    app.installEventFilter(TouchFilter(presenter, window))
     timer = QTimer(window)
     timer.setInterval(1000)
     timer.timeout.connect(presenter.tick)

@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from hall.wallclock import wall_clock
     from kiosk.app import build_kiosk
+    from kiosk.memory import HallMemory
     from kiosk.printing import TicketPrinter
     from printer.profile import load_printer_profile
     from qtkit.app import application, place_window
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                        request_timeout_s=settings.give_up_s + GIVE_UP_MARGIN_S)
     kiosk = build_kiosk(app, bridge, printer, settings,
                         speech=not args.no_speech and station.app.get("speech", True) is not False,
-                        clock=wall_clock)
+                        clock=wall_clock,
+                        hall_memory=HallMemory.for_station(args.station) if args.station else None)
     from hall.profiles import ProfileError
     from kiosk.app import start_idcard_reader
 

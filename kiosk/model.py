@@ -148,7 +148,8 @@ def board(hall: HallConfig, state: HallState, now: time,
 #: to the hub's own message.
 REFUSALS = {
     "offline": "暂停取号：正在连接叫号系统，请稍候",
-    "connection_lost": "网络中断，未能确认是否取号成功，请到服务台咨询",
+    # (a take_ticket without an answer says UNSETTLED_TEXT instead: kiosk/presenter.py)
+    "connection_lost": "网络中断，请稍后再试，或到服务台咨询",
     "timeout": "叫号系统没有回应，请稍后再试",
     "outside_hours": "现在不在该业务的取号时间内",
     "daily_cap_reached": "该业务今日号已取完，请明天再来或到服务台咨询",

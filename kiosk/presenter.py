@@ -167,6 +167,7 @@ class KioskPresenter:
         clock: Clock,
         monotonic: Callable[[], float] | None = None,
         speak: Callable[[str], None] | None = None,
+        last_hall_name: tuple[str, str] = ("", ""),
     ) -> None:
         import time as _time
 
@@ -179,6 +180,8 @@ class KioskPresenter:
         self._clock = clock
         self._mono = monotonic or _time.monotonic
         self._speak = speak
+        #: the hub's name for the hall in an earlier run (kiosk.memory), before a welcome
+        self._last_hall_name = last_hall_name
         self.listeners: list[Callable[[], None]] = []
 
         self.screen = Screen.HOME
@@ -236,10 +239,13 @@ class KioskPresenter:
 
     @property
     def hall_name(self) -> tuple[str, str]:
-        """The hall's name (Chinese, English): the hub's, else the station file's."""
+        """The hall's name (Chinese, English): the hub's, else the one it last sent
+        (an earlier run's), else the station file's."""
         hall = self.hall.hall
         if hall.name:
             return hall.name, hall.name_en
+        if self._last_hall_name[0]:
+            return self._last_hall_name
         return self.settings.hall_name, ""
 
     @property

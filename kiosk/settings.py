@@ -10,7 +10,7 @@ from kiosk.presenter import KioskSettings
 
 SALT_ENV = "JIAOHAO_ID_SALT"
 _NUMBERS = ("after_take_s", "idle_home_s", "idle_screen_s", "more_time_s", "give_up_s")
-_TEXTS = ("notice", "id_salt", "idcard_port", "idcard_profile")
+_TEXTS = ("notice", "id_salt", "idcard_port", "idcard_profile", "hall_name")
 _KNOWN = {*_NUMBERS, *_TEXTS, "elderly_default", "speech"}
 
 
@@ -32,7 +32,7 @@ def kiosk_settings(app: Mapping[str, Any], environ: Mapping[str, str] | None = N
     for key in _TEXTS:
         if key in app and not isinstance(app[key], str):
             raise ValueError(f"[app] {key}: must be text")
-    for key in ("notice", "id_salt"):
+    for key in ("notice", "id_salt", "hall_name"):
         if key in app:
             values[key] = app[key]
     if "elderly_default" in app:

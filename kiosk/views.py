@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QPushButton,
     QSizePolicy,
@@ -155,7 +156,7 @@ class KioskWindow(QMainWindow):
         lines = text.count("\n") + 1
         content = max(MIN_TARGET_DP, round(size * 2.6) - 16, lines * metrics.lineSpacing() + 14)
         style = f"font-size: {size}px; min-height: {content}px;"
-        if kind in colours:
+        if kind in colours and enabled:  # disabled: the theme's grey, whatever the kind
             bg, fg = colours[kind]
             border = f"border: 3px solid {pal.text};" if kind == "plain" else ""
             style += f"background: {bg}; color: {fg}; {border}"
@@ -262,6 +263,9 @@ class KioskWindow(QMainWindow):
         self.buttons = {}
         page = QWidget()
         layout = QVBoxLayout(page)
+        # the page never stretches the window past its screen: what does not fit is paged
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        page.setMinimumSize(1, 1)  # (an explicit minimum: the window ignores the layout's)
         margin = max(12, self.p.text_dp)
         layout.setContentsMargins(margin, margin // 2, margin, margin)
         layout.setSpacing(max(10, self.p.text_dp // 2))
@@ -382,7 +386,8 @@ class KioskWindow(QMainWindow):
         for s in services:
             name = self.name(s.name, s.name_en)
             if s.why is not None:  # colour is not the only cue: the words say it
-                text = f"{name}\n{self.t('暂不可取')}：{s.why.text(self.t)}"
+                why = self.t("暂不可取：{why}").format(why=s.why.text(self.t))
+                text = f"{name}\n{why}"
             elif not live:
                 text = name
             else:
@@ -521,10 +526,15 @@ class KioskWindow(QMainWindow):
 
 
 class TouchFilter(QObject):
-    """Any mouse press or touch anywhere: the presenter's idle timers start over."""
+    """Any mouse press or touch anywhere: the presenter's idle timers start over.
 
-    def __init__(self, presenter: KioskPresenter) -> None:
-        super().__init__()
+    Installed on the whole application, so it is made a child of the kiosk's window: Qt
+    takes a destroyed filter off the application, and an app that outlives the kiosk
+    (the demo, the test suite) never calls into a presenter whose window is gone.
+    """
+
+    def __init__(self, presenter: KioskPresenter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.p = presenter
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

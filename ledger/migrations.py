@@ -7,8 +7,12 @@ tables are described in ledger/store.py, which applies these when it opens a dat
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from ledger import push
 
 MIGRATIONS = Migrations("jiaohao-hub")
 
@@ -69,3 +73,17 @@ def _cases(db: Database) -> None:
     db.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, state TEXT NOT NULL,"
                " deadline TEXT NOT NULL, data TEXT NOT NULL)")
     db.execute("CREATE TABLE pushed (seq INTEGER PRIMARY KEY, at TEXT NOT NULL)")
+
+
+@MIGRATIONS(name="0005_push_outbox")
+def _push_outbox(db: Database) -> None:
+    # Ratings and 差评 case outcomes waiting to be pushed to the provincial platform
+    # (ledger/push.py); the ratings recorded before it and not marked pushed join it.
+    db.execute(push.SCHEMA)
+    db.execute(push.INDEX)
+    rows = db.execute(
+        "SELECT r.seq, r.at, r.day, e.data FROM ratings r JOIN events e ON e.seq = r.seq"
+        " WHERE r.seq NOT IN (SELECT seq FROM pushed) ORDER BY r.seq").fetchall()
+    for seq, at, day, data in rows:
+        push.add(db.conn, f"rating-{seq}", seq, "rating",
+                 push.rating_body(at, day, json.loads(data)), at)

@@ -1,4 +1,4 @@
-"""Reads of the hall's history for managers (``stats``, ``ticket_history``), answered
+"""Reads of the hall's history for managers (``stats``, ``ticket_history``, ``plan``), answered
 beside the writer: in a process of their own by default (a SQLite connection of its
 own, WAL lets it read while the writer commits, and its CPU time is not the hub's: a
 90-day report computed in the hub's process would hold the interpreter from the writer
@@ -10,15 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import sqlite3
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
 from hall.config import HallConfig
-from hall.protocol import Stats, StoreQuery, TicketHistory
+from hall.protocol import StaffingPlan, Stats, StoreQuery, TicketHistory
+from ledger import push
 from ledger.history import ticket_history
+from ledger.plan import demand, plan
 from ledger.stats import DayCache, day_figures, hall_stats, snapshot
 from ledger.store import read_only
 
@@ -64,6 +71,17 @@ _WORKER: _Local | None = None
 def _start_worker(config: HallConfig, path: str) -> None:
     global _WORKER
     _WORKER = _Local(config, path)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="jiaohao-read-orphan").start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """End this reader process as soon as the hub's is gone (a hub killed with SIGKILL
+    cannot shut its reader down; without this it would wait forever)."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _worker_answer(request: StoreQuery, today: date) -> dict[str, Any]:
@@ -132,8 +150,21 @@ class Reader:
             start = date.fromisoformat(request.start) if request.start else None
             end = date.fromisoformat(request.end) if request.end else None
             start, end = start or end or today, end or start or today
-            return hall_stats(db, config, start, end, cache)
+            figures = hall_stats(db, config, start, end, cache)
+            try:
+                figures["push"] = push.status(db)  # the push to the province, now
+            except sqlite3.OperationalError:
+                pass  # a database from before the outbox
+            return figures
         if isinstance(request, TicketHistory):
             on = date.fromisoformat(request.day) if request.day else today
             return {"tickets": ticket_history(db, request.number, on)}
+        if isinstance(request, StaffingPlan):
+            weekday = request.weekday or today.isoweekday()
+            found = demand(db, today, request.weeks)
+            rows = plan(config, found, weekday - 1, request.target_min,
+                        request.target_percent / 100)
+            return {"weekday": weekday, "weeks": request.weeks,
+                    "days": found.days.get(weekday - 1, 0), "target_min": request.target_min,
+                    "target_percent": request.target_percent, "rows": [asdict(r) for r in rows]}
         raise TypeError(f"not a store query: {request.type}")

@@ -14,6 +14,7 @@ Tables:
   ``attendance``  clerk sign-in and sign-out
   ``windows``     each window's pause and clerk now (carried over a day close)
   ``cases``       差评 follow-up cases as they stand; ``meta`` the hub's own secrets
+  ``push_outbox`` ratings and case outcomes to push to the province (ledger/push.py)
 
 The live path never scans history: start-up finds the last ``day_closed`` through the
 ``events(kind, seq)`` index and replays only the current hall day; used booking codes
@@ -57,6 +58,7 @@ from hall.protocol import (
     WindowResumed,
 )
 from hall.state import HallState, Ticket, TicketStatus, apply, day_date, event_days, hall_day
+from ledger import push
 from ledger.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -374,6 +376,8 @@ def _rated(conn: Connection, e: Filed, p: RatingRecorded) -> None:
          "window": p.window, "service": p.service, "zone": p.zone, "staff": p.staff,
          "score": p.score, "points": p.points, "channel": p.channel},
     )
+    push.add(conn, f"rating-{e.seq}", e.seq, "rating",
+             push.rating_body(e.at, e.day, p.to_json()), e.at)
 
 
 def _attendance(
@@ -436,6 +440,9 @@ def _case(conn: Connection, e: Filed, p: CaseOpened | CaseUpdated) -> None:
         {"id": case["id"], "state": case["state"], "deadline": case["deadline"],
          "data": json.dumps(case, ensure_ascii=False)},
     )
+    if isinstance(p, CaseUpdated) and p.action in ("fix", "cannot_fix"):  # its outcome
+        push.add(conn, f"case-{case['id']}-{e.seq}", e.seq, "case", push.case_body(e.at, case),
+                 e.at)
 
 
 def _day_closed(conn: Connection, e: Filed, p: DayClosed) -> None:

@@ -6,6 +6,7 @@ none)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,30 +38,23 @@ GRID = QColor("#C8CDD3")
 
 def render_pdf(stats: dict[str, Any], hall_name: str, path: Path) -> Path:
     """Write the report of ``stats`` (the ``stats`` answer) to ``path``."""
-    app = QGuiApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([])
-    fonts = setup_fonts(app)  # type: ignore[arg-type]
-    family = fonts.family or "Sans"
-    writer = QPdfWriter(str(path))
-    writer.setResolution(DPI)
-    writer.setTitle(f"{hall_name} 运行报告 {period(stats)}")
-    writer.setCreator("jiaohao")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Portrait,
-                                     QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
-    painter = QPainter(writer)
-    try:
-        _Pages(painter, writer, family).draw(stats, hall_name)
-    finally:
-        painter.end()
-    return path
+    return _render(path, f"{hall_name} 运行报告 {period(stats)}",
+                   lambda pages: pages.draw(stats, hall_name))
 
 
 def render_document(title: str, subtitle: str, charts: list[Chart], tables: list[Table],
                     path: Path) -> Path:
     """Write a document of ``charts`` then ``tables`` (the staffing plan) to ``path``."""
+
+    def draw(pages: _Pages) -> None:
+        pages.title(title, subtitle)
+        pages.body(charts, tables)
+
+    return _render(path, f"{title} {subtitle}", draw)
+
+
+def _render(path: Path, title: str, draw: Callable[[_Pages], None]) -> Path:
+    """An A4 PDF at ``path`` drawn by ``draw``, with the hall's CJK font."""
     app = QGuiApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -68,24 +62,14 @@ def render_document(title: str, subtitle: str, charts: list[Chart], tables: list
     fonts = setup_fonts(app)  # type: ignore[arg-type]
     writer = QPdfWriter(str(path))
     writer.setResolution(DPI)
-    writer.setTitle(f"{title} {subtitle}")
+    writer.setTitle(title)
     writer.setCreator("jiaohao")
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,
                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
     painter = QPainter(writer)
     try:
-        pages = _Pages(painter, writer, fonts.family or "Sans")
-        pages.text(QRectF(0, 0, pages.width, 60), title, 18, bold=True)
-        pages.text(QRectF(0, 60, pages.width, 36), subtitle, 11)
-        pages.y = 110
-        for chart in charts:
-            pages.room(420)
-            pages.chart(chart, QRectF(0, pages.y, pages.width, 400))
-            pages.y += 430
-        for table in tables:
-            pages.table(table)
-        pages.footer()
+        draw(_Pages(painter, writer, fonts.family or "Sans"))
     finally:
         painter.end()
     return path
@@ -132,16 +116,23 @@ class _Pages:
 
     def draw(self, stats: dict[str, Any], hall_name: str) -> None:
         single = stats["start"] == stats["end"]
-        title = f"{hall_name} {'日通报' if single else '运行报告'}"
-        self.text(QRectF(0, 0, self.width, 60), title, 18, bold=True)
-        self.text(QRectF(0, 60, self.width, 36), f"统计范围：{period(stats)}", 11)
-        self.y = 110
+        self.title(f"{hall_name} {'日通报' if single else '运行报告'}",
+                   f"统计范围：{period(stats)}")
         self.headline(headline(stats))
-        for chart in charts(stats):
+        self.body(charts(stats), tables(stats))
+
+    def title(self, title: str, subtitle: str) -> None:
+        self.text(QRectF(0, 0, self.width, 60), title, 18, bold=True)
+        self.text(QRectF(0, 60, self.width, 36), subtitle, 11)
+        self.y = 110
+
+    def body(self, drawn: list[Chart], laid_out: list[Table]) -> None:
+        """The charts, then the tables, then the last page's footer."""
+        for chart in drawn:
             self.room(420)
             self.chart(chart, QRectF(0, self.y, self.width, 400))
             self.y += 430
-        for table in tables(stats):
+        for table in laid_out:
             self.table(table)
         self.footer()
 

@@ -16,6 +16,7 @@ from typing import Any
 from hall.config.connections import ConnectionLimits
 from hall.config.county import CountyLink
 from hall.config.phone import PhoneSettings
+from hall.config.province import ProvinceLink
 from hall.config.supervision import AlertRules, FollowUp
 from hall.config.voice import VoiceSettings
 
@@ -177,6 +178,8 @@ class HallConfig:
     county: CountyLink = field(default_factory=CountyLink)
     #: What a ticket's phone page offers (``[phone]``: rating, near-turn notice).
     phone: PhoneSettings = field(default_factory=PhoneSettings)
+    #: Where ratings and case outcomes are pushed (``[province]``; empty url: nowhere).
+    province: ProvinceLink = field(default_factory=ProvinceLink)
     source: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the checker imports the model, which imports this
+    from hall.config.checker import Checker
 
 PHONE_KEYS = ("rating_hours", "near_turn")
 #: Longest time a finished ticket stays open for rating from its phone page.
@@ -29,14 +32,8 @@ class PhoneSettings:
     near_turn: int = 3
 
 
-class _Checks(Protocol):
-    def error(self, key: str, message: str) -> None: ...
-    def known_keys(self, table: Mapping[str, Any], where: str,
-                   allowed: tuple[str, ...]) -> None: ...
-    def wrong_type(self, key: str, expected: str, value: object) -> None: ...
 
-
-def check_phone(checks: _Checks, data: Mapping[str, Any]) -> PhoneSettings | None:
+def check_phone(checks: Checker, data: Mapping[str, Any]) -> PhoneSettings | None:
     """``[phone]`` checked: the defaults when absent, None after errors."""
     value = data.get("phone")
     if value is None:

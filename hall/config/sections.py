@@ -28,6 +28,7 @@ from hall.config.connections import CONNECTION_KEYS, check_connections
 from hall.config.county import COUNTY_KEYS, check_county
 from hall.config.devices import DEVICE_KEYS, check_devices
 from hall.config.phone import PHONE_KEYS, check_phone
+from hall.config.province import PROVINCE_KEYS, check_province
 from hall.config.services import SERVICE_KEYS, ZONE_KEYS, check_services, check_zones
 from hall.config.supervision import (
     ALERT_KEYS,
@@ -77,4 +78,5 @@ SECTIONS: tuple[Section, ...] = (
     Section("connections", "connections", CONNECTION_KEYS, check_connections),
     Section("county", "county", COUNTY_KEYS, check_county),
     Section("phone", "phone", PHONE_KEYS, check_phone),
+    Section("province", "province", PROVINCE_KEYS, check_province),
 )

@@ -80,7 +80,7 @@
     var list = document.getElementById("waiting");
     list.replaceChildren.apply(list, v.waiting.map(function (z) {
       var li = document.createElement("li");
-      li.textContent = z.name + " " + z.waiting + " 人";
+      li.textContent = z.name + " " + z.waiting + " 人" + (z.waiting && z.wait_text ? " · " + z.wait_text : "");
       if (!z.waiting) { li.className = "none"; }
       return li;
     }));
@@ -90,9 +90,9 @@
     document.getElementById("link").className = up ? "link up" : "link down";
     text("link-text", up ? "" : "正在重新连接… Reconnecting…");
   }
-  function tick() {
-    var now = new Date();
-    text("clock", now.toLocaleDateString("zh-CN") + " " + now.toLocaleTimeString("zh-CN", { hour12: false }));
+  function tick() {  // the hall's time, not this TV's (live.js)
+    var clock = jiaohaoHallClock;
+    text("clock", clock.time() ? clock.date() + " " + clock.time() : "\u00a0");
   }
   tick(); setInterval(tick, 1000);
   jiaohaoLive("screen=1&zones=" + encodeURIComponent(zones), show, link);

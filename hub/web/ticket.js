@@ -193,7 +193,7 @@
       alertCitizen([400, 200, 400, 200, 400]);
     }
     lastStatus = v.status;
-    text("updated", "更新于 Updated " + new Date().toLocaleTimeString("zh-CN", { hour12: false }));
+    text("updated", "更新于 Updated " + jiaohaoHallClock.time());  // hall time (live.js)
   }
   function link(up) {
     document.getElementById("link").className = up ? "link up" : "link down";

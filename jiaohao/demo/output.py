@@ -74,7 +74,7 @@ class WavFolderBackend:
         try:
             audio = render(self.voice, item)
         except AudioError as exc:
-            log.warning("%s not spoken: %s", item.number, exc)
+            log.warning("not said: %s (%s)", item.what, exc)
             return
         self.count += 1
         path = self.folder / f"{self.count:04d}-{item.number}-window-{item.window}.wav"

@@ -29,8 +29,7 @@ from kiosk.presenter import (
 
 _REFUSALS_EN = {
     "offline": "Ticketing paused: connecting to the queue system, please wait",
-    "connection_lost": "The network dropped; we cannot tell whether a ticket was issued. "
-                       "Please ask at the service desk",
+    "connection_lost": "The network dropped; please try again, or ask at the service desk",
     "timeout": "The queue system did not answer; please try again",
     "outside_hours": "This service issues no tickets at this time",
     "daily_cap_reached": "All of today's tickets for this service are taken; "
@@ -83,7 +82,7 @@ ENGLISH: dict[str, str] = {
     "优先取号：请选择办理区域": "Priority ticket: choose the area",
     "已读取身份证：请选择办理区域": "ID card read: choose the area",
     "等候 {n} 人 · 约 {m} 分钟": "{n} waiting · about {m} min",
-    "暂不可取": "Not available",
+    "暂不可取：{why}": "Not available: {why}",  # an English colon, not the Chinese one
     CAP_REACHED: "all of today's tickets are taken",
     NOT_SERVED: "not served today",
     CLOSED_HOURS: "no tickets now (tickets {hours})",
@@ -103,7 +102,7 @@ ENGLISH: dict[str, str] = {
     "确定": "OK",
     "正在取号，请稍候……": "Issuing your ticket, please wait…",
     "您的号码": "Your number",
-    "前面还有 {n} 人": "{n} people ahead of you",
+    "前面还有 {n} 人": "Ahead of you: {n}",
     "预计等候约 {m} 分钟": "Estimated wait: about {m} min",
     "手机扫码查看排队进度": "Scan to follow the queue on your phone",
     "正在打印号票……": "Printing your ticket…",

@@ -104,8 +104,8 @@ your booking code</translation>
         <translation>{n} waiting · about {m} min</translation>
     </message>
     <message>
-        <source>暂不可取</source>
-        <translation>Not available</translation>
+        <source>暂不可取：{why}</source>
+        <translation>Not available: {why}</translation>
     </message>
     <message>
         <source>今日号已取完</source>
@@ -177,7 +177,7 @@ your booking code</translation>
     </message>
     <message>
         <source>前面还有 {n} 人</source>
-        <translation>{n} people ahead of you</translation>
+        <translation>Ahead of you: {n}</translation>
     </message>
     <message>
         <source>预计等候约 {m} 分钟</source>
@@ -304,8 +304,8 @@ your booking code</translation>
         <translation>Ticketing paused: connecting to the queue system, please wait</translation>
     </message>
     <message>
-        <source>网络中断，未能确认是否取号成功，请到服务台咨询</source>
-        <translation>The network dropped; we cannot tell whether a ticket was issued. Please ask at the service desk</translation>
+        <source>网络中断，请稍后再试，或到服务台咨询</source>
+        <translation>The network dropped; please try again, or ask at the service desk</translation>
     </message>
     <message>
         <source>叫号系统没有回应，请稍后再试</source>

@@ -189,3 +189,88 @@ def test_a_hall_restored_from_yesterdays_backup_is_detected(county: County,
     incidents = county.query("SELECT county_seq, hall_seq, detail FROM county_incidents")
     assert [(c, h) for c, h, _ in incidents] == [(len(events), len(events))]
     assert county.query("SELECT state FROM county_links") == [("diverged",)]
+
+
+def test_a_restored_hall_ships_on_once_its_lost_events_are_set_aside(county: County,
+                                                                    tmp_path: Path) -> None:
+    """The technician's other way out of a divergence: the county's events after the
+    restored log's end move aside (kept), and the hall ships its own from there on
+    under the same id, so the county counts the hall once."""
+    from county.figures import county_stats
+    from jiaohao.cli import main
+    from ledger.stats import stats_of_file
+
+    config = hall_config()
+    events = play_days(config, days=2, seed=5)
+    first_day = next(i for i, e in enumerate(events) if str(e.kind) == "day_closed") + 1
+    day_two = datetime.fromisoformat(events[-1].at).date()
+    live, restored = tmp_path / "queue.db", tmp_path / "restored.db"
+    write_hall(live, events)
+    write_hall(restored, events[:first_day])
+    link_config = county.add_hall("dongxiang", batch=500)
+    link = Link(link_config, EventOutbox(live), config.public())
+    ship_all(link)
+    link.close()
+    with psycopg.connect(county.owner_url) as conn:
+        assert county_stats(conn, day_two, day_two, day_two)["halls"]["dongxiang"][
+            "total"]["issued"] > 0
+    link = Link(link_config, EventOutbox(restored))
+    with pytest.raises(Diverged):
+        link.ship()
+    link.close()
+
+    assert main(["county", "set-aside", "--url", county.owner_url, "--hall", "dongxiang",
+                 "--after", str(first_day)]) == 0
+    kept = county.query("SELECT seq, digest FROM county_event_log_set_aside ORDER BY seq")
+    assert kept == [(s, d) for s, _, _, d in local_rows(live, "dongxiang")[first_day:]]
+    with psycopg.connect(county.owner_url) as conn:  # day two's figures are gone too
+        assert county_stats(conn, day_two, day_two, day_two)["halls"]["dongxiang"][
+            "total"]["issued"] == 0
+
+    # The hall went on after the restore: other events under the same numbers.
+    later = [replace(e, at=(datetime.fromisoformat(e.at) + timedelta(seconds=7)).isoformat())
+             for e in events[first_day:first_day + 60]]
+    write_hall(restored, later)
+    link = Link(link_config, EventOutbox(restored))
+    ship_all(link)
+    link.close()
+    assert county_rows(county, "dongxiang") == local_rows(restored, "dongxiang")
+    with psycopg.connect(county.owner_url) as conn:
+        county_day = county_stats(conn, day_two, day_two, day_two)["halls"]["dongxiang"]
+    assert county_day == stats_of_file(restored, config, day_two, day_two)
+    assert main(["county", "set-aside", "--url", county.owner_url, "--hall", "nowhere",
+                 "--after", "3"]) == 2
+
+
+def test_events_shipped_under_older_privacy_rules_are_not_a_divergence(
+    county: County, tmp_path: Path
+) -> None:
+    """An upgrade that keeps one more field in the hall (the phone comment did) changes
+    what is shipped, hence the digest of events already in the county: the same event
+    (its number, time and kind) is not a restored hall, and shipping goes on."""
+    events = play_days(hall_config(), days=2, seed=5)
+    first_day = next(i for i, e in enumerate(events) if str(e.kind) == "day_closed") + 1
+    path = tmp_path / "queue.db"
+    write_hall(path, events[:first_day])
+    link_config = county.add_hall("dongxiang", batch=50)
+    link = Link(link_config, EventOutbox(path))
+    ship_all(link)
+    # As an older jiaohao shipped them: other data, so other digests.
+    county.query("UPDATE county_event_log SET data = data || '{\"comment\": \"x\"}',"
+                 " digest = 'older' WHERE seq > %s RETURNING 1", first_day - 10)
+    older = county_rows(county, "dongxiang")
+    write_hall(path, events[first_day:])
+    ship_all(link)
+    link.close()
+    rows = county_rows(county, "dongxiang")
+    assert [r[0] for r in rows] == list(range(1, len(events) + 1))
+    assert rows[:first_day] == older  # nothing already in the county is rewritten
+    # A restored hall that went on (the same number, another time) still is one.
+    restored = tmp_path / "restored.db"
+    last = events[-1]
+    moved = (datetime.fromisoformat(last.at) + timedelta(seconds=7)).isoformat()
+    write_hall(restored, [*events[:-1], replace(last, at=moved)])
+    link = Link(link_config, EventOutbox(restored))
+    with pytest.raises(Diverged):
+        link.ship()
+    link.close()

@@ -12,6 +12,7 @@ from hall.config import HallConfig
 from hall.protocol import CallNext, Pause, Recall, Skip, TakeTicket
 from hall.state import HallState, TicketStatus, apply
 from hub.engine import Engine
+from hub.public_views import screen_view
 from tests.hub.conftest import make_config
 
 
@@ -422,3 +423,40 @@ def test_after_a_transfer_or_a_finish_and_a_pause_the_panel_is_emptied() -> None
     view = hall.model.view()
     assert view.newest is None and view.paused == ("1号窗口",)
     assert {r.call.number for r in view.recent} == {"A001", "A002"}
+
+
+def test_each_zone_shows_a_newcomers_wait_as_the_browser_wall_does() -> None:
+    hall = Hall()
+    hall.model = DisplayModel(None, Timing(), hall.clock, now=lambda: hall.now)
+    hall.model.reset(HallConfig.from_public(hall.config.public()), hall.replica)
+    assert [(w.id, w.wait_text) for w in hall.model.view().waiting] == [
+        ("tax", "无需等候"), ("social", "无需等候")]
+    for _ in range(150):
+        hall.take("A")
+    hall.take("C")
+    for window in range(1, 31):
+        hall.call(window)
+    view = hall.model.view()
+    browser = screen_view(hall.config, hall.engine.state, [], frozenset(), now=hall.now)
+    assert [(w.id, w.count, w.wait_text) for w in view.waiting] == [
+        (row["zone"], row["waiting"], row["wait_text"]) for row in browser["waiting"]]
+    tax = view.waiting[0]
+    assert tax.wait is not None and 0 < tax.wait.low < tax.wait.high
+    assert tax.wait_text == f"约 {tax.wait.low}–{tax.wait.high} 分钟"
+
+
+def test_a_service_no_open_window_serves_shows_no_estimate() -> None:
+    hall = Hall(ScreenFilter(zones=frozenset({"social"})))
+    hall.model = DisplayModel(hall.model.screen, Timing(), hall.clock, now=lambda: hall.now)
+    hall.model.reset(HallConfig.from_public(hall.config.public()), hall.replica)
+    hall.take("C")
+    hall.run(Pause(id="p", window=62))
+    assert [(w.id, w.count, w.wait_text) for w in hall.model.view().waiting] == [
+        ("B", 0, "无需等候"), ("C", 1, "暂无法估计")]
+
+
+def test_without_hall_time_the_rows_carry_no_wait() -> None:
+    hall = Hall()
+    hall.take("A")
+    assert [(w.id, w.count, w.wait, w.wait_text) for w in hall.model.view().waiting] == [
+        ("tax", 1, None, ""), ("social", 0, None, "")]

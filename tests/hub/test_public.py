@@ -164,6 +164,16 @@ async def test_screen_shows_calls_of_its_zones(hub: Hub, client: ClientFactory) 
             seen = json.loads(await asyncio.wait_for(social.recv(), TIMEOUT_S))
         assert [c["number"] for c in seen["recent"]] == ["C001"]
         assert [z["zone"] for z in seen["waiting"]] == ["social"]
+        # nobody waits in the zone now: no wait for a newcomer, in the citizen's words
+        assert seen["waiting"][0]["wait_text"] == "无需等候"
+        await take(client, "C")
+        await take(client, "C")
+        view = await next_view(social, lambda v: v["waiting"][0]["waiting"] == 2)
+        low, high = view["waiting"][0]["wait_range_min"]
+        assert 0 <= low <= high and view["waiting"][0]["wait_text"].startswith("约")
+        await (await client("caller-62")).ok("pause", window=62)  # C's only window
+        view = await next_view(social, lambda v: v["waiting"][0]["wait_range_min"] is None)
+        assert view["waiting"][0]["wait_text"] == "暂无法估计"
         while True:
             view = json.loads(await asyncio.wait_for(everything.recv(), TIMEOUT_S))
             if len(view["recent"]) == 2:
@@ -235,6 +245,28 @@ async def test_the_browser_walls_big_call_is_only_what_stands_now(
         await caller1.ok("pause", window=1)
         view = await next_view(page, lambda v: v["paused"] == [1])
         assert view["latest"] is None
+
+
+async def test_views_carry_the_halls_time_which_alone_is_no_change(
+        hub: Hub, client: ClientFactory, clock: Clock) -> None:
+    """The browser wall showed the TV's own time zone (10:58 under UTC while the hall's
+    clock said 18:58): every view now brings the hall's time for the page to count on."""
+    mine = await take(client)
+    for path in ("/api/screen", f"/api/t/{token_of(mine['link'])}"):
+        _, _, body = await http(hub, path)
+        assert json.loads(body)["now"] == "2026-03-02T10:00:00.000+08:00"
+    async with connect(f"{hub.url}/public/ws?screen=1&zones=social",
+                       open_timeout=TIMEOUT_S) as page:
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["now"] == "2026-03-02T10:00:00.000+08:00"
+        clock.advance(minutes=1)
+        await take(client, "A")  # the tax zone: nothing of this screen changed
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(page.recv(), 0.5)
+        await take(client, "C")  # the social zone
+        view = json.loads(await asyncio.wait_for(page.recv(), TIMEOUT_S))
+        assert view["now"] == "2026-03-02T10:01:00.000+08:00"
+        assert [z["waiting"] for z in view["waiting"]] == [1]
 
 
 async def test_a_guessed_socket_is_refused(hub: Hub) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from hall.protocol import Stats, TicketHistory
 from hub.reads import ReadQueue
@@ -52,6 +53,20 @@ async def test_a_second_read_on_a_connection_is_busy_until_the_first_is_answered
     assert (await admin.request("stats", start="2026-03-02"))["ok"]  # answered: free again
 
 
+async def test_the_plan_is_a_read_beside_the_writer_one_at_a_time(
+    hub: Hub, client: ClientFactory
+) -> None:
+    admin = await client("admin-1")
+    futures = [admin.send_request("plan", weeks=4, weekday=1) for _ in range(3)]
+    results = await asyncio.wait_for(asyncio.gather(*futures), TIMEOUT_S * 3)
+    assert results[0]["ok"] and results[0]["data"]["rows"] == []  # no history yet
+    assert results[0]["data"]["weekday"] == 1 and results[0]["data"]["target_percent"] == 80
+    assert [r["error"]["code"] for r in results[1:]] == ["busy"] * 2
+    caller = await client("caller-1")
+    refused = await caller.request("plan")
+    assert refused["error"]["code"] == "forbidden"
+
+
 async def test_reads_are_answered_in_a_process_of_their_own(
     hub: Hub, client: ClientFactory
 ) -> None:
@@ -61,3 +76,27 @@ async def test_reads_are_answered_in_a_process_of_their_own(
     assert reader is not None and isinstance(reader._executor, ProcessPoolExecutor)
     pids = {p.pid for p in reader._executor._processes.values()}
     assert pids and os.getpid() not in pids
+
+
+async def test_the_reader_process_ends_with_a_hub_killed_outright(tmp_path: Path) -> None:
+    """A hub killed with SIGKILL cannot stop its reader process: the reader notices the
+    hub is gone and ends by itself instead of waiting forever."""
+    import psutil
+
+    from tests.hub.test_crash import open_client, start_hub
+
+    proc, url = await start_hub(tmp_path / "queue.db")
+    try:
+        admin = await open_client(url, "admin-1", "admin-secret")
+        await admin.ok("ticket_history", number="A001")  # the reader process starts
+        readers = [p for p in psutil.Process(proc.pid).children()
+                   if "multiprocessing" in " ".join(p.cmdline()) and "spawn_main" in
+                   " ".join(p.cmdline())]
+        assert readers
+    finally:
+        proc.kill()
+        await proc.wait()
+    _, alive = await asyncio.to_thread(psutil.wait_procs, readers, TIMEOUT_S)
+    for process in alive:
+        process.kill()
+    assert not alive

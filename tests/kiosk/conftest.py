@@ -13,6 +13,7 @@ import pytest
 
 from hall.config import HallConfig, Service, TimeRange
 from kiosk.app import Kiosk, build_kiosk
+from kiosk.memory import HallMemory
 from kiosk.presenter import KioskSettings
 from kiosk.printing import TicketPrinter
 from printer.profile import load_printer_profile
@@ -59,12 +60,13 @@ def make_kiosk(qtbot: Any, qapp: Any, kiosk_hub: ThreadedHub,
                virtual_printer: VirtualPrinter) -> Iterator[Any]:
     made: list[Kiosk] = []
 
-    def make(settings: KioskSettings | None = None, size: tuple[int, int] = (1080, 1920)
-             ) -> Kiosk:
+    def make(settings: KioskSettings | None = None, size: tuple[int, int] = (1080, 1920),
+             hall_memory: HallMemory | None = None) -> Kiosk:
         bridge = HubBridge(kiosk_hub.url, "kiosk-1", "kiosk-secret", backoff_s=(0.05, 0.2),
                            request_timeout_s=TIMEOUT_S)
         printer = TicketPrinter(load_printer_profile("zh-80mm"), virtual_printer.connection)
-        kiosk = build_kiosk(qapp, bridge, printer, settings, clock=kiosk_hub.clock)
+        kiosk = build_kiosk(qapp, bridge, printer, settings, clock=kiosk_hub.clock,
+                            hall_memory=hall_memory)
         made.append(kiosk)
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(*size)

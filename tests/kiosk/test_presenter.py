@@ -442,3 +442,20 @@ def test_settings_from_the_station_file() -> None:
         kiosk_settings({"colour": "red"})
     with pytest.raises(ValueError, match="after_take_s"):
         kiosk_settings({"after_take_s": "long"})
+
+
+def test_the_station_file_may_name_the_hall_and_the_give_up_time() -> None:
+    settings = kiosk_settings({"hall_name": "东乡区政务服务中心", "give_up_s": 5})
+    assert settings.hall_name == "东乡区政务服务中心" and settings.give_up_s == 5.0
+    with pytest.raises(ValueError, match="hall_name"):
+        kiosk_settings({"hall_name": 7})
+
+
+@pytest.mark.parametrize("code", ["timeout", "connection_lost"])
+def test_no_message_contradicts_its_heading(code: str) -> None:
+    p, fake, _, _ = make()
+    p.id_card(ID)
+    p.reprint_lost()  # a reprint that gets no answer: nothing came out, and it says so
+    fake.answer(Reply.failure(code))
+    assert p.message_title == NO_TICKET_TITLE
+    assert "未能确认" not in p.message and "是否" not in p.message

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.app import build_kiosk
+from kiosk.app import Kiosk, build_kiosk
+from kiosk.memory import HallMemory
 from kiosk.model import Screen, refusal_text
 from kiosk.presenter import NEVER_REACHED_TEXT, PAUSED_TEXT, KioskSettings
 from kiosk.printing import TicketPrinter
@@ -48,6 +50,17 @@ def test_a_touch_prints_exactly_one_ticket(
     assert payloads and payloads[0].rsplit("/t/", 1)[1].startswith(f"{p.taken.id}-")
     number = w.centralWidget().findChild(QLabel, "number")
     assert number is not None and number.text() == "A003"
+
+
+def test_a_closed_service_reads_as_english_in_english(make_kiosk: Any) -> None:
+    kiosk = make_kiosk()
+    w, p = kiosk.window, kiosk.presenter
+    w.buttons["zone:social"].click()
+    assert "暂不可取：现在不取号" in w.buttons["service:D"].text()
+    p.toggle_english()
+    line = w.buttons["service:D"].text().splitlines()[-1]
+    assert line.startswith("Not available: no tickets now")  # no Chinese colon either
+    assert not any("\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in line)
 
 
 def test_closed_and_capped_services_issue_nothing(
@@ -196,20 +209,27 @@ def test_offline_every_way_to_take_a_ticket_is_visibly_unavailable(
     assert all(w.buttons[k].isEnabled() for k in takers)
 
 
-def test_a_kiosk_that_never_reached_the_hub_names_the_hall_and_says_so(
-    qtbot: Any, qapp: Any, virtual_printer: VirtualPrinter
-) -> None:
+def _unreachable_kiosk(qtbot: Any, qapp: Any, virtual_printer: VirtualPrinter,
+                       settings: KioskSettings, hall_memory: HallMemory | None = None) -> Kiosk:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         url = f"ws://127.0.0.1:{s.getsockname()[1]}"
     bridge = HubBridge(url, "kiosk-1", "kiosk-secret", backoff_s=(0.05, 0.2))
     printer = TicketPrinter(load_printer_profile("zh-80mm"), virtual_printer.connection)
-    kiosk = build_kiosk(qapp, bridge, printer, KioskSettings(hall_name="东乡区政务服务中心"),
-                        clock=FakeClock())
+    kiosk = build_kiosk(qapp, bridge, printer, settings, clock=FakeClock(),
+                        hall_memory=hall_memory)
     qtbot.addWidget(kiosk.window)
     kiosk.window.resize(1080, 1920)
     kiosk.window.show()
     bridge.start()
+    return kiosk
+
+
+def test_a_kiosk_that_never_reached_the_hub_names_the_hall_and_says_so(
+    qtbot: Any, qapp: Any, virtual_printer: VirtualPrinter
+) -> None:
+    kiosk = _unreachable_kiosk(qtbot, qapp, virtual_printer,
+                               KioskSettings(hall_name="东乡区政务服务中心"))
     try:
         page = kiosk.window.centralWidget()
         hall = page.findChild(QLabel, "hall")
@@ -219,7 +239,30 @@ def test_a_kiosk_that_never_reached_the_hub_names_the_hall_and_says_so(
         assert not any(key in kiosk.window.buttons for key in ("priority", "booking"))
     finally:
         kiosk.timer.stop()
-        bridge.stop()
+        kiosk.bridge.stop()
+
+
+def test_a_kiosk_restarted_without_the_hub_names_the_hall_the_hub_last_sent(
+    qtbot: Any, qapp: Any, make_kiosk: Any, kiosk_hub: ThreadedHub,
+    virtual_printer: VirtualPrinter, tmp_path: Path
+) -> None:
+    memory_file = tmp_path / "kiosk.last-hall.json"
+    name = kiosk_hub.config.hall.name
+    assert name
+    online = make_kiosk(hall_memory=HallMemory(memory_file))
+    qtbot.waitUntil(memory_file.exists, timeout=WAIT_MS)
+    online.timer.stop()
+    online.bridge.stop()
+    # the next morning the hub is not there, and the station file has no [app] hall_name
+    kiosk = _unreachable_kiosk(qtbot, qapp, virtual_printer, KioskSettings(),
+                               HallMemory(memory_file))
+    try:
+        hall = kiosk.window.centralWidget().findChild(QLabel, "hall")
+        assert hall is not None and hall.text() == name
+        assert kiosk.presenter.offline_text == NEVER_REACHED_TEXT
+    finally:
+        kiosk.timer.stop()
+        kiosk.bridge.stop()
 
 
 def test_the_idle_screen_wakes_on_a_touch_anywhere(qtbot: Any, make_kiosk: Any) -> None:
