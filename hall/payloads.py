@@ -635,6 +635,20 @@ class StatsResult(ResultPayload):
 
 
 @dataclass(frozen=True, slots=True)
+class PlanResult(ResultPayload):
+    """The staffing plan of one weekday: per zone and half hour the windows needed for
+    the target (``rows``, as ledger/plan.py's ``Row``), over ``days`` days of history."""
+
+    what: ClassVar[str] = "plan result"
+    weekday: int  # 1 = Monday … 7
+    weeks: int
+    days: int  # days of that weekday in the history read
+    target_min: int
+    target_percent: int
+    rows: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryResult(ResultPayload):
     """The tickets of one number on one date, each with its stored events."""
 
@@ -679,6 +693,7 @@ RESULTS: dict[str, type[ResultPayload]] = {
     "check_booking": BookingCheck,
     "reprint": Estimate,
     "stats": StatsResult,
+    "plan": PlanResult,
     "ticket_history": HistoryResult,
     "cases": CasesResult,
     "case_update": CaseResult,

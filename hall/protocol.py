@@ -682,6 +682,30 @@ class TicketHistory(StoreQuery):
 
 
 @dataclass(frozen=True)
+class StaffingPlan(StoreQuery):
+    type: ClassVar[str] = "plan"
+    doc: ClassVar[str] = (
+        "The windows each zone needs per half hour of a weekday for a waiting target, "
+        "from the last weeks' arrivals and service times (docs/forecast.md)."
+    )
+    weeks: int = 6
+    weekday: int | None = None  # 1 = Monday … 7; default: today's
+    target_min: int = 15  # whole minutes
+    target_percent: int = 80  # of citizens called within target_min
+
+    def check(self) -> None:
+        if not _is_int(self.weeks) or not 1 <= self.weeks <= MAX_PLAN_WEEKS:
+            raise ProtocolError(f"plan: weeks must be 1 to {MAX_PLAN_WEEKS}")
+        if self.weekday is not None and (not _is_int(self.weekday)
+                                         or not 1 <= self.weekday <= 7):
+            raise ProtocolError("plan: weekday must be 1 (Monday) to 7 (Sunday)")
+        if not _is_int(self.target_min) or not 1 <= self.target_min <= 240:
+            raise ProtocolError("plan: target_min must be 1 to 240 minutes")
+        if not _is_int(self.target_percent) or not 1 <= self.target_percent <= 99:
+            raise ProtocolError("plan: target_percent must be 1 to 99, e.g. 80")
+
+
+@dataclass(frozen=True)
 class Cases(Request):
     type: ClassVar[str] = "cases"
     doc: ClassVar[str] = "The 差评 follow-up cases, newest first, optionally by state or overdue."
@@ -725,6 +749,8 @@ CASE_ACTIONS = ("start", "fix", "cannot_fix", "note", "callback", "extend")
 
 #: The longest range one ``stats`` request may cover (a year and a bit).
 MAX_STATS_DAYS = 400
+#: The most weeks of history one ``plan`` request may read (half a year).
+MAX_PLAN_WEEKS = 26
 
 
 REQUESTS: dict[str, type[Request]] = {
@@ -733,7 +759,7 @@ REQUESTS: dict[str, type[Request]] = {
         TakeTicket, CallNext, Recall, Skip, Finish, Transfer, Pause, Resume, SignIn, SignOut,
         Rate, Reinstate, CallNumber, Announce, CloseDay, Status, TicketInfo, DeviceStatus,
         MarkNotPrinted, GiveUpTicket, CheckBooking, Reprint, Stats, TicketHistory, Cases,
-        CaseUpdate, Assist,
+        CaseUpdate, Assist, StaffingPlan,
     )
 }
 

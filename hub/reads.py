@@ -1,4 +1,4 @@
-"""Managers' reads (``stats``, ``ticket_history``) waiting for the reader: sans-I/O.
+"""Managers' reads (``stats``, ``ticket_history``, ``plan``) waiting for the reader: sans-I/O.
 
 Reads run one at a time, in the reader's own process (ledger/queries.py), never in the
 writer's way. Here is who may wait for it: one read per connection (a second, while the

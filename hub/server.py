@@ -136,7 +136,7 @@ class Hub:
         self.reads: ReadQueue[Conn] = ReadQueue()
         self._reads_wake = asyncio.Event()
         self._reads_task: asyncio.Task[None] | None = None
-        self._reader: Reader | None = None  # answers stats and ticket_history
+        self._reader: Reader | None = None  # answers stats, ticket_history, plan
         self._store_failing = False  # the last write failed: /healthz says degraded
         self._engine: Engine | None = None
         self._store: Store | None = None

@@ -1,4 +1,4 @@
-"""Reads of the hall's history for managers (``stats``, ``ticket_history``), answered
+"""Reads of the hall's history for managers (``stats``, ``ticket_history``, ``plan``), answered
 beside the writer: in a process of their own by default (a SQLite connection of its
 own, WAL lets it read while the writer commits, and its CPU time is not the hub's: a
 90-day report computed in the hub's process would hold the interpreter from the writer
@@ -15,15 +15,17 @@ import os
 import sqlite3
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
 from hall.config import HallConfig
-from hall.protocol import Stats, StoreQuery, TicketHistory
+from hall.protocol import StaffingPlan, Stats, StoreQuery, TicketHistory
 from ledger import push
 from ledger.history import ticket_history
+from ledger.plan import demand, plan
 from ledger.stats import DayCache, day_figures, hall_stats, snapshot
 from ledger.store import read_only
 
@@ -157,4 +159,12 @@ class Reader:
         if isinstance(request, TicketHistory):
             on = date.fromisoformat(request.day) if request.day else today
             return {"tickets": ticket_history(db, request.number, on)}
+        if isinstance(request, StaffingPlan):
+            weekday = request.weekday or today.isoweekday()
+            found = demand(db, today, request.weeks)
+            rows = plan(config, found, weekday - 1, request.target_min,
+                        request.target_percent / 100)
+            return {"weekday": weekday, "weeks": request.weeks,
+                    "days": found.days.get(weekday - 1, 0), "target_min": request.target_min,
+                    "target_percent": request.target_percent, "rows": [asdict(r) for r in rows]}
         raise TypeError(f"not a store query: {request.type}")

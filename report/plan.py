@@ -28,28 +28,13 @@ from hall.config import (
     Window,
     Zone,
 )
-from hall.staffing import staffing, windows_needed
-from ledger.plan import Demand
+from hall.staffing import staffing
+from ledger.plan import Demand, Row, plan, zone_load
 from report.sheets import write_xlsx
 from report.tables import Chart, Series, Table
 
 FORMATS = ("xlsx", "pdf", "json")
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One zone in one half hour."""
-
-    zone: str
-    zone_name: str
-    slot: str
-    arrivals_per_hour: float
-    mean_min: float
-    windows: int
-    service_level: float
-    mean_wait_min: float
-    p90_wait_min: float
 
 
 @dataclass(frozen=True)
@@ -65,49 +50,11 @@ class WhatIf:
     p90_wait_min: float
 
 
-def _zone_load(config: HallConfig, found: Demand, weekday: int, zone: str,
-               slot: str) -> tuple[float, float]:
-    """Arrivals per minute and their mean service minutes for ``zone`` in ``slot``."""
-    table = found.arrivals.get(weekday, {})
-    arrivals = 0.0
-    work = 0.0
-    for service in config.services:
-        if service.zone != zone:
-            continue
-        n = table.get(service.id, {}).get(slot, 0.0)
-        mean = found.mean_min.get(service.id, service.typical_minutes)
-        arrivals += n
-        work += n * mean
-    if arrivals <= 0:
-        return 0.0, 0.0
-    return arrivals / 30.0, work / arrivals
-
-
-def _slots(found: Demand, weekday: int) -> list[str]:
-    return sorted({slot for slots in found.arrivals.get(weekday, {}).values() for slot in slots})
-
-
-def plan(config: HallConfig, found: Demand, weekday: int, target_min: float,
-         share: float) -> list[Row]:
-    """Windows needed per zone and half hour of ``weekday`` (0 = Monday)."""
-    rows = []
-    for zone in config.zones:
-        for slot in _slots(found, weekday):
-            rate, mean = _zone_load(config, found, weekday, zone.id, slot)
-            if rate <= 0:
-                continue
-            need = windows_needed(rate, mean, target_min, share)
-            rows.append(Row(zone.id, zone.name, slot, round(rate * 60, 1), round(mean, 1),
-                            need.windows, need.service_level, need.mean_wait_min,
-                            need.p90_wait_min))
-    return rows
-
-
 def what_if(config: HallConfig, found: Demand, weekday: int, zone: str, windows: int,
             at: time, target_min: float) -> WhatIf:
     """The waits with ``windows`` open in ``zone`` in the half hour holding ``at``."""
     slot = f"{at.hour:02d}:{30 if at.minute >= 30 else 0:02d}"
-    rate, mean = _zone_load(config, found, weekday, zone, slot)
+    rate, mean = zone_load(config, found, weekday, zone, slot)
     figures = staffing(windows, rate, mean or 1.0, target_min)
     known = config.zone(zone)
     return WhatIf(zone, known.name if known else zone, slot, windows, round(rate * 60, 1),

@@ -1,5 +1,5 @@
 """The managers' dashboard, plain Python (no Qt): what each panel shows, and the admin
-requests behind it (``stats``, ``cases``, ``case_update``, ``ticket_history``).
+requests behind it (``stats``, ``cases``, ``case_update``, ``ticket_history``, ``plan``).
 
 - **Live** (大厅实况): from the replica, at every event: each zone's queue and longest
   wait, each window's state, clerk and current citizen, the open alerts.
@@ -7,6 +7,8 @@ requests behind it (``stats``, ``cases``, ``case_update``, ``ticket_history``).
   count happened, at most every ``figures_every_s`` (a busy hall's calls coalesce).
 - **Cases** (差评整改): the follow-up cases and their actions.
 - **History** (电子监察): one ticket's events, by number and date.
+- **Plan** (窗口排班建议): ``jiaohao plan``'s table, the windows each zone needs per half
+  hour of a weekday for a waiting target, read from the hub's ledger on demand.
 
 Offline: the last data stay on screen, marked stale, and the actions are disabled.
 """
@@ -56,6 +58,23 @@ class WindowRow:
 
 
 @dataclass(frozen=True)
+class PlanRow:
+    """One zone in one half hour of the staffing plan, as the table shows it."""
+
+    zone: str
+    slot: str
+    arrivals_per_hour: float
+    mean_min: float
+    windows: int
+    service_level: str  # 83%
+    mean_wait_min: float
+    p90_wait_min: float
+
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+@dataclass(frozen=True)
 class AlertRow:
     alert: str
     level: str
@@ -77,6 +96,9 @@ class Dashboard(Observed):
         self.figures: dict[str, Any] | None = None
         self.cases: list[dict[str, Any]] = []
         self.history: list[dict[str, Any]] = []
+        self.plan: list[PlanRow] = []
+        self.plan_line = "选择星期与目标后点「生成建议」"
+        self._plan_pending = False
         self.message = ""
         self.tone = "info"  # info | ok | error
         self.refreshes = 0  # stats requests sent (the bench reads it)
@@ -242,6 +264,42 @@ class Dashboard(Observed):
                      "ok" if self.history else "info")
         else:
             self._refused("查询号票", reply)
+
+    # -- staffing plan ------------------------------------------------------------------
+
+    def ask_plan(self, weeks: int = 6, weekday: int | None = None, target_min: int = 15,
+                 target_percent: int = 80) -> None:
+        """Ask the hub for the staffing plan (``plan``; ``weekday`` 1 = Monday, None:
+        today's). One at a time: a second ask while one is out is not sent."""
+        if not self.connected:
+            self.say("未连接叫号系统，无法生成排班建议", "error")
+            return
+        if self._plan_pending:
+            return
+        fields: dict[str, Any] = {"weeks": weeks, "target_min": target_min,
+                                  "target_percent": target_percent}
+        if weekday is not None:
+            fields["weekday"] = weekday
+        self._plan_pending = True
+        self.plan_line = "正在生成排班建议…"
+        self._changed()
+        self._requester.request("plan", fields, self._got_plan)
+
+    def _got_plan(self, reply: Reply) -> None:
+        self._plan_pending = False
+        if not reply.ok:
+            self.plan_line = "排班建议未生成"
+            self._refused("排班建议", reply)
+            return
+        d = reply.data
+        self.plan = [PlanRow(r["zone_name"], r["slot"], r["arrivals_per_hour"], r["mean_min"],
+                             r["windows"], f"{r['service_level'] * 100:.0f}%",
+                             round(r["mean_wait_min"], 1), round(r["p90_wait_min"], 1))
+                     for r in d["rows"]]
+        head = (f"{WEEKDAYS[d['weekday'] - 1]}，近 {d['weeks']} 周（其中 {d['days']} 天有数据），"
+                f"目标：{d['target_percent']}% 的群众等候不超过 {d['target_min']} 分钟")
+        self.plan_line = head if self.plan else head + "：没有可用的历史数据"
+        self._changed()
 
     def _refused(self, what: str, reply: Reply) -> None:
         words = WORDS.get(reply.code, reply.message or reply.code)

@@ -1,4 +1,4 @@
-"""The dashboard's widgets: four tabs that draw :class:`supervisor.model.Dashboard` and
+"""The dashboard's widgets: five tabs that draw :class:`supervisor.model.Dashboard` and
 forward every click to it."""
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervisor.model import ACTION_NAMES, STATE_NAMES, Dashboard, forecast_line
+from supervisor.model import ACTION_NAMES, STATE_NAMES, WEEKDAYS, Dashboard, forecast_line
 
 #: Two series: colour and fill pattern, so colour is never the only cue.
 SERIES = ((QColor("#1F5FAD"), Qt.BrushStyle.SolidPattern),
@@ -144,6 +146,7 @@ class DashboardWindow(QWidget):
         self._today()
         self._cases()
         self._history()
+        self._plan()
         model.on_change(self.redraw)
         self.resize(1600, 900)
         self.redraw()
@@ -231,6 +234,40 @@ class DashboardWindow(QWidget):
         layout.addWidget(self.events, 1)
         self.tabs.addTab(tab, "电子监察")
 
+    def _plan(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.plan_day = QComboBox()
+        self.plan_day.addItems(["今天", *WEEKDAYS])
+
+        def spin(low: int, high: int, value: int, label: str) -> QSpinBox:
+            box = QSpinBox()
+            box.setRange(low, high)
+            box.setValue(value)
+            row.addWidget(QLabel(label))
+            row.addWidget(box)
+            return box
+
+        row.addWidget(QLabel("星期"))
+        row.addWidget(self.plan_day)
+        self.plan_weeks = spin(1, 26, 6, "参考近几周")
+        self.plan_minutes = spin(1, 240, 15, "等候不超过（分钟）")
+        self.plan_percent = spin(1, 99, 80, "的群众占比（%）")
+        self.plan_ask = QPushButton("生成建议")
+        self.plan_ask.clicked.connect(lambda: self.model.ask_plan(
+            self.plan_weeks.value(), self.plan_day.currentIndex() or None,
+            self.plan_minutes.value(), self.plan_percent.value()))
+        row.addWidget(self.plan_ask)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.plan_head = QLabel()
+        layout.addWidget(self.plan_head)
+        self.plan_table = _table(["区域", "时段", "每小时取号", "平均办理（分钟）", "建议窗口数",
+                                  "达标率", "平均等候（分钟）", "90% 等候（分钟）"])
+        layout.addWidget(self.plan_table, 1)
+        self.tabs.addTab(tab, "窗口排班建议")
+
     # -- drawing ----------------------------------------------------------------------------
 
     def _act(self, action: str) -> None:
@@ -263,6 +300,11 @@ class DashboardWindow(QWidget):
         for button in self.case_buttons.values():
             button.setEnabled(m.connected)
         self.search.setEnabled(m.connected)
+        self.plan_ask.setEnabled(m.connected)
+        self.plan_head.setText(m.plan_line)
+        _fill(self.plan_table, [[r.zone, r.slot, r.arrivals_per_hour, r.mean_min, r.windows,
+                                 r.service_level, r.mean_wait_min, r.p90_wait_min]
+                                for r in m.plan])
         rows = []
         for ticket in m.history:
             for e in ticket["events"]:

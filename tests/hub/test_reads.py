@@ -53,6 +53,20 @@ async def test_a_second_read_on_a_connection_is_busy_until_the_first_is_answered
     assert (await admin.request("stats", start="2026-03-02"))["ok"]  # answered: free again
 
 
+async def test_the_plan_is_a_read_beside_the_writer_one_at_a_time(
+    hub: Hub, client: ClientFactory
+) -> None:
+    admin = await client("admin-1")
+    futures = [admin.send_request("plan", weeks=4, weekday=1) for _ in range(3)]
+    results = await asyncio.wait_for(asyncio.gather(*futures), TIMEOUT_S * 3)
+    assert results[0]["ok"] and results[0]["data"]["rows"] == []  # no history yet
+    assert results[0]["data"]["weekday"] == 1 and results[0]["data"]["target_percent"] == 80
+    assert [r["error"]["code"] for r in results[1:]] == ["busy"] * 2
+    caller = await client("caller-1")
+    refused = await caller.request("plan")
+    assert refused["error"]["code"] == "forbidden"
+
+
 async def test_reads_are_answered_in_a_process_of_their_own(
     hub: Hub, client: ClientFactory
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,10 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from hall.protocol import CallNext, SignIn, TakeTicket
+from hall.errors import ProtocolError
+from hall.payloads import RESULTS
+from hall.protocol import CallNext, SignIn, StoreQuery, TakeTicket, parse_request
 from hall.staffing import staffing
 from hub.engine import Engine
 from ledger.plan import demand
+from ledger.queries import Reader
 from ledger.store import Store
 from report.plan import plan, simulated_level
 from report.plan_cli import main
@@ -96,3 +100,30 @@ def test_the_plan_command_writes_xlsx_pdf_and_json(tmp_path: Path) -> None:
     book = load_workbook(out / "plan-周一.xlsx")
     assert book.sheetnames[0] == "各区域每半小时所需窗口"
     assert (out / "plan-周一.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_plan_read_answers_as_jiaohao_plan_does(tmp_path: Path) -> None:
+    """The supervisor's ``plan`` read, answered beside the writer like ``stats``: the same
+    rows as the command, in a typed payload; bad parameters are a bad request."""
+    db = tmp_path / "queue.db"
+    _history(db)
+    config = hall(services=[service("A"), service("C", zone="Z2")],
+                  windows=[window(1, "A"), window(2, "A"), window(3, "C")])
+    request = parse_request({"type": "plan", "id": 7, "weeks": 4, "weekday": 1,
+                             "target_min": 15, "target_percent": 80})
+    assert isinstance(request, StoreQuery)
+    store = Store.open(str(db))
+    data = Reader.answer_with(store.db, config, request, date(2026, 11, 30))
+    rows = plan(config, demand(store.db, date(2026, 11, 30), weeks=4), 0, 15, 0.8)
+    store.close()
+    assert RESULTS["plan"].parse(data).to_json() == data
+    assert data["weekday"] == 1 and data["days"] == 2 and data["target_percent"] == 80
+    assert data["rows"] == [asdict(r) for r in rows] and rows
+    today = parse_request({"type": "plan", "id": 8})  # today's weekday: a Monday
+    store = Store.open(str(db))
+    assert Reader.answer_with(store.db, config, today, date(2026, 11, 30))["rows"] == data["rows"]
+    store.close()
+    for bad in ({"weeks": 0}, {"weeks": 27}, {"weekday": 0}, {"target_min": 0},
+                {"target_percent": 100}, {"target_percent": 0.8}):
+        with pytest.raises(ProtocolError):
+            parse_request({"type": "plan", "id": 9, **bad})

@@ -114,3 +114,35 @@ def test_todays_forecast_accuracy_in_one_line() -> None:
     assert forecast_line(row) == ("等候预估（4 张）：平均误差 3.4 分钟　落在范围内 75%　"
                                   "低估超 1 分钟 50%")
     assert "尚无" in forecast_line({"forecast": {"tickets": 0}})
+
+
+PLAN = {"weekday": 1, "weeks": 6, "days": 5, "target_min": 15, "target_percent": 80,
+        "rows": [{"zone": "Z1", "zone_name": "一区", "slot": "09:00",
+                  "arrivals_per_hour": 20.0, "mean_min": 6.0, "windows": 3,
+                  "service_level": 0.8312, "mean_wait_min": 4.04, "p90_wait_min": 12.71}]}
+
+
+def test_the_staffing_plan_is_asked_once_and_shown_as_a_table() -> None:
+    model, fake, _ = dashboard()
+    model.ask_plan()
+    assert fake.sent == [] and "未连接" in model.message  # offline: nothing is asked
+    model.set_connected(True)
+    fake.answer_all(Reply(True, data={}))
+    fake.sent.clear()
+    model.ask_plan(weeks=4, weekday=1, target_min=15, target_percent=80)
+    model.ask_plan(weeks=4, weekday=1)  # one at a time
+    assert fake.sent == [("plan", {"weeks": 4, "weekday": 1, "target_min": 15,
+                                   "target_percent": 80})]
+    assert model.plan_line == "正在生成排班建议…"
+    fake.answer(Reply(True, data=PLAN))
+    assert [(r.zone, r.slot, r.windows, r.service_level, r.mean_wait_min, r.p90_wait_min)
+            for r in model.plan] == [("一区", "09:00", 3, "83%", 4.0, 12.7)]
+    assert model.plan_line == "周一，近 6 周（其中 5 天有数据），目标：80% 的群众等候不超过 15 分钟"
+    model.ask_plan()  # today's weekday: not named
+    assert fake.sent[-1] == ("plan", {"weeks": 6, "target_min": 15, "target_percent": 80})
+    fake.answer(Reply(True, data={**PLAN, "rows": [], "days": 0}))
+    assert model.plan == [] and model.plan_line.endswith("没有可用的历史数据")
+    model.ask_plan()
+    fake.answer(Reply(False, code="busy", message="plan: one read at a time"))
+    assert model.plan_line == "排班建议未生成" and model.tone == "error"
+    assert model.message.startswith("排班建议未成功")

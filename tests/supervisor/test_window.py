@@ -58,6 +58,12 @@ def test_the_dashboard_shows_the_hall_figures_and_cases_and_acts(
         assert kinds[:3] == ["ticket_issued", "ticket_called", "ticket_finished"]
         assert "case_opened" in kinds and "case_updated" in kinds
 
+        app.window.plan_day.setCurrentIndex(1)  # Monday
+        app.window.plan_ask.click()
+        qtbot.waitUntil(lambda: app.model.plan_line.startswith("周一"), timeout=WAIT_MS)
+        assert app.window.plan_head.text().endswith("没有可用的历史数据")  # no weeks before
+        assert app.window.plan_table.rowCount() == 0
+
         serve_and_rate(hall_hub, 5)  # figures follow the hall by themselves
         hall_hub.clock.advance(seconds=1)  # once figures_every_s has passed
         qtbot.waitUntil(lambda: app.model.figures["total"]["finished"] == 2, timeout=WAIT_MS)
