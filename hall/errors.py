@@ -223,6 +223,12 @@ class UnknownCase(QueueError):
     doc = "No 差评 follow-up case has that id."
 
 
+class BookingOnly(QueueError):
+    code = "booking_only"
+    doc = ("The service takes only bookings now (its appointment-only hours, "
+           "[[service]] appointment_hours): check in a booking code.")
+
+
 class AssistRefused(QueueError):
     code = "assist_refused"
     doc = ("帮办代办 cannot be recorded so: the service is not listed as 帮办代办 "

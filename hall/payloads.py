@@ -225,6 +225,9 @@ class TicketIssued(EventPayload):
     #: tells how true it was: minutes, and the 80 % range (absent: none could be given).
     estimated_wait_min: int | None = _omit_none()
     wait_range_min: tuple[int, ...] | None = _omit_none()
+    #: 延时错时: ``extended`` (延时) or ``off_hours`` (错时) when taken in such a period of
+    #: its service (hall/rules.py); absent in regular hours.
+    period: str | None = _omit_none()
 
     def to_store(self) -> dict[str, Any]:
         out: dict[str, Any] = {"day": self.day, "ticket": self.ticket.stored(),
@@ -235,6 +238,8 @@ class TicketIssued(EventPayload):
             out["estimated_wait_min"] = self.estimated_wait_min
         if self.wait_range_min is not None:
             out["wait_range_min"] = list(self.wait_range_min)
+        if self.period is not None:
+            out["period"] = self.period
         return out
 
 

@@ -7,7 +7,10 @@ hall, its state and the time of day come in; a :class:`Refusal` (or None) goes o
 
 The rules, in the order they are checked:
 
-1. ``hours``: outside every span of the service's hours, nothing is issued;
+1. ``hours``: outside every span of the service's hours (its regular ``hours``, its
+   ``extended_hours`` and its appointment-only ``appointment_hours``; on a rest day, its
+   ``rest_day_hours`` when it has some), nothing is issued; in ``appointment_hours`` only
+   a booking is checked in (``booked``);
 2. ``daily_cap``: the service's tickets issued this hall day reached its cap;
 3. no window of the hall serves the service (nobody would ever call the ticket);
 4. ``slot_caps``: the slot the time lies in has issued its cap.
@@ -19,11 +22,11 @@ used codes and the people's hashes, which no kiosk has).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 
 from hall import errors
-from hall.config import HallConfig, Service, SlotCap
+from hall.config import HallConfig, Service, SlotCap, TimeRange
 from hall.state import HallState
 
 
@@ -34,6 +37,17 @@ class Closed(StrEnum):
     DAILY_CAP = "daily_cap_reached"
     NO_WINDOW = "no_window"
     SLOT_CAP = "slot_cap_reached"
+    BOOKING_ONLY = "booking_only"
+
+
+class Period(StrEnum):
+    """Which of a service's periods a ticket is taken in (延时错时, counted in the
+    statistics): its regular hours, its extended hours (延时: 午间不间断, 早晚弹性), or
+    off hours (错时: appointment-only hours, a rest day's 不打烊 hours)."""
+
+    REGULAR = "regular"
+    EXTENDED = "extended"
+    OFF_HOURS = "off_hours"
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,8 @@ class Refusal:
             return errors.DailyCapReached(f"{name} 今日号源已满 ({self.service.daily_cap})")
         if self.why is Closed.NO_WINDOW:
             return errors.NoWindow(f"{name} 没有窗口办理")
+        if self.why is Closed.BOOKING_ONLY:
+            return errors.BookingOnly(f"{name} {self.hours} 仅限预约取号")
         return errors.SlotCapReached(f"{name} {self.hours} 时段号源已满")
 
 
@@ -72,12 +88,54 @@ def slot_key(service: Service, cap: SlotCap) -> str:
     return f"{service.id}@{cap.hours}"
 
 
+def rest_day(hall: HallConfig, day: date) -> bool:
+    """Whether ``day`` is a rest day of the hall: a weekend day not worked in exchange
+    (调休), or one of its holidays (``[followup]`` calendar)."""
+    return not hall.followup.is_workday(day)
+
+
+def period(service: Service, moment: time, resting: bool = False) -> Period | None:
+    """The period of ``service`` that holds ``moment`` (on a rest day when
+    ``resting``), or None when it is closed then."""
+    if resting and service.rest_day_hours:
+        return Period.OFF_HOURS if _within(service.rest_day_hours, moment) else None
+    if _within(service.hours, moment):
+        return Period.REGULAR
+    if _within(service.extended_hours, moment):
+        return Period.EXTENDED
+    if _within(service.appointment_hours, moment):
+        return Period.OFF_HOURS
+    if not (service.hours or service.extended_hours or service.appointment_hours):
+        return Period.REGULAR  # no hours: issued whenever the hall is open
+    return None
+
+
+def _within(spans: tuple[TimeRange, ...], moment: time) -> bool:
+    return any(h.contains(moment) for h in spans)
+
+
+def _open_hours(service: Service, resting: bool) -> str:
+    if resting and service.rest_day_hours:
+        spans = service.rest_day_hours
+    else:
+        spans = tuple(sorted((*service.hours, *service.extended_hours,
+                              *service.appointment_hours)))
+    return "、".join(map(str, spans))
+
+
 def refusal(hall: HallConfig, state: HallState, service: Service,
-            moment: time) -> Refusal | None:
-    """Why ``service`` cannot be taken at ``moment`` (the hall's local time of day), or
-    None when it can."""
-    if service.hours and not any(h.contains(moment) for h in service.hours):
-        return Refusal(Closed.OUTSIDE_HOURS, service, "、".join(map(str, service.hours)))
+            moment: time, *, resting: bool = False,
+            booked: bool | None = None) -> Refusal | None:
+    """Why ``service`` cannot be taken at ``moment`` (the hall's local time of day; on
+    a rest day when ``resting``), or None when it can. ``booked``: whether the ticket
+    checks in a booking (None: not known yet, appointment-only hours stay open)."""
+    held = period(service, moment, resting)
+    if held is None:
+        return Refusal(Closed.OUTSIDE_HOURS, service, _open_hours(service, resting))
+    if (booked is False and held is Period.OFF_HOURS and not resting
+            and _within(service.appointment_hours, moment)):
+        span = next(h for h in service.appointment_hours if h.contains(moment))
+        return Refusal(Closed.BOOKING_ONLY, service, str(span))
     if service.daily_cap is not None and state.issued.get(service.id, 0) >= service.daily_cap:
         return Refusal(Closed.DAILY_CAP, service)
     if not any(service.id in w.services for w in hall.windows):

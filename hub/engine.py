@@ -326,9 +326,12 @@ class Engine:
         if service is None:
             raise errors.UnknownService(f"no service {req.service!r} in this hall")
         local = self.local(now)
-        why_not = rules.refusal(self.config, self.state, service, local.time())
+        resting = rules.rest_day(self.config, local.date())
+        why_not = rules.refusal(self.config, self.state, service, local.time(),
+                                resting=resting, booked=req.booking is not None)
         if why_not is not None:
             raise why_not.error()
+        held = rules.period(service, local.time(), resting)
         day = self.hall_day(now)
         issued = self.state.issued.get(service.id, 0)
         cap = rules.slot_of(service, local.time())
@@ -356,6 +359,8 @@ class Engine:
         promised = self.forecast(now).newcomer(service.id, ticket.priority)
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
                                 request=req.request,
+                                period=None if held in (None, rules.Period.REGULAR)
+                                else str(held),
                                 estimated_wait_min=promised.minutes if promised.known else None,
                                 wait_range_min=_range(promised)), now, out)
         estimate = self._estimate(self.state.tickets[ticket.id], now)

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from hall.config import HallConfig
 from hall.forecast import Snapshot
-from hall.rules import Closed, Refusal, refusal
+from hall.rules import Closed, Refusal, refusal, rest_day
 from hall.state import HallState, estimated_wait_min, waiting_by_service
 
 
@@ -38,12 +39,14 @@ CLOSED_HOURS = "现在不取号（取号时间 {hours}）"
 CAP_REACHED = "今日号已取完"
 NOT_SERVED = "今日不办理"
 SLOT_FULL = "本时段号已取完（{hours}）"
+BOOKING_ONLY = "仅限预约取号（{hours}）"
 #: The hall's rulebook's reasons (hall/rules.py) in the kiosk's words.
 CLOSED_WORDS = {
     Closed.OUTSIDE_HOURS: CLOSED_HOURS,
     Closed.DAILY_CAP: CAP_REACHED,
     Closed.NO_WINDOW: NOT_SERVED,
     Closed.SLOT_CAP: SLOT_FULL,
+    Closed.BOOKING_ONLY: BOOKING_ONLY,
 }
 
 
@@ -105,16 +108,21 @@ class ZoneView:
 
 
 def service_views(hall: HallConfig, state: HallState, now: time,
-                  moment: datetime | None = None) -> list[ServiceView]:
+                  moment: datetime | None = None, booked: bool = False) -> list[ServiceView]:
     """Every service with its counts and, when it cannot be taken now, why. With
     ``moment`` (the timezone-aware now), the wait of a newcomer as the hub forecasts it;
-    without, the plain estimate (people × average ÷ windows)."""
+    without, the plain estimate (people × average ÷ windows). ``booked``: a booking is
+    being checked in (appointment-only hours are open to it); ``moment`` also tells
+    whether today is a rest day (``rest_day_hours``)."""
     waiting = waiting_by_service(state)
     forecast = Snapshot(state, hall, moment) if moment is not None else None
+    resting = moment is not None and rest_day(
+        hall, moment.astimezone(ZoneInfo(hall.hall.timezone)).date())
     out = []
     for s in hall.services:
         n = waiting.get(s.id, 0)
-        closed = refusal(hall, state, s, now)  # the hub's own rulebook
+        closed = refusal(hall, state, s, now, resting=resting,
+                         booked=booked)  # the hub's own rulebook
         why = closed_words(closed) if closed is not None else None
         if forecast is None:
             wait = estimated_wait_min(state, hall, s.id, n)
@@ -128,9 +136,9 @@ def service_views(hall: HallConfig, state: HallState, now: time,
 
 
 def board(hall: HallConfig, state: HallState, now: time,
-          moment: datetime | None = None) -> list[ZoneView]:
+          moment: datetime | None = None, booked: bool = False) -> list[ZoneView]:
     """Zones in config order, each with its services; zones without services left out."""
-    views = service_views(hall, state, now, moment)
+    views = service_views(hall, state, now, moment, booked)
     zones = []
     for z in hall.zones:
         mine = tuple(v for v in views if v.zone == z.id)
@@ -154,6 +162,7 @@ REFUSALS = {
     "outside_hours": "现在不在该业务的取号时间内",
     "daily_cap_reached": "该业务今日号已取完，请明天再来或到服务台咨询",
     "slot_cap_reached": "该业务本时段号已取完，请稍后再来",
+    "booking_only": "该业务现在仅限预约取号，请先预约或在预约码签到后取号",
     "booking_used": "该预约码已经签到取号，不能重复使用",
     "unknown_service": "该业务暂不办理，请到服务台咨询",
     "already_taken": "您今天已经取过该业务的号",

@@ -223,12 +223,13 @@ class KioskPresenter:
         return self._clock().astimezone(tz).time()
 
     def zones(self) -> list[ZoneView]:
-        return board(self.hall, self._state(), self.now(), self._clock())
+        return board(self.hall, self._state(), self.now(), self._clock(), bool(self.booking))
 
     def services(self) -> list[ServiceView]:
         """The services the SERVICES screen lists: the chosen zone's (all of them
         before a zone is chosen)."""
-        views = service_views(self.hall, self._state(), self.now(), self._clock())
+        views = service_views(self.hall, self._state(), self.now(), self._clock(),
+                              bool(self.booking))
         if self.zone is None:
             return views
         return [v for v in views if v.zone == self.zone]
@@ -453,7 +454,8 @@ class KioskPresenter:
             return  # a second touch while one is issued
         if self._closed():
             return
-        view = next((v for v in service_views(self.hall, self._state(), self.now())
+        view = next((v for v in service_views(self.hall, self._state(), self.now(),
+                                              self._clock(), bool(self.booking))
                      if v.id == service_id), None)
         if view is None:
             self._show_message(refusal_text("unknown_service"))

@@ -9,6 +9,9 @@ day, hour, zone, service, window and clerk. Definitions (docs/supervision.md):
   ends of a leg. **closed_unfinished**: tickets the day's close found still open.
   (a no-show still open at the close was counted as skipped, not again here).
   **bookings_kept**: tickets issued against a booking code.
+  **help** / **proxy**: 帮办 / 代办 recorded (a 代办 item without a ticket included).
+  **extended** / **off_hours**: tickets issued in a service's extended hours (延时) /
+  its appointment-only or rest-day hours (错时), bookings checked in included.
 - **wait** = the ticket's first call − its issue: once per citizen, whatever transfers
   or recalls followed; filed under the service the ticket was issued for and the
   window and clerk who called it first. **service time** = the end of a leg (finish or
@@ -50,7 +53,7 @@ from ledger.store import read_only
 
 #: Count fields of every row, in the order reports show them.
 COUNTS = ("issued", "called", "recalled", "finished", "skipped", "transferred",
-          "closed_unfinished", "bookings_kept", "help", "proxy")
+          "closed_unfinished", "bookings_kept", "help", "proxy", "extended", "off_hours")
 #: The dimensions, in the order reports show them.
 DIMENSIONS = ("by_day", "by_hour", "by_zone", "by_service", "by_window", "by_clerk")
 
@@ -218,10 +221,13 @@ class Tally:
             ticket.promise = (int(d["estimated_wait_min"]), int(span[0]), int(span[1]))
         self._tickets[t["id"]] = ticket
         booked = bool(t.get("booking"))
+        period = d.get("period")  # 延时 (extended) or 错时 (off_hours), else regular
         for figures in self._rows(day, self._hour(at), t["service"]):
             figures.counts["issued"] += 1
             if booked:
                 figures.counts["bookings_kept"] += 1
+            if period in ("extended", "off_hours"):
+                figures.counts[period] += 1
 
     def _called(self, d: dict[str, Any], at: datetime) -> None:
         ticket = self._tickets.get(d["ticket"]["id"])
@@ -488,7 +494,7 @@ class DayCache:
     closed day by hand) is never used, whatever the interleaving."""
 
     #: Bumped when a definition changes: older entries are recomputed.
-    VERSION = 3  # 2: the forecast's accuracy; 3: 帮办代办 counts
+    VERSION = 4  # 2: the forecast's accuracy; 3: 帮办代办; 4: 延时错时 counts
 
     def __init__(self, path: str) -> None:
         import sqlite3

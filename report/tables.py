@@ -42,6 +42,8 @@ COLUMNS: tuple[Column, ...] = (
     ("预约", _count("bookings_kept")),
     ("帮办", _count_if("help")),
     ("代办", _count_if("proxy")),
+    ("延时", _count_if("extended")),
+    ("错时", _count_if("off_hours")),
     ("平均等候(分)", _minutes("wait_s", "mean")),
     ("中位等候(分)", _minutes("wait_s", "median")),
     ("P90等候(分)", _minutes("wait_s", "p90")),

@@ -326,6 +326,7 @@ class DashboardWindow(QWidget):
             f"平均等候 {'—' if wait is None else f'{wait / 60:.1f} 分钟'}　"
             f"评价 {sum(t['ratings'].values())}　差评 {t['ratings']['1'] + t['ratings']['2']}　"
             f"帮办 {t.get('help', 0)}　代办 {t.get('proxy', 0)}　"
+            f"延时 {t.get('extended', 0)}　错时 {t.get('off_hours', 0)}　"
             f"满意率 {'—' if sat is None else f'{sat * 100:.1f}%'}\n{forecast_line(t)}"
             + push_line(f.get("push")))
         hours = f["by_hour"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,12 @@ class Service:
     name_en: str = ""
     daily_cap: int | None = None
     hours: tuple[TimeRange, ...] = ()  # empty: issued whenever the hall is open
+    #: 延时错时: extended hours (午间不间断, 早晚弹性: 延时), appointment-only hours
+    #: (only a booking is checked in: 错时) and the hours of rest days (weekends and
+    #: ``[followup] holidays``, 不打烊: 错时); empty: none.
+    extended_hours: tuple[TimeRange, ...] = ()
+    appointment_hours: tuple[TimeRange, ...] = ()
+    rest_day_hours: tuple[TimeRange, ...] = ()
     slot_caps: tuple[SlotCap, ...] = ()
     #: Used for wait estimates until enough services have been timed today.
     typical_minutes: float = 5.0
@@ -233,6 +239,9 @@ class HallConfig:
                     "zone": s.zone,
                     "daily_cap": s.daily_cap,
                     "hours": [str(h) for h in s.hours],
+                    "extended_hours": [str(h) for h in s.extended_hours],
+                    "appointment_hours": [str(h) for h in s.appointment_hours],
+                    "rest_day_hours": [str(h) for h in s.rest_day_hours],
                     "max_minutes": s.max_minutes,
                     "assist": s.assist,
                 }
@@ -260,6 +269,9 @@ class HallConfig:
                 "highlight_s": self.display.highlight_s,
             },
             "voice": self.voice.public(),
+            # the hall's rest days and make-up working days (rest_day_hours apply then)
+            "calendar": {"holidays": sorted(d.isoformat() for d in self.followup.holidays),
+                         "workdays": sorted(d.isoformat() for d in self.followup.workdays)},
         }
 
     @classmethod
@@ -296,6 +308,7 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
     queue = obj.get("queue") or {}
     ratio = queue.get("priority_ratio") or [2, 1]
     screen = obj.get("display") or {}
+    calendar = obj.get("calendar") or {}
     return HallConfig(
         hall=HallInfo(name=str(info["name"]), timezone=str(info.get("timezone", "Asia/Shanghai")),
                       day_starts=_hhmm(info.get("day_starts", "06:00")),
@@ -307,6 +320,9 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
             Service(id=str(s["id"]), name=str(s["name"]), zone=str(s["zone"]),
                     name_en=str(s.get("name_en", "")), daily_cap=s.get("daily_cap"),
                     hours=tuple(_span(h) for h in s.get("hours", [])),
+                    extended_hours=tuple(_span(h) for h in s.get("extended_hours", [])),
+                    appointment_hours=tuple(_span(h) for h in s.get("appointment_hours", [])),
+                    rest_day_hours=tuple(_span(h) for h in s.get("rest_day_hours", [])),
                     max_minutes=_minutes(s.get("max_minutes")),
                     assist=bool(s.get("assist", False)))
             for s in obj.get("services", [])
@@ -326,4 +342,7 @@ def _from_public(obj: dict[str, Any]) -> HallConfig:
                                 blink_s=float(screen.get("blink_s", 3.0)),
                                 highlight_s=float(screen.get("highlight_s", 10.0))),
         voice=VoiceSettings.from_public(obj.get("voice")),
+        followup=FollowUp(
+            holidays=frozenset(date.fromisoformat(d) for d in calendar.get("holidays", [])),
+            workdays=frozenset(date.fromisoformat(d) for d in calendar.get("workdays", []))),
     )

@@ -25,6 +25,9 @@ SERVICE_KEYS = (
     "slot_caps",
     "typical_minutes",
     "max_minutes",
+    "extended_hours",
+    "appointment_hours",
+    "rest_day_hours",
     "assist",
 )
 
@@ -70,6 +73,11 @@ def check_services(c: Checker, data: Mapping[str, Any]) -> list[Service]:
         zone = c.zone_ref(table, where, zones, required=True)
         daily_cap = c.integer(table, where, "daily_cap", low=1)
         hours = _hours(c, table, where)
+        extended = _hours(c, table, where, "extended_hours")
+        booking = _hours(c, table, where, "appointment_hours")
+        rest = _hours(c, table, where, "rest_day_hours")
+        _apart(c, where, [("hours", hours), ("extended_hours", extended),
+                          ("appointment_hours", booking)])
         slot_caps = _slot_caps(c, table, where, hours)
         minutes = _typical_minutes(c, table, where)
         most = _max_minutes(c, table, where)
@@ -83,6 +91,9 @@ def check_services(c: Checker, data: Mapping[str, Any]) -> list[Service]:
                     name_en=name_en,
                     daily_cap=daily_cap,
                     hours=tuple(sorted(hours)),
+                    extended_hours=tuple(sorted(extended)),
+                    appointment_hours=tuple(sorted(booking)),
+                    rest_day_hours=tuple(sorted(rest)),
                     slot_caps=tuple(sorted(slot_caps, key=lambda s: s.hours)),
                     typical_minutes=minutes,
                     max_minutes=most,
@@ -113,11 +124,21 @@ def _ranges(c: Checker, items: list[tuple[str, object]]) -> list[TimeRange]:
     return [r for r, _ in parsed]
 
 
-def _hours(c: Checker, table: Mapping[str, Any], where: str) -> list[TimeRange]:
-    value = table.get("hours", ABSENT)
+def _apart(c: Checker, where: str, lists: list[tuple[str, list[TimeRange]]]) -> None:
+    """Regular, extended and appointment-only hours may touch but not overlap."""
+    for (name_a, a), (name_b, b) in itertools.combinations(lists, 2):
+        for one in a:
+            for other in b:
+                if one.start < other.end and other.start < one.end:
+                    c.error(f"{where}.{name_b}", f"{other} overlaps {one} ({name_a})")
+
+
+def _hours(c: Checker, table: Mapping[str, Any], where: str,
+           name: str = "hours") -> list[TimeRange]:
+    value = table.get(name, ABSENT)
     if value is ABSENT:
         return []
-    key = f"{where}.hours"
+    key = f"{where}.{name}"
     if not isinstance(value, list):
         c.wrong_type(key, 'a list of "HH:MM-HH:MM" strings', value)
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from hall.words import ENGLISH as WORDS_ENGLISH
 from kiosk.model import (
+    BOOKING_ONLY,
     CAP_REACHED,
     CLOSED_HOURS,
     FALLBACK_REFUSAL,
@@ -35,6 +36,8 @@ _REFUSALS_EN = {
     "daily_cap_reached": "All of today's tickets for this service are taken; "
                          "please come back tomorrow or ask at the service desk",
     "slot_cap_reached": "All tickets of this time slot are taken; please come back later",
+    "booking_only": "This service takes bookings only now; please book first or check in "
+                    "your booking code",
     "booking_used": "This booking code has already been checked in",
     "unknown_service": "This service is not available; please ask at the service desk",
     "already_taken": "You already have a ticket for this service today",
@@ -87,6 +90,7 @@ ENGLISH: dict[str, str] = {
     NOT_SERVED: "not served today",
     CLOSED_HOURS: "no tickets now (tickets {hours})",
     SLOT_FULL: "this time slot is full ({hours})",
+    BOOKING_ONLY: "bookings only ({hours})",
     NEVER_REACHED_TEXT: "Ticketing paused: this kiosk has not reached the queue system yet; "
                         "please ask at the service desk",
     "上一页": "Previous",

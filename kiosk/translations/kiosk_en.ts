@@ -124,6 +124,10 @@ your booking code</translation>
         <translation>this time slot is full ({hours})</translation>
     </message>
     <message>
+        <source>仅限预约取号（{hours}）</source>
+        <translation>bookings only ({hours})</translation>
+    </message>
+    <message>
         <source>暂停取号：本机还没有连上叫号系统，请到服务台咨询</source>
         <translation>Ticketing paused: this kiosk has not reached the queue system yet; please ask at the service desk</translation>
     </message>
@@ -322,6 +326,10 @@ your booking code</translation>
     <message>
         <source>该业务本时段号已取完，请稍后再来</source>
         <translation>All tickets of this time slot are taken; please come back later</translation>
+    </message>
+    <message>
+        <source>该业务现在仅限预约取号，请先预约或在预约码签到后取号</source>
+        <translation>This service takes bookings only now; please book first or check in your booking code</translation>
     </message>
     <message>
         <source>该预约码已经签到取号，不能重复使用</source>

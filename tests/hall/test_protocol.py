@@ -357,7 +357,8 @@ def test_every_event_kind_is_documented() -> None:
 #: Fields left out of an event when they have no value.
 OPTIONAL = {EventKind.RATING_RECORDED: {"reason", "comment"},
             EventKind.ASSIST_RECORDED: {"ticket_id", "number", "source", "note"},
-            EventKind.TICKET_ISSUED: {"request", "estimated_wait_min", "wait_range_min"},
+            EventKind.TICKET_ISSUED: {"request", "estimated_wait_min", "wait_range_min",
+                                      "period"},
             EventKind.TICKET_NOT_PRINTED: {"given_up"},
             EventKind.CASE_UPDATED: {"note", "callback"}}
 

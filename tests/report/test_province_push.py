@@ -213,3 +213,23 @@ def test_the_province_table_is_checked(table: str, problem: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_config(text)
     assert problem in str(info.value)
+
+
+def test_the_push_command(tmp_path: Path, platform: Platform,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    hall_file = tmp_path / "hall.toml"
+    hall_file.write_text(
+        '[hall]\nname = "厅"\n[[zone]]\nid = "Z1"\nname = "区"\n[[service]]\nid = "A"\n'
+        'name = "业务"\nzone = "Z1"\n[[window]]\nnumber = 1\nservices = ["A"]\n'
+        '[[staff]]\nid = "0101"\nname = "张三"\n'
+        f'[province]\nurl = "{platform.url}"\nregion_code = "441900"\n'
+        'token_env = "TEST_PROVINCE_TOKEN"\n', encoding="utf-8")
+    outbox(tmp_path, province_hall(platform.url)).close()
+    argv = ["push", "--config", str(hall_file), "--db", str(tmp_path / "q.db"), "--once"]
+    monkeypatch.delenv("TEST_PROVINCE_TOKEN", raising=False)
+    assert ratings_main(argv) == 2  # no credential: nothing sent
+    assert platform.seen == []
+    monkeypatch.setenv("TEST_PROVINCE_TOKEN", "from-the-environment")
+    assert ratings_main(argv) == 0
+    assert len(platform.seen) == 3 and platform.seen[0][2] == "Bearer from-the-environment"
+    assert ratings_main(argv) == 0 and len(platform.seen) == 3  # all sent: nothing again
