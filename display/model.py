@@ -17,6 +17,10 @@ recall and special call received live, once; calls caught up after a short outag
 once; nothing from before the display started or from a long outage. A call is known by its ticket,
 window, recall count and the moment it was called, so a call replayed by a resume,
 or found again in a fresh welcome, is never shown or spoken twice.
+
+Over 600 lines: the panel, the recent list, the counts and the speaking decision all
+follow the same stream of events and share its bookkeeping of which call is which;
+split apart they would each have to keep that bookkeeping again.
 """
 
 from __future__ import annotations

@@ -511,8 +511,8 @@ class Hub:
         Today by the clock: a state rebuilt after a night off still names the day after
         the last close until its first batch closes it."""
         assert self._store is not None
-        today = day_date(self.engine.hall_day(self.clock()))
-        try:
+        try:  # a clock fault too: the state is rebuilt all the same
+            today = day_date(self.engine.hall_day(self.clock()))
             prior = await self._db(service_time_prior, self._store.db, today)
         except Exception:
             log.exception("reading recent service times failed (waits use today's only)")
