@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="end", help="last day of a period (with --from)")
     report.add_argument("--out", required=True, type=Path, help="folder to write into")
     report.add_argument("--name", default="", help="the county's name in the title")
+    report.add_argument("--timezone", default="Asia/Shanghai",
+                        help="the halls' time zone, which names today (default Asia/Shanghai)")
     report.add_argument("--formats", default="pdf,xlsx,csv,json",
                         help="comma-separated, of pdf, xlsx, csv, json (default: all)")
     aside = sub.add_parser("set-aside", help="move a restored hall's lost events aside")
@@ -78,9 +80,15 @@ def main(argv: list[str] | None = None) -> int:
             return _ship(args)
         if args.command == "report":
             from county.report import run_report
+            from hall.clock import day_in, zone
             from hall.wallclock import wall_clock
 
-            status: int = run_report(args, as_of=wall_clock().astimezone().date())
+            try:
+                where = zone(args.timezone)
+            except ValueError as exc:
+                print(f"jiaohao county report: --timezone: {exc}", file=sys.stderr)
+                return 2
+            status: int = run_report(args, as_of=day_in(wall_clock(), where))
             return status
         return _owner_command(args)
     except psycopg.Error as exc:

@@ -14,7 +14,8 @@ event), so a kiosk judges opening hours by the hub's clock, not its own guess.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: Returns the current time, timezone-aware.
 Clock = Callable[[], datetime]
@@ -84,3 +85,18 @@ def hub_time(text: str) -> datetime | None:
     except ValueError:
         return None
     return at if at is not None and at.tzinfo is not None else None
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone called ``name`` (``Asia/Shanghai``); raises ValueError with a
+    readable message for a name the system does not know."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def day_in(now: datetime, where: ZoneInfo) -> date:
+    """The calendar day ``now`` falls on in ``where``: a server kept on UTC still
+    names the hall's day (08:00 in Beijing is the previous day in UTC)."""
+    return now.astimezone(where).date()

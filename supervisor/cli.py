@@ -45,6 +45,7 @@ def _county(args: list[str]) -> int:
 
     from county.dashboard import snapshot
     from county.schema import connect
+    from hall.clock import day_in, zone
     from hall.config.county import url_problem
     from hall.wallclock import wall_clock
     from qtkit.app import application
@@ -57,21 +58,27 @@ def _county(args: list[str]) -> int:
     parser.add_argument("--county", required=True, metavar="URL",
                         help="the county database, postgresql:// (no password: ~/.pgpass)")
     parser.add_argument("--every", type=float, default=30.0, help="seconds between reads")
+    parser.add_argument("--timezone", default="Asia/Shanghai",
+                        help="the halls' time zone, which names today (default Asia/Shanghai)")
     options = parser.parse_args(args)
     problem = url_problem(options.county)
     if problem is not None:
         parser.error(f"--county {problem}")
+    try:
+        where = zone(options.timezone)
+    except ValueError as exc:
+        parser.error(f"--timezone: {exc}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
     def fetch() -> dict[str, object]:
         with connect(options.county) as conn:
             now = wall_clock()
-            return snapshot(conn, now.astimezone().date(), now)
+            return snapshot(conn, day_in(now, where), now)
 
     app = application(sys.argv[:1])
     setup_fonts(app, pixel_size=18)
     apply_theme(app, make_theme(18))
-    board = CountyApp(fetch, lambda: wall_clock().astimezone().date(), options.every)
+    board = CountyApp(fetch, lambda: day_in(wall_clock(), where), options.every)
     board.window.show()
     board.start()
     try:

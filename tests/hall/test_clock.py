@@ -59,3 +59,32 @@ def test_the_welcome_carries_the_hubs_time_and_reads_without_it() -> None:
     older = welcome.to_json()
     del older["now"]
     assert Welcome.parse(older).now == ""
+
+
+def test_the_halls_day_is_named_in_the_halls_zone_whatever_the_servers_zone() -> None:
+    from hall.clock import day_in, zone
+
+    shanghai = zone("Asia/Shanghai")
+    # 07:30 in Beijing on 6 December is still 5 December in UTC.
+    assert day_in(datetime(2026, 12, 5, 23, 30, tzinfo=UTC), shanghai).isoformat() == (
+        "2026-12-06")
+    assert day_in(datetime(2026, 12, 6, 15, 59, tzinfo=UTC), shanghai).isoformat() == (
+        "2026-12-06")
+    assert day_in(datetime(2026, 12, 6, 16, 0, tzinfo=UTC), shanghai).isoformat() == (
+        "2026-12-07")
+
+
+def test_an_unknown_zone_is_a_readable_error() -> None:
+    from hall.clock import zone
+
+    with pytest.raises(ValueError, match="unknown time zone 'Nowhere/Bogus'"):
+        zone("Nowhere/Bogus")
+
+
+def test_county_report_refuses_an_unknown_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    from county.cli import main
+
+    assert main(["report", "--url", "postgresql://county@127.0.0.1/county", "--day",
+                 "2026-12-06", "--out", "unused", "--timezone", "Nowhere/Bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown time zone 'Nowhere/Bogus'" in err
