@@ -43,7 +43,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.hub import client, fill, hall_toml, pct  # noqa: E402
+from bench.hub import call_latency, fill, hall_toml, pct  # noqa: E402
 from hall.client import HubClient  # noqa: E402
 
 HUB_ROOT = Path(os.environ.get("JIAOHAO_BENCH_HUB_ROOT") or ROOT)
@@ -98,20 +98,6 @@ class HubProcess:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=60)
-
-
-async def call_latency(url: str, calls: int) -> list[float]:
-    caller = client(url, "caller-1")
-    await caller.connect()
-    out = []
-    try:
-        for _ in range(calls):
-            started = time.perf_counter()
-            await caller.request("call_next", window=1)
-            out.append((time.perf_counter() - started) * 1000)
-    finally:
-        await caller.close()
-    return out
 
 
 def _run_load(factory: Callable[..., Callable[[asyncio.Event], Awaitable[str]]],
