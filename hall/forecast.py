@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 from statistics import NormalDist, median
 from typing import Any
@@ -112,6 +113,13 @@ def fit(durations_s: Iterable[float]) -> ServiceTime | None:
     return ServiceTime(mu, max(sigma, 0.05), float(len(logs)))
 
 
+@lru_cache(maxsize=256)
+def _fit_recent(durations_s: tuple[float, ...]) -> ServiceTime | None:
+    """:func:`fit` of today's most recent services, kept for the same durations (they
+    change only when a service finishes, so a burst of tickets fits them once)."""
+    return fit(durations_s)
+
+
 def blend(today: ServiceTime | None, prior: ServiceTime | None,
           typical_s: float) -> ServiceTime:
     """Today's fit weighed with the history prior (at most :data:`PRIOR_WEIGHT` services'
@@ -166,51 +174,128 @@ class _ServiceView:
     normal_waiting: int
 
 
-class Snapshot:
-    """The hall as the forecast sees it at one moment; ask it for many waits cheaply."""
+class Kept:
+    """What the forecast may keep from one moment to a later one while no window changes
+    and no service finishes: which windows serving each service are staffed (and idle),
+    and each service's time fit for the hour (and the history prior it was blended with).
 
-    def __init__(self, state: HallState, config: HallConfig, now: datetime) -> None:
+    Each answer holds for a later moment up to the first at which a window's answer
+    changes with time alone (a clerk's last call :data:`ACTIVE_WITHIN` ago, say); not
+    for an earlier moment (the clock went back). Whoever keeps one between snapshots
+    (hub/engine.py) drops it when an event changes a window or finishes a service."""
+
+    def __init__(self, state: HallState, config: HallConfig) -> None:
+        self.state, self.config = state, config
+        self._opened: datetime | object | None = _LOOK_UP
+        #: service -> (asked at, holds until (None: for good), groups of alike windows'
+        #: tiers, and per staffed window: its group and whether it holds no ticket)
+        self._serving: dict[str, tuple[datetime, datetime | None,
+                                       tuple[Window, ...], tuple[tuple[int, bool], ...]]] = {}
+        #: (service, the groups' shares) -> capacity, idle windows, their shares
+        self._sums: dict[tuple[str, tuple[float, ...]], tuple[float, int, float]] = {}
+        #: (service, hour) -> its time fit, blended with ``_prior``
+        self._times: dict[tuple[str, int], ServiceTime] = {}
+        self._prior: object = None
+
+    def serving(self, service: str, now: datetime
+                ) -> tuple[tuple[Window, ...], tuple[tuple[int, bool], ...]]:
+        """The staffed windows serving ``service`` at ``now``, in the configuration's
+        order: one window per distinct ``tiers`` (the groups), then per staffed window
+        its group's index and whether it is idle (holds no ticket)."""
+        kept = self._serving.get(service)
+        if kept is not None and kept[0] <= now and (kept[1] is None or now <= kept[1]):
+            return kept[2], kept[3]
+        if self._opened is _LOOK_UP:
+            self._opened = opened_at(self.state)
+        until: datetime | None = None
+        groups: dict[tuple[tuple[str, ...], ...], int] = {}
+        alike: list[Window] = []
+        up: list[tuple[int, bool]] = []
+        for window in self.config.windows_serving(service):  # the others give 0
+            answer, holds = _staffed_until(self.state, self.config, window, now, self._opened)
+            if holds is not None and (until is None or holds < until):
+                until = holds
+            if not answer:
+                continue
+            group = groups.get(window.tiers)
+            if group is None:
+                group = groups[window.tiers] = len(alike)
+                alike.append(window)
+            ws = self.state.windows.get(window.number)
+            up.append((group, ws is None or ws.ticket is None))
+        self._serving[service] = (now, until, tuple(alike), tuple(up))
+        self._sums.clear()
+        return tuple(alike), tuple(up)
+
+    def capacity(self, service: str, shares: tuple[float, ...], up: tuple[tuple[int, bool], ...]
+                 ) -> tuple[float, int, float]:
+        """The windows' worth serving ``service`` (``up`` from :meth:`serving`, each
+        group's share in ``shares``), how many are idle and their shares; kept for the
+        same shares (while the windows are as they were)."""
+        key = (service, shares)
+        found = self._sums.get(key)
+        if found is None:
+            capacity, idle, idle_share = 0.0, 0, 0.0
+            for group, free in up:
+                share = shares[group]
+                capacity += share
+                if share > 0 and free:
+                    idle += 1
+                    idle_share += share
+            if len(self._sums) >= 64:
+                self._sums.clear()
+            found = self._sums[key] = (capacity, idle, idle_share)
+        return found
+
+    def service_time(self, service: str, hour: int) -> ServiceTime:
+        """The blended service-time fit of ``service`` at ``hour`` (hall time): today's
+        most recent services with the history prior of that hour, or the typical time."""
+        prior = self.state.forecast_prior
+        if prior is not self._prior:  # the hub read another prior from its ledger
+            self._prior = prior
+            self._times.clear()
+        found = self._times.get((service, hour))
+        if found is None:
+            done = self.state.durations.get(service) or ()
+            today = _fit_recent(tuple(islice(done, max(0, len(done) - TODAY_KEPT), None)))
+            conf = self.config.service(service)
+            typical = (conf.typical_minutes if conf else 5.0) * 60.0
+            found = self._times[service, hour] = blend(
+                today, prior_for(prior, service, hour), typical)
+        return found
+
+
+class Snapshot:
+    """The hall as the forecast sees it at one moment; ask it for many waits cheaply.
+    ``kept``: what an earlier moment's forecast kept (:class:`Kept`), for a state in
+    which no window changed and no service finished since; a new one when not given."""
+
+    def __init__(self, state: HallState, config: HallConfig, now: datetime,
+                 kept: Kept | None = None) -> None:
         self.state, self.config, self.now = state, config, now
         self._views: dict[str, _ServiceView] = {}
-        self._opened = opened_at(state)
-        self._staffed: dict[int, bool] = {}  # window number -> staffed, asked as needed
+        self._kept = kept if kept is not None else Kept(state, config)
         self._rates = _priority_rates(state, now)
         self._times: dict[str, ServiceTime] = {}
+        self._hour: int | None = None
 
     def service_time(self, service: str) -> ServiceTime:
         """The blended service-time fit of ``service`` at this moment."""
         found = self._times.get(service)
         if found is None:
-            done = self.state.durations.get(service) or ()
-            today = fit(list(done)[-TODAY_KEPT:])
-            hour = self.now.astimezone(_tz(self.config)).hour
-            prior = prior_for(self.state.forecast_prior, service, hour)
-            conf = self.config.service(service)
-            typical = (conf.typical_minutes if conf else 5.0) * 60.0
-            found = self._times[service] = blend(today, prior, typical)
+            if self._hour is None:
+                self._hour = self.now.astimezone(_tz(self.config)).hour
+            found = self._times[service] = self._kept.service_time(service, self._hour)
         return found
 
     def _view(self, service: str) -> _ServiceView:
         view = self._views.get(service)
         if view is None:
-            capacity, idle, idle_share = 0.0, 0, 0.0
-            shares: dict[tuple[tuple[str, ...], ...], float] = {}  # windows alike: once
-            for window in self.config.windows_serving(service):  # the others give 0
-                up = self._staffed.get(window.number)
-                if up is None:
-                    up = self._staffed[window.number] = staffed(
-                        self.state, self.config, window, self.now, self._opened)
-                if not up:
-                    continue
-                share = shares.get(window.tiers)
-                if share is None:
-                    share = shares[window.tiers] = window_share(
-                        self.state, window, service, self.service_time)
-                capacity += share
-                ws = self.state.windows.get(window.number)
-                if share > 0 and (ws is None or ws.ticket is None):
-                    idle += 1
-                    idle_share += share
+            alike, up = self._kept.serving(service, self.now)
+            # a window's share, once for the windows with the same tiers
+            shares = tuple(window_share(self.state, window, service, self.service_time)
+                           for window in alike)
+            capacity, idle, idle_share = self._kept.capacity(service, shares, up)
             queue = self.state.queues.get(service)
             view = self._views[service] = _ServiceView(
                 time=self.service_time(service), capacity=capacity, idle=idle,
@@ -306,19 +391,31 @@ def staffed(state: HallState, config: HallConfig, window: Window, now: datetime,
     :data:`ACTIVE_WITHIN`). In a hall without sign-in, a window that has done nothing
     yet today counts until ACTIVE_WITHIN after the hall's first activity, ``opened``
     (:func:`opened_at`, None when nobody has done anything; looked up when not given)."""
+    return _staffed_until(state, config, window, now, opened)[0]
+
+
+def _staffed_until(state: HallState, config: HallConfig, window: Window, now: datetime,
+                   opened: datetime | object | None = _LOOK_UP) -> tuple[bool, datetime | None]:
+    """:func:`staffed`, and the last moment its answer holds while the window and the
+    hall's opening stay as they are (None: at every later moment; time alone turns a
+    window only from staffed to not)."""
     ws = state.windows.get(window.number)
     if ws is not None and ws.paused:
-        return False
+        return False, None
     if config.policy.require_sign_in:
-        return ws is not None and ws.staff is not None
+        return ws is not None and ws.staff is not None, None
     if ws is not None and (ws.staff is not None or ws.ticket is not None):
-        return True
+        return True, None
     if ws is not None and ws.active_at is not None:
-        return now - datetime.fromisoformat(ws.active_at) <= ACTIVE_WITHIN
+        until = datetime.fromisoformat(ws.active_at) + ACTIVE_WITHIN
+        return (True, until) if now <= until else (False, None)
     if opened is _LOOK_UP:
         opened = opened_at(state)
     assert opened is None or isinstance(opened, datetime)
-    return opened is None or now - opened <= ACTIVE_WITHIN
+    if opened is None:
+        return True, None
+    until = opened + ACTIVE_WITHIN
+    return (True, until) if now <= until else (False, None)
 
 
 def opened_at(state: HallState) -> datetime | None:
@@ -333,6 +430,8 @@ def window_share(state: HallState, window: Window, service: str,
     in proportion to the work waiting for each of its services (this one counted as at
     least one ticket), earlier tiers weighing :data:`EARLIER_TIER`, later ones
     :data:`LATER_TIER`. ``times(service) -> ServiceTime``."""
+    if window.tiers == ((service,),):  # its only service: all of it (own / own)
+        return 1.0
     mine = next((i for i, tier in enumerate(window.tiers) if service in tier), None)
     if mine is None:
         return 0.0
@@ -389,8 +488,10 @@ class _Arrivals:
                  or self._last is None or now < self._last)
         if fresh:
             self._tickets, self._seen = state.tickets, []
-        if len(state.tickets) > len(self._seen):
-            for ticket in islice(state.tickets.values(), len(self._seen), None):
+        new = len(state.tickets) - len(self._seen)
+        if new > 0:  # the tickets added since, from the end (not a walk past the others)
+            added = list(islice(reversed(state.tickets.values()), new))
+            for ticket in reversed(added):
                 self._seen.append((datetime.fromisoformat(ticket.issued_at), ticket.service,
                                    ticket.priority))
         if fresh:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from hall import errors, rules
 from hall.calling import call_order
 from hall.config import HallConfig, Window
-from hall.forecast import Snapshot, Wait
+from hall.forecast import Kept, Snapshot, Wait
 from hall.protocol import (
     ASSIST_KINDS,
     SPECIAL_CALLS,
@@ -125,6 +125,9 @@ class Outcome:
 
 #: How often ``tick`` looks at alerts (it runs before every batch of requests).
 ALERTS_EVERY = timedelta(seconds=5)
+#: Events that change no window and finish no service: what the forecast keeps between
+#: requests (:class:`hall.forecast.Kept`) is kept across them, and dropped at any other.
+WINDOWS_UNCHANGED = (TicketIssued, AlertRaised, AlertCleared, DeviceStatusReported)
 
 
 class Engine:
@@ -146,6 +149,8 @@ class Engine:
         self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
         self._alerts_due: datetime | None = None  # alerts are looked at every ALERTS_EVERY
+        #: What the forecast keeps between requests while no window changes.
+        self._kept: Kept | None = None
         self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
             TakeTicket: self._take_ticket,
             CallNext: self._call_next,
@@ -232,6 +237,8 @@ class Engine:
     def _emit(self, payload: EventPayload, now: datetime, out: Outcome) -> Event:
         event = Event(seq=self.state.seq + 1, at=self.local(now).isoformat(), payload=payload)
         apply(self.state, event)
+        if not isinstance(payload, WINDOWS_UNCHANGED):
+            self._kept = None
         out.events.append(event)
         return event
 
@@ -262,8 +269,13 @@ class Engine:
         return ticket
 
     def forecast(self, now: datetime) -> Snapshot:
-        """The wait forecast of the hall as it is at ``now`` (hall/forecast.py)."""
-        return Snapshot(self.state, self.config, now)
+        """The wait forecast of the hall as it is at ``now`` (hall/forecast.py); the
+        staffed windows and the service times are worked out once and kept until an
+        event changes a window or finishes a service."""
+        kept = self._kept
+        if kept is None or kept.state is not self.state:
+            kept = self._kept = Kept(self.state, self.config)
+        return Snapshot(self.state, self.config, now, kept)
 
     def _estimate(self, ticket: Ticket, now: datetime) -> Estimate:
         ahead = people_ahead(self.state, ticket)
