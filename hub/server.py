@@ -72,7 +72,7 @@ from hub.reads import ReadQueue
 from hub.resume import events_to_replay
 from hub.settings import HubSettings
 from hub.welcome import WelcomeCache
-from hub.writer import Batch, deliveries, execute
+from hub.writer import Backlog, Batch, deliveries, execute
 from ledger.queries import Reader
 from ledger.servicetimes import service_time_prior
 from ledger.store import Store
@@ -462,22 +462,23 @@ class Hub:
     # -- the writer ---------------------------------------------------------------------
 
     async def _writer(self) -> None:
+        """Take up the queue (hub/writer.py's Backlog decides the order): the waiting
+        requests as one batch, then one welcome; the sockets are read between two
+        welcomes, so a request asked meanwhile goes before the next one."""
+        backlog = Backlog()
         while True:
-            jobs = [await self._queue.get()]
-            while len(jobs) < self.settings.max_batch and not self._queue.empty():
-                jobs.append(self._queue.get_nowait())
-            batch: list[RequestJob] = []
-            for job in jobs:
-                if isinstance(job, RequestJob):
-                    batch.append(job)
-                    continue
-                await self._guarded(self._run_batch(batch))
-                batch = []
-                if isinstance(job, HelloJob):
-                    await self._guarded(self._welcome(job))
-                elif isinstance(job, Stop):
+            if not backlog:
+                if backlog.stopping:
                     return
-            await self._guarded(self._run_batch(batch))
+                backlog.add(await self._queue.get())
+            while not self._queue.empty():
+                backlog.add(self._queue.get_nowait())
+            await self._guarded(self._run_batch(backlog.batch(self.settings.max_batch)))
+            hello = backlog.hello()
+            if hello is not None:
+                await self._guarded(self._welcome(hello))
+                if backlog.hellos:
+                    await asyncio.sleep(0)
 
     async def _guarded(self, step: Awaitable[None]) -> None:
         try:

@@ -1,7 +1,8 @@
 """The writer's decisions, with no I/O: a batch of requests through the engine, and who
 gets which frames once it is committed.
 
-The hub's writer task (hub/server.py, the asyncio shell) drains the job queue and
+The hub's writer task (hub/server.py, the asyncio shell) drains the job queue into a
+:class:`Backlog`, which says what to take up next (requests before welcomes), and
 for each batch: :func:`execute` runs ``engine.tick`` and ``engine.execute`` and says
 what to commit; the shell persists ``Run.batch`` in one transaction; then
 :func:`deliveries` encodes and frames each event once and says what each connection
@@ -13,6 +14,7 @@ or touches a socket, so it is tested without a loop.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +22,7 @@ from typing import TypeVar
 
 from hall import errors
 from hall.protocol import Event, Hello, Result, encode, encode_bytes
-from hub.connections import Conn, RequestJob
+from hub.connections import Conn, HelloJob, Job, RequestJob, Stop, Tick
 from hub.engine import Engine
 from hub.fanout import text_frame, utf8_frame
 
@@ -52,6 +54,64 @@ class Run:
     failed: RequestJob | None = None
     rest: list[RequestJob] = field(default_factory=list)
     tick_failed: bool = False
+
+
+class Backlog:
+    """The writer's jobs in the order it takes them up: the requests waiting, as one
+    batch, then one welcome, and again. A reconnect storm (a hundred displays saying
+    hello at once, each welcome megabytes) then holds a request up by one welcome at
+    most, not by every welcome asked before it; and a steady flow of requests still
+    lets each hello through. A request of a connection whose hello still waits follows
+    that welcome (a client may send its first request before its welcome arrives)."""
+
+    def __init__(self) -> None:
+        self._requests: list[RequestJob] = []
+        self._hellos: deque[HelloJob] = deque()
+        #: Connections whose hello waits, and their requests held until its welcome.
+        self._held: dict[Conn, list[RequestJob]] = {}
+        #: A tick asked for a batch even without requests (engine.tick closes the day).
+        self._tick = False
+        #: The hub is stopping: what came before is taken up, nothing after.
+        self.stopping = False
+
+    def __bool__(self) -> bool:
+        """Whether something waits to be taken up."""
+        return bool(self._requests or self._hellos or self._tick)
+
+    @property
+    def hellos(self) -> int:
+        """Hellos waiting for their welcome."""
+        return len(self._hellos)
+
+    def add(self, job: Job) -> None:
+        if self.stopping:
+            return
+        if isinstance(job, RequestJob):
+            held = self._held.get(job.conn) if job.conn is not None else None
+            (self._requests if held is None else held).append(job)
+        elif isinstance(job, HelloJob):
+            self._hellos.append(job)
+            self._held.setdefault(job.conn, [])
+        elif isinstance(job, Tick):
+            self._tick = True
+        elif isinstance(job, Stop):
+            self.stopping = True
+
+    def batch(self, most: int) -> list[RequestJob]:
+        """The next batch: up to ``most`` requests, in the order they came (run even
+        when empty: ``engine.tick`` comes first)."""
+        batch, self._requests = self._requests[:most], self._requests[most:]
+        self._tick = False
+        return batch
+
+    def hello(self) -> HelloJob | None:
+        """The next hello to welcome (None: none waits); the requests its connection
+        sent meanwhile go to the next batch, after its welcome."""
+        if not self._hellos:
+            return None
+        job = self._hellos.popleft()
+        self._requests.extend(self._held.pop(job.conn, ()))
+        return job
 
 
 def execute(engine: Engine, jobs: list[RequestJob], now: datetime, *, tick: bool = True) -> Run:

@@ -1,5 +1,6 @@
 """The hub's sans-I/O pieces (hub/writer.py, hub/presence.py, hub/resume.py) without a
-loop or a socket: a batch through the engine, who gets what, offline timers, resumes."""
+loop or a socket: the order jobs are taken up in, a batch through the engine, who gets
+what, offline timers, resumes."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import pytest
 
 from hall.config import Device, Role
 from hall.protocol import CallNext, DeviceStatus, Hello, TakeTicket
-from hub.connections import Conn, RequestJob
+from hub.connections import Conn, HelloJob, RequestJob, Stop, Tick
 from hub.engine import Engine
 from hub.presence import Presence
 from hub.resume import complete, events_to_replay, resumed_texts
-from hub.writer import deliveries, execute
+from hub.writer import Backlog, deliveries, execute
 from tests.hub.engine_helpers import MORNING, hall
 
 KIOSK = Device(id="kiosk-1", role=Role.KIOSK, token="t" * 16)
@@ -147,3 +148,79 @@ def test_resume_decisions() -> None:
                                        subscribe=["ticket_called"]), 2, {}, events)
     assert [json.loads(t)["type"] for t in texts] == ["welcome"]
     assert json.loads(texts[0])["resumed"] is True
+
+
+DISPLAY = Device(id="display-1", role=Role.DISPLAY, token="d" * 16)
+
+
+def _hello(name: str) -> HelloJob:
+    return HelloJob(conn(name, DISPLAY), Hello(device="display-1", token="d" * 16))
+
+
+def _take(who: Conn, rid: int) -> RequestJob:
+    return RequestJob(who, TakeTicket(id=rid, service="A"))
+
+
+def _ids(jobs: list[RequestJob]) -> list[object]:
+    return [job.request.id for job in jobs]
+
+
+def test_requests_go_before_the_welcomes_asked_earlier_one_welcome_at_a_time() -> None:
+    backlog = Backlog()
+    kiosk = conn("k")
+    storm = [_hello(f"d{n}") for n in range(3)]
+    for job in [storm[0], storm[1], _take(kiosk, 1), storm[2], _take(kiosk, 2)]:
+        backlog.add(job)
+    assert _ids(backlog.batch(100)) == [1, 2]  # not behind three welcomes
+    assert backlog.hello() is storm[0]
+    backlog.add(_take(kiosk, 3))  # asked during that welcome
+    assert _ids(backlog.batch(100)) == [3]
+    assert backlog.hello() is storm[1]
+    assert backlog.batch(100) == [] and backlog.hello() is storm[2]
+    assert backlog.hello() is None and not backlog
+
+
+def test_a_steady_flow_of_requests_still_lets_each_hello_through() -> None:
+    backlog = Backlog()
+    kiosk = conn("k")
+    backlog.add(_hello("d"))
+    backlog.add(_take(kiosk, 1))
+    assert _ids(backlog.batch(100)) == [1]
+    backlog.add(_take(kiosk, 2))
+    assert backlog.hello() is not None  # each round: the batch, then one welcome
+
+
+def test_a_request_sent_before_its_welcome_follows_it() -> None:
+    backlog = Backlog()
+    hello = _hello("d")
+    backlog.add(hello)
+    early = RequestJob(hello.conn, CallNext(id=7, window=1))
+    backlog.add(early)
+    backlog.add(_take(conn("k"), 1))
+    assert _ids(backlog.batch(100)) == [1]  # the display's own waits for its welcome
+    assert backlog.hello() is hello
+    assert _ids(backlog.batch(100)) == [7]
+
+
+def test_a_batch_is_at_most_max_batch_and_a_tick_makes_one() -> None:
+    backlog = Backlog()
+    kiosk = conn("k")
+    for n in range(5):
+        backlog.add(_take(kiosk, n))
+    assert _ids(backlog.batch(2)) == [0, 1] and _ids(backlog.batch(2)) == [2, 3]
+    assert _ids(backlog.batch(2)) == [4] and not backlog
+    backlog.add(Tick())
+    assert backlog  # a batch to run, even an empty one: engine.tick closes the day
+    assert backlog.batch(2) == [] and not backlog
+
+
+def test_after_stop_nothing_more_is_taken_up() -> None:
+    backlog = Backlog()
+    kiosk = conn("k")
+    backlog.add(_take(kiosk, 1))
+    backlog.add(Stop())
+    backlog.add(_take(kiosk, 2))
+    backlog.add(_hello("d"))
+    assert backlog.stopping
+    assert _ids(backlog.batch(100)) == [1]
+    assert backlog.hello() is None and not backlog
