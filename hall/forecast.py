@@ -271,11 +271,12 @@ class Snapshot:
     which no window changed and no service finished since; a new one when not given."""
 
     def __init__(self, state: HallState, config: HallConfig, now: datetime,
-                 kept: Kept | None = None) -> None:
+                 kept: Kept | None = None, *, rates: bool = True) -> None:
         self.state, self.config, self.now = state, config, now
         self._views: dict[str, _ServiceView] = {}
         self._kept = kept if kept is not None else Kept(state, config)
-        self._rates = _priority_rates(state, now)
+        #: the recent arrivals are counted at once (``rates``) or when first needed
+        self._rates_now = _priority_rates(state, now) if rates else None
         self._times: dict[str, ServiceTime] = {}
         self._hour: int | None = None
 
@@ -303,6 +304,36 @@ class Snapshot:
                 priority_rate=self._rates.get(service, 0.0),
                 normal_waiting=len(queue.normal) if queue else 0)
         return view
+
+    def issued(self, ticket: Ticket) -> Snapshot:
+        """The same moment after ``ticket`` was issued (the state holds it now, and
+        nothing else changed): a snapshot that keeps what the new ticket cannot have
+        changed. Its service's view is kept when each window serving it serves it alone
+        (its share is all of it, whatever waits) and, for a normal ticket, no priority
+        ticket of that service was issued within SHARE_OVER (its priority pace stays
+        nil); only the normal tickets waiting are counted again. Otherwise it is
+        worked out anew, as a new Snapshot would."""
+        after = Snapshot(self.state, self.config, self.now, self._kept, rates=False)
+        after._times, after._hour = self._times, self._hour  # same moment, same services
+        view = self._views.get(ticket.service)
+        if view is not None and (ticket.priority or ticket.service not in self._rates) and all(
+            window.tiers == ((ticket.service,),)
+            for window in self._kept.serving(ticket.service, self.now)[0]
+        ):
+            queue = self.state.queues.get(ticket.service)
+            after._views[ticket.service] = _ServiceView(
+                time=view.time, capacity=view.capacity, idle=view.idle,
+                idle_share=view.idle_share, priority_rate=view.priority_rate,
+                normal_waiting=len(queue.normal) if queue else 0)
+        return after
+
+    @property
+    def _rates(self) -> dict[str, float]:
+        """Priority tickets per second per service (:func:`_priority_rates`), counted
+        once per snapshot, when first needed."""
+        if self._rates_now is None:
+            self._rates_now = _priority_rates(self.state, self.now)
+        return self._rates_now
 
     def wait(self, service: str, ahead: int, priority: bool = False) -> Wait:
         """The wait of a ticket of ``service`` with ``ahead`` people called before it."""

@@ -277,9 +277,10 @@ class Engine:
             kept = self._kept = Kept(self.state, self.config)
         return Snapshot(self.state, self.config, now, kept)
 
-    def _estimate(self, ticket: Ticket, now: datetime) -> Estimate:
+    def _estimate(self, ticket: Ticket, now: datetime,
+                  forecast: Snapshot | None = None) -> Estimate:
         ahead = people_ahead(self.state, ticket)
-        wait = self.forecast(now).wait(ticket.service, ahead, ticket.priority)
+        wait = (forecast or self.forecast(now)).wait(ticket.service, ahead, ticket.priority)
         return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait.minutes,
                         wait_range_min=_range(wait))
 
@@ -368,14 +369,18 @@ class Engine:
             person=req.person,
         )
         # The wait promised is kept with the ticket: its first call tells how true it was.
-        promised = self.forecast(now).newcomer(service.id, ticket.priority)
+        forecast = self.forecast(now)
+        promised = forecast.newcomer(service.id, ticket.priority)
         self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
                                 request=req.request,
                                 period=None if held in (None, rules.Period.REGULAR)
                                 else str(held),
                                 estimated_wait_min=promised.minutes if promised.known else None,
                                 wait_range_min=_range(promised)), now, out)
-        estimate = self._estimate(self.state.tickets[ticket.id], now)
+        taken = self.state.tickets[ticket.id]
+        # the answer is the wait of the ticket now in the queue: the same moment's
+        # forecast, keeping what the new ticket cannot have changed
+        estimate = self._estimate(taken, now, forecast.issued(taken))
         out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
                             estimated_wait_min=estimate.estimated_wait_min,
                             wait_range_min=estimate.wait_range_min,
