@@ -129,6 +129,49 @@ def _options(annotation: Any) -> tuple[Any, ...]:
     return get_args(annotation) if isinstance(annotation, UnionType) else (annotation,)
 
 
+#: Per payload class, where personal data can be: nowhere (None), anywhere (free-form
+#: objects: True), or the nested payloads to look into, by field.
+_PRIVATE: dict[type, Any] = {}
+
+
+def public_wire(cls: type[Payload], wire: dict[str, Any]) -> dict[str, Any]:
+    """``wire``, the to_json of a ``cls``, without the :data:`PRIVATE_FIELDS` at any
+    depth; looking only where the class's fields can hold them."""
+    plan = _PRIVATE.get(cls, ...)
+    if plan is ...:
+        plan = _PRIVATE[cls] = _private_plan(cls)
+    if plan is None:
+        return wire
+    if plan is True:
+        stripped: dict[str, Any] = strip_private(wire)
+        return stripped
+    return {k: public_wire(plan[k], v) if k in plan and isinstance(v, dict) else v
+            for k, v in wire.items() if k not in PRIVATE_FIELDS}
+
+
+def _private_plan(cls: type[Payload]) -> Any:
+    nested: dict[str, type[Payload]] = {}
+    private = False
+    for f in msgspec.structs.fields(cls):
+        private = private or f.name in PRIVATE_FIELDS
+        for option in _options(f.type):
+            if isinstance(option, type) and issubclass(option, Payload):
+                nested[f.name] = option
+            elif option is Any or get_origin(option) is Mapping or (
+                    get_origin(option) is tuple and Any in get_args(option)):
+                return True
+    return nested if nested or private else None
+
+
+def strip_private(value: Any) -> Any:
+    """``value`` with every key of :data:`PRIVATE_FIELDS` left out, at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_private(v) for k, v in value.items() if k not in PRIVATE_FIELDS}
+    if isinstance(value, list):
+        return [strip_private(v) for v in value]
+    return value
+
+
 def _refusal(cls: type[Payload], obj: Any) -> ProtocolError:
     """What is wrong with ``obj``, in the protocol's words: the first field, in wire
     order, that is missing or of the wrong type (a nested object's own words)."""

@@ -71,6 +71,7 @@ from hall.payloads import (
     WindowResumed,
     Withheld,
     parse_event_payload,
+    public_wire,
     without,
 )
 from hall.rating import COMMENT_MAX
@@ -134,7 +135,7 @@ class Event:
     def to_json(self) -> dict[str, Any]:
         """The broadcast form: personal data stripped."""
         return {"type": "event", "seq": self.seq, "at": self.at, "kind": str(self.kind),
-                **_strip_private(self._payload_json())}
+                **public_wire(type(self.payload), self._payload_json())}
 
     def to_store(self) -> dict[str, Any]:
         """Everything, personal data included, for the hub's own database."""
@@ -163,14 +164,6 @@ class Event:
             raise ProtocolError("event needs integer seq, string at and a known kind")
         data = {k: v for k, v in obj.items() if k not in ("type", "seq", "at", "kind")}
         return cls.of(int(seq), at, kind, data)
-
-
-def _strip_private(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_private(v) for k, v in value.items() if k not in PRIVATE_FIELDS}
-    if isinstance(value, list):
-        return [_strip_private(v) for v in value]
-    return value
 
 
 def _is_int(value: object) -> bool:
@@ -865,6 +858,9 @@ class Result:
                    error_message=str(error.get("message", "")))
 
 
+_DECODER = msgspec.json.Decoder()
+
+
 def decode_frame(text: str | bytes) -> dict[str, Any]:
     """Decode one frame into a JSON object with a string ``type``.
 
@@ -874,9 +870,12 @@ def decode_frame(text: str | bytes) -> dict[str, Any]:
     if isinstance(text, bytes):
         raise NotJson("binary frames are not part of protocol v1; send JSON text")
     try:
-        obj = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise NotJson(f"not JSON: {exc}") from exc
+        obj = _DECODER.decode(text)
+    except (msgspec.DecodeError, RecursionError):  # what json reads besides (NaN, a lone
+        try:  # surrogate, 1e400), or not JSON, in json's words: as read before msgspec
+            obj = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise NotJson(f"not JSON: {exc}") from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
         raise NotJson("a message must be a JSON object with a string \"type\"")
     return obj

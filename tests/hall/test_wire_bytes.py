@@ -14,6 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import pytest
+
 from hall import errors
 from hall.protocol import (
     EVENT_PAYLOADS,
@@ -26,6 +28,7 @@ from hall.protocol import (
     StatusResult,
     TicketCalled,
     TicketData,
+    decode_frame,
     encode,
     parse_request,
 )
@@ -177,3 +180,22 @@ def test_the_wire_is_what_the_hand_written_codec_wrote() -> None:
     assert not changed, "\n".join(f"{k}:\n  before {b}\n  now    {n}"
                                   for k, (b, n) in list(changed.items())[:20])
 
+
+
+@pytest.mark.parametrize("frame", [
+    '{"type":"x","a":NaN}', '{"type":"x","a":"\\ud800"}', '{"type":"x","a":1e400}',
+    '{"type":"x","a":123456789012345678901234567890}', ' {"type":"x","a":1,"a":2} ',
+    '{"type":"x","a":' + "[" * 5000 + "]" * 5000 + "}", '{"type":"x"}x', '{"type":"x",}',
+    '{"type":"x","a":-0,"b":1.0,"c":"\\u0000办"}',
+])
+def test_frames_read_as_json_reads_them(frame: str) -> None:
+    """msgspec reads frames first; what it refuses, json reads (or refuses) as before."""
+    try:
+        expected = repr(json.loads(frame))
+    except (ValueError, RecursionError) as exc:
+        expected = f"not JSON: {exc}"
+    try:
+        got = repr(decode_frame(frame))
+    except errors.NotJson as exc:
+        got = exc.message
+    assert got == expected
