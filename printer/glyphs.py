@@ -108,7 +108,7 @@ def _baseline(ch: str, font: ImageFont.FreeTypeFont, size: int) -> int:
     top, bottom = font.getbbox(ch, anchor="ls")[1::2]
     if bottom - top > size:
         return round((size - top - bottom) / 2)
-    return min(max(round(size * share), -top), size - bottom)
+    return int(min(max(round(size * share), -top), size - bottom))
 
 
 @lru_cache(maxsize=4096)
