@@ -238,6 +238,15 @@ class TicketData(Payload, frozen=True):
         return out
 
 
+def shown_ticket(payload: Any) -> dict[str, Any]:
+    """``to_json`` of a payload showing a ticket: its public form (no booking, no ID
+    hash; ``order`` filled in for very old tickets)."""
+    out = Payload.to_json(payload)
+    if payload.ticket is not None:
+        out["ticket"] = payload.ticket.public()
+    return out
+
+
 # -- events ------------------------------------------------------------------------------
 
 
@@ -277,9 +286,7 @@ class TicketCalled(EventPayload, frozen=True):
     tier: int | None = kept(None)
     streak: int | None = kept(None)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.public(), "window": self.window, "recall": self.recall,
-                "staff": self.staff, "tier": self.tier, "streak": self.streak}
+    to_json = shown_ticket
 
 
 class TicketFinished(EventPayload, frozen=True):
@@ -534,8 +541,7 @@ class TicketResult(ResultPayload, frozen=True):
     what: ClassVar[str] = "ticket result"
     ticket: TicketData | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.public() if self.ticket is not None else None}
+    to_json = shown_ticket
 
 
 class Estimate(ResultPayload, frozen=True):
@@ -548,11 +554,7 @@ class Estimate(ResultPayload, frozen=True):
     estimated_wait_min: int
     wait_range_min: tuple[int, ...] | None = kept(None)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.public(), "ahead": self.ahead,
-                "estimated_wait_min": self.estimated_wait_min,
-                "wait_range_min": (list(self.wait_range_min)
-                                   if self.wait_range_min is not None else None)}
+    to_json = shown_ticket
 
 
 class Issued(Estimate, frozen=True):
@@ -561,12 +563,6 @@ class Issued(Estimate, frozen=True):
     what: ClassVar[str] = "take_ticket result"
     #: ``{public_url}/t/{token}``: printed as the ticket's QR code (docs/web.md).
     link: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out = Estimate.to_json(self)
-        if self.link is not None:
-            out["link"] = self.link
-        return out
 
 
 class BookingCheck(ResultPayload, frozen=True):

@@ -216,9 +216,11 @@ class Request(msgspec.Struct, frozen=True):
                 elif f.required:
                     raise ProtocolError(f"{cls.type}: missing field {f.name!r}")
                 continue
-            if not _type_ok(value, f.type):
-                raise ProtocolError(f"{cls.type}: field {f.name!r} must be {_describe(f.type)}")
-            values[f.name] = value
+            try:
+                values[f.name] = msgspec.convert(value, f.type)
+            except msgspec.ValidationError:
+                raise ProtocolError(
+                    f"{cls.type}: field {f.name!r} must be {_describe(f.type)}") from None
         return cls(**values)
 
     def check(self) -> None:
@@ -227,20 +229,6 @@ class Request(msgspec.Struct, frozen=True):
 
 def _allows_none(expected: Any) -> bool:
     return type(None) in getattr(expected, "__args__", ())
-
-
-def _type_ok(value: Any, expected: Any) -> bool:
-    options = getattr(expected, "__args__", None) or (expected,)
-    for option in options:
-        if option is type(None) and value is None:
-            return True
-        if option is int and _is_int(value):
-            return True
-        if option is bool and isinstance(value, bool):
-            return True
-        if option is str and isinstance(value, str):
-            return True
-    return False
 
 
 def _describe(expected: Any) -> str:
