@@ -3,11 +3,12 @@
 A WebSocket text frame carries one JSON object with a ``type``. Clients send
 ``hello`` then requests (each with an ``id`` of their choosing); the hub answers
 ``welcome``, then a ``result`` per request and an ``event`` per change. Every
-message here has a dataclass with ``parse`` (from a decoded JSON object, raising
-:class:`hall.errors.ProtocolError` subclasses) and ``to_json``.
+message here has a type with ``parse`` (from a decoded JSON object, raising
+:class:`hall.errors.ProtocolError` subclasses) and ``to_json``: the requests are
+msgspec Structs like the payloads (hall/payloads.py), the envelopes dataclasses.
 
-Over 600 lines: it is the whole wire contract, a dataclass per message, kept in
-one module so docs/protocol.md is checked against one place.
+Over 600 lines: it is the whole wire contract, a type per message, kept in one
+module so docs/protocol.md is checked against one place.
 """
 
 from __future__ import annotations

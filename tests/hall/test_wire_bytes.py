@@ -7,14 +7,17 @@ records anew (only when the wire is meant to change)."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
+import pickle
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from hall import errors
 from hall.protocol import (
@@ -199,3 +202,16 @@ def test_frames_read_as_json_reads_them(frame: str) -> None:
     except errors.NotJson as exc:
         got = exc.message
     assert got == expected
+
+
+def test_payloads_copy_compare_and_change_as_the_dataclasses_did() -> None:
+    ticket = TicketData.parse({**TICKET, "person": "f" * 64})
+    called = TicketCalled(ticket=ticket, window=2)
+    assert copy.deepcopy(called) == called == pickle.loads(pickle.dumps(called))
+    assert hash(called) == hash(TicketCalled(ticket=ticket, window=2))
+    assert replace(called, window=3).window == 3 and called.window == 2
+    with pytest.raises(AttributeError):
+        called.window = 3  # type: ignore[misc]
+    case = CaseOpened(case=MappingProxyType(CASE))  # type: ignore[arg-type]
+    assert copy.deepcopy(case) == case
+    assert "f" * 64 not in repr(ticket) and "f" * 64 not in repr(called)
