@@ -4,13 +4,18 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint check setup system-packages bench clean
+.PHONY: demo test test-hours lint check setup system-packages bench clean
 
 demo: setup
 	$(VENV)/bin/jiaohao demo
 
 test: setup lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The whole suite again at three hall times (12:30, a Saturday 14:30, 23:30 on National
+# Day) under faketime, as CI does after `make test` (.ci/run): some 30 minutes.
+test-hours: setup
+	.ci/hours
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,7 +51,7 @@ from hall.errors import RequestFailed
 from hall.protocol import PAUSE_REASONS, Welcome
 from hall.protocol import Event as HubEvent
 from hall.state import HallState
-from hall.tomlfile import readable_by_others
+from hall.tomlfile import ConfigError, ConfigProblem, read_toml, readable_by_others
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +65,8 @@ def reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-class HostConfigError(ValueError):
-    """The host's station file is wrong: names the file and the key."""
+class HostConfigError(ConfigError):
+    """The host's station file is wrong: every mistake with the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -100,67 +99,107 @@ class HostConfig:
 
 
 def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
-    """The host's part of a station file. Raises HostConfigError."""
-    def need(table: Mapping[str, Any], key: str, kind: type, at: str) -> Any:
-        value = table.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise HostConfigError(f"{where}: {at}.{key} must be a {kind.__name__}")
+    """The host's part of a station file. Raises HostConfigError listing every mistake
+    (file, key, what is wrong)."""
+    problems: list[ConfigProblem] = []
+
+    def wrong(key: str, message: str) -> None:
+        problems.append(ConfigProblem(where, key, message))
+
+    def table(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = parent.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            wrong(key, "must be a table")
+            return {}
         return value
 
-    station = data.get("station") or {}
-    hub = need(station, "hub", str, "station")
-    callers = []
-    for i, raw in enumerate(data.get("caller") or []):
-        callers.append(CallerEntry(need(raw, "window", int, f"caller[{i}]"),
-                                   need(raw, "device", str, f"caller[{i}]"),
-                                   need(raw, "token", str, f"caller[{i}]")))
-    windows = {c.window for c in callers}
-    if len(windows) != len(callers):
-        raise HostConfigError(f"{where}: two [[caller]] entries for one window")
-    serial, seen = [], set()
-    for i, raw in enumerate(data.get("serial") or []):
+    def tables(key: str) -> list[Mapping[str, Any]]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            wrong(key, f"must be [[{key}]] tables")
+            return []
+        return value
+
+    def need(parent: Mapping[str, Any], key: str, kind: type, at: str) -> Any:
+        value = parent.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            missing = "is missing: " if value is None else ""
+            wrong(f"{at}.{key}", f"{missing}must be {_KIND_WORDS[kind]}")
+            return None
+        return value
+
+    hub = need(table(data, "station"), "hub", str, "station")
+    callers: list[CallerEntry] = []
+    windows: set[int] = set()
+    for i, raw in enumerate(tables("caller")):
+        at = f"caller[{i}]"
+        fields = (need(raw, "window", int, at), need(raw, "device", str, at),
+                  need(raw, "token", str, at))
+        if fields[0] in windows:
+            wrong(f"{at}.window", f"window {fields[0]} has two [[caller]] entries")
+        if None not in fields:
+            windows.add(fields[0])
+            callers.append(CallerEntry(*fields))
+    serial: list[SerialEntry] = []
+    seen: set[tuple[str, int | None, str]] = set()
+    for i, raw in enumerate(tables("serial")):
         at = f"serial[{i}]"
         kind = need(raw, "kind", str, at)
-        if kind not in KINDS:
-            raise HostConfigError(f"{where}: {at}.kind must be one of {', '.join(KINDS)}")
+        if kind is not None and kind not in KINDS:
+            wrong(f"{at}.kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
         window = need(raw, "window", int, at)
-        if window not in windows:
-            raise HostConfigError(f"{where}: {at}: window {window} has no [[caller]] entry")
+        if window is not None and window not in windows:
+            wrong(f"{at}.window", f"window {window} has no [[caller]] entry")
         address = raw.get("address")
-        entry = SerialEntry(kind, need(raw, "port", str, at), need(raw, "profile", str, at),
-                            window, address if isinstance(address, int) else None)
+        if address is not None and (isinstance(address, bool) or not isinstance(address, int)):
+            wrong(f"{at}.address", "must be a whole number (the device's bus address)")
+        port, profile = need(raw, "port", str, at), need(raw, "profile", str, at)
+        if None in (kind, window, port, profile):
+            continue
+        entry = SerialEntry(kind, port, profile, window,
+                            address if isinstance(address, int) else None)
         key = (entry.port, entry.address, entry.kind)
         if key in seen:
-            raise HostConfigError(f"{where}: {at}: {entry.port} address {entry.address} "
-                                  "is listed twice; one device is driven by one program")
+            wrong(at, f"{entry.port} address {entry.address} is listed twice; "
+                      "one device is driven by one program")
         seen.add(key)
         serial.append(entry)
-    host = data.get("host") or {}
+    host = table(data, "host")
     timeout = host.get("rating_timeout_s")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
                                 or not 0 < timeout <= 255):
-        raise HostConfigError(f"{where}: host.rating_timeout_s must be 1-255 seconds")
+        wrong("host.rating_timeout_s", "must be 1-255 seconds")
+        timeout = None
     photos = host.get("photos")
     if photos is not None and not isinstance(photos, str):
-        raise HostConfigError(f"{where}: host.photos must be a folder (text)")
+        wrong("host.photos", "must be a folder (text)")
     journal = host.get("ratings_journal")
     if journal is not None and (not isinstance(journal, str) or not journal.strip()):
-        raise HostConfigError(f"{where}: host.ratings_journal must be a file name (text)")
-    return HostConfig(hub, tuple(callers), tuple(serial), host.get("welcome"),
+        wrong("host.ratings_journal", "must be a file name (text)")
+    welcome = host.get("welcome")
+    if welcome is not None and not isinstance(welcome, str):
+        wrong("host.welcome", "must be text")
+    if problems:
+        raise HostConfigError(problems)
+    return HostConfig(hub, tuple(callers), tuple(serial), welcome,
                       None if timeout is None else float(timeout),
                       None if photos is None else Path(photos),
                       None if journal is None else Path(journal))
 
 
+_KIND_WORDS = {str: "text", int: "a whole number"}
+
+
 def load_host(path: Path, state_dir: Path | None = None) -> HostConfig:
     """Read a station file. The ratings journal defaults to ``<stem>.ratings.jsonl`` in
     ``state_dir`` (a writable folder such as systemd's ``StateDirectory``) or beside the
-    file. Raises HostConfigError (also for unreadable TOML)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise HostConfigError(f"{path}: {exc}") from exc
-    config = parse_host(data, str(path))
+    file. Raises HostConfigError naming the file and the key (or the line of a TOML
+    mistake)."""
+    config = parse_host(read_toml(path, HostConfigError), str(path))
     too_open = readable_by_others(path) if config.callers else None
     if too_open is not None:
         log.warning("%s", too_open)  # every [[caller]] holds a token
@@ -384,7 +423,8 @@ class DeviceHost:
     def __init__(self, config: HostConfig, backoff_s: tuple[float, float] = (0.1, 2.0)) -> None:
         self.config = config
         if not config.callers:
-            raise HostConfigError("the station file names no [[caller]]: nothing to serve")
+            raise HostConfigError("station file", "caller",
+                                  "names no [[caller]]: nothing to serve")
         first = config.callers[0]
         self.backoff_s = backoff_s
         self.outbox = RatingOutbox(config.journal)

@@ -1,23 +1,27 @@
 """Typed payloads of protocol v1: the fields of every event kind and of every result.
 
-Each payload is a frozen dataclass whose fields are the wire keys, in wire order.
-``parse`` builds one from a decoded JSON object (raising :class:`ProtocolError`) and
-``to_json`` gives the object back, key for key. Fields with a default may be absent
-(events stored by older hubs); a field marked ``omit_none`` is left out when it is None.
+Each payload is a frozen msgspec Struct whose fields are the wire keys, in wire order.
+``parse`` builds one from a decoded JSON object (msgspec checks the types; a refusal is
+a :class:`ProtocolError` in the words the protocol has always used) and ``to_json``
+gives the object back, key for key. Fields with a default may be absent (events stored
+by older hubs). A field whose default is a plain ``None`` is left out of the wire when
+it is None; every other default is written like any value (:func:`kept`).
 :mod:`hall.protocol` re-exports all of this; docs/protocol.md's tables are checked
 against :data:`EVENT_FIELDS` and :data:`RESULT_FIELDS`, which come from here.
 
-Over 600 lines: a frozen dataclass for every event kind and every result, the
-wire's field lists; split, the contract would be scattered.
+Over 600 lines: a Struct for every event kind and every result, the wire's field
+lists; split, the contract would be scattered.
 """
 
 from __future__ import annotations
 
 import copyreg
-from dataclasses import MISSING, dataclass, field, fields
+from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType, UnionType
-from typing import Any, ClassVar, TypeVar, get_args, get_type_hints
+from typing import Any, ClassVar, TypeVar, get_args, get_origin
+
+import msgspec
 
 from hall.errors import ProtocolError
 
@@ -54,37 +58,45 @@ def _reduce_mapping(mapping: MappingProxyType[Any, Any]) -> tuple[Any, tuple[Any
     return MappingProxyType, (dict(mapping),)
 
 
-# Free-form objects inside payloads are read-only mappings; let copy.deepcopy (the Qt
-# kit hands the GUI thread deep copies of events) and pickle rebuild them.
+# The engine hands free-form objects to payloads as read-only mappings; let copy.deepcopy
+# (the Qt kit hands the GUI thread deep copies of events) and pickle rebuild them.
 copyreg.pickle(MappingProxyType, _reduce_mapping)
 
 
-def _omit_none() -> Any:
-    return field(default=None, metadata={"omit_none": True})
+def kept(value: Any) -> Any:
+    """A field default written to the wire like any other value (a plain default of
+    ``None`` is left out instead: the Structs omit fields left at their default)."""
+    return msgspec.field(default_factory=lambda: value)
+
+
+def plain(value: Any) -> Any:
+    """msgspec's ``enc_hook``: a read-only mapping is written as the object it is."""
+    if isinstance(value, MappingProxyType):
+        return dict(value)
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")
+
+
+def without(obj: msgspec.Struct, *hidden: str) -> str:
+    """A Struct's repr without some fields (a salted ID hash stays out of logs)."""
+    shown = ", ".join(f"{name}={getattr(obj, name)!r}" for name in obj.__struct_fields__
+                      if name not in hidden)
+    return f"{type(obj).__name__}({shown})"
 
 
 P = TypeVar("P", bound="Payload")
-_HINTS: dict[type, dict[str, Any]] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class Payload:
-    """Base of every payload: generic, type-checked parse and key-for-key to_json."""
+class Payload(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Base of every payload: validated parse, key-for-key to_json."""
 
     what: ClassVar[str] = "payload"
 
     def to_json(self) -> dict[str, Any]:
         """The wire object, private fields included (strip them before broadcasting)."""
-        out: dict[str, Any] = {}
-        for name, omit_none in _wire_fields(type(self)):
-            value = getattr(self, name)
-            if value is None:
-                if not omit_none:
-                    out[name] = None
-            elif type(value) in _PLAIN:
-                out[name] = value
-            else:
-                out[name] = _encode(value)
+        out: dict[str, Any] = msgspec.to_builtins(self, enc_hook=plain)
+        for name in _sequences(type(self)):
+            if out.get(name) is not None:
+                out[name] = list(out[name])
         return out
 
     def to_store(self) -> dict[str, Any]:
@@ -94,82 +106,101 @@ class Payload:
     @classmethod
     def parse(cls: type[P], obj: Any) -> P:
         """Raises ProtocolError when a field is missing or of the wrong type."""
-        if not isinstance(obj, dict):
-            raise ProtocolError(f"{cls.what}: expected a JSON object")
-        hints = _HINTS.get(cls)
-        if hints is None:
-            hints = _HINTS[cls] = get_type_hints(cls)
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in obj:
-                if f.default is MISSING:
-                    raise ProtocolError(f"{cls.what}: missing field {f.name!r}")
-                continue
-            values[f.name] = _decode(cls.what, f.name, obj[f.name], hints[f.name])
-        return cls(**values)
+        try:
+            return msgspec.convert(obj, cls)
+        except msgspec.ValidationError:
+            raise _refusal(cls, obj) from None
 
 
-#: Field names of each payload class, each with whether it is left out when None.
-_WIRE_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
-_PLAIN = frozenset({str, int, float, bool})
+_SEQUENCES: dict[type, tuple[str, ...]] = {}
 
 
-def _wire_fields(cls: type) -> tuple[tuple[str, bool], ...]:
-    spec = _WIRE_FIELDS.get(cls)
-    if spec is None:
-        spec = _WIRE_FIELDS[cls] = tuple(
-            (f.name, bool(f.metadata.get("omit_none"))) for f in fields(cls))
-    return spec
+def _sequences(cls: type[Payload]) -> tuple[str, ...]:
+    """The fields holding tuples, which the wire object has as lists."""
+    names = _SEQUENCES.get(cls)
+    if names is None:
+        names = _SEQUENCES[cls] = tuple(
+            f.name for f in msgspec.structs.fields(cls)
+            if any(get_origin(o) is tuple for o in _options(f.type)))
+    return names
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, Payload):
-        return value.to_json()
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, MappingProxyType):
-        return dict(value)
+def _options(annotation: Any) -> tuple[Any, ...]:
+    return get_args(annotation) if isinstance(annotation, UnionType) else (annotation,)
+
+
+#: Per payload class, where personal data can be: nowhere (None), anywhere (free-form
+#: objects: True), or the nested payloads to look into, by field.
+_PRIVATE: dict[type, Any] = {}
+
+
+def public_wire(cls: type[Payload], wire: dict[str, Any]) -> dict[str, Any]:
+    """``wire``, the to_json of a ``cls``, without the :data:`PRIVATE_FIELDS` at any
+    depth; looking only where the class's fields can hold them."""
+    plan = _PRIVATE.get(cls, ...)
+    if plan is ...:
+        plan = _PRIVATE[cls] = _private_plan(cls)
+    if plan is None:
+        return wire
+    if plan is True:
+        stripped: dict[str, Any] = strip_private(wire)
+        return stripped
+    return {k: public_wire(plan[k], v) if k in plan and isinstance(v, dict) else v
+            for k, v in wire.items() if k not in PRIVATE_FIELDS}
+
+
+def _private_plan(cls: type[Payload]) -> Any:
+    nested: dict[str, type[Payload]] = {}
+    private = False
+    for f in msgspec.structs.fields(cls):
+        private = private or f.name in PRIVATE_FIELDS
+        for option in _options(f.type):
+            if isinstance(option, type) and issubclass(option, Payload):
+                nested[f.name] = option
+            elif option is Any or get_origin(option) is Mapping or (
+                    get_origin(option) is tuple and Any in get_args(option)):
+                return True
+    return nested if nested or private else None
+
+
+def strip_private(value: Any) -> Any:
+    """``value`` with every key of :data:`PRIVATE_FIELDS` left out, at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_private(v) for k, v in value.items() if k not in PRIVATE_FIELDS}
+    if isinstance(value, list):
+        return [strip_private(v) for v in value]
     return value
 
 
-def _decode(owner: str, name: str, value: Any, expected: Any) -> Any:
-    options = get_args(expected) if isinstance(expected, UnionType) else (expected,)
-    for option in options:
-        if option is type(None):
-            if value is None:
-                return None
-        elif option is bool:
-            if isinstance(value, bool):
-                return value
-        elif option is int:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-        elif option is float:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return value
-        elif option is str:
-            if isinstance(value, str):
-                return value
-        elif isinstance(option, type) and issubclass(option, Payload):
-            if isinstance(value, dict):
-                return option.parse(value)
-        elif getattr(option, "__origin__", None) is tuple:
-            if isinstance(value, list) and get_args(option)[0] is Any:
-                return tuple(value)  # free-form rows (statistics, ticket history)
-            if isinstance(value, list) and all(
-                isinstance(v, int) and not isinstance(v, bool) for v in value
-            ):
-                return tuple(value)
-        elif isinstance(value, dict):  # free-form objects (status counts)
-            return MappingProxyType(dict(value))
-    raise ProtocolError(f"{owner}: field {name!r} has the wrong type")
+def _refusal(cls: type[Payload], obj: Any) -> ProtocolError:
+    """What is wrong with ``obj``, in the protocol's words: the first field, in wire
+    order, that is missing or of the wrong type (a nested object's own words)."""
+    if not isinstance(obj, dict):
+        return ProtocolError(f"{cls.what}: expected a JSON object")
+    for f in msgspec.structs.fields(cls):
+        if f.name not in obj:
+            if f.required:
+                return ProtocolError(f"{cls.what}: missing field {f.name!r}")
+            continue
+        value = obj[f.name]
+        nested = [o for o in _options(f.type) if isinstance(o, type) and issubclass(o, Payload)]
+        if nested and isinstance(value, dict):
+            try:
+                nested[0].parse(value)
+            except ProtocolError as exc:
+                return exc
+            continue
+        try:
+            msgspec.convert(value, f.type)
+        except msgspec.ValidationError:
+            return ProtocolError(f"{cls.what}: field {f.name!r} has the wrong type")
+    return ProtocolError(f"{cls.what}: malformed")
 
 
 # -- the ticket object -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TicketData(Payload):
+class TicketData(Payload, frozen=True):
     """The protocol's ticket object. ``booking`` is private: only ``ticket_issued``
     stores it, and it is never broadcast."""
 
@@ -181,13 +212,16 @@ class TicketData(Payload):
     priority: bool
     status: str
     issued_at: str
-    window: int | None = None
-    order: int | None = None  # absent in very old events: the id then
-    called_at: str | None = None
-    recalls: int = 0
-    booking: str | None = _omit_none()
+    window: int | None = kept(None)
+    order: int | None = kept(None)  # absent in very old events: the id then
+    called_at: str | None = kept(None)
+    recalls: int = kept(0)
+    booking: str | None = None
     #: salted hash of the citizen's ID number (kiosk ID-card reader); private like booking
-    person: str | None = field(default=None, repr=False, metadata={"omit_none": True})
+    person: str | None = None
+
+    def __repr__(self) -> str:
+        return without(self, "person")
 
     def public(self) -> dict[str, Any]:
         """The ticket object without personal data (results, welcome, ticket_called)."""
@@ -204,74 +238,68 @@ class TicketData(Payload):
         return out
 
 
+def shown_ticket(payload: Any) -> dict[str, Any]:
+    """``to_json`` of a payload showing a ticket: its public form (no booking, no ID
+    hash; ``order`` filled in for very old tickets)."""
+    out = Payload.to_json(payload)
+    if payload.ticket is not None:
+        out["ticket"] = payload.ticket.public()
+    return out
+
+
 # -- events ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class EventPayload(Payload):
+class EventPayload(Payload, frozen=True):
     kind: ClassVar[EventKind]
 
 
-@dataclass(frozen=True, slots=True)
-class TicketIssued(EventPayload):
+class TicketIssued(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.TICKET_ISSUED
     what: ClassVar[str] = "ticket_issued"
     day: str
     ticket: TicketData
-    slot: str | None = None
+    slot: str | None = kept(None)
     #: the kiosk's request key (take_ticket ``request``): kept by the hub, never broadcast
-    request: str | None = _omit_none()
+    request: str | None = None
     #: The wait promised at issue (hall/forecast.py), kept so that the first call
     #: tells how true it was: minutes, and the 80 % range (absent: none could be given).
-    estimated_wait_min: int | None = _omit_none()
-    wait_range_min: tuple[int, ...] | None = _omit_none()
+    estimated_wait_min: int | None = None
+    wait_range_min: tuple[int, ...] | None = None
     #: 延时错时: ``extended`` (延时) or ``off_hours`` (错时) when taken in such a period of
     #: its service (hall/rules.py); absent in regular hours.
-    period: str | None = _omit_none()
+    period: str | None = None
 
     def to_store(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"day": self.day, "ticket": self.ticket.stored(),
-                               "slot": self.slot}
-        if self.request is not None:
-            out["request"] = self.request
-        if self.estimated_wait_min is not None:
-            out["estimated_wait_min"] = self.estimated_wait_min
-        if self.wait_range_min is not None:
-            out["wait_range_min"] = list(self.wait_range_min)
-        if self.period is not None:
-            out["period"] = self.period
+        out = self.to_json()
+        out["ticket"] = self.ticket.stored()
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class TicketCalled(EventPayload):
+class TicketCalled(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.TICKET_CALLED
     what: ClassVar[str] = "ticket_called"
     ticket: TicketData
     window: int
-    recall: int = 0
-    staff: str | None = None
-    tier: int | None = None
-    streak: int | None = None
+    recall: int = kept(0)
+    staff: str | None = kept(None)
+    tier: int | None = kept(None)
+    streak: int | None = kept(None)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.public(), "window": self.window, "recall": self.recall,
-                "staff": self.staff, "tier": self.tier, "streak": self.streak}
+    to_json = shown_ticket
 
 
-@dataclass(frozen=True, slots=True)
-class TicketFinished(EventPayload):
+class TicketFinished(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.TICKET_FINISHED
     what: ClassVar[str] = "ticket_finished"
     ticket_id: int
     number: str
     window: int
     service: str
-    duration_s: float = 0.0
+    duration_s: int | float = kept(0.0)
 
 
-@dataclass(frozen=True, slots=True)
-class TicketSkipped(EventPayload):
+class TicketSkipped(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.TICKET_SKIPPED
     what: ClassVar[str] = "ticket_skipped"
     ticket_id: int
@@ -279,8 +307,7 @@ class TicketSkipped(EventPayload):
     window: int
 
 
-@dataclass(frozen=True, slots=True)
-class TicketReinstated(EventPayload):
+class TicketReinstated(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.TICKET_REINSTATED
     what: ClassVar[str] = "ticket_reinstated"
     ticket_id: int
@@ -289,8 +316,7 @@ class TicketReinstated(EventPayload):
     order: int
 
 
-@dataclass(frozen=True, slots=True)
-class TicketTransferred(EventPayload):
+class TicketTransferred(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.TICKET_TRANSFERRED
     what: ClassVar[str] = "ticket_transferred"
     ticket_id: int
@@ -300,16 +326,14 @@ class TicketTransferred(EventPayload):
     service: str
 
 
-@dataclass(frozen=True, slots=True)
-class WindowPaused(EventPayload):
+class WindowPaused(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.WINDOW_PAUSED
     what: ClassVar[str] = "window_paused"
     window: int
-    reason: str | None = None  # why, as the clerk said (会议, 午休 …)
+    reason: str | None = kept(None)  # why, as the clerk said (会议, 午休 …)
 
 
-@dataclass(frozen=True, slots=True)
-class Announcement(EventPayload):
+class Announcement(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.ANNOUNCEMENT
     what: ClassVar[str] = "announcement"
     window: int
@@ -317,32 +341,28 @@ class Announcement(EventPayload):
     text: str  # what displays show, voices say and the window's bar shows
 
 
-@dataclass(frozen=True, slots=True)
-class WindowResumed(EventPayload):
+class WindowResumed(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.WINDOW_RESUMED
     what: ClassVar[str] = "window_resumed"
     window: int
 
 
-@dataclass(frozen=True, slots=True)
-class ClerkSignedIn(EventPayload):
+class ClerkSignedIn(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.CLERK_SIGNED_IN
     what: ClassVar[str] = "clerk_signed_in"
     window: int
     staff: str
-    name: str | None = None  # from the staff list (null without one)
+    name: str | None = kept(None)  # from the staff list (null without one)
 
 
-@dataclass(frozen=True, slots=True)
-class ClerkSignedOut(EventPayload):
+class ClerkSignedOut(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.CLERK_SIGNED_OUT
     what: ClassVar[str] = "clerk_signed_out"
     window: int
     staff: str
 
 
-@dataclass(frozen=True, slots=True)
-class RatingRecorded(EventPayload):
+class RatingRecorded(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.RATING_RECORDED
     what: ClassVar[str] = "rating_recorded"
     ticket_id: int
@@ -352,16 +372,15 @@ class RatingRecorded(EventPayload):
     zone: str | None
     staff: str | None
     score: int
-    points: int | None = None
-    channel: str | None = None
+    points: int | None = kept(None)
+    channel: str | None = kept(None)
     #: Why, for a 差评 on a pad that asks (等候时间长 …); absent otherwise.
-    reason: str | None = _omit_none()
+    reason: str | None = None
     #: The citizen's own words, typed on the phone page (≤ 200 characters); absent otherwise.
-    comment: str | None = _omit_none()
+    comment: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AssistRecorded(EventPayload):
+class AssistRecorded(EventPayload, frozen=True):
     """帮办代办: a clerk did the business with the citizen (``help``, 帮办) or for them
     (``proxy``, 代办; the citizen possibly absent). ``ticket_id`` and ``number`` are
     absent for a 代办 item opened without a ticket (a request by phone or from a
@@ -374,22 +393,21 @@ class AssistRecorded(EventPayload):
     service: str
     zone: str | None
     staff: str | None
-    ticket_id: int | None = _omit_none()
-    number: str | None = _omit_none()
-    source: str | None = _omit_none()
-    note: str | None = _omit_none()
+    ticket_id: int | None = None
+    number: str | None = None
+    source: str | None = None
+    note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DayClosed(EventPayload):
+class DayClosed(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.DAY_CLOSED
     what: ClassVar[str] = "day_closed"
     day: str
     next_day: str
-    closed: tuple[int, ...] = ()
-    reason: str = "day_end"
-    next_id: int | None = None
-    forget_before: str | None = _omit_none()
+    closed: tuple[int, ...] = kept(())
+    reason: str = kept("day_end")
+    next_id: int | None = kept(None)
+    forget_before: str | None = None
 
 
 #: What a device may report about itself (``device_status``).
@@ -398,8 +416,7 @@ DEVICE_STATUSES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceStatusReported(EventPayload):
+class DeviceStatusReported(EventPayload, frozen=True):
     """A device (a kiosk's printer) reported its health; managers see it."""
 
     kind: ClassVar[EventKind] = EventKind.DEVICE_STATUS_REPORTED
@@ -407,11 +424,10 @@ class DeviceStatusReported(EventPayload):
     device: str
     device_kind: str
     status: str
-    detail: str = ""
+    detail: str = kept("")
 
 
-@dataclass(frozen=True, slots=True)
-class TicketNotPrinted(EventPayload):
+class TicketNotPrinted(EventPayload, frozen=True):
     """A ticket was issued but its paper ticket did not come out."""
 
     kind: ClassVar[EventKind] = EventKind.TICKET_NOT_PRINTED
@@ -420,11 +436,10 @@ class TicketNotPrinted(EventPayload):
     number: str
     #: the kiosk gave up waiting for the hub's answer: nobody holds this ticket, so it is
     #: closed (never called); absent: the citizen was shown the number, which stands
-    given_up: bool | None = _omit_none()
+    given_up: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TicketReprinted(EventPayload):
+class TicketReprinted(EventPayload, frozen=True):
     """A ticket was printed again on purpose (补打)."""
 
     kind: ClassVar[EventKind] = EventKind.TICKET_REPRINTED
@@ -433,8 +448,7 @@ class TicketReprinted(EventPayload):
     number: str
 
 
-@dataclass(frozen=True, slots=True)
-class AlertRaised(EventPayload):
+class AlertRaised(EventPayload, frozen=True):
     """Something in the hall needs a manager: a long wait or queue, a window paused or a
     citizen served too long, a device in trouble. Raised once, cleared once."""
 
@@ -442,34 +456,31 @@ class AlertRaised(EventPayload):
     what: ClassVar[str] = "alert_raised"
     alert: str  # stable id, e.g. "wait:zone:tax"
     category: str  # wait | queue | overdue | pause | device
-    scope: str = ""  # zone:<id> | service:<id> | window:<n> | device:<id>
-    level: str = "warning"  # warning | critical
-    message: str = ""
-    value: float | None = None
-    limit: float | None = None
-    since: str = ""
+    scope: str = kept("")  # zone:<id> | service:<id> | window:<n> | device:<id>
+    level: str = kept("warning")  # warning | critical
+    message: str = kept("")
+    value: int | float | None = kept(None)
+    limit: int | float | None = kept(None)
+    since: str = kept("")
 
 
-@dataclass(frozen=True, slots=True)
-class AlertCleared(EventPayload):
+class AlertCleared(EventPayload, frozen=True):
     kind: ClassVar[EventKind] = EventKind.ALERT_CLEARED
     what: ClassVar[str] = "alert_cleared"
     alert: str
-    since: str = ""
-    cleared: str = ""
+    since: str = kept("")
+    cleared: str = kept("")
 
 
-@dataclass(frozen=True, slots=True)
-class CaseOpened(EventPayload):
+class CaseOpened(EventPayload, frozen=True):
     """A rating of 1 or 2 opened a 差评 follow-up case (docs/supervision.md)."""
 
     kind: ClassVar[EventKind] = EventKind.CASE_OPENED
     what: ClassVar[str] = "case_opened"
-    case: MappingProxyType[str, Any]
+    case: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class CaseUpdated(EventPayload):
+class CaseUpdated(EventPayload, frozen=True):
     """A manager acted on a case: ``action``, the case as it is now without its notes
     and call-back records, and the ``note`` or ``callback`` record the action added
     (the change, not the whole case: a case's history is its events)."""
@@ -478,14 +489,12 @@ class CaseUpdated(EventPayload):
     what: ClassVar[str] = "case_updated"
     action: str
     by: str
-    case: MappingProxyType[str, Any]
-    note: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
-    callback: MappingProxyType[str, Any] | None = field(
-        default=None, metadata={"omit_none": True})
+    case: Mapping[str, Any]
+    note: Mapping[str, Any] | None = None
+    callback: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Withheld(EventPayload):
+class Withheld(EventPayload, frozen=True):
     """In place of an event this device may not see (a 差评 case is for admins only):
     its seq and time, nothing else, so that a replica's sequence stays unbroken."""
 
@@ -506,7 +515,7 @@ EVENT_PAYLOADS: dict[EventKind, type[EventPayload]] = {
 
 #: Fields of each event kind beside type/seq/at/kind (documented in docs/protocol.md).
 EVENT_FIELDS: dict[EventKind, tuple[str, ...]] = {
-    kind: tuple(f.name for f in fields(cls)) for kind, cls in EVENT_PAYLOADS.items()
+    kind: cls.__struct_fields__ for kind, cls in EVENT_PAYLOADS.items()
 }
 
 
@@ -518,29 +527,24 @@ def parse_event_payload(kind: EventKind, obj: Any) -> EventPayload:
 # -- results -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ResultPayload(Payload):
+class ResultPayload(Payload, frozen=True):
     """``data`` of a successful result."""
 
 
-@dataclass(frozen=True, slots=True)
-class Empty(ResultPayload):
+class Empty(ResultPayload, frozen=True):
     what: ClassVar[str] = "empty result"
 
 
-@dataclass(frozen=True, slots=True)
-class TicketResult(ResultPayload):
+class TicketResult(ResultPayload, frozen=True):
     """The ticket acted on (``call_next``: null when nobody waits)."""
 
     what: ClassVar[str] = "ticket result"
     ticket: TicketData | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.public() if self.ticket is not None else None}
+    to_json = shown_ticket
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate(ResultPayload):
+class Estimate(ResultPayload, frozen=True):
     """A waiting ticket, the people ahead of it and its wait: the point estimate and the
     80 % range ``[low, high]`` in minutes (null: no window can serve it now)."""
 
@@ -548,82 +552,64 @@ class Estimate(ResultPayload):
     ticket: TicketData
     ahead: int
     estimated_wait_min: int
-    wait_range_min: tuple[int, ...] | None = None
+    wait_range_min: tuple[int, ...] | None = kept(None)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ticket": self.ticket.public(), "ahead": self.ahead,
-                "estimated_wait_min": self.estimated_wait_min,
-                "wait_range_min": (list(self.wait_range_min)
-                                   if self.wait_range_min is not None else None)}
+    to_json = shown_ticket
 
 
-@dataclass(frozen=True, slots=True)
-class Issued(Estimate):
+class Issued(Estimate, frozen=True):
     """A new ticket's estimate and, for the kiosk that took it, its public page."""
 
     what: ClassVar[str] = "take_ticket result"
     #: ``{public_url}/t/{token}``: printed as the ticket's QR code (docs/web.md).
-    link: str | None = _omit_none()
-
-    def to_json(self) -> dict[str, Any]:
-        out = Estimate.to_json(self)
-        if self.link is not None:
-            out["link"] = self.link
-        return out
+    link: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class BookingCheck(ResultPayload):
+class BookingCheck(ResultPayload, frozen=True):
     """Whether a booking code was already checked in (within the hall's memory)."""
 
     what: ClassVar[str] = "check_booking result"
     used: bool
 
 
-@dataclass(frozen=True, slots=True)
-class AssistResult(ResultPayload):
+class AssistResult(ResultPayload, frozen=True):
     what: ClassVar[str] = "assist result"
     assist: str
     service: str
-    number: str | None = None
+    number: str | None = kept(None)
 
 
-@dataclass(frozen=True, slots=True)
-class RatingResult(ResultPayload):
+class RatingResult(ResultPayload, frozen=True):
     what: ClassVar[str] = "rating result"
     score: int
     points: int
 
 
-@dataclass(frozen=True, slots=True)
-class DayResult(ResultPayload):
+class DayResult(ResultPayload, frozen=True):
     what: ClassVar[str] = "close_day result"
     day: str
     next_day: str
     closed: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StatusResult(ResultPayload):
+class StatusResult(ResultPayload, frozen=True):
     """Waiting counts (``by_service``, ``by_zone``, ``by_window``) and, per service, the
     wait of a ticket taken now: point and 80 % range (null: no window serves it now)."""
 
     what: ClassVar[str] = "status result"
     day: str
-    waiting: MappingProxyType[str, Any]
-    estimated_wait_min: MappingProxyType[str, Any]
-    wait_range_min: MappingProxyType[str, Any] = field(
-        default_factory=lambda: MappingProxyType({}))
+    waiting: Mapping[str, Any]
+    estimated_wait_min: Mapping[str, Any]
+    wait_range_min: Mapping[str, Any] = kept(MappingProxyType({}))
 
 
-@dataclass(frozen=True, slots=True)
-class StatsResult(ResultPayload):
+class StatsResult(ResultPayload, frozen=True):
     """Figures of a range of days per dimension; rows as docs/supervision.md says."""
 
     what: ClassVar[str] = "stats result"
     start: str
     end: str
-    total: MappingProxyType[str, Any]
+    total: Mapping[str, Any]
     by_day: tuple[Any, ...]
     by_hour: tuple[Any, ...]
     by_zone: tuple[Any, ...]
@@ -631,11 +617,10 @@ class StatsResult(ResultPayload):
     by_window: tuple[Any, ...]
     by_clerk: tuple[Any, ...]
     #: The push to the province now (ledger/push.py ``status``); absent without one.
-    push: MappingProxyType[str, Any] | None = field(default=None, metadata={"omit_none": True})
+    push: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlanResult(ResultPayload):
+class PlanResult(ResultPayload, frozen=True):
     """The staffing plan of one weekday: per zone and half hour the windows needed for
     the target (``rows``, as ledger/plan.py's ``Row``), over ``days`` days of history."""
 
@@ -648,24 +633,21 @@ class PlanResult(ResultPayload):
     rows: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryResult(ResultPayload):
+class HistoryResult(ResultPayload, frozen=True):
     """The tickets of one number on one date, each with its stored events."""
 
     what: ClassVar[str] = "ticket_history result"
     tickets: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CasesResult(ResultPayload):
+class CasesResult(ResultPayload, frozen=True):
     what: ClassVar[str] = "cases result"
     cases: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CaseResult(ResultPayload):
+class CaseResult(ResultPayload, frozen=True):
     what: ClassVar[str] = "case_update result"
-    case: MappingProxyType[str, Any]
+    case: Mapping[str, Any]
 
 
 #: The result payload of each request type.
@@ -702,5 +684,5 @@ RESULTS: dict[str, type[ResultPayload]] = {
 
 #: Fields of each request's result ``data`` (documented in docs/protocol.md).
 RESULT_FIELDS: dict[str, tuple[str, ...]] = {
-    name: tuple(f.name for f in fields(cls)) for name, cls in RESULTS.items()
+    name: cls.__struct_fields__ for name, cls in RESULTS.items()
 }

@@ -3,11 +3,12 @@
 A WebSocket text frame carries one JSON object with a ``type``. Clients send
 ``hello`` then requests (each with an ``id`` of their choosing); the hub answers
 ``welcome``, then a ``result`` per request and an ``event`` per change. Every
-message here has a dataclass with ``parse`` (from a decoded JSON object, raising
-:class:`hall.errors.ProtocolError` subclasses) and ``to_json``.
+message here has a type with ``parse`` (from a decoded JSON object, raising
+:class:`hall.errors.ProtocolError` subclasses) and ``to_json``: the requests are
+msgspec Structs like the payloads (hall/payloads.py), the envelopes dataclasses.
 
-Over 600 lines: it is the whole wire contract, a dataclass per message, kept in
-one module so docs/protocol.md is checked against one place.
+Over 600 lines: it is the whole wire contract, a type per message, kept in one
+module so docs/protocol.md is checked against one place.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import IntEnum
 from types import MappingProxyType
-from typing import Any, ClassVar, get_type_hints
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -71,6 +72,8 @@ from hall.payloads import (
     WindowResumed,
     Withheld,
     parse_event_payload,
+    public_wire,
+    without,
 )
 from hall.rating import COMMENT_MAX
 
@@ -133,7 +136,7 @@ class Event:
     def to_json(self) -> dict[str, Any]:
         """The broadcast form: personal data stripped."""
         return {"type": "event", "seq": self.seq, "at": self.at, "kind": str(self.kind),
-                **_strip_private(self._payload_json())}
+                **public_wire(type(self.payload), self._payload_json())}
 
     def to_store(self) -> dict[str, Any]:
         """Everything, personal data included, for the hub's own database."""
@@ -164,14 +167,6 @@ class Event:
         return cls.of(int(seq), at, kind, data)
 
 
-def _strip_private(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_private(v) for k, v in value.items() if k not in PRIVATE_FIELDS}
-    if isinstance(value, list):
-        return [_strip_private(v) for v in value]
-    return value
-
-
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -179,24 +174,21 @@ def _is_int(value: object) -> bool:
 # -- requests ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Request:
-    """Base of every client request. ``id`` is the client's, echoed in the result."""
+class Request(msgspec.Struct, frozen=True):
+    """Base of every client request. ``id`` is the client's, echoed in the result.
+
+    A field without a default must be present; msgspec checks the types, and a refusal
+    says what is wrong in the protocol's words (:meth:`_by_hand`)."""
 
     type: ClassVar[str] = ""
     #: Roles that may send it; callers only for their own window (see ``window``).
     roles: ClassVar[frozenset[Role]] = frozenset({Role.ADMIN})
     doc: ClassVar[str] = ""
-    #: Fields that must be present even though the dataclass gives them a default.
-    required: ClassVar[frozenset[str]] = frozenset()
 
     id: str | int
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": self.type}
-        for f in fields(self):
-            out[f.name] = getattr(self, f.name)
-        return out
+        return {"type": self.type, **msgspec.structs.asdict(self)}
 
     @classmethod
     def parse(cls, obj: dict[str, Any]) -> Request:
@@ -205,54 +197,39 @@ class Request:
         Raises:
             ProtocolError: a field is missing, of the wrong type or out of range.
         """
-        hints = _hints(cls)
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            expected = hints[f.name]
-            if f.name not in obj or obj[f.name] is None:
-                if f.name in obj and _allows_none(expected):
-                    values[f.name] = None
-                    continue
-                if f.default is not MISSING and f.name not in cls.required:
-                    continue
-                raise ProtocolError(f"{cls.type}: missing field {f.name!r}")
-            value = obj[f.name]
-            if not _type_ok(value, expected):
-                raise ProtocolError(f"{cls.type}: field {f.name!r} must be {_describe(expected)}")
-            values[f.name] = value
-        request = cls(**values)
+        try:
+            request = msgspec.convert(obj, cls)
+        except msgspec.ValidationError:
+            request = cls._by_hand(obj)
         request.check()
         return request
+
+    @classmethod
+    def _by_hand(cls, obj: dict[str, Any]) -> Request:
+        """What msgspec refused, field by field in order, as the protocol has always
+        answered it: a null where none is allowed means the default, if there is one."""
+        values: dict[str, Any] = {}
+        for f in msgspec.structs.fields(cls):
+            value = obj.get(f.name)
+            if value is None:
+                if f.name in obj and _allows_none(f.type):
+                    values[f.name] = None
+                elif f.required:
+                    raise ProtocolError(f"{cls.type}: missing field {f.name!r}")
+                continue
+            try:
+                values[f.name] = msgspec.convert(value, f.type)
+            except msgspec.ValidationError:
+                raise ProtocolError(
+                    f"{cls.type}: field {f.name!r} must be {_describe(f.type)}") from None
+        return cls(**values)
 
     def check(self) -> None:
         """Range checks beyond types; raises ProtocolError."""
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = get_type_hints(cls)
-    return _HINTS[cls]
-
-
 def _allows_none(expected: Any) -> bool:
     return type(None) in getattr(expected, "__args__", ())
-
-
-def _type_ok(value: Any, expected: Any) -> bool:
-    options = getattr(expected, "__args__", None) or (expected,)
-    for option in options:
-        if option is type(None) and value is None:
-            return True
-        if option is int and _is_int(value):
-            return True
-        if option is bool and isinstance(value, bool):
-            return True
-        if option is str and isinstance(value, str):
-            return True
-    return False
 
 
 def _describe(expected: Any) -> str:
@@ -286,24 +263,25 @@ CALLER_ROLES = frozenset({Role.CALLER, Role.ADMIN})
 ANY_ROLE = frozenset(Role)
 
 
-@dataclass(frozen=True)
-class TakeTicket(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"service"})
+class TakeTicket(Request, frozen=True):
     type: ClassVar[str] = "take_ticket"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
     doc: ClassVar[str] = "Issue a ticket. data: ticket, ahead, estimated_wait_min."
-    service: str = ""
+    service: str
     priority: bool = False
     booking: str | None = None
     #: salted hash (64 hex digits) of an ID number read at the kiosk: one open ticket
     #: per person and service per hall day. Never the number itself.
-    person: str | None = field(default=None, repr=False)
+    person: str | None = None
     #: the kiosk's key for this one touch: the same key never gets a second ticket, and
     #: ``give_up_ticket`` names it when the kiosk stopped waiting for the answer.
     request: str | None = None
     #: ISO-8601 time in the hub's clock after which the kiosk no longer waits: a request
     #: that reaches the engine later is refused (``request_expired``), nothing issued.
     give_up_at: str | None = None
+
+    def __repr__(self) -> str:
+        return without(self, "person")
 
     def check(self) -> None:
         if not self.service:
@@ -318,51 +296,43 @@ class TakeTicket(Request):
             raise ProtocolError("take_ticket: booking must be 1-64 letters, digits, - or _")
 
 
-@dataclass(frozen=True)
-class WindowRequest(Request):
+class WindowRequest(Request, frozen=True):
     """A request acting for one window (callers: their own only)."""
 
-    required: ClassVar[frozenset[str]] = frozenset({"window"})
     roles: ClassVar[frozenset[Role]] = CALLER_ROLES
-    window: int = 0
+    window: int
 
     def check(self) -> None:
         if self.window < 1:
             raise ProtocolError(f"{self.type}: window must be a positive integer")
 
 
-@dataclass(frozen=True)
-class CallNext(WindowRequest):
+class CallNext(WindowRequest, frozen=True):
     type: ClassVar[str] = "call_next"
     doc: ClassVar[str] = (
         "Finish the window's current ticket, if any, and call the next. data.ticket or null."
     )
 
 
-@dataclass(frozen=True)
-class Recall(WindowRequest):
+class Recall(WindowRequest, frozen=True):
     type: ClassVar[str] = "recall"
     doc: ClassVar[str] = "Call the window's current ticket again (limited by queue.recall_limit)."
 
 
-@dataclass(frozen=True)
-class Skip(WindowRequest):
+class Skip(WindowRequest, frozen=True):
     type: ClassVar[str] = "skip"
     doc: ClassVar[str] = "Mark the window's current ticket as a no-show (过号)."
 
 
-@dataclass(frozen=True)
-class Finish(WindowRequest):
+class Finish(WindowRequest, frozen=True):
     type: ClassVar[str] = "finish"
     doc: ClassVar[str] = "The window's current ticket is served (办结)."
 
 
-@dataclass(frozen=True)
-class Transfer(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "service"})
+class Transfer(WindowRequest, frozen=True):
     type: ClassVar[str] = "transfer"
     doc: ClassVar[str] = "Pass the current ticket to another service, keeping its place in time."
-    service: str = ""
+    service: str
 
 
 #: The usual reasons for a pause (暂停原因), offered by terminals and keypads; any text
@@ -370,8 +340,7 @@ class Transfer(WindowRequest):
 PAUSE_REASONS = ("临时离开", "会议", "午休", "业务咨询", "系统故障")
 
 
-@dataclass(frozen=True)
-class Pause(WindowRequest):
+class Pause(WindowRequest, frozen=True):
     type: ClassVar[str] = "pause"
     doc: ClassVar[str] = "Stop calling at the window (暂停服务), optionally saying why."
     reason: str = ""
@@ -382,18 +351,15 @@ class Pause(WindowRequest):
             raise ProtocolError("pause: reason must be at most 40 characters")
 
 
-@dataclass(frozen=True)
-class Resume(WindowRequest):
+class Resume(WindowRequest, frozen=True):
     type: ClassVar[str] = "resume"
     doc: ClassVar[str] = "Call again at a paused window."
 
 
-@dataclass(frozen=True)
-class SignIn(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "staff"})
+class SignIn(WindowRequest, frozen=True):
     type: ClassVar[str] = "sign_in"
     doc: ClassVar[str] = "A clerk signs in at the window (attendance, 亮牌)."
-    staff: str = ""
+    staff: str
 
     def check(self) -> None:
         super().check()
@@ -401,21 +367,18 @@ class SignIn(WindowRequest):
             raise ProtocolError("sign_in: staff must be a staff number of 1-32 characters")
 
 
-@dataclass(frozen=True)
-class SignOut(WindowRequest):
+class SignOut(WindowRequest, frozen=True):
     type: ClassVar[str] = "sign_out"
     doc: ClassVar[str] = "The clerk at the window signs out."
 
 
-@dataclass(frozen=True)
-class Rate(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "ticket", "score"})
+class Rate(WindowRequest, frozen=True):
     type: ClassVar[str] = "rate"
     doc: ClassVar[str] = (
         "Record the citizen's rating (5 非常满意 … 1 非常不满意) of a ticket served at the window."
     )
-    ticket: int = 0
-    score: int = 0
+    ticket: int
+    score: int
     channel: str = "pad"
     reason: str | None = None  # why, for a 差评 on a pad that asks
     comment: str | None = None  # the citizen's own words, from the phone page
@@ -432,22 +395,18 @@ class Rate(WindowRequest):
             raise ProtocolError("rate: channel must be pad, phone, kiosk or web")
 
 
-@dataclass(frozen=True)
-class Reinstate(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "ticket"})
+class Reinstate(WindowRequest, frozen=True):
     type: ClassVar[str] = "reinstate"
     doc: ClassVar[str] = (
         "A skipped ticket waits again, ahead of tickets issued after this moment."
     )
-    ticket: int = 0
+    ticket: int
 
 
-@dataclass(frozen=True)
-class CallNumber(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "number"})
+class CallNumber(WindowRequest, frozen=True):
     type: ClassVar[str] = "call_number"
     doc: ClassVar[str] = "Call a specific waiting or skipped number (e.g. \"A012\") at the window."
-    number: str = ""
+    number: str
 
 
 #: Special calls a window may make that are not tickets: id -> the words shown and said.
@@ -457,15 +416,13 @@ SPECIAL_CALLS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Announce(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "call"})
+class Announce(WindowRequest, frozen=True):
     type: ClassVar[str] = "announce"
     doc: ClassVar[str] = (
         "A special call that is not a ticket (请评价, 大堂经理请到N号窗口), for displays, "
         "voice and the window's bar."
     )
-    call: str = ""
+    call: str
 
     def check(self) -> None:
         super().check()
@@ -479,15 +436,13 @@ ASSIST_KINDS = {"help": "帮办", "proxy": "代办"}
 ASSIST_SOURCES = {"phone": "电话", "village": "村（社区）代办点", "online": "网上", "other": "其他"}
 
 
-@dataclass(frozen=True)
-class Assist(WindowRequest):
-    required: ClassVar[frozenset[str]] = frozenset({"window", "assist"})
+class Assist(WindowRequest, frozen=True):
     type: ClassVar[str] = "assist"
     doc: ClassVar[str] = (
         "帮办代办: mark the window's ticket (or ``ticket``) as 帮办 (help) or 代办 (proxy), "
         "or record a 代办 item without a ticket (``service`` and ``source``)."
     )
-    assist: str = ""
+    assist: str
     ticket: int | None = None
     service: str | None = None
     source: str | None = None
@@ -503,40 +458,34 @@ class Assist(WindowRequest):
             raise ProtocolError("assist: note must be 1-100 characters")
 
 
-@dataclass(frozen=True)
-class CloseDay(Request):
+class CloseDay(Request, frozen=True):
     type: ClassVar[str] = "close_day"
     doc: ClassVar[str] = "Close the hall day now: unfinished tickets close, numbering restarts."
     reason: str = "manual"
 
 
-@dataclass(frozen=True)
-class Status(Request):
+class Status(Request, frozen=True):
     type: ClassVar[str] = "status"
     roles: ClassVar[frozenset[Role]] = ANY_ROLE
     doc: ClassVar[str] = "Waiting counts per service, zone and window, with wait estimates."
 
 
-@dataclass(frozen=True)
-class TicketInfo(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
+class TicketInfo(Request, frozen=True):
     type: ClassVar[str] = "ticket_info"
     roles: ClassVar[frozenset[Role]] = ANY_ROLE
     doc: ClassVar[str] = "One ticket of today with the people ahead of it and its wait estimate."
-    ticket: int = 0
+    ticket: int
 
 
-@dataclass(frozen=True)
-class DeviceStatus(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"device_kind", "status"})
+class DeviceStatus(Request, frozen=True):
     type: ClassVar[str] = "device_status"
     roles: ClassVar[frozenset[Role]] = ANY_ROLE
     doc: ClassVar[str] = (
         "A device reports the health of its hardware (a kiosk: its printer); "
         "the hub stamps the sender's device id."
     )
-    device_kind: str = ""
-    status: str = ""
+    device_kind: str
+    status: str
     detail: str = ""
     device: str = ""  # set by the hub from the connection, whatever the client sent
 
@@ -550,49 +499,42 @@ class DeviceStatus(Request):
             raise ProtocolError("device_status: detail must be at most 200 characters")
 
 
-@dataclass(frozen=True)
-class MarkNotPrinted(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"ticket"})
+class MarkNotPrinted(Request, frozen=True):
     type: ClassVar[str] = "ticket_not_printed"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
     doc: ClassVar[str] = "The ticket was issued but its paper ticket did not come out."
-    ticket: int = 0
+    ticket: int
 
 
-@dataclass(frozen=True)
-class CheckBooking(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"booking"})
+class CheckBooking(Request, frozen=True):
     type: ClassVar[str] = "check_booking"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
     doc: ClassVar[str] = (
         "Whether a booking code was already checked in (the kiosk asks as soon as it is "
         "entered). data.used. Changes nothing."
     )
-    booking: str = ""
+    booking: str
 
     def check(self) -> None:
         if not _is_key(self.booking):
             raise ProtocolError("check_booking: booking must be 1-64 letters, digits, - or _")
 
 
-@dataclass(frozen=True)
-class GiveUpTicket(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"request"})
+class GiveUpTicket(Request, frozen=True):
     type: ClassVar[str] = "give_up_ticket"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
     doc: ClassVar[str] = (
         "The kiosk stopped waiting for the answer to the take_ticket with this request "
         "key: a ticket issued for it is closed (nobody holds it). data.ticket or null."
     )
-    request: str = ""
+    request: str
 
     def check(self) -> None:
         if not _is_key(self.request):
             raise ProtocolError("give_up_ticket: request must be 1-64 letters, digits, - or _")
 
 
-@dataclass(frozen=True)
-class Reprint(Request):
+class Reprint(Request, frozen=True):
     type: ClassVar[str] = "reprint"
     roles: ClassVar[frozenset[Role]] = frozenset({Role.KIOSK, Role.ADMIN})
     doc: ClassVar[str] = (
@@ -600,7 +542,10 @@ class Reprint(Request):
         "person's salted ID hash (their latest open ticket). data: as take_ticket."
     )
     ticket: int = 0
-    person: str | None = field(default=None, repr=False)
+    person: str | None = None
+
+    def __repr__(self) -> str:
+        return without(self, "person")
 
     def check(self) -> None:
         if (self.ticket > 0) == (self.person is not None):
@@ -634,13 +579,12 @@ def _is_date(text: str) -> bool:
     return True
 
 
-class StoreQuery(Request):
+class StoreQuery(Request, frozen=True):
     """A read of the hall's history (admin only): answered from the store beside the
     writer, never delaying a call; it changes nothing and emits no event."""
 
 
-@dataclass(frozen=True)
-class Stats(StoreQuery):
+class Stats(StoreQuery, frozen=True):
     type: ClassVar[str] = "stats"
     doc: ClassVar[str] = (
         "Figures of calendar dates start..end (default: today) per day, hour, zone, "
@@ -662,15 +606,13 @@ class Stats(StoreQuery):
             raise ProtocolError(f"stats: at most {MAX_STATS_DAYS} days at once")
 
 
-@dataclass(frozen=True)
-class TicketHistory(StoreQuery):
-    required: ClassVar[frozenset[str]] = frozenset({"number"})
+class TicketHistory(StoreQuery, frozen=True):
     type: ClassVar[str] = "ticket_history"
     doc: ClassVar[str] = (
         "Every stored event of the ticket(s) with this number on a date (default: today), "
         "oldest first (电子监察)."
     )
-    number: str = ""
+    number: str
     day: str | None = None
 
     def check(self) -> None:
@@ -681,8 +623,7 @@ class TicketHistory(StoreQuery):
                                 f"{FIRST_DATE} to {LAST_DATE}")
 
 
-@dataclass(frozen=True)
-class StaffingPlan(StoreQuery):
+class StaffingPlan(StoreQuery, frozen=True):
     type: ClassVar[str] = "plan"
     doc: ClassVar[str] = (
         "The windows each zone needs per half hour of a weekday for a waiting target, "
@@ -705,8 +646,7 @@ class StaffingPlan(StoreQuery):
             raise ProtocolError("plan: target_percent must be 1 to 99, e.g. 80")
 
 
-@dataclass(frozen=True)
-class Cases(Request):
+class Cases(Request, frozen=True):
     type: ClassVar[str] = "cases"
     doc: ClassVar[str] = "The 差评 follow-up cases, newest first, optionally by state or overdue."
     state: str | None = None
@@ -717,16 +657,14 @@ class Cases(Request):
             raise ProtocolError("cases: state must be one of " + ", ".join(CASE_STATES))
 
 
-@dataclass(frozen=True)
-class CaseUpdate(Request):
-    required: ClassVar[frozenset[str]] = frozenset({"case", "action"})
+class CaseUpdate(Request, frozen=True):
     type: ClassVar[str] = "case_update"
     doc: ClassVar[str] = (
         "Act on a 差评 case: start, fix, cannot_fix, note, callback (回访) or extend; "
         "each an event in the audit trail."
     )
-    case: int = 0
-    action: str = ""
+    case: int
+    action: str
     text: str = ""
     reached: bool | None = None
     satisfied: bool | None = None
@@ -909,6 +847,9 @@ class Result:
                    error_message=str(error.get("message", "")))
 
 
+_DECODER = msgspec.json.Decoder()
+
+
 def decode_frame(text: str | bytes) -> dict[str, Any]:
     """Decode one frame into a JSON object with a string ``type``.
 
@@ -918,9 +859,12 @@ def decode_frame(text: str | bytes) -> dict[str, Any]:
     if isinstance(text, bytes):
         raise NotJson("binary frames are not part of protocol v1; send JSON text")
     try:
-        obj = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise NotJson(f"not JSON: {exc}") from exc
+        obj = _DECODER.decode(text)
+    except (msgspec.DecodeError, RecursionError):  # what json reads besides (NaN, a lone
+        try:  # surrogate, 1e400), or not JSON, in json's words: as read before msgspec
+            obj = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise NotJson(f"not JSON: {exc}") from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
         raise NotJson("a message must be a JSON object with a string \"type\"")
     return obj

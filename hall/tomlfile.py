@@ -2,10 +2,10 @@
 installer writes: the hall config, hardware profiles and station files.
 
 Every mistake is a :class:`ConfigProblem` (file, key, what is wrong); a file that cannot
-be used raises :class:`ConfigError` (or its subclasses ``hall.profiles.ProfileError`` and
-``qtkit.station.StationError``) carrying every problem found. A problem about the file as
-a whole (missing, not UTF-8) has the key :data:`FILE_KEY`; a file that is not TOML names
-the line and column instead.
+be used raises :class:`ConfigError` (or its subclasses ``hall.profiles.ProfileError``,
+``qtkit.station.StationError`` and ``devices.host.HostConfigError``) carrying every
+problem found. A problem about the file as a whole (missing, not UTF-8) has the key
+:data:`FILE_KEY`; a file that is not TOML names the line and column instead.
 
 Nothing is read at import time.
 """

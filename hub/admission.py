@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
+from msgspec.structs import replace  # payloads and requests are Structs
 from websockets.asyncio.server import ServerConnection
 
 from hall import errors

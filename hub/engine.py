@@ -14,11 +14,13 @@ helpers it calls live in hall/ (the state, the calling order, the rulebook).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace  # payloads and requests are Structs
 
 from hall import errors, rules
 from hall.calling import call_order

@@ -29,10 +29,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-#: Subcommands that still take a ``--token`` option of their own.
-TOKEN_FLAG = frozenset({"voice"})
-
-
 def usage() -> str:
     lines = ["usage: jiaohao SUBCOMMAND [options]", "", "subcommands:"]
     lines += [f"  {name:<9} {help_}" for name, (_, help_) in SUBCOMMANDS.items()]
@@ -50,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if name not in SUBCOMMANDS:
         print(f"jiaohao: unknown subcommand {name!r}\n\n{usage()}", file=sys.stderr)
         return 2
-    if name not in TOKEN_FLAG and any(a == "--token" or a.startswith("--token=")
-                                       for a in rest):
+    if any(a == "--token" or a.startswith("--token=") for a in rest):
         # argparse would echo the unknown option, token and all, into logs and
         # terminals; the token belongs in the station file or JIAOHAO_TOKEN.
         print(f"jiaohao {name}: there is no --token option (a token on the command line "

@@ -40,6 +40,9 @@ CAP_REACHED = "今日号已取完"
 NOT_SERVED = "今日不办理"
 SLOT_FULL = "本时段号已取完（{hours}）"
 BOOKING_ONLY = "仅限预约取号（{hours}）"
+#: A zone's button when its services cannot be taken now (``ZoneView.note``).
+ZONE_ALL_CLOSED = "本区业务现在都不能取号"
+ZONE_MOSTLY_CLOSED = "现在仅 {k}/{n} 项业务可取号"
 #: The hall's rulebook's reasons (hall/rules.py) in the kiosk's words.
 CLOSED_WORDS = {
     Closed.OUTSIDE_HOURS: CLOSED_HOURS,
@@ -105,6 +108,24 @@ class ZoneView:
     @property
     def waiting(self) -> int:
         return sum(s.waiting for s in self.services)
+
+    def note(self, translate: Callable[[str], str] | None = None) -> str | None:
+        """What the zone's button says of services that cannot be taken now, so nobody
+        walks in to find them closed: that none can (the reason, when they share one),
+        or, when more than half cannot, how many can. None when at most half are
+        closed. ``translate``: Qt's, for the English kiosk."""
+        closed = [s.why for s in self.services if s.why is not None]
+        if not closed:
+            return None
+        tr = translate or (lambda text: text)
+        if len(closed) == len(self.services):
+            if len(set(closed)) == 1:
+                return closed[0].text(translate)  # the one reason says it for all
+            return tr(ZONE_ALL_CLOSED)
+        if 2 * len(closed) > len(self.services):
+            return tr(ZONE_MOSTLY_CLOSED).format(k=len(self.services) - len(closed),
+                                                 n=len(self.services))
+        return None
 
 
 def service_views(hall: HallConfig, state: HallState, now: time,

@@ -347,8 +347,11 @@ class KioskWindow(QMainWindow):
         entries: list[Entry] = []
         for zone in zones:
             text = self.name(zone.name, zone.name_en)
-            if live:  # offline the counts are stale: not shown
+            if live:  # offline the counts and the hours' verdicts are stale: not shown
                 text += "\n" + self.t("等候 {n} 人").format(n=zone.waiting)
+                note = zone.note(self.t)
+                if note:
+                    text += "\n" + note
             entries.append((f"zone:{zone.id}", text,
                             functools.partial(self.p.open_zone, zone.id), live))
         self._paged(layout, entries, 1.4, self._columns(len(zones), 2), 5)

@@ -93,6 +93,24 @@ def has_glyph(ch: str, px: int = 24) -> bool:
     return _ink(ch, px) != _notdef(px)
 
 
+#: Where the baseline sits in a cell, as a share of its height: a full-width (CJK)
+#: character fills the ideographic em box (7/8 above the baseline); a half-width one sits
+#: higher, as in a printer's 12×24 font, to leave room for descenders (g, j, p, q, y).
+_BASELINE_FULL = 21 / 24
+_BASELINE_HALF = 19 / 24
+
+
+def _baseline(ch: str, font: ImageFont.FreeTypeFont, size: int) -> int:
+    """The baseline's row in a cell ``size`` high that keeps ``ch``'s ink inside it
+    (moved up or down just enough when its ink would cross the top or the bottom;
+    a character taller than the cell is centred)."""
+    share = _BASELINE_FULL if char_columns(ch) > 1 else _BASELINE_HALF
+    top, bottom = font.getbbox(ch, anchor="ls")[1::2]
+    if bottom - top > size:
+        return round((size - top - bottom) / 2)
+    return int(min(max(round(size * share), -top), size - bottom))
+
+
 @lru_cache(maxsize=4096)
 def glyph(ch: str, px: int, w: int, h: int, bold: bool) -> Image.Image:
     """One character cell, 1-bit, (cell width × w) by (px × h)."""
@@ -101,7 +119,8 @@ def glyph(ch: str, px: int, w: int, h: int, bold: bool) -> Image.Image:
     font = _font(size, bold)
     canvas = Image.new("L", (cell_w * h * 2, size), 0)
     draw = ImageDraw.Draw(canvas)
-    draw.text((canvas.width // 2, size // 2), ch, fill=255, font=font, anchor="mm")
+    draw.text((canvas.width // 2, _baseline(ch, font, size)), ch, fill=255, font=font,
+              anchor="ms")
     box = canvas.getbbox()
     if box:
         ink = canvas.crop((box[0], 0, box[2], size))

@@ -30,9 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", required=True, help="the hall configuration (TOML)")
     parser.add_argument("--db", required=True, help="the hub's SQLite database file")
     when = parser.add_mutually_exclusive_group(required=True)
-    when.add_argument("--day", type=_date, help="one day, YYYY-MM-DD")
-    when.add_argument("--from", dest="start", type=_date, help="first day of a period")
-    parser.add_argument("--to", dest="end", type=_date, help="last day of a period (with --from)")
+    when.add_argument("--day", type=date_arg, help="one day, YYYY-MM-DD")
+    when.add_argument("--from", dest="start", type=date_arg, help="first day of a period")
+    parser.add_argument("--to", dest="end", type=date_arg,
+                        help="last day of a period (with --from)")
     parser.add_argument("--out", required=True, type=Path, help="folder to write into")
     parser.add_argument("--formats", default=",".join(FORMATS),
                         help=f"comma-separated, of {', '.join(FORMATS)} (default: all)")
@@ -42,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(text: str) -> date:
+def date_arg(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
     try:
         return calendar_date(text)
     except ValueError as exc:

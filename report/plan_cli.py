@@ -12,6 +12,7 @@ from hall.config import ConfigError, load_config
 from hall.wallclock import wall_clock
 from ledger.plan import demand
 from ledger.store import DatabaseError, read_only
+from report.cli import date_arg
 from report.plan import FORMATS, write_plan
 
 
@@ -24,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", required=True, help="the hub's SQLite database file")
     parser.add_argument("--weeks", type=int, default=6, help="weeks of history (default 6)")
     parser.add_argument("--weekday", type=int, choices=range(1, 8),
-                        help="1 = Monday … 7 = Sunday (default: today's)")
+                        help="1 = Monday … 7 = Sunday (default: the --as-of day's)")
+    parser.add_argument("--as-of", type=date_arg, metavar="YYYY-MM-DD",
+                        help="plan from the weeks before this day (default: today in the hall)")
     parser.add_argument("--target-min", type=float, default=15.0,
                         help="the waiting target in minutes (default 15)")
     parser.add_argument("--target-share", type=float, default=0.8,
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.db).is_file():
         print(f"jiaohao plan: no database at {args.db}", file=sys.stderr)
         return 2
-    today = wall_clock().astimezone(ZoneInfo(config.hall.timezone)).date()
+    today = args.as_of or wall_clock().astimezone(ZoneInfo(config.hall.timezone)).date()
     weekday = (args.weekday - 1) if args.weekday else today.weekday()
     try:
         db = read_only(args.db)

@@ -138,7 +138,8 @@ def test_a_token_on_the_command_line_is_refused_and_never_echoed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for argv in (["kiosk", "--token", "s3cret-token"], ["caller", "--token=s3cret-token"],
-                 ["devices", "serve", "--token", "s3cret-token"]):
+                 ["devices", "serve", "--token", "s3cret-token"],
+                 ["voice", "station", "--token", "s3cret-token"]):
         assert jiaohao_main(argv) == 2
     err = capsys.readouterr().err
     assert "s3cret-token" not in err and "JIAOHAO_TOKEN" in err

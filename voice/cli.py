@@ -1,6 +1,7 @@
 """`jiaohao voice …`: the headless announcer, one sentence to a WAV, a demo clip pack.
 
-    jiaohao voice station --hub ws://hub:8765 --device speaker-1 --token … [--speaker floor1]
+    jiaohao voice station --station speaker.toml [--hub URL] [--device ID] [--speaker floor1]
+    JIAOHAO_TOKEN=… jiaohao voice station --hub ws://hub:8765 --device speaker-1
     jiaohao voice say A001 3 --config hall.toml --out call.wav [--clips DIR]
     jiaohao voice make-pack DIR
 """
@@ -12,7 +13,9 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +26,10 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     station = sub.add_parser("station", help="say the hall's calls through this PC's speakers")
-    station.add_argument("--hub", required=True, help="the hub's ws:// address")
-    station.add_argument("--device", required=True, help="this PC's display device id")
-    station.add_argument("--token", default=os.environ.get("JIAOHAO_TOKEN"),
-                         help="its token (default: $JIAOHAO_TOKEN)")
+    station.add_argument("--station", type=Path,
+                         help="a station file: [station] hub, device and token")
+    station.add_argument("--hub", help="the hub's ws:// address (overrides the station file)")
+    station.add_argument("--device", help="this PC's display device id (overrides the file)")
     station.add_argument("--speaker", help="a [[voice.speaker]] id (default: every call)")
     station.add_argument("--clips", type=Path, help="a recorded clip pack folder")
     say = sub.add_parser("say", help="write one call to a WAV file")
@@ -53,10 +56,15 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "say":
             return _say(args)
-        if not args.token:
-            print("jiaohao voice: --token or $JIAOHAO_TOKEN is required", file=sys.stderr)
+        from hall.tomlfile import ConfigError
+
+        try:
+            hub, device, token = station_login(args.station, args.hub, args.device,
+                                               os.environ)
+        except ConfigError as exc:
+            print(f"jiaohao voice: {exc}", file=sys.stderr)
             return 2
-        return asyncio.run(_station(args))
+        return asyncio.run(_station(args, hub, device, token))
     except AudioError as exc:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 1
@@ -92,7 +100,41 @@ def _say(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _station(args: argparse.Namespace) -> int:
+def station_login(file: Path | None, hub: str | None, device: str | None,
+                  environ: Mapping[str, str]) -> tuple[str, str, str]:
+    """The hub address, device id and token of a voice station: from its station file
+    (``[station] hub, device, token``), ``--hub``/``--device`` overriding, the token
+    from the file or ``JIAOHAO_TOKEN`` (never a flag: it would show in ``ps``).
+    Raises hall.tomlfile.ConfigError naming the file and the key."""
+    from hall.tomlfile import ConfigError, read_toml, readable_by_others
+
+    where = str(file) if file else "command line"
+    table: Any = read_toml(file).get("station", {}) if file else {}
+    if not isinstance(table, dict):
+        raise ConfigError(where, "station", "must be a table (hub, device, token)")
+    found = {key: table.get(key) for key in ("hub", "device", "token")}
+    for key, value in found.items():
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(where, f"station.{key}", "must be text")
+    hub = hub or found["hub"]
+    device = device or found["device"]
+    token = found["token"] or environ.get("JIAOHAO_TOKEN", "").strip()
+    if not hub or not hub.startswith(("ws://", "wss://")):
+        raise ConfigError(where, "station.hub", "is required: the hub's ws:// or wss:// "
+                                                f"address (--hub){f', not {hub!r}' if hub else ''}")
+    if not device:
+        raise ConfigError(where, "station.device", "is required: a display device id "
+                                                   "(--device)")
+    if not token:
+        raise ConfigError(where, "station.token", "is required here or in the "
+                                                  "JIAOHAO_TOKEN environment variable")
+    too_open = readable_by_others(file) if file and found["token"] else None
+    if too_open is not None:
+        log.warning("%s", too_open)
+    return hub, device, token
+
+
+async def _station(args: argparse.Namespace, hub: str, device: str, token: str) -> int:
     from hall.client import HubRefused
     from hall.wallclock import wall_clock
     from voice.backends import default_backend, heard
@@ -103,14 +145,14 @@ async def _station(args: argparse.Namespace) -> int:
     # said at start, before connecting: whoever sets the PC up hears of a mute PC at once
     (log.info if ok else log.warning)("%s", detail)
     print(f"jiaohao voice: {lobby}", flush=True)
-    station = Station(args.hub, args.device, args.token, backend,
+    station = Station(hub, device, token, backend,
                       clock=wall_clock, speaker=args.speaker)
     try:
         await station.start()
     except (HubRefused, TimeoutError, OSError, ValueError) as exc:
         print(f"jiaohao voice: {exc}", file=sys.stderr)
         return 2
-    print(f"jiaohao voice: announcing as {args.device} with {station.backend.name}"
+    print(f"jiaohao voice: announcing as {device} with {station.backend.name}"
           f"{'' if ok else ' (calls will not be heard)'}", flush=True)
     try:
         await asyncio.Event().wait()

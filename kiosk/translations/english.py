@@ -16,6 +16,8 @@ from kiosk.model import (
     PRINTER_PROBLEMS,
     REFUSALS,
     SLOT_FULL,
+    ZONE_ALL_CLOSED,
+    ZONE_MOSTLY_CLOSED,
 )
 from kiosk.presenter import (
     BAD_BOOKING_TEXT,
@@ -91,6 +93,8 @@ ENGLISH: dict[str, str] = {
     CLOSED_HOURS: "no tickets now (tickets {hours})",
     SLOT_FULL: "this time slot is full ({hours})",
     BOOKING_ONLY: "bookings only ({hours})",
+    ZONE_ALL_CLOSED: "No service here issues tickets now",
+    ZONE_MOSTLY_CLOSED: "Only {k} of {n} services issue tickets now",
     NEVER_REACHED_TEXT: "Ticketing paused: this kiosk has not reached the queue system yet; "
                         "please ask at the service desk",
     "上一页": "Previous",

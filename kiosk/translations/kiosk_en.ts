@@ -128,6 +128,14 @@ your booking code</translation>
         <translation>bookings only ({hours})</translation>
     </message>
     <message>
+        <source>本区业务现在都不能取号</source>
+        <translation>No service here issues tickets now</translation>
+    </message>
+    <message>
+        <source>现在仅 {k}/{n} 项业务可取号</source>
+        <translation>Only {k} of {n} services issue tickets now</translation>
+    </message>
+    <message>
         <source>暂停取号：本机还没有连上叫号系统，请到服务台咨询</source>
         <translation>Ticketing paused: this kiosk has not reached the queue system yet; please ask at the service desk</translation>
     </message>

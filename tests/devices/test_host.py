@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,12 +16,14 @@ from devices.host import (
     HostConfig,
     HostConfigError,
     SerialEntry,
+    load_host,
     parse_host,
 )
 from devices.profiles import load_keypad, load_ledbar, load_pad
 from devices.virtual import VirtualBar, VirtualBus, VirtualKeypad, VirtualPad
 from hall.client import HubClient
 from hall.config import HallConfig
+from hall.tomlfile import ConfigError
 from hub.server import Hub
 from tests.conftest import TIMEOUT_S
 from tests.hub.conftest import Clock, make_config
@@ -305,3 +308,35 @@ def test_photo_frames_round_trip_and_refuse_a_wrong_size() -> None:
         photo_frames(profile, 1, b"\x00" * 10)
     with pytest.raises(ValueError, match="no photo"):
         photo_frames(load_pad("ff68-5key-screen"), 1, raster)
+
+
+def test_station_file_mistakes_are_listed_with_file_and_key(tmp_path: Path) -> None:
+    station = tmp_path / "host.toml"
+    station.write_text('[station]\nhub = 5\n[[caller]]\nwindow = "one"\ndevice = "c"\n'
+                       'token = "t"\n[[serial]]\nkind = "ledbar"\nport = "/dev/x"\n'
+                       'profile = "a5-sum"\nwindow = 1\naddress = "7"\n'
+                       '[host]\nrating_timeout_s = 0\n', encoding="utf-8")
+    with pytest.raises(HostConfigError) as caught:
+        load_host(station)
+    error = caught.value
+    assert isinstance(error, ConfigError)
+    assert {(p.key, p.message) for p in error.problems} == {
+        ("station.hub", "must be text"),
+        ("caller[0].window", "must be a whole number"),
+        ("serial[0].window", "window 1 has no [[caller]] entry"),
+        ("serial[0].address", "must be a whole number (the device's bus address)"),
+        ("host.rating_timeout_s", "must be 1-255 seconds"),
+    }
+    assert all(p.file == str(station) for p in error.problems)
+    assert str(error).splitlines()[0] == f"{station}: station.hub: must be text"
+
+
+def test_a_station_file_that_is_not_toml_names_the_line(tmp_path: Path) -> None:
+    station = tmp_path / "host.toml"
+    station.write_text('[station]\nhub = "ws://h:1"\n[[caller]\n', encoding="utf-8")
+    with pytest.raises(HostConfigError) as caught:
+        load_host(station)
+    assert caught.value.key == "line 3, column 9"
+    assert caught.value.message.startswith("not valid TOML")
+    with pytest.raises(HostConfigError, match="cannot read"):
+        load_host(tmp_path / "missing.toml")

@@ -15,12 +15,13 @@ ANY_DEVICE = {"device_status"}  # every device reports its own hardware
 KIOSK = {"take_ticket", "ticket_not_printed", "give_up_ticket", "check_booking", "reprint"}
 SAMPLE: dict[str, Any] = {"service": "A", "ticket": 1, "score": 5, "staff": "0001",
                           "number": "A001", "device_kind": "printer", "status": "ok",
-                          "request": "k1", "booking": "BK1"}
+                          "request": "k1", "booking": "BK1", "call": "rating",
+                          "assist": "help", "case": 1, "action": "start"}
 
 
 def make(request_type: str, window: int) -> Any:
     cls = REQUESTS[request_type]
-    fields = {k: v for k, v in SAMPLE.items() if k in cls.__dataclass_fields__}
+    fields = {k: v for k, v in SAMPLE.items() if k in cls.__struct_fields__}
     if issubclass(cls, WindowRequest):
         fields["window"] = window
     return cls(id=1, **fields)

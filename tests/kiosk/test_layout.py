@@ -38,12 +38,14 @@ TEXT = {"normal": (False, 22), "27": (True, 27), "30": (True, 30)}
 
 
 def sample_hall() -> HallConfig:
-    """Dongxiang, with its last service closed until 14:00 (a long reason line)."""
+    """Dongxiang, with its last zone's services closed until 14:00 (a long reason line
+    on the zone's button and on each service's) and two of the police zone's three."""
     config = load_config(ROOT / "jiaohao" / "examples" / "dongxiang.toml")
-    services = list(config.services)
-    services[-1] = replace(services[-1], hours=(TimeRange(time(9, 0), time(9, 30)),
-                                                TimeRange(time(14, 0), time(17, 0))))
-    return replace(config, services=tuple(services))
+    afternoon = (TimeRange(time(9, 0), time(9, 30)), TimeRange(time(14, 0), time(17, 0)))
+    last = config.zones[-1].id
+    services = tuple(replace(s, hours=afternoon) if s.zone == last or s.id in ("R", "S")
+                     else s for s in config.services)
+    return replace(config, services=services)
 
 
 def busy_state(config: HallConfig) -> HallState:

@@ -258,6 +258,35 @@ def test_closed_capped_and_unserved_services_show_why() -> None:
     assert p.screen is Screen.MESSAGE and "14:00" in p.message and fake.sent == []
 
 
+def test_a_zone_button_says_when_its_services_are_closed() -> None:
+    from kiosk.translations.english import ENGLISH
+
+    def english(text: str) -> str:
+        return ENGLISH.get(text, text)
+
+    afternoon = (TimeRange(time(14, 0), time(17, 0)),)
+    hall = _hall(hours=afternoon)  # social: B, C open, D closed at 10:00
+    p, _, _, _ = make(hall)
+    assert [(z.id, z.note()) for z in p.zones()] == [("tax", None), ("social", None)]
+    services = tuple(replace(s, hours=afternoon) if s.id == "B" else s
+                     for s in hall.services)
+    p, _, _, _ = make(replace(hall, services=services))
+    social = p.zones()[1]
+    assert social.note() == "现在仅 1/3 项业务可取号"
+    assert social.note(english) == "Only 1 of 3 services issue tickets now"
+    services = tuple(replace(s, hours=afternoon) if s.zone == "social" else s
+                     for s in hall.services)
+    p, _, _, _ = make(replace(hall, services=services))
+    social = p.zones()[1]
+    assert social.note() == "现在不取号（取号时间 14:00-17:00）"  # the one reason
+    assert social.note(english) == "no tickets now (tickets 14:00-17:00)"
+    services = tuple(replace(s, hours=afternoon) if s.id in "BD" else
+                     replace(s, daily_cap=0) if s.id == "C" else s for s in hall.services)
+    p, _, _, _ = make(replace(hall, services=services))
+    assert p.zones()[1].note() == "本区业务现在都不能取号"
+    assert p.zones()[1].note(english) == "No service here issues tickets now"
+
+
 def test_priority_booking_and_scanner_paths() -> None:
     p, fake, _, _ = make()
     p.start_priority()

@@ -92,14 +92,18 @@ def test_the_plan_command_writes_xlsx_pdf_and_json(tmp_path: Path) -> None:
         '[[device]]\nid = "k"\nrole = "kiosk"\ntoken = "kiosk-token-long-enough-1234"\n',
         encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["--config", str(toml), "--db", str(db), "--weekday", "1", "--weeks", "52",
-                 "--what-if", "Z1:1@09:15", "--check", "--out", str(out)]) == 0
+    # the history's Mondays are the two before 30 November, whatever day the test runs
+    assert main(["--config", str(toml), "--db", str(db), "--weekday", "1", "--weeks", "4",
+                 "--as-of", "2026-11-30", "--what-if", "Z1:1@09:15", "--check",
+                 "--out", str(out)]) == 0
     data = json.loads((out / "plan-周一.json").read_text(encoding="utf-8"))
     assert data["what_if"][0]["windows"] == 1 and data["what_if"][0]["at"] == "09:00"
     assert data["check"] and 0 <= data["check"][0]["simulated"] <= 1
     book = load_workbook(out / "plan-周一.xlsx")
     assert book.sheetnames[0] == "各区域每半小时所需窗口"
     assert (out / "plan-周一.pdf").read_bytes().startswith(b"%PDF")
+    with pytest.raises(SystemExit):
+        main(["--config", str(toml), "--db", str(db), "--as-of", "2026-11-31", "--out", str(out)])
 
 
 def test_the_plan_read_answers_as_jiaohao_plan_does(tmp_path: Path) -> None:

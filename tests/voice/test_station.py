@@ -88,11 +88,12 @@ async def test_the_station_says_at_start_whether_calls_will_be_heard(
     from voice.cli import main
 
     monkeypatch.setenv("PATH", str(tmp_path))  # a fresh PC: no player installed
+    monkeypatch.setenv("JIAOHAO_TOKEN", "wrong")
     hub = Hub(make_config(), str(tmp_path / "queue.db"), port=0, clock=Clock())
     await hub.start()
     try:  # a wrong token: refused at once, after the start-up words
         code = await asyncio.to_thread(main, ["station", "--hub", hub.url, "--device",
-                                              "display-1", "--token", "wrong"])
+                                              "display-1"])
     finally:
         await hub.stop()
     assert code == 2
@@ -190,3 +191,26 @@ async def test_calls_missed_in_a_long_outage_are_not_said_late_a_short_one_is(
         "not said: A003 to window 1", "saying A004 to window 2"]
     assert any(r.levelno == logging.WARNING and "A003" in r.getMessage()
                and "long outage" in r.getMessage() for r in caplog.records)
+
+
+def test_a_station_takes_its_token_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    from hall.tomlfile import ConfigError
+    from voice.cli import station_login
+
+    file = tmp_path / "speaker.toml"
+    file.write_text('[station]\nhub = "ws://hub:8765"\ndevice = "speaker-1"\n'
+                    'token = "from-file"\n', encoding="utf-8")
+    assert station_login(file, None, None, {}) == ("ws://hub:8765", "speaker-1", "from-file")
+    assert station_login(file, "ws://other:1", "speaker-2", {"JIAOHAO_TOKEN": "env"}) == (
+        "ws://other:1", "speaker-2", "from-file")
+    assert station_login(None, "ws://h:1", "s", {"JIAOHAO_TOKEN": " env "}) == (
+        "ws://h:1", "s", "env")
+    with pytest.raises(ConfigError) as caught:
+        station_login(None, "ws://h:1", "s", {})
+    assert (caught.value.key, caught.value.message) == (
+        "station.token", "is required here or in the JIAOHAO_TOKEN environment variable")
+    with pytest.raises(ConfigError, match=r"station\.hub: is required"):
+        station_login(None, "http://h:1", "s", {"JIAOHAO_TOKEN": "t"})
+    file.write_text('[station]\nhub = "ws://hub:8765"\ndevice = 7\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"station\.device: must be text"):
+        station_login(file, None, None, {"JIAOHAO_TOKEN": "t"})

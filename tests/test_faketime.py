@@ -1,0 +1,89 @@
+"""The environment CI runs the whole suite in at other hall times (.ci/hours): faketime with
+.ci/faketime-waits.c loaded before libfaketime. The faked wall clock reads the hall moment
+in every process, and every kind of timed wait the suite's processes use still times out
+(without the preload a timed lock wait never returns: its deadline is on the faked
+monotonic clock, decades past the kernel's)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TIMEOUT_S
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Each timed wait the suite's processes rely on, given 50 ms to time out; then the hall
+#: time this process and a child of it read.
+CHILD = r"""
+import asyncio, queue, subprocess, sys, threading, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+def lock():
+    held = threading.Lock(); held.acquire(); assert not held.acquire(timeout=0.05)
+
+def get():
+    try:
+        queue.Queue().get(timeout=0.05)
+    except queue.Empty:
+        return
+    raise AssertionError("got from an empty queue")
+
+def join():
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait); worker.start()
+    worker.join(0.05); assert worker.is_alive(); stop.set(); worker.join()
+
+def popen():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        child.wait(timeout=0.05)
+    except subprocess.TimeoutExpired:
+        child.kill(); child.wait(); return
+    raise AssertionError("the sleeper ended early")
+
+async def wait_for():
+    try:
+        await asyncio.wait_for(asyncio.Event().wait(), 0.05)
+    except TimeoutError:
+        return
+    raise AssertionError("an event nobody set")
+
+for wait in (lock, get, join, popen, lambda: time.sleep(0.05),
+             lambda: threading.Event().wait(0.05), lambda: asyncio.run(wait_for())):
+    wait()
+hall = ZoneInfo("Asia/Shanghai")
+print(datetime.now(hall).strftime("%Y-%m-%d %H"))
+print(subprocess.run([sys.executable, "-c", "from datetime import datetime; "
+                      "from zoneinfo import ZoneInfo; "
+                      "print(datetime.now(ZoneInfo('Asia/Shanghai')).strftime('%Y-%m-%d %H'))"],
+                     capture_output=True, text=True, check=True).stdout.strip())
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("faketime") and shutil.which("cc")),
+                    reason="faketime and a C compiler (system-packages.txt) are not installed")
+def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(tmp_path: Path) -> None:
+    preload = tmp_path / "faketime-waits.so"
+    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o",
+                    str(preload), str(ROOT / ".ci" / "faketime-waits.c"), "-ldl"], check=True)
+    env = {**os.environ, "LD_PRELOAD": str(preload)}
+    # its own process group: faketime's child outlives the wrapper killed on a stall
+    child = subprocess.Popen(["faketime", "2026-03-04 04:30:00 UTC", sys.executable, "-c",
+                              CHILD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    try:
+        out, err = child.communicate(timeout=TIMEOUT_S * 3)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise
+    assert child.returncode == 0, err
+    assert out.split() == ["2026-03-04", "12", "2026-03-04", "12"]  # 12:30 in the hall
