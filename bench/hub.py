@@ -1,7 +1,7 @@
 """Hub benchmark: prints figures from one run, with raw SQLite as the reference.
 
     python bench/hub.py [--quick] [--history 1000000]
-    JIAOHAO_BENCH_HUB_ROOT=<old checkout> python bench/hub.py --compare [--quick]
+    JIAOHAO_BENCH_HUB_ROOT=<old checkout> python bench/hub.py --compare [--quick] [--rounds 5]
 
 The hub runs in its own process (as in a hall), the load in this one; on a 2-core
 machine that gives each one core. Figures go to docs/benchmarks.md by hand.
@@ -36,6 +36,8 @@ from hall.errors import RequestFailed  # noqa: E402
 WINDOWS = 60
 KIOSKS = 50
 DISPLAYS = 500
+#: Tickets each hub holds for the before/after fan-out (--compare).
+FAN_OUT_WAITING = 10_000
 
 
 def hall_toml() -> str:
@@ -226,10 +228,11 @@ async def call_latency(url: str, calls: int) -> list[float]:
 
 
 async def fan_out(url: str, displays: int, calls: int) -> list[float]:
-    """ms from call_next sent until every display has received its ticket_called."""
-    arrivals: dict[int, list[float]] = {}
-    order: list[int] = []  # ticket_called seqs in the order they first arrived
-    complete: dict[int, float] = {}  # seq -> when the last display got it
+    """ms from call_next sent until every display has received its ticket_called. Each
+    call is matched by the ticket it called: a display welcomed from a recent state gets
+    the calls made since as events too, and those are not this call's."""
+    arrivals: dict[int, int] = {}  # ticket id -> displays that got its call
+    complete: dict[int, float] = {}  # ticket id -> when the last display got it
     progress = asyncio.Event()
 
     async def reader(ws: ClientConnection) -> None:
@@ -237,13 +240,10 @@ async def fan_out(url: str, displays: int, calls: int) -> list[float]:
             now = time.perf_counter()
             if '"ticket_called"' not in frame:
                 continue
-            seq = json.loads(frame)["seq"]
-            if seq not in arrivals:
-                arrivals[seq] = []
-                order.append(seq)
-            arrivals[seq].append(now)
-            if len(arrivals[seq]) == displays:
-                complete[seq] = now
+            ticket = json.loads(frame)["ticket"]["id"]
+            arrivals[ticket] = arrivals.get(ticket, 0) + 1
+            if arrivals[ticket] == displays:
+                complete[ticket] = now
                 progress.set()
 
     conns = await open_displays(url, displays, ["ticket_called"])
@@ -252,13 +252,13 @@ async def fan_out(url: str, displays: int, calls: int) -> list[float]:
     await caller.connect()
     out = []
     try:
-        for i in range(calls):
+        for _ in range(calls):
             started = time.perf_counter()
-            await caller.request("call_next", window=2)
-            while not (len(order) > i and order[i] in complete):
+            called = (await caller.request("call_next", window=2))["ticket"]["id"]
+            while called not in complete:
                 progress.clear()
                 await asyncio.wait_for(progress.wait(), 30)
-            out.append((complete[order[i]] - started) * 1000)
+            out.append((complete[called] - started) * 1000)
     finally:
         await caller.close()
         for task in readers:
@@ -370,11 +370,18 @@ async def run(args: argparse.Namespace) -> None:
               f"   (seeding the history took {seeded:.0f} s)")
 
 
+def _turns(hubs: dict[str, HubProcess], round_: int) -> list[tuple[str, HubProcess]]:
+    """The hubs in the order they are measured in round ``round_``: each goes first
+    every other round, so that a machine growing busier within a round hits both."""
+    turns = list(hubs.items())
+    return turns if round_ % 2 == 0 else turns[::-1]
+
+
 async def compare(args: argparse.Namespace) -> None:
     """Before (JIAOHAO_BENCH_HUB_ROOT) and after (this checkout) in one run, measured in
     alternating rounds so that drift in the shared machine's speed hits both alike."""
     seconds = 1.5 if args.quick else 3.0
-    rounds = 2 if args.quick else 3
+    rounds = args.rounds or (2 if args.quick else 3)
     sides = {"before": HUB_ROOT, "after": ROOT}
     print(f"before: {HUB_ROOT}\nafter:  {ROOT}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -388,14 +395,22 @@ async def compare(args: argparse.Namespace) -> None:
         hubs = {side: HubProcess(config, folder / f"{side}.db", root)
                 for side, root in sides.items()}
         try:
-            for _ in range(rounds):
-                for side, hub in hubs.items():
+            for n in range(rounds):
+                for side, hub in _turns(hubs, n):
                     takes[side].append(await take_rate(hub.url, KIOSKS, seconds))
                     print(f"  {side}: {takes[side][-1]:.0f} take_ticket/s", flush=True)
+        finally:
             for hub in hubs.values():
-                await fill(hub.url, 400)
-            for _ in range(rounds):
-                for side, hub in hubs.items():
+                hub.stop()
+        # The fan-out on fresh hubs holding the same tickets: the faster hub above took
+        # more of them, and a larger state costs more at every call (alerts, GC).
+        hubs = {side: HubProcess(config, folder / f"fan-{side}.db", root)
+                for side, root in sides.items()}
+        try:
+            for hub in hubs.values():
+                await fill(hub.url, FAN_OUT_WAITING)
+            for n in range(rounds):
+                for side, hub in _turns(hubs, n):
                     fans[side] += await fan_out(hub.url, 300, 30 if args.quick else 60)
         finally:
             for hub in hubs.values():
@@ -411,7 +426,8 @@ async def compare(args: argparse.Namespace) -> None:
                   + ", ".join(f"{t:.0f}" for t in takes[side]) + ")")
         for side in sides:
             fan = fans[side]
-            print(f"{side:>6}: call_next -> all 300 displays, ms p50/p99: "
+            print(f"{side:>6}: call_next -> all 300 displays, {FAN_OUT_WAITING:,} waiting, "
+                  f"ms p50/p99: "
                   f"{statistics.median(fan):6.1f} / {pct(fan, 99):.1f}")
         from bench.hub_storm import storm
 
@@ -438,6 +454,8 @@ def main() -> None:
     parser.add_argument("--hardening", action="store_true",
                         help="only the hardening figures: welcome sizes, a reconnect storm, "
                              "clients that stop reading")
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="alternating rounds of --compare (default 3; 2 with --quick)")
     parser.add_argument("--compare", action="store_true",
                         help="before (JIAOHAO_BENCH_HUB_ROOT) and after (this checkout) "
                              "side by side in one run: take_ticket, fan-out, the storm")
