@@ -3,7 +3,8 @@
 Qt must run offscreen: without this pytest aborts headless. Every hub and app in the
 suite is given a :class:`FakeClock` (10:00 in Shanghai on a working Monday) instead of
 the wall clock, so the suite passes at any hour and on any day (tests/test_clock_ban.py
-keeps the wall clock out of everything but the CLIs).
+keeps the wall clock out of everything but the CLIs; CI runs the whole suite again under
+faketime at other hall times and days: .ci/hours).
 """
 
 from __future__ import annotations
