@@ -157,3 +157,23 @@ def test_a_new_history_prior_is_used_at_once() -> None:
     slow = engine.forecast(at(9)).newcomer("A")
     assert slow == Snapshot(engine.state, config, at(9)).newcomer("A")
     assert slow.minutes > quick.minutes
+
+
+def test_take_ticket_counts_the_recent_arrivals_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The promise and the answer come from one moment's forecast: the arrivals are
+    counted for the promise, and the answer keeps the view (a window serving only A,
+    no priority ticket)."""
+    config = hall(services=[service("A", typical_minutes=5)],
+                  windows=[window(n, "A") for n in range(1, 4)])
+    engine = Engine(config)
+    counted: list[datetime] = []
+    real = forecast._priority_rates
+
+    def spy(state: HallState, now: datetime) -> dict[str, float]:
+        counted.append(now)
+        return real(state, now)
+
+    monkeypatch.setattr(forecast, "_priority_rates", spy)
+    for second in range(10):
+        take(engine, "A", at(9) + timedelta(seconds=second))
+    assert len(counted) == 10
