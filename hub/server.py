@@ -309,6 +309,7 @@ class Hub:
             "seq": engine.state.seq if engine is not None else 0,
             "day": day,
             "connections": len(self.peers),
+            "welcomed": len(self.peers.live),
             "sockets": self.sockets.open,
             "uptime_s": round(time.monotonic() - self._started_at, 3),
             "county": self.county.status().to_json() if self.county is not None else None,

@@ -158,6 +158,10 @@ async def test_one_device_host_serves_150_windows_and_no_pad_rating_is_lost(
         expected = SERVED + 1 + 2
         await until_async(lambda: h.health().get("connections", 0) >= expected,
                           "all 153 connections admitted")
+        # a keypad's press is refused (a beep) until its window's connection has its
+        # welcome, and the hub answers requests before the welcomes still waiting
+        await until_async(lambda: h.health().get("welcomed", 0) >= expected,
+                          "all 153 connections welcomed")
         log = h.host_log()
         for refusal in ("503", "1013", "try_again_later", "refused"):
             assert refusal not in log, log[-2000:]

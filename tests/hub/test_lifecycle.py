@@ -154,6 +154,7 @@ async def test_healthz(hub: Hub, client: ClientFactory) -> None:
     assert (status, content_type) == (200, "application/json")
     assert body["status"] == "ok" and body["seq"] == 1 and body["day"] == "2026-03-02"
     assert body["connections"] == 1 and body["uptime_s"] >= 0
+    assert body["welcomed"] == 1
 
 
 async def test_stop_answers_what_it_took_and_closes_with_1001(
