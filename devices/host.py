@@ -47,11 +47,12 @@ from devices.profiles import load_profile
 from devices.ratings import ClerkCard, Rated, RatingBook
 from devices.showing import BarShow
 from hall.client import ConnectionLost, HubClient
+from hall.config.checker import Checker
 from hall.errors import RequestFailed
 from hall.protocol import PAUSE_REASONS, Welcome
 from hall.protocol import Event as HubEvent
 from hall.state import HallState
-from hall.tomlfile import ConfigError, ConfigProblem, read_toml, readable_by_others
+from hall.tomlfile import ConfigError, read_toml, readable_by_others
 
 log = logging.getLogger(__name__)
 
@@ -100,98 +101,70 @@ class HostConfig:
 
 def parse_host(data: Mapping[str, Any], where: str = "station file") -> HostConfig:
     """The host's part of a station file. Raises HostConfigError listing every mistake
-    (file, key, what is wrong)."""
-    problems: list[ConfigProblem] = []
+    (file, key, what is wrong), found by the hall config's own checker."""
+    check = Checker(where)
 
-    def wrong(key: str, message: str) -> None:
-        problems.append(ConfigProblem(where, key, message))
-
-    def table(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-        value = parent.get(key)
-        if value is None:
-            return {}
+    def table(key: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
         if not isinstance(value, Mapping):
-            wrong(key, "must be a table")
+            check.wrong_type(key, f"a [{key}] table", value)
             return {}
         return value
 
-    def tables(key: str) -> list[Mapping[str, Any]]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-            wrong(key, f"must be [[{key}]] tables")
-            return []
-        return value
-
-    def need(parent: Mapping[str, Any], key: str, kind: type, at: str) -> Any:
-        value = parent.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            missing = "is missing: " if value is None else ""
-            wrong(f"{at}.{key}", f"{missing}must be {_KIND_WORDS[kind]}")
-            return None
-        return value
-
-    hub = need(table(data, "station"), "hub", str, "station")
+    hub = check.text(table("station"), "station", "hub", required=True)
     callers: list[CallerEntry] = []
     windows: set[int] = set()
-    for i, raw in enumerate(tables("caller")):
+    for i, raw in check.table_list(data, "caller"):
         at = f"caller[{i}]"
-        fields = (need(raw, "window", int, at), need(raw, "device", str, at),
-                  need(raw, "token", str, at))
-        if fields[0] in windows:
-            wrong(f"{at}.window", f"window {fields[0]} has two [[caller]] entries")
-        if None not in fields:
-            windows.add(fields[0])
-            callers.append(CallerEntry(*fields))
+        window = check.integer(raw, at, "window", low=1, required=True)
+        device = check.text(raw, at, "device", required=True)
+        token = check.text(raw, at, "token", required=True)
+        if window in windows:
+            check.error(f"{at}.window", f"window {window} has two [[caller]] entries")
+        if window is not None and device is not None and token is not None:
+            windows.add(window)
+            callers.append(CallerEntry(window, device, token))
     serial: list[SerialEntry] = []
     seen: set[tuple[str, int | None, str]] = set()
-    for i, raw in enumerate(tables("serial")):
+    for i, raw in check.table_list(data, "serial"):
         at = f"serial[{i}]"
-        kind = need(raw, "kind", str, at)
+        kind = check.text(raw, at, "kind", required=True)
         if kind is not None and kind not in KINDS:
-            wrong(f"{at}.kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
-        window = need(raw, "window", int, at)
+            check.error(f"{at}.kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+        window = check.integer(raw, at, "window", low=1, required=True)
         if window is not None and window not in windows:
-            wrong(f"{at}.window", f"window {window} has no [[caller]] entry")
-        address = raw.get("address")
-        if address is not None and (isinstance(address, bool) or not isinstance(address, int)):
-            wrong(f"{at}.address", "must be a whole number (the device's bus address)")
-        port, profile = need(raw, "port", str, at), need(raw, "profile", str, at)
-        if None in (kind, window, port, profile):
+            check.error(f"{at}.window", f"window {window} has no [[caller]] entry")
+        address = check.integer(raw, at, "address", low=0,
+                                hint=" (the device's bus address)")
+        port = check.text(raw, at, "port", required=True)
+        profile = check.text(raw, at, "profile", required=True)
+        if kind is None or window is None or port is None or profile is None:
             continue
-        entry = SerialEntry(kind, port, profile, window,
-                            address if isinstance(address, int) else None)
+        entry = SerialEntry(kind, port, profile, window, address)
         key = (entry.port, entry.address, entry.kind)
         if key in seen:
-            wrong(at, f"{entry.port} address {entry.address} is listed twice; "
-                      "one device is driven by one program")
+            check.error(at, f"{entry.port} address {entry.address} is listed twice; "
+                            "one device is driven by one program")
         seen.add(key)
         serial.append(entry)
-    host = table(data, "host")
+    host = table("host")
     timeout = host.get("rating_timeout_s")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
                                 or not 0 < timeout <= 255):
-        wrong("host.rating_timeout_s", "must be 1-255 seconds")
+        check.error("host.rating_timeout_s", "must be 1-255 seconds")
         timeout = None
-    photos = host.get("photos")
-    if photos is not None and not isinstance(photos, str):
-        wrong("host.photos", "must be a folder (text)")
-    journal = host.get("ratings_journal")
-    if journal is not None and (not isinstance(journal, str) or not journal.strip()):
-        wrong("host.ratings_journal", "must be a file name (text)")
-    welcome = host.get("welcome")
-    if welcome is not None and not isinstance(welcome, str):
-        wrong("host.welcome", "must be text")
-    if problems:
-        raise HostConfigError(problems)
+    photos = check.text(host, "host", "photos")
+    journal = check.text(host, "host", "ratings_journal")
+    if journal is not None and not journal.strip():
+        check.error("host.ratings_journal", "must be a file name, not empty")
+    welcome = check.text(host, "host", "welcome")
+    if check.errors:
+        raise HostConfigError(check.errors)
+    assert hub is not None  # required: an error above otherwise
     return HostConfig(hub, tuple(callers), tuple(serial), welcome,
                       None if timeout is None else float(timeout),
                       None if photos is None else Path(photos),
                       None if journal is None else Path(journal))
-
-
-_KIND_WORDS = {str: "text", int: "a whole number"}
 
 
 def load_host(path: Path, state_dir: Path | None = None) -> HostConfig:

@@ -321,14 +321,14 @@ def test_station_file_mistakes_are_listed_with_file_and_key(tmp_path: Path) -> N
     error = caught.value
     assert isinstance(error, ConfigError)
     assert {(p.key, p.message) for p in error.problems} == {
-        ("station.hub", "must be text"),
-        ("caller[0].window", "must be a whole number"),
+        ("station.hub", "must be a string, not an integer"),
+        ("caller[0].window", "must be an integer, not a string"),
         ("serial[0].window", "window 1 has no [[caller]] entry"),
-        ("serial[0].address", "must be a whole number (the device's bus address)"),
+        ("serial[0].address", "must be an integer (the device's bus address), not a string"),
         ("host.rating_timeout_s", "must be 1-255 seconds"),
     }
     assert all(p.file == str(station) for p in error.problems)
-    assert str(error).splitlines()[0] == f"{station}: station.hub: must be text"
+    assert str(error).splitlines()[0] == f"{station}: station.hub: must be a string, not an integer"
 
 
 def test_a_station_file_that_is_not_toml_names_the_line(tmp_path: Path) -> None:
