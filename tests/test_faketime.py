@@ -72,8 +72,7 @@ print(subprocess.run([sys.executable, "-c", "from datetime import datetime; "
                     reason="faketime and a C compiler (system-packages.txt) are not installed")
 def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(tmp_path: Path) -> None:
     preload = tmp_path / "faketime-waits.so"
-    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o",
-                    str(preload), str(ROOT / ".ci" / "faketime-waits.c"), "-ldl"], check=True)
+    subprocess.run([str(ROOT / ".ci" / "build-faketime-waits"), str(preload)], check=True)
     env = {**os.environ, "LD_PRELOAD": str(preload)}
     # its own process group: faketime's child outlives the wrapper killed on a stall
     child = subprocess.Popen(["faketime", "2026-03-04 04:30:00 UTC", sys.executable, "-c",
