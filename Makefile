@@ -27,7 +27,9 @@ setup: system-packages $(STAMP)
 system-packages:
 	@sh scripts/system-packages.sh
 
-$(STAMP): pyproject.toml
+# setup.py lists the packages: an editable install made before a package was added
+# cannot import it, so a change there installs again
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
