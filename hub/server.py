@@ -606,7 +606,7 @@ class Hub:
         """Send a committed batch: each connection its share (hub/writer.py) in one
         write. Synchronous, so each client's frames keep their order."""
         encoded, plan = deliveries(batch, self.peers.live, self.peers.partial)
-        self._welcomes.note(batch.events, encoded.texts, encoded.framed)
+        self._welcomes.note(batch.events, encoded)
         self.peers.deliver(plan)
         for conn, result in batch.results:
             if conn is None:  # a request of the hub's own: its waiter, if any
