@@ -7,8 +7,9 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hall.config import HallConfig
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from hub.settings import HubSettings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "exit 0 when it can be used, 2 when not")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--loop", default="auto", choices=["auto", "uvloop", "asyncio"],
+                        help="event loop: uvloop where it is installed (auto), or "
+                             "Python's own")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
@@ -86,9 +92,30 @@ def main(argv: list[str]) -> int:
 
     raise_soft_limit()  # up to LimitNOFILE's hard limit: every socket is a descriptor
     try:
-        return asyncio.run(_serve(config, args.db, args.host, args.port))
+        return run(_serve(config, args.db, args.host, args.port), args.loop)
     except KeyboardInterrupt:
         return 0
+    except ImportError as exc:  # --loop uvloop where it is not installed
+        print(f"jiaohao hub: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(main: Coroutine[Any, Any, T], loop: str = "auto") -> T:
+    """Run the hub's ``main`` on uvloop where it is installed (``loop="auto"``: Linux
+    and macOS; the hub's sockets cost less per frame there, docs/benchmarks.md), else
+    on Python's own loop (``"asyncio"``). Raises ImportError for ``"uvloop"`` where
+    uvloop is not installed."""
+    if loop != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            if loop == "uvloop":
+                main.close()
+                raise
+        else:
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                return runner.run(main)
+    return asyncio.run(main)
 
 
 def _check(path: Path) -> int:

@@ -1,4 +1,5 @@
-"""Writing frames to many connections cheaply, and in order.
+"""Writing frames to many connections cheaply, and in order; and reading them without a
+task wake-up per frame.
 
 Each message is serialised into a WebSocket frame ONCE; the frames a connection gets
 from one batch (events first, then its own results) go to its socket in ONE write.
@@ -8,14 +9,31 @@ pinned in pyproject.toml): it relies on ``ws.transport``, ``ws.protocol.state`` 
 Everything here is synchronous, so frames reach each client in the order the hub
 produced them. Like :func:`websockets.asyncio.server.broadcast` there is no
 backpressure: the caller checks write buffers and closes clients that stop reading.
+
+Reading (:func:`direct_frames`): websockets queues each received message for a task
+that awaits ``recv``; a hub serving fifty kiosks then pays a task wake-up and two
+queue passes per request. A connection of the class :func:`direct_frames` makes hands
+each complete text frame to a synchronous ``sink`` from ``process_event`` instead, in
+the order frames arrive; anything else (a fragmented or binary message, text that is
+not UTF-8) goes to websockets' own queue from then on, so ``recv`` gets it and every
+later frame, in order, and fails the connection exactly as it would have. It relies
+on ``ServerConnection.process_event`` receiving each frame once the handshake is done
+(``ws.request`` set) and on ``Frame.opcode``, ``Frame.fin`` and ``Frame.data``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.frames import Frame, Opcode
+from websockets.protocol import Event as ProtocolEvent
 from websockets.protocol import State
+
+#: Complete text frames kept for a connection until its sink is attached (the hub
+#: attaches it as soon as its handler starts); past this, websockets' queue (with its
+#: flow control) takes them.
+HOLD_FRAMES = 16
 
 
 def text_frame(text: str) -> bytes:
@@ -61,3 +79,74 @@ def buffered(ws: ServerConnection) -> int:
     """Bytes waiting in ``ws``'s write buffer."""
     transport = ws.transport
     return 0 if transport is None else transport.get_write_buffer_size()
+
+
+#: What a direct connection hands its frames to (the text of one message).
+Sink = Callable[[str], None]
+
+
+class DirectFrames(ServerConnection):
+    """A server connection that hands complete text frames to a sink (see the module's
+    docstring); made by :func:`direct_frames` over the hub's connection class."""
+
+    _sink: Sink | None = None
+    _held: list[Frame] | None = None
+    #: Frames go to websockets' queue (``recv``) from now on, for good.
+    _queued: bool = False
+
+    def deliver_to(self, sink: Sink) -> bool:
+        """From now on hand each complete text frame to ``sink``, those held first.
+        False: the connection's frames already go to ``recv`` (read them there)."""
+        if self._queued:
+            return False
+        self._sink = sink
+        held, self._held = self._held, None
+        for frame in held or ():
+            self.process_event(frame)
+        return not self._queued
+
+    def queue_frames(self) -> None:
+        """Send every frame to ``recv`` from now on (those held first), for a handler
+        that reads with ``recv`` (the public side's sockets)."""
+        self._to_queue(None)
+
+    def process_event(self, event: ProtocolEvent) -> None:
+        if self.request is None or self._queued or not isinstance(event, Frame):
+            super().process_event(event)  # the handshake; or frames for recv
+            return
+        if event.opcode is Opcode.TEXT and event.fin:
+            sink = self._sink
+            if sink is None:
+                held = self._held
+                if held is None:
+                    held = self._held = []
+                if len(held) < HOLD_FRAMES:
+                    held.append(event)
+                    return
+            else:
+                try:
+                    text = str(event.data, "utf-8")
+                except UnicodeDecodeError:  # recv fails the connection (1007)
+                    pass
+                else:
+                    sink(text)
+                    return
+            self._to_queue(event)
+        elif event.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT):
+            self._to_queue(event)
+        else:  # ping, pong, close: websockets' own handling
+            super().process_event(event)
+
+    def _to_queue(self, frame: Frame | None) -> None:
+        self._queued = True
+        self._sink = None
+        held, self._held = self._held, None
+        for earlier in held or ():
+            super().process_event(earlier)
+        if frame is not None:
+            super().process_event(frame)
+
+
+def direct_frames(base: type[ServerConnection]) -> type[DirectFrames]:
+    """``base`` (a :class:`ServerConnection` subclass) handing its text frames to a sink."""
+    return type(f"Direct{base.__name__}", (DirectFrames, base), {})

@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -63,6 +64,7 @@ from hub.connections import (
 )
 from hub.dbthread import StoreThread
 from hub.engine import Engine
+from hub.fanout import DirectFrames, direct_frames
 from hub.fdlimit import SocketBudget
 from hub.links import TicketLinks
 from hub.peers import Peers
@@ -206,7 +208,7 @@ class Hub:
                 close_timeout=self.settings.close_grace_s,
                 open_timeout=self.handshake_timeout_s,
                 process_request=self._process_request,
-                create_connection=self.sockets.connection_class(self.gate),
+                create_connection=direct_frames(self.sockets.connection_class(self.gate)),
             )
         except BaseException:
             await self._thread.close()
@@ -333,6 +335,8 @@ class Hub:
             ws.request.path.split("?", 1)[0] == PUBLIC_WS_PATH
         ):
             self.gate.release(getattr(ws, "opening", None))  # the public side counts it
+            if isinstance(ws, DirectFrames):
+                ws.queue_frames()  # it reads with recv
             await self._public.serve(ws)
             return
         place: Opening | None = getattr(ws, "opening", None)
@@ -340,15 +344,16 @@ class Hub:
         self.peers.add(conn)
         deadline = asyncio.get_running_loop().call_later(
             self.hello_timeout_s, self._hello_expired, conn)
+        on_frame = partial(self._on_frame, conn)
         try:
+            # Text frames come to _on_frame straight from the socket (hub/fanout.py),
+            # without waking this task; recv gets only what is not plain text (a
+            # fragmented or binary message, or bad UTF-8: recv fails the connection),
+            # and everything after it, in order. Either way this returns at the close.
+            if isinstance(ws, DirectFrames):
+                ws.deliver_to(on_frame)
             async for message in ws:
-                if conn.closing or self._stopping:
-                    continue
-                try:
-                    self._on_message(conn, message)
-                except Exception:  # never let one bad frame take the hub down
-                    log.exception("unexpected error on a frame from %s", ws.remote_address)
-                    self.peers.send(conn, Result.failure(None, errors.InternalError()))
+                on_frame(message)
         except ConnectionClosed:
             pass
         finally:
@@ -358,6 +363,16 @@ class Hub:
             self.peers.remove(conn)
             if conn.device is not None:
                 self.presence.left(conn.device, self.peers.connected(conn.device.id))
+
+    def _on_frame(self, conn: Conn, message: str | bytes) -> None:
+        """One frame from ``conn``, as it arrives; never raises."""
+        if conn.closing or self._stopping:
+            return
+        try:
+            self._on_message(conn, message)
+        except Exception:  # never let one bad frame take the hub down
+            log.exception("unexpected error on a frame from %s", conn.ws.remote_address)
+            self.peers.send(conn, Result.failure(None, errors.InternalError()))
 
     def _hello_expired(self, conn: Conn) -> None:
         if conn.device is None and not conn.closing:
@@ -591,7 +606,7 @@ class Hub:
         """Send a committed batch: each connection its share (hub/writer.py) in one
         write. Synchronous, so each client's frames keep their order."""
         encoded, plan = deliveries(batch, self.peers.live, self.peers.partial)
-        self._welcomes.note(batch.events, encoded.texts, encoded.framed)
+        self._welcomes.note(batch.events, encoded)
         self.peers.deliver(plan)
         for conn, result in batch.results:
             if conn is None:  # a request of the hub's own: its waiter, if any

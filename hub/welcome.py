@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from hall.config import Device
 from hall.protocol import Event, EventKind, Hello, Welcome, encode
@@ -36,13 +37,21 @@ class WelcomeFrames:
     texts: Iterator[str]
 
 
+class EncodedEvents(Protocol):
+    """A committed batch's events, encoded when first asked for (hub/writer.py)."""
+
+    def text(self, i: int) -> str: ...
+
+    def frame(self, i: int) -> bytes: ...
+
+
 class WelcomeCache:
     """The encoded state of a recent moment and the events broadcast since."""
 
     def __init__(self) -> None:
         #: (state object id, seq, encoded state, when it was encoded)
         self._state: tuple[int, int, bytes, float] | None = None
-        self._recent: deque[tuple[int, EventKind, str, bytes]] = deque(
+        self._recent: deque[tuple[int, EventKind, EncodedEvents, int]] = deque(
             maxlen=WELCOME_LAG_EVENTS)
 
     def clear(self) -> None:
@@ -50,11 +59,10 @@ class WelcomeCache:
         self._state = None
         self._recent.clear()
 
-    def note(self, events: Iterable[Event], texts: Iterable[str],
-             frames: Iterable[bytes]) -> None:
-        """Keep a committed batch's broadcast events (their texts and frames)."""
-        self._recent.extend((e.seq, e.kind, t, f) for e, t, f in zip(events, texts, frames,
-                                                                      strict=True))
+    def note(self, events: Iterable[Event], encoded: EncodedEvents) -> None:
+        """Keep a committed batch's events (``encoded``: the same events, encoded and
+        framed when a welcome first needs them)."""
+        self._recent.extend((e.seq, e.kind, encoded, i) for i, e in enumerate(events))
 
     def state_bytes(self, state: HallState) -> tuple[int, bytes]:
         """A recent public state (its seq, its UTF-8 JSON) whose later events are all
@@ -85,12 +93,12 @@ class WelcomeCache:
         # The state is the last key, sent as null: the cached bytes are spliced in.
         assert text.endswith(',"state":null}')
         head = text[: -len("null}")].encode()
-        later = [(t, f) for s, k, t, f in self._recent if s > at and hello.wants(k)]
+        later = [(e, i) for s, k, e, i in self._recent if s > at and hello.wants(k)]
         frames = b"".join((text_frame_header(len(head) + len(body) + 1), head, body, b"}",
-                           *(f for _, f in later)))
+                           *(e.frame(i) for e, i in later)))
 
         def texts() -> Iterator[str]:
             yield head.decode() + body.decode() + "}"
-            yield from (t for t, _ in later)
+            yield from (e.text(i) for e, i in later)
 
         return WelcomeFrames(frames, texts())

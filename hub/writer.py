@@ -140,23 +140,62 @@ def execute(engine: Engine, jobs: list[RequestJob], now: datetime, *, tick: bool
 
 
 def encode_result(result: Result) -> str:
-    """``result`` as one frame; never raises, so one odd answer cannot cost the rest of
-    a committed batch theirs (the request itself is refused at parse time)."""
+    """``result`` as one frame's text; never raises (see :func:`result_bytes`)."""
+    return result_bytes(result).decode()
+
+
+def result_bytes(result: Result) -> bytes:
+    """``result`` as one frame's UTF-8; never raises, so one odd answer cannot cost the
+    rest of a committed batch theirs (the request itself is refused at parse time)."""
     try:
-        text = encode(result.to_json())
-        text.encode("utf-8")
-        return text
+        return encode_bytes(result.to_json())  # raises for a lone surrogate
     except Exception:
         log.exception("cannot encode the result for request %r", result.id)
-        return encode(Result.failure(None, errors.InternalError()).to_json())
+        return encode_bytes(Result.failure(None, errors.InternalError()).to_json())
 
 
-@dataclass
 class Encoded:
-    """A committed batch's events, each encoded (``texts``) and framed once."""
+    """A committed batch's events, each encoded and framed once, when first asked for:
+    a batch that no connection subscribed to (fifty kiosks taking tickets) is encoded
+    only if a welcome later carries it (hub/welcome.py keeps this)."""
 
-    texts: list[str]
-    framed: list[bytes]
+    def __init__(self, events: list[Event]) -> None:
+        self.events = events
+        self._texts: list[str | None] = [None] * len(events)
+        self._framed: list[bytes | None] = [None] * len(events)
+        self._frames: bytes | None = None
+
+    def _encode(self, i: int) -> bytes:
+        data = encode_bytes(self.events[i].to_json())
+        self._texts[i] = data.decode()
+        framed = self._framed[i] = utf8_frame(data)
+        return framed
+
+    def frame(self, i: int) -> bytes:
+        """Event ``i`` as one server text frame."""
+        framed = self._framed[i]
+        return self._encode(i) if framed is None else framed
+
+    def text(self, i: int) -> str:
+        """Event ``i`` as the text its frame carries."""
+        text = self._texts[i]
+        if text is None:
+            self._encode(i)
+            text = self._texts[i]
+            assert text is not None
+        return text
+
+    @property
+    def texts(self) -> list[str]:
+        """Every event's text."""
+        return [self.text(i) for i in range(len(self.events))]
+
+    @property
+    def frames(self) -> bytes:
+        """Every event's frame, joined."""
+        if self._frames is None:
+            self._frames = b"".join([self.frame(i) for i in range(len(self.events))])
+        return self._frames
 
 
 @dataclass
@@ -178,14 +217,11 @@ def deliveries(
     """Who gets what from a committed ``batch``: every ``live`` connection its events
     (only the kinds subscribed to, for those in ``partial``), then its own results; a
     connection not yet live its results only. Connections are keyed by their socket."""
-    data = [encode_bytes(event.to_json()) for event in batch.events]
-    texts = [d.decode() for d in data]
-    framed = [utf8_frame(d) for d in data]
-    frames = b"".join(framed)
-    own: dict[W, list[str]] = {}
+    encoded = Encoded(batch.events)
+    own: dict[W, list[bytes]] = {}
     for conn, result in batch.results:
         if conn is not None:
-            own.setdefault(conn.ws, []).append(encode_result(result))  # type: ignore[arg-type]
+            own.setdefault(conn.ws, []).append(result_bytes(result))  # type: ignore[arg-type]
     out: list[Delivery] = []
     # The events of each distinct subscription, picked once per batch (50 kiosks that
     # subscribe to nothing cost one lookup each, not a pass over the events each).
@@ -193,8 +229,9 @@ def deliveries(
     for ws in live:
         mine = own.pop(ws, [])
         hello = partial.get(ws)
-        ev_frames, ev_texts = frames, texts
-        if hello is not None:  # only the kinds this connection subscribed to
+        if hello is None:  # every event
+            ev_frames, ev_texts = encoded.frames, encoded.texts
+        else:  # only the kinds this connection subscribed to
             asked = hello.subscribe
             key = (asked if isinstance(asked, bool) else tuple(asked), hello.withheld)
             picked = chosen.get(key)
@@ -203,17 +240,18 @@ def deliveries(
                 pick_frames: list[bytes] = []
                 for i, e in enumerate(batch.events):
                     if hello.wants(e.kind):
-                        pick_texts.append(texts[i])
-                        pick_frames.append(framed[i])
+                        pick_texts.append(encoded.text(i))
+                        pick_frames.append(encoded.frame(i))
                     elif hello.withholds(e.kind):  # its seq, so no gap: nothing else
                         pick_texts.append(encode(e.withheld().to_json()))
                         pick_frames.append(text_frame(pick_texts[-1]))
                 picked = chosen[key] = (b"".join(pick_frames), pick_texts)
             ev_frames, ev_texts = picked
         if ev_frames or mine:
-            extra = b"".join(text_frame(t) for t in mine)
+            extra = b"".join([utf8_frame(d) for d in mine])
             out.append(Delivery(ws, ev_frames + extra if extra else ev_frames,
-                                [*ev_texts, *mine]))
+                                [*ev_texts, *(d.decode() for d in mine)]))
     for ws, mine in own.items():  # not live (yet): results only
-        out.append(Delivery(ws, b"".join(text_frame(t) for t in mine), mine, live=False))
-    return Encoded(texts, framed), out
+        out.append(Delivery(ws, b"".join([utf8_frame(d) for d in mine]),
+                            [d.decode() for d in mine], live=False))
+    return encoded, out

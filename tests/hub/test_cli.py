@@ -54,12 +54,14 @@ def get_json(url: str) -> tuple[int, str, dict[str, object]]:
         return response.status, response.headers["Content-Type"], json.loads(response.read())
 
 
-async def test_hub_process_serves_and_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("loop", ["auto", "asyncio"])  # auto: uvloop where installed
+async def test_hub_process_serves_and_stops_cleanly(tmp_path: Path, loop: str) -> None:
     config = tmp_path / "hall.toml"
     config.write_text(HALL, encoding="utf-8")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "jiaohao", "hub", "--config", str(config),
         "--db", str(tmp_path / "queue.db"), "--host", "127.0.0.1", "--port", "0",
+        "--loop", loop,
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
@@ -88,6 +90,23 @@ async def test_hub_process_serves_and_stops_cleanly(tmp_path: Path) -> None:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_the_hub_runs_on_uvloop_where_installed_else_on_pythons_own_loop() -> None:
+    from hub.cli import run
+
+    async def loop_module() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    assert run(loop_module(), "asyncio").startswith("asyncio")
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        assert run(loop_module()).startswith("asyncio")
+        with pytest.raises(ImportError):
+            run(loop_module(), "uvloop")
+    else:
+        assert run(loop_module()).startswith("uvloop")
 
 
 def test_bad_config_exits_2_and_names_the_problem(tmp_path: Path) -> None:

@@ -1,11 +1,13 @@
 """The websockets internals hub/fanout.py relies on (it writes pre-serialised frames to
-the transport directly). If an upgrade changes any of them this fails loudly; update
-fanout.py and the version range in pyproject.toml together."""
+the transport directly, and takes text frames from ``process_event``). If an upgrade
+changes any of them this fails loudly; update fanout.py and the version range in
+pyproject.toml together."""
 
 from __future__ import annotations
 
 import asyncio
 from importlib.metadata import version
+from typing import Any
 
 import pytest
 from websockets.asyncio.server import ServerConnection
@@ -55,3 +57,97 @@ def test_a_frame_header_is_what_websockets_writes(length: int) -> None:
     payload = b"x" * length
     assert text_frame_header(length) + payload == Frame(Opcode.TEXT, payload).serialize(
         mask=False)
+
+
+# -- reading: text frames handed to the hub from process_event (hub/fanout.py) -------------
+
+
+class _Recorder(ServerConnection):
+    """Stands for websockets' own frame handling: records what reaches it."""
+
+    def __init__(self) -> None:  # no socket: only process_event is exercised
+        self.request = object()  # type: ignore[assignment]
+        self.queued: list[Frame] = []
+
+    def process_event(self, event: object) -> None:
+        assert isinstance(event, Frame)
+        self.queued.append(event)
+
+
+def _direct() -> tuple[Any, list[str]]:
+    from hub.fanout import direct_frames
+
+    conn = direct_frames(_Recorder)()
+    return conn, []
+
+
+def _text(text: str, *, fin: bool = True) -> Frame:
+    return Frame(Opcode.TEXT, text.encode(), fin=fin)
+
+
+def test_text_frames_go_to_the_sink_in_order_those_before_it_first() -> None:
+    conn, got = _direct()
+    conn.process_event(_text("a"))
+    conn.process_event(_text("b"))
+    assert got == [] and conn.queued == []  # held until the hub's handler attaches
+    assert conn.deliver_to(got.append)
+    conn.process_event(_text("叫号"))
+    conn.process_event(Frame(Opcode.PING, b"p"))  # websockets answers pings itself
+    assert got == ["a", "b", "叫号"]
+    assert [f.opcode for f in conn.queued] == [Opcode.PING]
+
+
+@pytest.mark.parametrize("odd", [
+    _text("frag", fin=False),  # a fragmented message: websockets reassembles it
+    Frame(Opcode.BINARY, b"\x00"),
+    Frame(Opcode.TEXT, b"\xff\xfe"),  # not UTF-8: recv fails the connection (1007)
+])
+def test_after_anything_but_plain_text_every_frame_goes_to_recv(odd: Frame) -> None:
+    conn, got = _direct()
+    assert conn.deliver_to(got.append)
+    conn.process_event(_text("a"))
+    conn.process_event(odd)
+    conn.process_event(_text("b"))
+    assert got == ["a"]
+    assert conn.queued == [odd, conn.queued[1]] and conn.queued[1].data == b"b"
+    assert not conn.deliver_to(got.append)
+
+
+def test_frames_held_before_the_sink_keep_their_place_when_recv_takes_over() -> None:
+    from hub.fanout import HOLD_FRAMES
+
+    conn, got = _direct()
+    conn.process_event(_text("a"))
+    conn.process_event(Frame(Opcode.BINARY, b"\x00"))
+    assert [f.data for f in conn.queued] == [b"a", b"\x00"]
+    assert not conn.deliver_to(got.append) and got == []
+    flood, _ = _direct()
+    for n in range(HOLD_FRAMES + 2):
+        flood.process_event(_text(str(n)))
+    assert [f.data for f in flood.queued] == [str(n).encode() for n in range(HOLD_FRAMES + 2)]
+    public, _ = _direct()
+    public.process_event(_text("rating"))
+    public.queue_frames()  # a public page reads with recv
+    assert [f.data for f in public.queued] == [b"rating"]
+
+
+async def test_a_fragmented_request_is_answered_in_its_place(
+    hub: Hub, client: ClientFactory
+) -> None:
+    kiosk = await client("kiosk-1")
+    await kiosk.ws.send('{"type":"take_ticket","id":"one","service":"A"}')
+    await kiosk.ws.send(['{"type":"take_ticket",', '"id":"two","service":"A"}'])
+    await kiosk.ws.send('{"type":"take_ticket","id":"three","service":"A"}')
+    answers = [await asyncio.wait_for(kiosk.anonymous.get(), TIMEOUT_S) for _ in range(3)]
+    assert [a["id"] for a in answers] == ["one", "two", "three"]
+    assert [a["data"]["ticket"]["number"] for a in answers] == ["A001", "A002", "A003"]
+
+
+async def test_text_that_is_not_utf8_closes_the_connection_1007(
+    hub: Hub, client: ClientFactory
+) -> None:
+    kiosk = await client("kiosk-1")
+    assert kiosk.ws.transport is not None
+    kiosk.ws.transport.write(Frame(Opcode.TEXT, b'{"type":"\xff"}').serialize(mask=True))
+    await asyncio.wait_for(kiosk.ws.wait_closed(), TIMEOUT_S)
+    assert kiosk.ws.close_code == 1007

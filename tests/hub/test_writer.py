@@ -11,16 +11,20 @@ from typing import Any
 import pytest
 
 from hall.config import Device, Role
-from hall.protocol import CallNext, DeviceStatus, Hello, TakeTicket
+from hall.protocol import CallNext, DeviceStatus, Event, Hello, TakeTicket
+from hall.state import HallState
 from hub.connections import Conn, HelloJob, RequestJob, Stop, Tick
 from hub.engine import Engine
+from hub.fanout import text_frame
 from hub.presence import Presence
 from hub.resume import complete, events_to_replay, resumed_texts
+from hub.welcome import WelcomeCache
 from hub.writer import Backlog, deliveries, execute
 from tests.hub.engine_helpers import MORNING, hall
 
 KIOSK = Device(id="kiosk-1", role=Role.KIOSK, token="t" * 16)
 CALLER = Device(id="caller-1", role=Role.CALLER, token="c" * 16, window=1)
+DISPLAY = Device(id="display-1", role=Role.DISPLAY, token="d" * 16)
 
 
 def conn(name: str, device: Device | None = KIOSK) -> Conn:
@@ -74,6 +78,39 @@ def test_deliveries_frame_each_event_once_and_respect_subscriptions() -> None:
     assert [m.get("kind", m["type"]) for m in got["k"]] == ["ticket_called", "result"]
     assert [m["type"] for m in got["c"]] == ["result"]
     assert all(d.frames.count(b"\x81") >= len(d.texts) for d in plan)
+
+
+def test_a_batch_nobody_subscribed_to_is_encoded_only_when_a_welcome_carries_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine(hall())
+    kiosks = [conn(f"k{n}") for n in range(3)]
+    run = execute(engine, [RequestJob(k, TakeTicket(id=n, service="A"))
+                           for n, k in enumerate(kiosks)], MORNING)
+    encoded_events: list[int] = []
+    real = Event.to_json
+    monkeypatch.setattr(Event, "to_json",
+                        lambda self: encoded_events.append(self.seq) or real(self))
+    nothing = Hello(device="x", token="y", subscribe=False)
+    encoded, plan = deliveries(run.batch, [k.ws for k in kiosks],
+                               {k.ws: nothing for k in kiosks})
+    assert encoded_events == []  # fifty kiosks taking tickets: no event is encoded
+    assert [[json.loads(t)["id"] for t in d.texts] for d in plan] == [[0], [1], [2]]
+    assert all(d.frames == text_frame(d.texts[0]) for d in plan)
+    cache = WelcomeCache()
+    cache.note(run.batch.events, encoded)
+    before = HallState()  # a welcome's state from before the batch: its events follow
+
+    def welcome_texts() -> list[str]:
+        welcome = cache.full(before, DISPLAY, Hello(device="display-1", token="d"), {},
+                             "2026-01-05T09:00:00+08:00")
+        texts = list(welcome.texts)
+        assert welcome.frames.endswith(b"".join(text_frame(t) for t in texts[1:]))
+        return texts[1:]
+
+    assert [json.loads(t)["seq"] for t in welcome_texts()] == [1, 2, 3] == encoded_events
+    welcome_texts()
+    assert encoded_events == [1, 2, 3]  # encoded once, kept
 
 
 def test_a_connection_not_yet_live_gets_its_results_only() -> None:
