@@ -23,17 +23,20 @@ The model, in short:
   the service times' spread plus an allowance for the hall changing meanwhile; the
   point is the median and the range the 10th to the 90th percentile of a log-normal
   with that mean and spread.
+
+Over 600 lines: the model, and what keeps it cheap enough to answer every take_ticket
+(:class:`Kept`, :meth:`Snapshot.later` and :meth:`Snapshot.issued`, the running arrival
+counts), act on the same views of the hall; apart, each would have to know the other's.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from collections import Counter
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from statistics import NormalDist, median
 from typing import Any
@@ -77,11 +80,11 @@ class ServiceTime:
     sigma: float
     n: float
 
-    @property
+    @cached_property
     def mean_s(self) -> float:
         return math.exp(self.mu + self.sigma ** 2 / 2)
 
-    @property
+    @cached_property
     def sd_s(self) -> float:
         return self.mean_s * math.sqrt(math.expm1(self.sigma ** 2))
 
@@ -162,16 +165,28 @@ class Wait:
 
 
 UNKNOWN = Wait(0, 0, 0, known=False)
+NO_WAIT = Wait(0, 0, 0)
 
 
-@dataclass(frozen=True)
 class _ServiceView:
-    time: ServiceTime
-    capacity: float  # windows' worth serving it now
-    idle: int  # staffed, unpaused windows serving it that hold no ticket
-    idle_share: float  # their shares
-    priority_rate: float  # priority tickets per second, recently
-    normal_waiting: int
+    """What the waits of one service at one moment are worked out from."""
+
+    __slots__ = ("capacity", "idle", "idle_share", "lanes", "normals", "priority_rate", "time",
+                 "up", "waits")
+
+    def __init__(self, up: tuple[tuple[int, bool], ...], time: ServiceTime, capacity: float,
+                 idle: int, idle_share: float, priority_rate: float, normals: bool) -> None:
+        self.up = up  # the staffed windows it counts (Kept.serving's answer)
+        self.time = time
+        self.capacity = capacity  # windows' worth serving it now
+        self.idle = idle  # staffed, unpaused windows serving it that hold no ticket
+        self.idle_share = idle_share  # their shares
+        self.priority_rate = priority_rate  # priority tickets per second, recently
+        self.normals = normals  # whether normal tickets of it wait
+        #: the waits already worked out from it: (ahead, priority) -> wait
+        self.waits: dict[tuple[int, bool], Wait] = {}
+        #: what the waits of each lane have in common (Snapshot._lane), by priority
+        self.lanes: dict[bool, tuple[float, float, float, float, float, float | None]] = {}
 
 
 class Kept:
@@ -223,9 +238,9 @@ class Kept:
                 alike.append(window)
             ws = self.state.windows.get(window.number)
             up.append((group, ws is None or ws.ticket is None))
-        self._serving[service] = (now, until, tuple(alike), tuple(up))
+        found = self._serving[service] = (now, until, tuple(alike), tuple(up))
         self._sums.clear()
-        return tuple(alike), tuple(up)
+        return found[2], found[3]
 
     def capacity(self, service: str, shares: tuple[float, ...], up: tuple[tuple[int, bool], ...]
                  ) -> tuple[float, int, float]:
@@ -268,17 +283,57 @@ class Kept:
 class Snapshot:
     """The hall as the forecast sees it at one moment; ask it for many waits cheaply.
     ``kept``: what an earlier moment's forecast kept (:class:`Kept`), for a state in
-    which no window changed and no service finished since; a new one when not given."""
+    which no window changed and no service finished since; a new one when not given.
+    ``hour``: the hour of ``now`` in the hall's time zone, when the caller knows it."""
 
     def __init__(self, state: HallState, config: HallConfig, now: datetime,
-                 kept: Kept | None = None, *, rates: bool = True) -> None:
+                 kept: Kept | None = None, *, hour: int | None = None) -> None:
         self.state, self.config, self.now = state, config, now
         self._views: dict[str, _ServiceView] = {}
-        self._kept = kept if kept is not None else Kept(state, config)
-        #: the recent arrivals are counted at once (``rates``) or when first needed
-        self._rates_now = _priority_rates(state, now) if rates else None
+        self.kept = kept if kept is not None else Kept(state, config)
+        #: the recent arrivals are counted at once: the state may change after
+        self._rates = _priority_rates(state, now)
         self._times: dict[str, ServiceTime] = {}
-        self._hour: int | None = None
+        self._hour = hour
+        #: the state as it was seen: :meth:`later` holds for it only
+        self._seq, self._prior = state.seq, state.forecast_prior
+
+    def _moved(self, now: datetime, rates: dict[str, float]) -> Snapshot:
+        """A snapshot of the same state and kept answers at ``now``, with nothing worked
+        out yet but the ``rates``."""
+        moved = Snapshot.__new__(Snapshot)
+        moved.state, moved.config, moved.now, moved.kept = self.state, self.config, now, self.kept
+        moved._rates, moved._views, moved._times, moved._hour = rates, {}, {}, None
+        moved._seq, moved._prior = self.state.seq, self.state.forecast_prior
+        return moved
+
+    def later(self, now: datetime, hour: int | None = None) -> Snapshot:
+        """The same state (no event since, the same history prior) at ``now``, this
+        moment or a later one (``hour``: its hour in the hall, when known): keeps what
+        time alone cannot have changed. The service times are kept within the hour;
+        the view of a service (and the waits worked out from it) when its service time
+        is kept, its staffed windows are those :class:`Kept` still answers, and no
+        priority ticket of it was issued within SHARE_OVER (time only takes tickets
+        out of the look-back: its priority pace stays nil). An earlier moment, or a
+        state that changed, gets a new Snapshot."""
+        state = self.state
+        same = state.seq == self._seq and state.forecast_prior is self._prior
+        if same and now == self.now and (hour is None or hour == self._hour):
+            return self
+        if not same or now < self.now:
+            return Snapshot(state, self.config, now, self.kept, hour=hour)
+        moved = self._moved(now, _priority_rates(state, now) if self._rates else self._rates)
+        if hour is None:
+            hour = now.astimezone(_tz(self.config)).hour
+        moved._hour = hour
+        if hour != self._hour:
+            return moved
+        moved._times = self._times
+        rates = self._rates
+        for service, view in self._views.items():
+            if service not in rates and self.kept.serving(service, now)[1] is view.up:
+                moved._views[service] = view
+        return moved
 
     def service_time(self, service: str) -> ServiceTime:
         """The blended service-time fit of ``service`` at this moment."""
@@ -286,95 +341,113 @@ class Snapshot:
         if found is None:
             if self._hour is None:
                 self._hour = self.now.astimezone(_tz(self.config)).hour
-            found = self._times[service] = self._kept.service_time(service, self._hour)
+            found = self._times[service] = self.kept.service_time(service, self._hour)
         return found
 
     def _view(self, service: str) -> _ServiceView:
         view = self._views.get(service)
         if view is None:
-            alike, up = self._kept.serving(service, self.now)
+            alike, up = self.kept.serving(service, self.now)
             # a window's share, once for the windows with the same tiers
             shares = tuple(window_share(self.state, window, service, self.service_time)
                            for window in alike)
-            capacity, idle, idle_share = self._kept.capacity(service, shares, up)
+            capacity, idle, idle_share = self.kept.capacity(service, shares, up)
             queue = self.state.queues.get(service)
             view = self._views[service] = _ServiceView(
-                time=self.service_time(service), capacity=capacity, idle=idle,
-                idle_share=idle_share,
-                priority_rate=self._rates.get(service, 0.0),
-                normal_waiting=len(queue.normal) if queue else 0)
+                up, self.service_time(service), capacity, idle, idle_share,
+                self._rates.get(service, 0.0), bool(queue and queue.normal))
         return view
 
     def issued(self, ticket: Ticket) -> Snapshot:
         """The same moment after ``ticket`` was issued (the state holds it now, and
         nothing else changed): a snapshot that keeps what the new ticket cannot have
-        changed. Its service's view is kept when each window serving it serves it alone
-        (its share is all of it, whatever waits) and, for a normal ticket, no priority
-        ticket of that service was issued within SHARE_OVER (its priority pace stays
-        nil); only the normal tickets waiting are counted again. Otherwise it is
-        worked out anew, as a new Snapshot would."""
-        after = Snapshot(self.state, self.config, self.now, self._kept, rates=False)
+        changed. Its service's view (and the waits worked out from it) is kept when
+        each window serving it serves it alone (its share is all of it, whatever
+        waits) and no priority ticket of that service was issued within SHARE_OVER,
+        this one included (its priority pace stays nil); whether normal tickets wait is
+        looked at again. Otherwise it is worked out anew, as a new Snapshot would."""
+        after = self._moved(self.now, self._rates)
         after._times, after._hour = self._times, self._hour  # same moment, same services
-        view = self._views.get(ticket.service)
-        if view is not None and (ticket.priority or ticket.service not in self._rates) and all(
-            window.tiers == ((ticket.service,),)
-            for window in self._kept.serving(ticket.service, self.now)[0]
-        ):
-            queue = self.state.queues.get(ticket.service)
-            after._views[ticket.service] = _ServiceView(
-                time=view.time, capacity=view.capacity, idle=view.idle,
-                idle_share=view.idle_share, priority_rate=view.priority_rate,
-                normal_waiting=len(queue.normal) if queue else 0)
+        service = ticket.service
+        view = self._views.get(service)
+        if view is None or ticket.priority or service in self._rates:
+            after._rates = _priority_rates(self.state, self.now)
+            return after
+        after._rates = self._rates  # a normal ticket of a service without priority ones
+        alike = self.kept.serving(service, self.now)[0]
+        for window in alike:
+            if window.tiers != ((service,),):
+                return after
+        queue = self.state.queues.get(service)
+        normals = bool(queue and queue.normal)
+        after._views[service] = view if normals == view.normals else _ServiceView(
+            view.up, view.time, view.capacity, view.idle, view.idle_share, view.priority_rate,
+            normals)
         return after
-
-    @property
-    def _rates(self) -> dict[str, float]:
-        """Priority tickets per second per service (:func:`_priority_rates`), counted
-        once per snapshot, when first needed."""
-        if self._rates_now is None:
-            self._rates_now = _priority_rates(self.state, self.now)
-        return self._rates_now
 
     def wait(self, service: str, ahead: int, priority: bool = False) -> Wait:
         """The wait of a ticket of ``service`` with ``ahead`` people called before it."""
         view = self._view(service)
+        found = view.waits.get((ahead, priority))
+        if found is None:
+            found = view.waits[ahead, priority] = self._wait(view, ahead, priority)
+        return found
+
+    def _wait(self, view: _ServiceView, ahead: int, priority: bool) -> Wait:
         if view.capacity <= 0:
             return UNKNOWN
         if ahead < view.idle:  # a clerk is free for it now: 无需等候
-            return Wait(0, 0, 0)
+            return NO_WAIT
+        lane = view.lanes.get(priority)
+        if lane is None:
+            lane = view.lanes[priority] = self._lane(view, priority)
+        m, rate, residual, sd2, rate2, passing = lane
+        calls = ahead - view.idle + residual
+        mean = calls * m / rate
+        var = (calls + 1) * sd2 / rate2 + (DRIFT * mean) ** 2
+        if passing is not None:  # how many priority tickets pass meanwhile is itself random
+            var += view.priority_rate * mean * passing
+        return _wait_from(mean, var)
+
+    def _lane(self, view: _ServiceView, priority: bool
+              ) -> tuple[float, float, float, float, float, float | None]:
+        """What the waits of one lane (priority or normal) of a view have in common:
+        the mean and the rate of calls, the mean residual of the services in progress,
+        the variance terms."""
+        capacity = view.capacity
         p_calls, n_calls = self.config.policy.priority_ratio
         cycle = p_calls + n_calls
+        m, sd = view.time.mean_s, view.time.sd_s
         if priority:
-            lost = min(n_calls / cycle, MAX_LOST) if view.normal_waiting and cycle else 0.0
+            lost = min(n_calls / cycle, MAX_LOST) if view.normals and cycle else 0.0
         else:
             # the priority tickets expected to arrive over the wait without them, each a
             # service ahead: the wait grows by that share, not compounded (the pace of
             # arrivals is not taken to hold over the longer wait as well)
-            share = view.priority_rate * view.time.mean_s / view.capacity
+            share = view.priority_rate * m / capacity
             need = share / (1.0 + share)
             # (capped: even a hall calling only priority tickets serves a normal one at
             # some point, and the estimate must stay finite)
             lost = min(p_calls / cycle if cycle else 0.0, need, MAX_LOST)
-        rate = view.capacity * (1.0 - lost)  # windows' worth of calls for this lane
-        m, sd = view.time.mean_s, view.time.sd_s
+        rate = capacity * (1.0 - lost)  # windows' worth of calls for this lane
         cv2 = (sd / m) ** 2
         # Until the next call: the services in progress have (1 + cv²)/2 of a mean left
         # (renewal theory; at most one mean, so that more windows never add to it);
         # those the idle windows start now take a whole one.
-        busy = max(0.0, view.capacity - view.idle_share)
+        idle_share = view.idle_share
+        busy = max(0.0, capacity - idle_share)
         left = min(1.0, (1.0 + cv2) / 2.0)
-        residual = (busy * left + view.idle_share) / (busy + view.idle_share)
-        calls = ahead - view.idle + residual
-        mean = calls * m / rate
-        var = (calls + 1) * sd ** 2 / rate ** 2 + (DRIFT * mean) ** 2
-        if not priority:  # how many priority tickets pass meanwhile is itself random
-            var += view.priority_rate * mean * (m / view.capacity) ** 2
-        return _wait_from(mean, var)
+        residual = (busy * left + idle_share) / (busy + idle_share)
+        passing = None if priority else (m / capacity) ** 2
+        return m, rate, residual, sd ** 2, rate ** 2, passing
 
     def newcomer(self, service: str, priority: bool = False) -> Wait:
         """The wait of a ticket taken now."""
         queue = self.state.queues.get(service)
-        ahead = 0 if queue is None else len(queue.priority) if priority else len(queue)
+        if queue is None:
+            ahead = 0
+        else:
+            ahead = len(queue.priority) if priority else len(queue.priority) + len(queue.normal)
         return self.wait(service, ahead, priority)
 
 
@@ -489,79 +562,58 @@ def _priority_rates(state: HallState, now: datetime) -> dict[str, float]:
     kept = state.__dict__.get("_arrivals")  # one per state (and so per thread)
     if not isinstance(kept, _Arrivals):
         kept = state.__dict__["_arrivals"] = _Arrivals()
-    arrivals, tickets, priority = kept.counts(state, now)
-    seconds = ARRIVALS_OVER.total_seconds()
-    return {s: arrivals.get(s, 0) / seconds * n / tickets[s] for s, n in priority.items()
-            if n}
+    return kept.rates(state, now)
 
 
 class _Arrivals:
-    """Per service: tickets issued since ``now - ARRIVALS_OVER``, tickets and priority
-    tickets since ``now - SHARE_OVER``; kept up to date as tickets are added and time
-    moves on, so each take_ticket costs a few steps, not a pass over the day's tickets.
-    Tickets are in the order they were issued; a new day, another state or a moment
-    earlier than the last starts over (by bisection)."""
+    """When each ticket of the day was issued, per service, and when each priority one
+    was: kept up to date as tickets are added, so that the counts over a look-back are
+    two bisections, not a pass over the day's tickets, and a service without priority
+    tickets costs nothing. Tickets are in the order they were issued: the new ones are
+    read from the end (a new day or another state starts over)."""
 
     def __init__(self) -> None:
         self._tickets: dict[int, Ticket] | None = None
-        self._seen: list[tuple[datetime, str, bool]] = []
-        self._share_at = 0  # first index within SHARE_OVER
-        self._recent_at = 0  # first index within ARRIVALS_OVER
-        self._counted = 0  # tickets of _seen counted
-        self._last: datetime | None = None
-        self._arrivals: Counter[str] = Counter()
-        self._all: Counter[str] = Counter()
-        self._priority: Counter[str] = Counter()
+        self._seen = 0  # tickets read
+        self._issued: dict[str, list[datetime]] = {}  # per service, in time order
+        self._priority: dict[str, list[datetime]] = {}
 
-    def counts(self, state: HallState, now: datetime
-               ) -> tuple[Counter[str], Counter[str], Counter[str]]:
-        fresh = (state.tickets is not self._tickets or len(state.tickets) < len(self._seen)
-                 or self._last is None or now < self._last)
-        if fresh:
-            self._tickets, self._seen = state.tickets, []
-        new = len(state.tickets) - len(self._seen)
+    def rates(self, state: HallState, now: datetime) -> dict[str, float]:
+        tickets = state.tickets
+        if tickets is not self._tickets or len(tickets) < self._seen:
+            self._tickets, self._seen = tickets, 0
+            self._issued, self._priority = {}, {}
+        new = len(tickets) - self._seen
         if new > 0:  # the tickets added since, from the end (not a walk past the others)
-            added = list(islice(reversed(state.tickets.values()), new))
+            self._seen = len(tickets)
+            added = list(islice(reversed(tickets.values()), new))
             for ticket in reversed(added):
-                self._seen.append((datetime.fromisoformat(ticket.issued_at), ticket.service,
-                                   ticket.priority))
-        if fresh:
-            self._start_over(now)
-        else:
-            self._advance(now)
-        self._last = now
-        return self._arrivals, self._all, self._priority
+                issued = datetime.fromisoformat(ticket.issued_at)
+                _add(self._issued.setdefault(ticket.service, []), issued)
+                if ticket.priority:
+                    _add(self._priority.setdefault(ticket.service, []), issued)
+        out: dict[str, float] = {}
+        if not self._priority:
+            return out
+        share_since = now - SHARE_OVER
+        seconds = ARRIVALS_OVER.total_seconds()
+        for service, first in self._priority.items():
+            if first[-1] < share_since:
+                continue
+            n = len(first) - bisect_left(first, share_since)
+            issued_list = self._issued[service]
+            tickets_n = len(issued_list) - bisect_left(issued_list, share_since)
+            arrivals = len(issued_list) - bisect_left(issued_list, now - ARRIVALS_OVER)
+            out[service] = arrivals / seconds * n / tickets_n
+        return out
 
-    def _start_over(self, now: datetime) -> None:
-        seen = self._seen
-        self._share_at = bisect_left(seen, now - SHARE_OVER, key=lambda t: t[0])
-        self._recent_at = bisect_left(seen, now - ARRIVALS_OVER, key=lambda t: t[0])
-        self._counted = len(seen)
-        self._all = Counter(service for _, service, _ in islice(seen, self._share_at, None))
-        self._priority = Counter(service for _, service, first in
-                                 islice(seen, self._share_at, None) if first)
-        self._arrivals = Counter(service for _, service, _ in
-                                 islice(seen, self._recent_at, None))
 
-    def _advance(self, now: datetime) -> None:
-        seen = self._seen
-        for index in range(self._counted, len(seen)):  # the tickets issued since
-            _, service, first = seen[index]
-            self._all[service] += 1
-            self._arrivals[service] += 1
-            if first:
-                self._priority[service] += 1
-        self._counted = len(seen)
-        share_since, recent = now - SHARE_OVER, now - ARRIVALS_OVER
-        while self._share_at < len(seen) and seen[self._share_at][0] < share_since:
-            _, service, first = seen[self._share_at]
-            self._all[service] -= 1
-            if first:
-                self._priority[service] -= 1
-            self._share_at += 1
-        while self._recent_at < len(seen) and seen[self._recent_at][0] < recent:
-            self._arrivals[seen[self._recent_at][1]] -= 1
-            self._recent_at += 1
+def _add(times: list[datetime], moment: datetime) -> None:
+    """``moment`` into ``times``, kept in order (at the end, unless the clock went back)."""
+    if not times or times[-1] <= moment:
+        times.append(moment)
+    else:
+        insort(times, moment)
 
 
 def _tz(config: HallConfig) -> ZoneInfo:

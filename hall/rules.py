@@ -99,14 +99,14 @@ def period(service: Service, moment: time, resting: bool = False) -> Period | No
     ``resting``), or None when it is closed then."""
     if resting and service.rest_day_hours:
         return Period.OFF_HOURS if _within(service.rest_day_hours, moment) else None
+    if not (service.hours or service.extended_hours or service.appointment_hours):
+        return Period.REGULAR  # no hours: issued whenever the hall is open
     if _within(service.hours, moment):
         return Period.REGULAR
     if _within(service.extended_hours, moment):
         return Period.EXTENDED
     if _within(service.appointment_hours, moment):
         return Period.OFF_HOURS
-    if not (service.hours or service.extended_hours or service.appointment_hours):
-        return Period.REGULAR  # no hours: issued whenever the hall is open
     return None
 
 
@@ -129,6 +129,15 @@ def refusal(hall: HallConfig, state: HallState, service: Service,
     """Why ``service`` cannot be taken at ``moment`` (the hall's local time of day; on
     a rest day when ``resting``), or None when it can. ``booked``: whether the ticket
     checks in a booking (None: not known yet, appointment-only hours stay open)."""
+    held = taking(hall, state, service, moment, resting=resting, booked=booked)
+    return held if isinstance(held, Refusal) else None
+
+
+def taking(hall: HallConfig, state: HallState, service: Service,
+           moment: time, *, resting: bool = False,
+           booked: bool | None = None) -> Period | Refusal:
+    """:func:`refusal`, or when ``service`` can be taken, the :func:`period` it is
+    taken in (the engine needs both, and works the period out once)."""
     held = period(service, moment, resting)
     if held is None:
         return Refusal(Closed.OUTSIDE_HOURS, service, _open_hours(service, resting))
@@ -138,9 +147,10 @@ def refusal(hall: HallConfig, state: HallState, service: Service,
         return Refusal(Closed.BOOKING_ONLY, service, str(span))
     if service.daily_cap is not None and state.issued.get(service.id, 0) >= service.daily_cap:
         return Refusal(Closed.DAILY_CAP, service)
-    if not any(service.id in w.services for w in hall.windows):
+    if not hall.windows_serving(service.id):
         return Refusal(Closed.NO_WINDOW, service)
-    cap = slot_of(service, moment)
-    if cap is not None and state.slot_issued.get(slot_key(service, cap), 0) >= cap.cap:
-        return Refusal(Closed.SLOT_CAP, service, str(cap.hours))
-    return None
+    if service.slot_caps:
+        cap = slot_of(service, moment)
+        if cap is not None and state.slot_issued.get(slot_key(service, cap), 0) >= cap.cap:
+            return Refusal(Closed.SLOT_CAP, service, str(cap.hours))
+    return held

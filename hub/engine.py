@@ -78,6 +78,7 @@ from hall.protocol import (
     StatusResult,
     TakeTicket,
     TicketCalled,
+    TicketData,
     TicketFinished,
     TicketInfo,
     TicketIssued,
@@ -110,6 +111,20 @@ from hall.state import (
 )
 from hub import alerts, cases
 from hub.links import TicketLinks
+
+
+class Moment:
+    """One ``now`` in the hall's terms: its local time, that time as events carry it
+    (``at``), its time of day, its hall day and whether it is a rest day of the hall."""
+
+    __slots__ = ("at", "day", "local", "now", "resting", "time")
+
+    def __init__(self, now: datetime, local: datetime, config: HallConfig) -> None:
+        self.now, self.local = now, local
+        self.at = local.isoformat()
+        self.time = local.time()
+        self.day = hall_day(local, config.hall.day_starts)
+        self.resting = rules.rest_day(config, local.date())
 
 
 @dataclass
@@ -150,9 +165,13 @@ class Engine:
         #: Makes each ticket's public page address (given to the kiosk that took it).
         self.links = links
         self._tz = ZoneInfo(config.hall.timezone)
+        self._moment: Moment | None = None  # the last ``now`` in the hall's terms
         self._alerts_due: datetime | None = None  # alerts are looked at every ALERTS_EVERY
         #: What the forecast keeps between requests while no window changes.
         self._kept: Kept | None = None
+        #: The last forecast, for the state as it is (dropped at every event but the
+        #: ticket a take_ticket issues, which gives the forecast after it).
+        self._forecast: Snapshot | None = None
         self._handlers: dict[type[Request], Callable[[Any, datetime, Outcome], None]] = {
             TakeTicket: self._take_ticket,
             CallNext: self._call_next,
@@ -183,15 +202,24 @@ class Engine:
 
     # -- time ---------------------------------------------------------------------------
 
-    def local(self, now: datetime) -> datetime:
-        """``now`` in the hall's time zone. Raises ValueError for a naive datetime."""
+    def moment(self, now: datetime) -> Moment:
+        """``now`` in the hall's terms, worked out once for a run of requests at the same
+        ``now`` (the hub runs a whole batch at one). Raises ValueError for a naive datetime."""
+        moment = self._moment
+        if moment is not None and moment.now == now:  # the same instant: the same local time
+            return moment
         if now.tzinfo is None:
             raise ValueError("the engine needs timezone-aware datetimes")
-        return now.astimezone(self._tz)
+        moment = self._moment = Moment(now, now.astimezone(self._tz), self.config)
+        return moment
+
+    def local(self, now: datetime) -> datetime:
+        """``now`` in the hall's time zone. Raises ValueError for a naive datetime."""
+        return self.moment(now).local
 
     def hall_day(self, now: datetime) -> str:
         """The hall day ``now`` belongs to: it starts at ``day_starts``, not midnight."""
-        return hall_day(self.local(now), self.config.hall.day_starts)
+        return self.moment(now).day
 
     # -- entry points -------------------------------------------------------------------
 
@@ -210,7 +238,7 @@ class Engine:
     def _update_alerts(self, now: datetime, out: Outcome) -> None:
         """Raise the alerts the hall deserves now and clear those it no longer does."""
         want = alerts.wanted(self.state, self.config, now)
-        at = self.local(now).isoformat()
+        at = self.moment(now).at
         for alert_id, raised in list(self.state.alerts.items()):
             if alert_id not in want:
                 self._emit(AlertCleared(alert=alert_id, since=raised.since, cleared=at), now, out)
@@ -237,8 +265,9 @@ class Engine:
     # -- helpers ------------------------------------------------------------------------
 
     def _emit(self, payload: EventPayload, now: datetime, out: Outcome) -> Event:
-        event = Event(seq=self.state.seq + 1, at=self.local(now).isoformat(), payload=payload)
+        event = Event(seq=self.state.seq + 1, at=self.moment(now).at, payload=payload)
         apply(self.state, event)
+        self._forecast = None
         if not isinstance(payload, WINDOWS_UNCHANGED):
             self._kept = None
         out.events.append(event)
@@ -273,11 +302,19 @@ class Engine:
     def forecast(self, now: datetime) -> Snapshot:
         """The wait forecast of the hall as it is at ``now`` (hall/forecast.py); the
         staffed windows and the service times are worked out once and kept until an
-        event changes a window or finishes a service."""
+        event changes a window or finishes a service, and the last forecast is taken
+        on to a later ``now`` while no event came (:meth:`Snapshot.later`)."""
         kept = self._kept
         if kept is None or kept.state is not self.state:
             kept = self._kept = Kept(self.state, self.config)
-        return Snapshot(self.state, self.config, now, kept)
+        hour = self.moment(now).local.hour
+        last = self._forecast
+        if last is not None and last.kept is kept:
+            snapshot = last.later(now, hour)
+        else:
+            snapshot = Snapshot(self.state, self.config, now, kept, hour=hour)
+        self._forecast = snapshot
+        return snapshot
 
     def _estimate(self, ticket: Ticket, now: datetime,
                   forecast: Snapshot | None = None) -> Estimate:
@@ -311,7 +348,7 @@ class Engine:
         out: Outcome,
     ) -> None:
         called = replace(ticket.data(), status=str(TicketStatus.CALLED), window=ws.number,
-                         called_at=self.local(now).isoformat(), recalls=recall, booking=None)
+                         called_at=self.moment(now).at, recalls=recall, booking=None)
         self._emit(
             TicketCalled(ticket=called, window=ws.number, recall=recall, staff=ws.staff,
                          tier=cycle[0] if cycle else None, streak=cycle[1] if cycle else None),
@@ -340,18 +377,14 @@ class Engine:
         service = self.config.service(req.service)
         if service is None:
             raise errors.UnknownService(f"no service {req.service!r} in this hall")
-        local = self.local(now)
-        resting = rules.rest_day(self.config, local.date())
-        why_not = rules.refusal(self.config, self.state, service, local.time(),
-                                resting=resting, booked=req.booking is not None)
-        if why_not is not None:
-            raise why_not.error()
-        held = rules.period(service, local.time(), resting)
-        day = self.hall_day(now)
-        issued = self.state.issued.get(service.id, 0)
-        cap = rules.slot_of(service, local.time())
+        moment = self.moment(now)
+        held = rules.taking(self.config, self.state, service, moment.time,
+                            resting=moment.resting, booked=req.booking is not None)
+        if isinstance(held, rules.Refusal):
+            raise held.error()
+        cap = rules.slot_of(service, moment.time) if service.slot_caps else None
         slot = rules.slot_key(service, cap) if cap is not None else None
-        if req.booking is not None and self._booking_remembered(req.booking, day):
+        if req.booking is not None and self._booking_remembered(req.booking, moment.day):
             raise errors.BookingUsed("this booking code was already checked in")
         if req.person is not None and any(
             t.person == req.person and t.service == service.id and t.status in OPEN_STATUSES
@@ -359,34 +392,30 @@ class Engine:
         ):
             raise errors.AlreadyTaken(f"{service.name}：您今天已有一张未办理的号")
 
-        ticket = Ticket(
-            id=self.state.next_id,
-            number=f"{service.id}{issued + 1:03d}",
-            service=service.id,
-            priority=req.priority or req.booking is not None,
-            status=TicketStatus.WAITING,
-            issued_at=local.isoformat(),
-            order=self.state.next_order,
-            booking=req.booking,
-            person=req.person,
-        )
+        state = self.state
+        priority = bool(req.priority or req.booking is not None)
         # The wait promised is kept with the ticket: its first call tells how true it was.
         forecast = self.forecast(now)
-        promised = forecast.newcomer(service.id, ticket.priority)
-        self._emit(TicketIssued(day=self.state.day or day, ticket=ticket.data(), slot=slot,
+        promised = forecast.newcomer(service.id, priority)
+        data = TicketData(id=state.next_id,
+                          number=f"{service.id}{state.issued.get(service.id, 0) + 1:03d}",
+                          service=service.id, priority=priority, status=_WAITING,
+                          issued_at=moment.at, order=state.next_order,
+                          booking=req.booking, person=req.person)
+        self._emit(TicketIssued(day=state.day or moment.day, ticket=data, slot=slot,
                                 request=req.request,
-                                period=None if held in (None, rules.Period.REGULAR)
-                                else str(held),
+                                period=None if held is rules.Period.REGULAR else str(held),
                                 estimated_wait_min=promised.minutes if promised.known else None,
                                 wait_range_min=_range(promised)), now, out)
-        taken = self.state.tickets[ticket.id]
+        taken = state.tickets[data.id]
         # the answer is the wait of the ticket now in the queue: the same moment's
         # forecast, keeping what the new ticket cannot have changed
-        estimate = self._estimate(taken, now, forecast.issued(taken))
-        out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
-                            estimated_wait_min=estimate.estimated_wait_min,
-                            wait_range_min=estimate.wait_range_min,
-                            link=self.links.url(ticket.id) if self.links else None)
+        ahead = people_ahead(state, taken)
+        after = self._forecast = forecast.issued(taken)
+        wait = after.wait(taken.service, ahead, priority)
+        out.result = Issued(ticket=data, ahead=ahead, estimated_wait_min=wait.minutes,
+                            wait_range_min=_range(wait),
+                            link=self.links.url(data.id) if self.links else None)
 
     def _check_booking(self, req: CheckBooking, now: datetime, out: Outcome) -> None:
         out.result = BookingCheck(used=self._booking_remembered(req.booking, self.hall_day(now)))
@@ -770,6 +799,10 @@ class Engine:
             raise errors.NotWaiting(f"{ticket.number} is no longer waiting: nothing to reprint")
         self._emit(TicketReprinted(ticket_id=ticket.id, number=ticket.number), now, out)
         out.result = self._estimate(ticket, now)
+
+
+#: A new ticket's status on the wire.
+_WAITING = str(TicketStatus.WAITING)
 
 
 def _range(wait: Wait) -> tuple[int, int] | None:

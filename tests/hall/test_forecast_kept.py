@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,20 +49,36 @@ def _waits(snap: Snapshot, state: HallState) -> dict[object, Wait]:
     return out
 
 
+@st.composite
+def own_window_halls(draw: st.DrawFn) -> HallConfig:
+    """Random halls whose windows mostly serve one service each: there the forecast
+    keeps a service's view across its new tickets and on to later moments."""
+    config = draw(random_halls())
+    windows = tuple(window(w.number, draw(st.sampled_from(SERVICE_IDS)))
+                    if draw(st.integers(0, 3)) else w for w in config.windows)
+    return replace(config, windows=windows)
+
+
 @SETTINGS
-@given(config=random_halls(), commands=random_commands,
-       asks=st.lists(st.sampled_from([0, 60, 1199, 1200, 1201, 2500]), min_size=1,
-                     max_size=3))
+@given(config=st.one_of(random_halls(), own_window_halls()), commands=random_commands,
+       asks=st.lists(st.sampled_from([0, 60, 1199, 1200, 1201, 2500, 3600]), min_size=1,
+                     max_size=3),
+       priors=st.sets(st.integers(0, 79), max_size=3))
 def test_the_kept_forecast_answers_as_a_fresh_one(
-    config: HallConfig, commands: list[tuple[int, Request]], asks: list[int]
+    config: HallConfig, commands: list[tuple[int, Request]], asks: list[int],
+    priors: set[int],
 ) -> None:
-    """After every request, and at later moments (past a clerk's ACTIVE_WITHIN too,
-    then back to the request's moment), the engine's forecast equals a new Snapshot's;
-    take_ticket's promise and answer equal those of a fresh forecast."""
+    """After every request, and at later moments (past a clerk's ACTIVE_WITHIN and into
+    the next hour too, then back to the request's moment), the engine's forecast
+    equals a new Snapshot's; take_ticket's promise and answer equal those of a fresh
+    forecast. Now and then the hub reads another history prior between requests."""
     engine = Engine(config)
     now = at(8)
-    for step, request in commands:
+    for index, (step, request) in enumerate(commands):
         now += timedelta(seconds=step)
+        if index in priors:  # the hub read the ledger's prior (a new day, say)
+            engine.state.forecast_prior = {
+                "A": {"*": [math.log(300.0 + 60 * index), 0.4, 20.0]}}
         before = copy.deepcopy(engine.state)
         try:
             outcome = engine.execute(request, now)
@@ -160,9 +177,10 @@ def test_a_new_history_prior_is_used_at_once() -> None:
 
 
 def test_take_ticket_counts_the_recent_arrivals_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The promise and the answer come from one moment's forecast: the arrivals are
-    counted for the promise, and the answer keeps the view (a window serving only A,
-    no priority ticket)."""
+    """The promise and the answer come from one moment's forecast, and the answer's is
+    carried on to the next request while no event but a new ticket came: with no
+    priority ticket in the look-back (a pace that time alone cannot raise), a burst of
+    tickets counts the recent arrivals once; a priority ticket has them counted anew."""
     config = hall(services=[service("A", typical_minutes=5)],
                   windows=[window(n, "A") for n in range(1, 4)])
     engine = Engine(config)
@@ -176,4 +194,41 @@ def test_take_ticket_counts_the_recent_arrivals_once(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(forecast, "_priority_rates", spy)
     for second in range(10):
         take(engine, "A", at(9) + timedelta(seconds=second))
-    assert len(counted) == 10
+    assert len(counted) == 1
+    take(engine, "A", at(9, 1), priority=True)  # counted after it: A has a priority pace now
+    take(engine, "A", at(9, 2))
+    assert len(counted) == 4
+
+
+def test_a_shared_window_gives_each_new_ticket_a_new_share() -> None:
+    """Window 1 serves A and B: each new A ticket moves its share of window 1, so the
+    forecast after it is worked out again, not kept."""
+    config = hall(services=[service("A", typical_minutes=5), service("B", typical_minutes=5)],
+                  windows=[window(1, ("A", "B")), window(2, "A")])
+    engine = Engine(config)
+    for _ in range(3):
+        take(engine, "B", at(9))
+    for second in range(4):
+        now = at(9) + timedelta(seconds=second)
+        answer = engine.execute(TakeTicket(id=1, service="A"), now).result
+        assert isinstance(answer, Issued)
+        ticket = engine.state.tickets[answer.ticket.id]
+        fresh = Snapshot(engine.state, config, now)
+        assert answer.estimated_wait_min == fresh.wait(
+            "A", people_ahead(engine.state, ticket)).minutes
+        assert _waits(engine.forecast(now), engine.state) == _waits(fresh, engine.state)
+
+
+def test_the_next_hour_has_its_own_service_times() -> None:
+    """The forecast carried on to a later moment keeps the service times within the
+    hour only: the history prior of the next hour is another."""
+    config = hall(services=[service("A", typical_minutes=5)], windows=[window(1, "A")])
+    engine = Engine(config)
+    engine.state.forecast_prior = {"A": {"9": [math.log(300.0), 0.3, 20.0],
+                                         "10": [math.log(1500.0), 0.3, 20.0]}}
+    for second in range(3):
+        take(engine, "A", at(9, 59, 50 + second))
+    early = engine.forecast(at(9, 59, 59)).newcomer("A")
+    late = engine.forecast(at(10, 0, 1)).newcomer("A")
+    assert late == Snapshot(engine.state, config, at(10, 0, 1)).newcomer("A")
+    assert late.minutes > early.minutes

@@ -11,7 +11,7 @@ import pytest
 from hall import errors
 from hall.config import SlotCap
 from hall.protocol import TakeTicket
-from hall.rules import Closed, refusal
+from hall.rules import Closed, Period, refusal, taking
 from hall.state import HallState
 from hub.engine import Engine
 from kiosk.model import CAP_REACHED, CLOSED_HOURS, NOT_SERVED, SLOT_FULL, service_views
@@ -46,6 +46,17 @@ def test_each_reason_in_its_order() -> None:
     full = refusal(config, state, c, at(9, 59).time())
     assert full is not None and full.why is Closed.SLOT_CAP and full.hours == "09:00-10:00"
     assert refusal(config, state, c, at(10).time()) is None  # the next slot is open
+
+
+def test_taking_gives_the_period_or_the_refusal() -> None:
+    """The engine's one call: the period a ticket is taken in, or why it cannot be."""
+    config, state = rule_hall(), HallState()
+    a, d = config.services[0], config.services[3]
+    assert taking(config, state, a, at(9).time()) is Period.REGULAR
+    assert taking(config, state, d, at(9).time()) == refusal(config, state, d, at(9).time())
+    closed = taking(config, state, a, at(12, 30).time())
+    assert closed == refusal(config, state, a, at(12, 30).time())
+    assert closed is not None and closed.why is Closed.OUTSIDE_HOURS
 
 
 @pytest.mark.parametrize("why, error", [
