@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
 
 def run(main: Coroutine[Any, Any, T], loop: str = "auto") -> T:
     """Run the hub's ``main`` on uvloop where it is installed (``loop="auto"``: Linux
-    and macOS; the hub's sockets cost less per frame there, docs/benchmarks.md), else
+    and macOS; the hub's sockets cost less per frame there), else
     on Python's own loop (``"asyncio"``). Raises ImportError for ``"uvloop"`` where
     uvloop is not installed."""
     if loop != "asyncio":

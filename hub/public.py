@@ -53,7 +53,7 @@ from websockets.http11 import Response as HttpResponse
 
 from hall.config import HallConfig
 from hall.errors import QueueError
-from hall.protocol import Event, EventKind, Request, Result, parse_request
+from hall.protocol import Event, EventKind, Request, Result, TicketIssued, parse_request
 from hall.state import HallState
 from hub.links import TicketLinks
 from hub.public_views import Call, SpecialCall, recent_calls, screen_view, ticket_view
@@ -392,9 +392,13 @@ class PublicSide:
         state = self._state()
         dirty = self._dirty
         for event in events:
+            payload = event.payload
+            dirty.screen = True
+            if isinstance(payload, TicketIssued):  # the commonest: read without its wire form
+                dirty.services.add(payload.ticket.service)
+                continue
             data = event.data
             kind = event.kind
-            dirty.screen = True
             if kind is EventKind.ANNOUNCEMENT:
                 self._special = (SpecialCall(int(data["window"]), str(data["call"]),
                                              str(data["text"]), event.at), time.monotonic())
@@ -405,8 +409,6 @@ class PublicSide:
                     int(raw["id"]), str(raw["number"]), int(data["window"]),
                     int(data.get("recall", 0)), bool(raw.get("priority")), event.at))
                 dirty.services.add(str(raw["service"]))
-            elif kind is EventKind.TICKET_ISSUED:
-                dirty.services.add(str(data["ticket"]["service"]))
             elif kind in (EventKind.TICKET_FINISHED, EventKind.TICKET_SKIPPED,
                           EventKind.TICKET_REINSTATED, EventKind.TICKET_TRANSFERRED):
                 ticket = state.tickets.get(int(data["ticket_id"]))

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from sqlite3 import Connection
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -139,8 +139,7 @@ class Store:
                 if not filed and self.day_starts is not None:
                     filed = hall_day(datetime.fromisoformat(event.at), self.day_starts)
                 rows.append({"seq": event.seq, "at": event.at, "kind": str(event.kind),
-                             "day": filed,
-                             "data": json.dumps(event.to_store(), ensure_ascii=False)})
+                             "day": filed, "data": _store_json(event.to_store())})
                 project = _PROJECTIONS.get(type(payload))
                 if project is not None:  # device reports and print marks: events only
                     project(conn, Filed(event.seq, event.at, filed), payload)
@@ -316,13 +315,18 @@ INSERT_EVENT = (
 # -- projections: one function per event kind, named SQL parameters ---------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Filed:
-    """Where an event stands: its sequence number, time and hall day."""
+class Filed(NamedTuple):
+    """Where an event stands: its sequence number, time and hall day (a tuple: one is
+    made for every event written)."""
 
     seq: int
     at: str
     day: str
+
+
+#: What ``json.dumps(obj, ensure_ascii=False)`` writes, without building an encoder
+#: for every event: the log's ``data`` column is this text (county digests hash it).
+_store_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _issued(conn: Connection, e: Filed, p: TicketIssued) -> None:
