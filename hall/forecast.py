@@ -481,7 +481,17 @@ def _wait_from(mean_s: float, var_s: float) -> Wait:
     low = math.exp(mu + _Z_LOW * sigma) / 60
     high = math.exp(mu + _Z_HIGH * sigma) / 60
     minutes = max(1, round(point))
-    return Wait(minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
+    key = (minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
+    found = _WAITS.get(key)
+    if found is None:
+        if len(_WAITS) >= 4096:
+            _WAITS.clear()
+        found = _WAITS[key] = Wait(*key)
+    return found
+
+
+#: The waits made so far, by (minutes, low, high): they repeat, and are not changed.
+_WAITS: dict[tuple[int, int, int], Wait] = {}
 
 
 #: ``staffed(opened=...)`` not given: it is looked up (None is an answer: nobody yet).
