@@ -130,13 +130,14 @@ def _options(annotation: Any) -> tuple[Any, ...]:
 
 
 #: Per payload class, where personal data can be: nowhere (None), anywhere (free-form
-#: objects: True), or the nested payloads to look into, by field.
+#: objects: True), or its own private fields and the nested payloads to look into.
 _PRIVATE: dict[type, Any] = {}
 
 
 def public_wire(cls: type[Payload], wire: dict[str, Any]) -> dict[str, Any]:
     """``wire``, the to_json of a ``cls``, without the :data:`PRIVATE_FIELDS` at any
-    depth; looking only where the class's fields can hold them."""
+    depth; looking only where the class's fields can hold them. ``wire`` itself (or
+    a nested object of it) when there is nothing to leave out."""
     plan = _PRIVATE.get(cls, ...)
     if plan is ...:
         plan = _PRIVATE[cls] = _private_plan(cls)
@@ -145,22 +146,37 @@ def public_wire(cls: type[Payload], wire: dict[str, Any]) -> dict[str, Any]:
     if plan is True:
         stripped: dict[str, Any] = strip_private(wire)
         return stripped
-    return {k: public_wire(plan[k], v) if k in plan and isinstance(v, dict) else v
-            for k, v in wire.items() if k not in PRIVATE_FIELDS}
+    hidden, nested = plan
+    out = wire
+    for name in hidden:
+        if name in out:
+            if out is wire:
+                out = dict(wire)
+            del out[name]
+    for name, inner in nested:
+        value = out.get(name)
+        if isinstance(value, dict):
+            public = public_wire(inner, value)
+            if public is not value:
+                if out is wire:
+                    out = dict(wire)
+                out[name] = public  # in its place: the wire's order stays
+    return out
 
 
 def _private_plan(cls: type[Payload]) -> Any:
     nested: dict[str, type[Payload]] = {}
-    private = False
+    hidden: list[str] = []
     for f in msgspec.structs.fields(cls):
-        private = private or f.name in PRIVATE_FIELDS
+        if f.name in PRIVATE_FIELDS:
+            hidden.append(f.name)
         for option in _options(f.type):
             if isinstance(option, type) and issubclass(option, Payload):
                 nested[f.name] = option
             elif option is Any or get_origin(option) is Mapping or (
                     get_origin(option) is tuple and Any in get_args(option)):
                 return True
-    return nested if nested or private else None
+    return (tuple(hidden), tuple(nested.items())) if nested or hidden else None
 
 
 def strip_private(value: Any) -> Any:

@@ -87,6 +87,9 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
+#: Each status by its wire text (an Enum's own lookup is slow: one per ticket taken).
+_STATUSES = {str(status): status for status in TicketStatus}
+
 #: Tickets still part of the day: sent in ``welcome``, closed when the day closes.
 OPEN_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SKIPPED})
 
@@ -140,8 +143,10 @@ class Ticket:
 
     @classmethod
     def from_data(cls, data: TicketData) -> Ticket:
+        status = _STATUSES.get(data.status)
         return cls(id=data.id, number=data.number, service=data.service,
-                   priority=data.priority, status=TicketStatus(data.status),
+                   priority=data.priority,
+                   status=TicketStatus(data.status) if status is None else status,
                    issued_at=data.issued_at, window=data.window,
                    order=data.id if data.order is None else data.order,
                    called_at=data.called_at, recalls=data.recalls, booking=data.booking,

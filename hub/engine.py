@@ -117,14 +117,26 @@ class Moment:
     """One ``now`` in the hall's terms: its local time, that time as events carry it
     (``at``), its time of day, its hall day and whether it is a rest day of the hall."""
 
-    __slots__ = ("at", "day", "local", "now", "resting", "time")
+    __slots__ = ("at", "date", "day", "local", "now", "resting", "time")
+    at: str
+    date: tuple[date, bool]
+    day: str
+    resting: bool
 
-    def __init__(self, now: datetime, local: datetime, config: HallConfig) -> None:
+    def __init__(self, now: datetime, local: datetime, config: HallConfig,
+                 last: Moment | None = None) -> None:
         self.now, self.local = now, local
         self.at = local.isoformat()
         self.time = local.time()
-        self.day = hall_day(local, config.hall.day_starts)
-        self.resting = rules.rest_day(config, local.date())
+        starts = config.hall.day_starts
+        #: the calendar date, and whether the hall day started on it (minutes count)
+        self.date = (local.date(), (self.time.hour, self.time.minute) >= (starts.hour,
+                                                                         starts.minute))
+        if last is not None and last.date == self.date:  # the hall day of the last
+            self.day, self.resting = last.day, last.resting
+        else:
+            self.day = hall_day(local, starts)
+            self.resting = rules.rest_day(config, self.date[0])
 
 
 @dataclass
@@ -210,7 +222,7 @@ class Engine:
             return moment
         if now.tzinfo is None:
             raise ValueError("the engine needs timezone-aware datetimes")
-        moment = self._moment = Moment(now, now.astimezone(self._tz), self.config)
+        moment = self._moment = Moment(now, now.astimezone(self._tz), self.config, moment)
         return moment
 
     def local(self, now: datetime) -> datetime:

@@ -4,6 +4,8 @@ and that nothing private leaks."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -53,6 +55,15 @@ def test_links_check_their_mac() -> None:
                 token[:-1], "42", "", "../42", token + "x", token.upper()]
     assert all(links.ticket_id(t) is None for t in tampered)
     assert TicketLinks(b"j" * 32).ticket_id(token) is None  # another hub's link
+
+
+def test_a_token_is_the_ids_hmac_as_printed_before() -> None:
+    """Links already printed stay valid: HMAC-SHA256 of ``ticket:<id>``, 16 hex digits,
+    for every ticket the same links object makes (the keyed MAC is copied, not used)."""
+    links = TicketLinks(b"k" * 32)
+    for ticket_id in (1, 42, 42, 10**15):
+        mac = hmac.new(b"k" * 32, b"ticket:%d" % ticket_id, hashlib.sha256).hexdigest()
+        assert links.token(ticket_id) == f"{ticket_id}-{mac[:16]}"
 
 
 async def test_take_ticket_gives_a_link_only_to_its_kiosk(client: ClientFactory) -> None:
