@@ -138,8 +138,8 @@ class Store:
                 filed, after = event_days(day, payload)
                 if not filed and self.day_starts is not None:
                     filed = hall_day(datetime.fromisoformat(event.at), self.day_starts)
-                rows.append({"seq": event.seq, "at": event.at, "kind": str(event.kind),
-                             "day": filed, "data": _store_json(event.to_store())})
+                rows.append((event.seq, event.at, str(event.kind), filed,
+                             _store_json(event.to_store())))
                 project = _PROJECTIONS.get(type(payload))
                 if project is not None:  # device reports and print marks: events only
                     project(conn, Filed(event.seq, event.at, filed), payload)
@@ -306,10 +306,8 @@ def _event(row: Sequence[Any]) -> Event:
     return Event.of(int(seq), str(at), kind, json.loads(data))
 
 
-#: The one statement that files an event (named parameters: seq, at, kind, day, data).
-INSERT_EVENT = (
-    "INSERT INTO events (seq, at, kind, day, data) VALUES (:seq, :at, :kind, :day, :data)"
-)
+#: The one statement that files an event (parameters: seq, at, kind, day, data).
+INSERT_EVENT = "INSERT INTO events (seq, at, kind, day, data) VALUES (?, ?, ?, ?, ?)"
 
 
 # -- projections: one function per event kind, named SQL parameters ---------------------
@@ -324,20 +322,38 @@ class Filed(NamedTuple):
     day: str
 
 
-#: What ``json.dumps(obj, ensure_ascii=False)`` writes, without building an encoder
-#: for every event: the log's ``data`` column is this text (county digests hash it).
-_store_json = json.JSONEncoder(ensure_ascii=False).encode
+def _json_writer() -> Callable[[Any], str]:
+    """What ``json.dumps(obj, ensure_ascii=False)`` writes, the text of the log's ``data``
+    column (county digests hash it), without building an encoder for every event: the
+    standard library's C encoder, made once (its maker is not public: where it is
+    missing, or writes anything else, the public encoder does it)."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    try:
+        chunks = make(None, encoder.default, json.encoder.encode_basestring, None,
+                      encoder.key_separator, encoder.item_separator, False, False, True)
+    except TypeError:  # another signature
+        return encoder.encode
+
+    def write(obj: Any) -> str:
+        return "".join(chunks(obj, 0))
+
+    sample = {"a": [1, 2.5, None, True, "叫号\n\"x\""], "b": {"c": -1e300, "d": ""}}
+    return write if write(sample) == encoder.encode(sample) else encoder.encode
+
+
+_store_json = _json_writer()
 
 
 def _issued(conn: Connection, e: Filed, p: TicketIssued) -> None:
     t = p.ticket
-    conn.execute(
+    conn.execute(  # positional: one is written for every ticket
         "INSERT INTO tickets (id, day, number, service, priority, status, issued_at,"
-        " booking, issued_seq) VALUES (:id, :day, :number, :service, :priority, 'waiting',"
-        " :issued_at, :booking, :seq)",
-        {"id": t.id, "day": p.day or e.day, "number": t.number, "service": t.service,
-         "priority": int(t.priority), "issued_at": t.issued_at, "booking": t.booking,
-         "seq": e.seq},
+        " booking, issued_seq) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?)",
+        (t.id, p.day or e.day, t.number, t.service, int(t.priority), t.issued_at, t.booking,
+         e.seq),
     )
 
 

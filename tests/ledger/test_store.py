@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from bench.history import seed_history
 from hall.config import HallConfig
-from hall.protocol import CallNext, Event, EventKind, Pause, SignIn, TakeTicket
+from hall.protocol import CallNext, Event, EventKind, Pause, SignIn, TakeTicket, TicketIssued
 from hub.engine import Engine
 from hub.server import Hub
 from ledger.store import Store
@@ -139,3 +139,39 @@ def test_live_path_queries_use_indexes(query: tuple[str, tuple[object, ...]]) ->
     sql, params = query
     plan = " | ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "SCAN events" not in plan and "SCAN tickets" not in plan, plan
+
+
+def test_the_log_keeps_each_event_as_json_dumps_writes_it() -> None:
+    """The log's rows are what they always were (county digests hash them): ``data`` is
+    ``json.dumps(event.to_store(), ensure_ascii=False)``, each projection as before."""
+    import json
+
+    from tests.hub.engine_helpers import hall
+    from tests.ledger.test_stats import SCRIPT, play
+
+    events = play(hall(), SCRIPT)
+    store = Store.open(":memory:")
+    store.write(events)
+    rows = store.db.execute("SELECT seq, at, kind, data FROM events ORDER BY seq").fetchall()
+    assert rows == [(e.seq, e.at, str(e.kind), json.dumps(e.to_store(), ensure_ascii=False))
+                    for e in events]
+    issued = store.db.execute(
+        "SELECT id, day, number, priority, issued_at, booking, issued_seq FROM tickets"
+        " ORDER BY id").fetchall()
+    assert issued == [
+        (t.id, e.payload.day, t.number, int(t.priority), t.issued_at, t.booking, e.seq)
+        for e in events if isinstance(e.payload, TicketIssued)
+        for t in [e.payload.ticket]]
+
+
+@pytest.mark.parametrize("value", [
+    {"text": "叫号 \u2028 \x00 \x1f \"q\" \\ /", "n": [0, -1, 2**70, 1.5, 1e-300, 1e300]},
+    {"nan": float("nan"), "inf": [float("inf"), float("-inf")], "none": None, "t": True},
+    [], {}, "top", 7, {"nested": [{"a": {"b": []}}]},
+])
+def test_the_store_writes_json_as_json_dumps_does(value: object) -> None:
+    import json
+
+    from ledger.store import _store_json
+
+    assert _store_json(value) == json.dumps(value, ensure_ascii=False)
