@@ -388,9 +388,12 @@ class Snapshot:
     def wait(self, service: str, ahead: int, priority: bool = False) -> Wait:
         """The wait of a ticket of ``service`` with ``ahead`` people called before it."""
         view = self._view(service)
-        found = view.waits.get((ahead, priority))
+        waits = view.waits
+        found = waits.get((ahead, priority))
         if found is None:
-            found = view.waits[ahead, priority] = self._wait(view, ahead, priority)
+            if len(waits) >= 256:  # a view kept all day long must not keep every wait
+                waits.clear()
+            found = waits[ahead, priority] = self._wait(view, ahead, priority)
         return found
 
     def _wait(self, view: _ServiceView, ahead: int, priority: bool) -> Wait:
