@@ -388,9 +388,12 @@ class Snapshot:
     def wait(self, service: str, ahead: int, priority: bool = False) -> Wait:
         """The wait of a ticket of ``service`` with ``ahead`` people called before it."""
         view = self._view(service)
-        found = view.waits.get((ahead, priority))
+        waits = view.waits
+        found = waits.get((ahead, priority))
         if found is None:
-            found = view.waits[ahead, priority] = self._wait(view, ahead, priority)
+            if len(waits) >= 256:  # a view kept all day long must not keep every wait
+                waits.clear()
+            found = waits[ahead, priority] = self._wait(view, ahead, priority)
         return found
 
     def _wait(self, view: _ServiceView, ahead: int, priority: bool) -> Wait:
@@ -481,7 +484,17 @@ def _wait_from(mean_s: float, var_s: float) -> Wait:
     low = math.exp(mu + _Z_LOW * sigma) / 60
     high = math.exp(mu + _Z_HIGH * sigma) / 60
     minutes = max(1, round(point))
-    return Wait(minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
+    key = (minutes, min(math.floor(low), minutes), max(math.ceil(high), minutes))
+    found = _WAITS.get(key)
+    if found is None:
+        if len(_WAITS) >= 4096:
+            _WAITS.clear()
+        found = _WAITS[key] = Wait(*key)
+    return found
+
+
+#: The waits made so far, by (minutes, low, high): they repeat, and are not changed.
+_WAITS: dict[tuple[int, int, int], Wait] = {}
 
 
 #: ``staffed(opened=...)`` not given: it is looked up (None is an answer: nobody yet).

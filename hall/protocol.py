@@ -53,7 +53,6 @@ from hall.payloads import (
     EventKind,
     EventPayload,
     Issued,
-    Payload,
     RatingRecorded,
     RatingResult,
     ResultPayload,
@@ -140,9 +139,7 @@ class Event:
 
     def to_store(self) -> dict[str, Any]:
         """Everything, personal data included, for the hub's own database."""
-        if type(self.payload).to_store is Payload.to_store:
-            return self._payload_json()
-        return self.payload.to_store()
+        return self.payload.stored_from(self._payload_json())
 
     def withheld(self) -> Event:
         """This event as a device that may not see it gets it: seq and time only."""

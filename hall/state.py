@@ -546,7 +546,10 @@ def people_ahead(state: HallState, ticket: Ticket) -> int:
     if ticket.status is not TicketStatus.WAITING:
         return 0
     queue = state.queue(ticket.service)
-    own = bisect.bisect_left(queue.lane(ticket.priority), (ticket.order, ticket.id))
+    lane = queue.priority if ticket.priority else queue.normal
+    key = (ticket.order, ticket.id)
+    # a ticket just taken is the last of its lane: no search
+    own = len(lane) - 1 if lane and lane[-1] == key else bisect.bisect_left(lane, key)
     return own if ticket.priority else own + len(queue.priority)
 
 

@@ -232,3 +232,15 @@ def test_the_next_hour_has_its_own_service_times() -> None:
     late = engine.forecast(at(10, 0, 1)).newcomer("A")
     assert late == Snapshot(engine.state, config, at(10, 0, 1)).newcomer("A")
     assert late.minutes > early.minutes
+
+
+def test_a_view_kept_all_day_keeps_a_bounded_number_of_waits() -> None:
+    """Each new ticket asks a new wait of the kept view (one more person ahead): the
+    waits it remembers stay few, and the answers stay those of a fresh forecast."""
+    config = hall(services=[service("A", typical_minutes=5)], windows=[window(1, "A")])
+    engine = Engine(config)
+    for second in range(600):
+        take(engine, "A", at(9) + timedelta(seconds=second))
+    snap = engine.forecast(at(9, 10))
+    assert snap.newcomer("A") == Snapshot(engine.state, config, at(9, 10)).newcomer("A")
+    assert 0 < len(snap._views["A"].waits) <= 256

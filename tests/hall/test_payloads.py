@@ -150,6 +150,14 @@ def test_ticket_public_form_has_no_booking() -> None:
     assert ticket.public() == TICKET and ticket.stored()["booking"] == "BK-1"
 
 
+@pytest.mark.parametrize("extra", [{}, {"booking": "BK-1"}, {"person": "p" * 16},
+                                   {"order": None}, {"window": 3, "called_at": AT}])
+def test_a_result_shows_a_ticket_in_its_public_form_key_for_key(extra: dict[str, Any]) -> None:
+    ticket = TicketData.parse({**TICKET, **extra})
+    shown = RESULTS["take_ticket"](ticket=ticket, ahead=2, estimated_wait_min=8).to_json()
+    assert json.dumps(shown["ticket"]) == json.dumps(ticket.public())
+
+
 def test_every_request_has_a_result_payload() -> None:
     from hall.protocol import REQUESTS
 

@@ -109,6 +109,23 @@ def test_people_ahead_of_a_ticket_that_does_not_wait() -> None:
     assert people_ahead(engine.state, engine.state.tickets[1]) == 0
 
 
+@settings(max_examples=100, deadline=None)
+@given(config=random_halls(), commands=random_commands)
+def test_people_ahead_are_the_waiting_tickets_called_before(
+    config: HallConfig, commands: list[tuple[int, Request]]
+) -> None:
+    """Every waiting ticket (the last of its lane, found without a search, and the
+    others): the priority tickets of its service ahead of a normal one, and the earlier
+    ones of its own class."""
+    engine, _ = run(config, commands)
+    waiting = [t for t in engine.state.tickets.values() if t.status is TicketStatus.WAITING]
+    for ticket in waiting:
+        before = [o for o in waiting if o.service == ticket.service and (
+            (o.priority and not ticket.priority)
+            or (o.priority == ticket.priority and (o.order, o.id) < (ticket.order, ticket.id)))]
+        assert people_ahead(engine.state, ticket) == len(before)
+
+
 @settings(max_examples=250, deadline=None)
 @given(config=random_halls(), commands=random_commands, data=st.data())
 def test_replay_and_late_replica_agree_with_the_engine(
