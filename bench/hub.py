@@ -301,43 +301,78 @@ async def call_latency(url: str, calls: int) -> list[float]:
     return out
 
 
-async def fan_out(url: str, displays: int, calls: int) -> list[float]:
-    """ms from call_next sent until every display has received its ticket_called. Each
-    call is matched by the ticket it called: a display welcomed from a recent state gets
-    the calls made since as events too, and those are not this call's."""
-    arrivals: dict[int, int] = {}  # ticket id -> displays that got its call
-    complete: dict[int, float] = {}  # ticket id -> when the last display got it
-    progress = asyncio.Event()
+class FanOut:
+    """300 displays of one hub and a caller: :meth:`call` times one ``call_next`` from
+    sent until every display has its ``ticket_called``. Each call is matched by the
+    ticket it called: a display welcomed from a recent state also gets the calls made
+    since as events, and those are not this call's."""
 
-    async def reader(ws: ClientConnection) -> None:
+    def __init__(self, url: str, displays: int) -> None:
+        self.url, self.displays = url, displays
+        self.arrivals: dict[int, int] = {}  # ticket id -> displays that got its call
+        self.complete: dict[int, float] = {}  # ticket id -> when the last display got it
+        self.progress = asyncio.Event()
+        self.conns: list[ClientConnection] = []
+        self.readers: list[asyncio.Task[None]] = []
+        self.caller = client(url, "caller-2")
+
+    async def _read(self, ws: ClientConnection) -> None:
         async for frame in ws:
             now = time.perf_counter()
             if '"ticket_called"' not in frame:
                 continue
             ticket = json.loads(frame)["ticket"]["id"]
-            arrivals[ticket] = arrivals.get(ticket, 0) + 1
-            if arrivals[ticket] == displays:
-                complete[ticket] = now
-                progress.set()
+            self.arrivals[ticket] = self.arrivals.get(ticket, 0) + 1
+            if self.arrivals[ticket] == self.displays:
+                self.complete[ticket] = now
+                self.progress.set()
 
-    conns = await open_displays(url, displays, ["ticket_called"])
-    readers = [asyncio.create_task(reader(ws)) for ws in conns]
-    caller = client(url, "caller-2")
-    await caller.connect()
-    out = []
-    try:
-        for _ in range(calls):
-            started = time.perf_counter()
-            called = (await caller.request("call_next", window=2))["ticket"]["id"]
-            while called not in complete:
-                progress.clear()
-                await asyncio.wait_for(progress.wait(), 30)
-            out.append((complete[called] - started) * 1000)
-    finally:
-        await caller.close()
-        for task in readers:
+    async def open(self) -> FanOut:
+        self.conns = await open_displays(self.url, self.displays, ["ticket_called"])
+        self.readers = [asyncio.create_task(self._read(ws)) for ws in self.conns]
+        await self.caller.connect()
+        return self
+
+    async def call(self) -> float:
+        """ms from one call_next sent until all displays have it."""
+        started = time.perf_counter()
+        called = (await self.caller.request("call_next", window=2))["ticket"]["id"]
+        while called not in self.complete:
+            self.progress.clear()
+            await asyncio.wait_for(self.progress.wait(), 30)
+        return (self.complete[called] - started) * 1000
+
+    async def close(self) -> None:
+        await self.caller.close()
+        for task in self.readers:
             task.cancel()
-        await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
+        await asyncio.gather(*(ws.close() for ws in self.conns), return_exceptions=True)
+
+
+async def fan_out(url: str, displays: int, calls: int) -> list[float]:
+    """``calls`` call_next one after the other, each timed to all ``displays`` (ms)."""
+    fan = await FanOut(url, displays).open()
+    try:
+        return [await fan.call() for _ in range(calls)]
+    finally:
+        await fan.close()
+
+
+async def fan_out_side_by_side(urls: dict[str, str], displays: int,
+                               calls: int) -> dict[str, list[float]]:
+    """The fan-out of several hubs, call by call in turn (who goes first changes every
+    call), so that the shared machine's hiccups fall on all of them alike."""
+    fans = {side: FanOut(url, displays) for side, url in urls.items()}
+    out: dict[str, list[float]] = {side: [] for side in urls}
+    try:
+        for fan in fans.values():
+            await fan.open()
+        order = list(fans.items())
+        for n in range(calls):
+            for side, fan in order if n % 2 == 0 else order[::-1]:
+                out[side].append(await fan.call())
+    finally:
+        await asyncio.gather(*(fan.close() for fan in fans.values()))
     return out
 
 
@@ -489,15 +524,19 @@ async def compare(args: argparse.Namespace) -> None:
             for hub in hubs.values():
                 hub.stop()
         # The fan-out on fresh hubs holding the same tickets: the faster hub above took
-        # more of them, and a larger state costs more at every call (alerts, GC).
+        # more of them, and a larger state costs more at every call (alerts, GC). Their
+        # calls go in turn, one each, so that the machine's hiccups hit both alike.
         hubs = {side: HubProcess(config, folder / f"fan-{side}.db", root)
                 for side, root in sides.items()}
         try:
             for hub in hubs.values():
                 await fill(hub.url, FAN_OUT_WAITING)
-            for n in range(rounds):
-                for side, hub in _turns(hubs, n):
-                    fans[side].append(await fan_out(hub.url, 300, 30 if args.quick else 60))
+            for _ in range(rounds):
+                calls = await fan_out_side_by_side(
+                    {side: hub.url for side, hub in hubs.items()}, 300,
+                    30 if args.quick else 60)
+                for side, ms in calls.items():
+                    fans[side].append(ms)
         finally:
             for hub in hubs.values():
                 hub.stop()
