@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hall.config import HallConfig, Limits
-from hall.state import HallState, TicketStatus
+from hall.state import HallState
 
 #: Faults a device may report, in words for managers.
 FAULTS = {"paper_out": "缺纸", "paper_near_end": "纸将用完", "cover_open": "机盖打开",
@@ -40,20 +40,7 @@ def wanted(state: HallState, config: HallConfig, now: datetime) -> dict[str, Wan
     """Every alert the hall deserves at ``now``, by alert id."""
     rules = config.alerts
     out: dict[str, Wanted] = {}
-    oldest: dict[str, datetime] = {}  # by scope
-    count: dict[str, int] = {}
-    for ticket in state.tickets.values():
-        if ticket.status is not TicketStatus.WAITING:
-            continue
-        service = config.service(ticket.service)
-        issued = datetime.fromisoformat(ticket.issued_at)
-        scopes = [f"service:{ticket.service}"]
-        if service is not None:
-            scopes.append(f"zone:{service.zone}")
-        for scope in scopes:
-            count[scope] = count.get(scope, 0) + 1
-            if scope not in oldest or issued < oldest[scope]:
-                oldest[scope] = issued
+    oldest, count = _waiting(state, config)
     names = {f"zone:{z.id}": z.name for z in config.zones}
     names.update({f"service:{s.id}": s.name for s in config.services})
     limits: dict[str, Limits] = {f"zone:{z.id}": rules.zone_limits(z.id) for z in config.zones}
@@ -95,6 +82,32 @@ def wanted(state: HallState, config: HallConfig, now: datetime) -> dict[str, Wan
             _add(out, "device", f"device:{device}", None, None,
                  f"{device} {fault.device_kind} {words}{detail}", level=level)
     return out
+
+
+def _waiting(state: HallState, config: HallConfig) -> tuple[dict[str, datetime], dict[str, int]]:
+    """The earliest issue time and the number of citizens waiting, by scope (each
+    service, each zone). From the services' queues, which hold exactly the waiting
+    tickets: the day's finished tickets are not walked (at 30,000 tickets of a day that
+    walk took ~70 ms, every 5 s, in the writer's path)."""
+    oldest: dict[str, datetime] = {}
+    count: dict[str, int] = {}
+    tickets = state.tickets
+    for service_id, queue in state.queues.items():
+        waiting = len(queue)
+        if not waiting:
+            continue
+        issued = min(map(datetime.fromisoformat,
+                         [tickets[i].issued_at for lane in (queue.priority, queue.normal)
+                          for _, i in lane]))
+        service = config.service(service_id)
+        scopes = [f"service:{service_id}"]
+        if service is not None:
+            scopes.append(f"zone:{service.zone}")
+        for scope in scopes:
+            count[scope] = count.get(scope, 0) + waiting
+            if scope not in oldest or issued < oldest[scope]:
+                oldest[scope] = issued
+    return oldest, count
 
 
 def _add(out: dict[str, Wanted], category: str, scope: str, value: float | None,

@@ -4,18 +4,31 @@ of every replica; and the ``[alerts]`` config checked."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from hall import errors
 from hall.config import AlertRules, ConfigError, HallConfig, Limits, parse_config
-from hall.protocol import DeviceStatus, Event, Finish, Pause, Resume
+from hall.protocol import DeviceStatus, Event, Finish, Pause, Request, Resume
+from hall.state import TicketStatus
+from hub import alerts
 from hub.engine import Engine
 from hub.server import Hub
 from hub.settings import HubSettings
 from tests.hub.conftest import ClientFactory, Clock
-from tests.hub.engine_helpers import at, call, hall, service, take
+from tests.hub.engine_helpers import (
+    at,
+    call,
+    hall,
+    random_commands,
+    random_halls,
+    service,
+    take,
+)
 
 
 def alerting(rules: AlertRules, **kw: object) -> HallConfig:
@@ -203,3 +216,37 @@ async def test_a_device_silent_too_long_is_reported_offline_by_the_hub_and_back_
         await admin.close()  # an admin leaving is never reported
     finally:
         await hub.stop()
+
+
+def _walked(engine: Engine) -> tuple[dict[str, datetime], dict[str, int]]:
+    """Who waits, by scope, found the long way: every ticket of the day looked at."""
+    oldest: dict[str, datetime] = {}
+    count: dict[str, int] = {}
+    for ticket in engine.state.tickets.values():
+        if ticket.status is not TicketStatus.WAITING:
+            continue
+        service = engine.config.service(ticket.service)
+        scopes = [f"service:{ticket.service}"] + ([f"zone:{service.zone}"] if service else [])
+        for scope in scopes:
+            count[scope] = count.get(scope, 0) + 1
+            issued = datetime.fromisoformat(ticket.issued_at)
+            oldest[scope] = min(oldest.get(scope, issued), issued)
+    return oldest, count
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=random_halls(), commands=random_commands)
+def test_who_waits_is_read_from_the_queues_as_from_every_ticket(
+    config: HallConfig, commands: list[tuple[int, Request]]
+) -> None:
+    """The queues hold exactly the waiting tickets: the alerts' count and longest wait
+    per scope, read from them, are those of a walk over every ticket of the day, after
+    any run of takes, calls, skips, transfers, reinstatements and day closes."""
+    engine = Engine(config)
+    now = at(8)
+    for step, request in commands:
+        now += timedelta(seconds=step)
+        engine.tick(now)
+        with contextlib.suppress(errors.QueueError):
+            engine.execute(request, now)
+        assert alerts._waiting(engine.state, engine.config) == _walked(engine)
