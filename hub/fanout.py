@@ -30,10 +30,19 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import Event as ProtocolEvent
 from websockets.protocol import State
 
+try:  # websockets' C unmasking, as its own parser uses
+    from websockets.speedups import apply_mask
+except ImportError:  # pragma: no cover - built without its C extension
+    from websockets.utils import apply_mask
+
 #: Complete text frames kept for a connection until its sink is attached (the hub
 #: attaches it as soon as its handler starts); past this, websockets' queue (with its
 #: flow control) takes them.
 HOLD_FRAMES = 16
+
+#: The longest text frame read without websockets' parser (a request is far shorter;
+#: the hub's own limit, hall.protocol.MAX_FRAME_BYTES, is longer).
+FAST_FRAME_BYTES = 4096
 
 
 def text_frame(text: str) -> bytes:
@@ -94,6 +103,33 @@ class DirectFrames(ServerConnection):
     #: Frames go to websockets' queue (``recv``) from now on, for good.
     _queued: bool = False
 
+    #: The bytes of a frame begun but not complete that websockets' parser has been
+    #: given ("": it stands at the start of a frame, so the next bytes can be read here
+    #: without it, see :func:`read_text_frames`); None: not known.
+    _tail: bytes | None = None
+    _opened: bool = False
+
+    def data_received(self, data: bytes) -> None:
+        if not self._opened and self.protocol.state is State.OPEN:
+            # The first bytes after the handshake: a client sends frames only once it has
+            # the handshake's answer, so they start a frame (unless some came earlier).
+            self._opened = True
+            if not self.protocol.reader.buffer:
+                self._tail = b""
+        tail = self._tail
+        if tail == b"" and self._reading():
+            assert self._sink is not None
+            at = read_text_frames(data, self._sink, self._reading)
+            if at == len(data):
+                return
+            data = data[at:]
+        super().data_received(data)
+        if tail is not None:
+            self._tail = unfinished_frame(tail + data)
+
+    def _reading(self) -> bool:
+        return self._sink is not None and self.protocol.state is State.OPEN
+
     def deliver_to(self, sink: Sink) -> bool:
         """From now on hand each complete text frame to ``sink``, those held first.
         False: the connection's frames already go to ``recv`` (read them there)."""
@@ -145,6 +181,64 @@ class DirectFrames(ServerConnection):
             super().process_event(earlier)
         if frame is not None:
             super().process_event(frame)
+
+
+def read_text_frames(data: bytes, sink: Sink, more: Callable[[], bool]) -> int:
+    """Hand each complete, unfragmented, masked text frame at the start of ``data`` to
+    ``sink`` while ``more()`` says to go on; returns where the first frame that is not
+    one of those (or is cut off, or is not UTF-8, or longer than
+    :data:`FAST_FRAME_BYTES`) starts: websockets' own parser takes it from there."""
+    at, end = 0, len(data)
+    while at + 6 <= end and more():
+        head, size = data[at], data[at + 1]
+        if head != 0x81 or not size & 0x80:  # FIN + TEXT, no RSV bits; masked (a client's)
+            break
+        size &= 0x7F
+        start = at + 6
+        if size == 126:
+            if at + 8 > end:
+                break
+            size = (data[at + 2] << 8) | data[at + 3]
+            start = at + 8
+        elif size == 127:  # a 64-bit length: longer than any request
+            break
+        if size > FAST_FRAME_BYTES:
+            break
+        stop = start + size
+        if stop > end:
+            break
+        try:
+            text = str(apply_mask(data[start:stop], data[start - 4:start]), "utf-8")
+        except UnicodeDecodeError:  # websockets fails the connection (1007)
+            break
+        sink(text)
+        at = stop
+    return at
+
+
+def unfinished_frame(data: bytes) -> bytes:
+    """The bytes of the last frame of ``data`` (read from the start of a frame) when it
+    is not complete; empty when ``data`` ends where a frame ends. Only the headers
+    are read (lengths, masks)."""
+    at, end = 0, len(data)
+    while at < end:
+        if at + 2 > end:
+            return data[at:]
+        size, start = data[at + 1] & 0x7F, at + 2
+        if size == 126:
+            if at + 4 > end:
+                return data[at:]
+            size, start = int.from_bytes(data[at + 2:at + 4], "big"), at + 4
+        elif size == 127:
+            if at + 10 > end:
+                return data[at:]
+            size, start = int.from_bytes(data[at + 2:at + 10], "big"), at + 10
+        if data[at + 1] & 0x80:
+            start += 4
+        if start + size > end:
+            return data[at:]
+        at = start + size
+    return b""
 
 
 def direct_frames(base: type[ServerConnection]) -> type[DirectFrames]:
