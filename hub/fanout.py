@@ -19,6 +19,14 @@ not UTF-8) goes to websockets' own queue from then on, so ``recv`` gets it and e
 later frame, in order, and fails the connection exactly as it would have. It relies
 on ``ServerConnection.process_event`` receiving each frame once the handshake is done
 (``ws.request`` set) and on ``Frame.opcode``, ``Frame.fin`` and ``Frame.data``.
+
+Such a connection also reads the commonest frames itself (:func:`read_text_frames`:
+complete, masked, unfragmented UTF-8 text up to :data:`FAST_FRAME_BYTES`) straight from
+the bytes the socket gives, while websockets' parser stands between two frames with
+nothing buffered; whatever else comes, and everything after it in those bytes, goes to
+that parser, and :func:`unfinished_frame` follows the frame ends from the headers so
+the connection knows when the parser stands between frames again. It relies on
+``Connection.data_received`` and ``protocol.reader.buffer`` (the contract tests again).
 """
 
 from __future__ import annotations
