@@ -164,6 +164,7 @@ class Encoded:
         self._texts: list[str | None] = [None] * len(events)
         self._framed: list[bytes | None] = [None] * len(events)
         self._frames: bytes | None = None
+        self._all_texts: list[str] | None = None
 
     def _encode(self, i: int) -> bytes:
         data = encode_bytes(self.events[i].to_json())
@@ -187,8 +188,10 @@ class Encoded:
 
     @property
     def texts(self) -> list[str]:
-        """Every event's text."""
-        return [self.text(i) for i in range(len(self.events))]
+        """Every event's text (one list, shared by every connection that gets them all)."""
+        if self._all_texts is None:
+            self._all_texts = [self.text(i) for i in range(len(self.events))]
+        return self._all_texts
 
     @property
     def frames(self) -> bytes:
