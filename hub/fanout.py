@@ -191,29 +191,37 @@ class DirectFrames(ServerConnection):
             super().process_event(frame)
 
 
+def _payload_at(data: bytes, at: int) -> tuple[int, int] | None:
+    """Where the payload of the frame starting at ``at`` starts (after its mask, if
+    masked) and how long it is (RFC 6455 5.2); None when ``data`` ends in its length."""
+    size, start = data[at + 1] & 0x7F, at + 2
+    if size == 126:
+        if at + 4 > len(data):
+            return None
+        size, start = int.from_bytes(data[at + 2:at + 4], "big"), at + 4
+    elif size == 127:
+        if at + 10 > len(data):
+            return None
+        size, start = int.from_bytes(data[at + 2:at + 10], "big"), at + 10
+    return (start + 4 if data[at + 1] & 0x80 else start), size
+
+
 def read_text_frames(data: bytes, sink: Sink, more: Callable[[], bool]) -> int:
     """Hand each complete, unfragmented, masked text frame at the start of ``data`` to
     ``sink`` while ``more()`` says to go on; returns where the first frame that is not
     one of those (or is cut off, or is not UTF-8, or longer than
     :data:`FAST_FRAME_BYTES`) starts: websockets' own parser takes it from there."""
     at, end = 0, len(data)
-    while at + 6 <= end and more():
-        head, size = data[at], data[at + 1]
-        if head != 0x81 or not size & 0x80:  # FIN + TEXT, no RSV bits; masked (a client's)
+    while at + 2 <= end and more():
+        # FIN + TEXT, no RSV bits; masked (a client's)
+        if data[at] != 0x81 or not data[at + 1] & 0x80:
             break
-        size &= 0x7F
-        start = at + 6
-        if size == 126:
-            if at + 8 > end:
-                break
-            size = (data[at + 2] << 8) | data[at + 3]
-            start = at + 8
-        elif size == 127:  # a 64-bit length: longer than any request
+        found = _payload_at(data, at)
+        if found is None:
             break
-        if size > FAST_FRAME_BYTES:
-            break
+        start, size = found
         stop = start + size
-        if stop > end:
+        if size > FAST_FRAME_BYTES or stop > end:
             break
         try:
             text = str(apply_mask(data[start:stop], data[start - 4:start]), "utf-8")
@@ -230,22 +238,10 @@ def unfinished_frame(data: bytes) -> bytes:
     are read (lengths, masks)."""
     at, end = 0, len(data)
     while at < end:
-        if at + 2 > end:
+        found = _payload_at(data, at) if at + 2 <= end else None
+        if found is None or found[0] + found[1] > end:
             return data[at:]
-        size, start = data[at + 1] & 0x7F, at + 2
-        if size == 126:
-            if at + 4 > end:
-                return data[at:]
-            size, start = int.from_bytes(data[at + 2:at + 4], "big"), at + 4
-        elif size == 127:
-            if at + 10 > end:
-                return data[at:]
-            size, start = int.from_bytes(data[at + 2:at + 10], "big"), at + 10
-        if data[at + 1] & 0x80:
-            start += 4
-        if start + size > end:
-            return data[at:]
-        at = start + size
+        at = found[0] + found[1]
     return b""
 
 
