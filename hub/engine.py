@@ -328,12 +328,20 @@ class Engine:
         self._forecast = snapshot
         return snapshot
 
-    def _estimate(self, ticket: Ticket, now: datetime,
-                  forecast: Snapshot | None = None) -> Estimate:
+    def _estimate(self, ticket: Ticket, now: datetime, forecast: Snapshot | None = None,
+                  data: TicketData | None = None) -> Estimate:
+        """``ticket``'s place and wait (``data``: its wire form, when made already)."""
         ahead = people_ahead(self.state, ticket)
         wait = (forecast or self.forecast(now)).wait(ticket.service, ahead, ticket.priority)
-        return Estimate(ticket=ticket.data(), ahead=ahead, estimated_wait_min=wait.minutes,
-                        wait_range_min=_range(wait))
+        return Estimate(ticket=ticket.data() if data is None else data, ahead=ahead,
+                        estimated_wait_min=wait.minutes, wait_range_min=_range(wait))
+
+    def _issued(self, estimate: Estimate) -> Issued:
+        """The answer to a take_ticket: ``estimate`` and the ticket's page."""
+        return Issued(ticket=estimate.ticket, ahead=estimate.ahead,
+                      estimated_wait_min=estimate.estimated_wait_min,
+                      wait_range_min=estimate.wait_range_min,
+                      link=self.links.url(estimate.ticket.id) if self.links else None)
 
     def _ticket_result(self, ticket_id: int) -> TicketResult:
         return TicketResult(ticket=self.state.tickets[ticket_id].data())
@@ -380,11 +388,7 @@ class Engine:
             earlier = self.state.tickets.get(self.state.requests[req.request])
             if earlier is None or earlier.status is TicketStatus.CLOSED:
                 raise errors.RequestExpired("this take_ticket was given up")
-            estimate = self._estimate(earlier, now)
-            out.result = Issued(ticket=estimate.ticket, ahead=estimate.ahead,
-                                estimated_wait_min=estimate.estimated_wait_min,
-                                wait_range_min=estimate.wait_range_min,
-                                link=self.links.url(earlier.id) if self.links else None)
+            out.result = self._issued(self._estimate(earlier, now))
             return
         service = self.config.service(req.service)
         if service is None:
@@ -422,12 +426,8 @@ class Engine:
         taken = state.tickets[data.id]
         # the answer is the wait of the ticket now in the queue: the same moment's
         # forecast, keeping what the new ticket cannot have changed
-        ahead = people_ahead(state, taken)
-        after = self._forecast = forecast.issued(taken)
-        wait = after.wait(taken.service, ahead, priority)
-        out.result = Issued(ticket=data, ahead=ahead, estimated_wait_min=wait.minutes,
-                            wait_range_min=_range(wait),
-                            link=self.links.url(data.id) if self.links else None)
+        after = self._forecast = forecast.issued(taken)  # the forecast of the state now
+        out.result = self._issued(self._estimate(taken, now, after, data))
 
     def _check_booking(self, req: CheckBooking, now: datetime, out: Outcome) -> None:
         out.result = BookingCheck(used=self._booking_remembered(req.booking, self.hall_day(now)))
