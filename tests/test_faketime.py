@@ -1,8 +1,8 @@
-"""The environment CI runs the whole suite in at other hall times (.ci/hours): faketime with
-.ci/faketime-waits.c loaded before libfaketime. The faked wall clock reads the hall moment
-in every process, and every kind of timed wait the suite's processes use still times out
-(without the preload a timed lock wait never returns: its deadline is on the faked
-monotonic clock, decades past the kernel's)."""
+"""The environment CI runs the whole suite in at other hall times (.ci/hours, through
+.ci/faketime-at): libfaketime with .ci/faketime-waits.c loaded before it. The faked wall
+clock reads the hall moment in every process, and every kind of timed wait the suite's
+processes use still times out (without the preload a timed lock wait never returns: its
+deadline is on the faked monotonic clock, decades past the kernel's)."""
 
 from __future__ import annotations
 
@@ -73,11 +73,11 @@ print(subprocess.run([sys.executable, "-c", "from datetime import datetime; "
 def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(tmp_path: Path) -> None:
     preload = tmp_path / "faketime-waits.so"
     subprocess.run([str(ROOT / ".ci" / "build-faketime-waits"), str(preload)], check=True)
-    env = {**os.environ, "LD_PRELOAD": str(preload)}
-    # its own process group: faketime's child outlives the wrapper killed on a stall
-    child = subprocess.Popen(["faketime", "2026-03-04 04:30:00 UTC", sys.executable, "-c",
-                              CHILD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
+    # its own process group, so that a stalled child and its sleeper are killed together
+    child = subprocess.Popen([str(ROOT / ".ci" / "faketime-at"), str(preload),
+                              "2026-03-04 04:30:00 UTC", sys.executable, "-c", CHILD],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
     try:
         out, err = child.communicate(timeout=TIMEOUT_S * 3)
     except subprocess.TimeoutExpired:
@@ -86,3 +86,20 @@ def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(tmp_path
         raise
     assert child.returncode == 0, err
     assert out.split() == ["2026-03-04", "12", "2026-03-04", "12"]  # 12:30 in the hall
+
+
+@pytest.mark.skipif(not (shutil.which("faketime") and shutil.which("cc")),
+                    reason="faketime and a C compiler (system-packages.txt) are not installed")
+def test_the_moment_is_kept_inside_another_faked_clock_and_a_bad_one_is_refused(
+        tmp_path: Path) -> None:
+    preload = tmp_path / "faketime-waits.so"
+    subprocess.run([str(ROOT / ".ci" / "build-faketime-waits"), str(preload)], check=True)
+    at = str(ROOT / ".ci" / "faketime-at")
+    nested = subprocess.run([at, str(preload), "2026-03-07 06:30:00 UTC",
+                             at, str(preload), "2026-10-01 15:30:00 UTC", "date", "-u", "+%F %H"],
+                            capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert (nested.returncode, nested.stdout.strip()) == (0, "2026-10-01 15")
+    bad = subprocess.run([at, str(preload), "the day after lunch", "date"],
+                         capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert bad.returncode == 1 and 'cannot read "the day after lunch"' in bad.stderr
+    assert bad.stdout == ""
