@@ -39,7 +39,8 @@ class Rig:
         self.act("sign_in", staff="1001")
         self.hub.issue(waiting, "A")
         self.act("call_next")
-        self.qtbot.waitUntil(lambda: self.p.view.current is not None, timeout=WAIT_MS)
+        self.qtbot.waitUntil(lambda: self.p.view.current is not None and not self.p.view.busy,
+                             timeout=WAIT_MS)
 
     def act(self, name: str, **fields: Any) -> str:
         """Run an action and wait for the hub's answer; the message shown."""

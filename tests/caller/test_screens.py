@@ -36,7 +36,7 @@ def test_screens_of_every_state(qtbot: Any, terminal: Any, hall_hub: ThreadedHub
     qtbot.waitUntil(lambda: p.view.total_waiting == 7, timeout=WAIT_MS)
     shoot("idle")
     p.act("call_next")
-    qtbot.waitUntil(lambda: p.view.current is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: p.view.current is not None and not p.view.busy, timeout=WAIT_MS)
     hall_hub.clock.advance(minutes=4, seconds=12)
     p.tick()
     shoot("serving")

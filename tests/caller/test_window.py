@@ -146,7 +146,8 @@ def test_the_strip_fits_beside_the_business_software_on_a_small_screen(
     qtbot.waitUntil(lambda: p.view.signed_in and not p.view.busy, timeout=WAIT_MS)
     hall_hub.issue(5, "A")
     p.act("call_next")
-    qtbot.waitUntil(lambda: p.view.current is not None, timeout=WAIT_MS)
+    # the call's event can arrive before its answer: wait for both, or pause is refused
+    qtbot.waitUntil(lambda: p.view.current is not None and not p.view.busy, timeout=WAIT_MS)
     p.act("pause", reason="临时离开")  # the widest moment: 暂停服务 · 等候 4, 恢复服务
     qtbot.waitUntil(lambda: p.view.paused and not p.view.busy, timeout=WAIT_MS)
     assert strip.minimumSizeHint().width() <= 1280
