@@ -175,3 +175,37 @@ def test_the_store_writes_json_as_json_dumps_does(value: object) -> None:
     from ledger.store import _store_json
 
     assert _store_json(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_a_day_in_one_batch_leaves_the_tables_as_one_event_per_batch_does() -> None:
+    """Tickets issued in one batch are one INSERT, written before any other change of
+    the batch: a ticket called, finished or closed right after its issue is changed."""
+    from tests.hub.engine_helpers import hall
+    from tests.ledger.test_stats import SCRIPT, play
+
+    events = play(hall(), SCRIPT)
+    whole, single = Store.open(":memory:"), Store.open(":memory:")
+    whole.write(events)
+    for event in events:
+        single.write([event])
+    for table in ("events", "tickets", "ratings", "attendance", "windows"):
+        query = f"SELECT * FROM {table} ORDER BY 1"
+        assert whole.db.execute(query).fetchall() == single.db.execute(query).fetchall(), table
+    assert whole.db.execute("SELECT count(*) FROM tickets WHERE status != 'waiting'"
+                            ).fetchone()[0] > 0  # the script changes tickets after issue
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 24, 63, 64, 65, 200])
+def test_rows_are_written_in_order_by_one_statement_per_power_of_two(count: int) -> None:
+    from ledger.store import Rows
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    Rows("t", ("a", "b")).write(conn, [v for i in range(count) for v in (i, f"行{i}")])
+    conn.set_trace_callback(None)
+    assert conn.execute("SELECT a, b FROM t ORDER BY rowid").fetchall() == [
+        (i, f"行{i}") for i in range(count)]
+    inserts = [text for text in statements if text.startswith("INSERT")]
+    assert len(inserts) == bin(count % Rows.MOST).count("1") + count // Rows.MOST
