@@ -141,15 +141,16 @@ class Store:
                     filed = hall_day(datetime.fromisoformat(event.at), self.day_starts)
                 rows += (event.seq, event.at, str(event.kind), filed,
                          _store_json(event.to_store()))
+                place = Filed(event.seq, event.at, filed)
                 if type(payload) is TicketIssued:  # gathered: a run of them is one INSERT
-                    tickets += _ticket_row(Filed(event.seq, event.at, filed), payload)
+                    tickets += _ticket_row(place, payload)
                 else:
                     project = _PROJECTIONS.get(type(payload))
                     if project is not None:  # device reports and print marks: events only
                         if tickets:  # it may change a ticket issued just before it
                             TICKET_ROWS.write(conn, tickets)
                             tickets = []
-                        project(conn, Filed(event.seq, event.at, filed), payload)
+                        project(conn, place, payload)
                 day = after
             TICKET_ROWS.write(conn, tickets)
             EVENT_ROWS.write(conn, rows)
@@ -399,10 +400,6 @@ def _ticket_row(e: Filed, p: TicketIssued) -> tuple[Any, ...]:
             t.issued_at, t.booking, e.seq)
 
 
-def _issued(conn: Connection, e: Filed, p: TicketIssued) -> None:
-    TICKET_ROWS.write(conn, _ticket_row(e, p))  # Store.write gathers a run of them
-
-
 def _called(conn: Connection, e: Filed, p: TicketCalled) -> None:
     conn.execute(
         "UPDATE tickets SET status='called', window=:window, called_at=:at, recalls=:recall,"
@@ -517,7 +514,7 @@ def _day_closed(conn: Connection, e: Filed, p: DayClosed) -> None:
 
 
 _PROJECTIONS: dict[type[EventPayload], Callable[[Connection, Filed, Any], None]] = {
-    TicketIssued: _issued,
+    # TicketIssued: Store.write gathers their rows (_ticket_row, TICKET_ROWS)
     TicketCalled: _called,
     TicketFinished: _finished,
     TicketSkipped: _skipped,
