@@ -305,13 +305,13 @@ class FanOut:
     """300 displays of one hub and a caller: :meth:`call` times one ``call_next`` from
     sent until every display has its ``ticket_called``. Each call is matched by the
     ticket it called: a display welcomed from a recent state also gets the calls made
-    since as events, and those are not this call's. Given the hub's ``process``, it also
+    since as events, and those are not this call's. Given the hub's process id, it also
     keeps the hub's CPU time over each call (:attr:`cpu_ms`): what the hub itself spent,
     apart from the displays' reading, which sets most of the time to the last display.
     The system counts CPU time in ticks (10 ms here): take the mean over many calls."""
 
-    def __init__(self, url: str, displays: int, process: psutil.Process | None = None) -> None:
-        self.url, self.displays, self.process = url, displays, process
+    def __init__(self, url: str, displays: int, pid: int | None = None) -> None:
+        self.url, self.displays, self.pid = url, displays, pid
         self.cpu_ms: list[float] = []
         self.arrivals: dict[int, int] = {}  # ticket id -> displays that got its call
         self.complete: dict[int, float] = {}  # ticket id -> when the last display got it
@@ -339,21 +339,15 @@ class FanOut:
 
     async def call(self) -> float:
         """ms from one call_next sent until all displays have it."""
-        cpu = self._cpu_s()
+        cpu = cpu_s(self.pid) if self.pid is not None else 0.0
         started = time.perf_counter()
         called = (await self.caller.request("call_next", window=2))["ticket"]["id"]
         while called not in self.complete:
             self.progress.clear()
             await asyncio.wait_for(self.progress.wait(), 30)
-        if self.process is not None:
-            self.cpu_ms.append((self._cpu_s() - cpu) * 1000)
+        if self.pid is not None:
+            self.cpu_ms.append((cpu_s(self.pid) - cpu) * 1000)
         return (self.complete[called] - started) * 1000
-
-    def _cpu_s(self) -> float:
-        if self.process is None:
-            return 0.0
-        times = self.process.cpu_times()
-        return float(times.user + times.system)
 
     async def close(self) -> None:
         await self.caller.close()
@@ -373,12 +367,12 @@ async def fan_out(url: str, displays: int, calls: int) -> list[float]:
 
 async def fan_out_side_by_side(
     urls: dict[str, str], displays: int, calls: int,
-    cpu: dict[str, list[float]] | None = None, processes: dict[str, psutil.Process] | None = None,
+    cpu: dict[str, list[float]] | None = None, pids: dict[str, int] | None = None,
 ) -> dict[str, list[float]]:
     """The fan-out of several hubs, call by call in turn (who goes first changes every
     call), so that the shared machine's hiccups fall on all of them alike. With the hubs'
-    ``processes``, each hub's CPU ms per call are added to ``cpu``."""
-    fans = {side: FanOut(url, displays, (processes or {}).get(side))
+    process ids (``pids``), each hub's CPU ms per call are added to ``cpu``."""
+    fans = {side: FanOut(url, displays, (pids or {}).get(side))
             for side, url in urls.items()}
     out: dict[str, list[float]] = {side: [] for side in urls}
     try:
@@ -556,7 +550,7 @@ async def compare(args: argparse.Namespace) -> None:
                 calls = await fan_out_side_by_side(
                     {side: hub.url for side, hub in hubs.items()}, 300,
                     30 if args.quick else 60, fan_cpu,
-                    {side: psutil.Process(hub.proc.pid) for side, hub in hubs.items()})
+                    {side: hub.proc.pid for side, hub in hubs.items()})
                 for side, ms in calls.items():
                     fans[side].append(ms)
         finally:
