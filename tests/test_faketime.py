@@ -68,11 +68,21 @@ print(subprocess.run([sys.executable, "-c", "from datetime import datetime; "
 """
 
 
-@pytest.mark.skipif(not (shutil.which("faketime") and shutil.which("cc")),
-                    reason="faketime and a C compiler (system-packages.txt) are not installed")
-def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(tmp_path: Path) -> None:
-    preload = tmp_path / "faketime-waits.so"
-    subprocess.run([str(ROOT / ".ci" / "build-faketime-waits"), str(preload)], check=True)
+needs_faketime = pytest.mark.skipif(
+    not (shutil.which("faketime") and shutil.which("cc")),
+    reason="faketime and a C compiler (system-packages.txt) are not installed")
+
+
+@pytest.fixture
+def preload(tmp_path: Path) -> Path:
+    """.ci/faketime-waits.c built as CI builds it."""
+    built = tmp_path / "faketime-waits.so"
+    subprocess.run([str(ROOT / ".ci" / "build-faketime-waits"), str(built)], check=True)
+    return built
+
+
+@needs_faketime
+def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(preload: Path) -> None:
     # its own process group, so that a stalled child and its sleeper are killed together
     child = subprocess.Popen([str(ROOT / ".ci" / "faketime-at"), str(preload),
                               "2026-03-04 04:30:00 UTC", sys.executable, "-c", CHILD],
@@ -88,12 +98,9 @@ def test_under_faketime_the_hall_time_is_faked_and_timed_waits_time_out(tmp_path
     assert out.split() == ["2026-03-04", "12", "2026-03-04", "12"]  # 12:30 in the hall
 
 
-@pytest.mark.skipif(not (shutil.which("faketime") and shutil.which("cc")),
-                    reason="faketime and a C compiler (system-packages.txt) are not installed")
+@needs_faketime
 def test_the_moment_is_kept_inside_another_faked_clock_and_a_bad_one_is_refused(
-        tmp_path: Path) -> None:
-    preload = tmp_path / "faketime-waits.so"
-    subprocess.run([str(ROOT / ".ci" / "build-faketime-waits"), str(preload)], check=True)
+        preload: Path) -> None:
     at = str(ROOT / ".ci" / "faketime-at")
     nested = subprocess.run([at, str(preload), "2026-03-07 06:30:00 UTC",
                              at, str(preload), "2026-10-01 15:30:00 UTC", "date", "-u", "+%F %H"],
